@@ -1,0 +1,54 @@
+/** Shared vocabularies (product.md, api.md). Arrays so they can drive validation and docs alike. */
+export const EVENT_SOURCES = [
+  'waalaxy',
+  'portal',
+  'lemlist',
+  'ads',
+  'conference',
+  'website',
+  'linkedin',
+  'manual',
+  'api',
+  'import',
+] as const;
+export type EventSource = (typeof EVENT_SOURCES)[number];
+
+export const SCORE_CATEGORIES = ['demographic', 'engagement', 'behavior'] as const;
+export type ScoreCategory = (typeof SCORE_CATEGORIES)[number];
+
+export const SCORE_TIERS = ['cold', 'warm', 'hot', 'very_hot'] as const;
+export type ScoreTier = (typeof SCORE_TIERS)[number];
+
+export const STAGE_TYPES = [
+  'awareness',
+  'interest',
+  'consideration',
+  'evaluation',
+  'decision',
+  'closed_won',
+  'closed_lost',
+] as const;
+export type StageType = (typeof STAGE_TYPES)[number];
+
+export const DEAL_STATUSES = ['open', 'won', 'lost'] as const;
+export type DealStatus = (typeof DEAL_STATUSES)[number];
+
+export const TRIGGER_ACTIONS = [
+  'send_notification_email',
+  'send_cituro_booking',
+  'create_moco_customer',
+  'create_moco_deal',
+  'create_moco_project',
+  'create_moco_offer',
+  'create_moco_invoice_draft',
+  'send_slack_message',
+  'create_task',
+  'enroll_email_sequence',
+] as const;
+export type TriggerAction = (typeof TRIGGER_ACTIONS)[number];
+
+export const TRIGGER_RUN_STATUSES = ['pending', 'running', 'succeeded', 'failed', 'skipped'] as const;
+export type TriggerRunStatus = (typeof TRIGGER_RUN_STATUSES)[number];
+
+export const ACTOR_TYPES = ['user', 'api_key', 'system'] as const;
+export type ActorType = (typeof ACTOR_TYPES)[number];

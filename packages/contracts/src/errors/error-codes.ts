@@ -1,0 +1,25 @@
+/** Machine-readable error codes of the public API (docs/api.md §1.3), shared by every service. */
+export const ErrorCode = {
+  ValidationError: 'VALIDATION_ERROR',
+  InvalidJson: 'INVALID_JSON',
+  AuthenticationError: 'AUTHENTICATION_ERROR',
+  TokenExpired: 'TOKEN_EXPIRED',
+  InvalidApiKey: 'INVALID_API_KEY',
+  InvalidSignature: 'INVALID_SIGNATURE',
+  AuthorizationError: 'AUTHORIZATION_ERROR',
+  InsufficientScope: 'INSUFFICIENT_SCOPE',
+  SourceNotAllowed: 'SOURCE_NOT_ALLOWED',
+  NotFound: 'NOT_FOUND',
+  Conflict: 'CONFLICT',
+  RunNotRetryable: 'RUN_NOT_RETRYABLE',
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
+  BusinessLogicError: 'BUSINESS_LOGIC_ERROR',
+  IntegrationNotConfigured: 'INTEGRATION_NOT_CONFIGURED',
+  RateLimitExceeded: 'RATE_LIMIT_EXCEEDED',
+  InternalError: 'INTERNAL_ERROR',
+  ExternalServiceError: 'EXTERNAL_SERVICE_ERROR',
+  ServiceUnavailable: 'SERVICE_UNAVAILABLE',
+  UpstreamTimeout: 'UPSTREAM_TIMEOUT',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+
+export * from './errors';
+export * from './enums';
+export * from './validation';
+export * from './validators';
+export * from './messaging/envelope';
+export * from './messaging/services';
+export * from './messaging/subjects';
+export * from './messaging/streams';
+export * from './messaging/consumers';
+export * from './messaging/message-types';
+export * from './payloads/lead-identifier';
+export * from './payloads/ingest-event-received.v1.event';
+export * from './payloads/lead-event-recorded.v1.event';
+export * from './payloads/lead-scored.v1.event';
+export * from './payloads/deal-stage-changed.v1.event';
+export * from './payloads/slack.v1.messages';
+export * from './http/ingest-event.request';
+export * from './rpc/common';
+export * from './rpc/leads.rpc';
+export * from './rpc/automation.rpc';
+export * from './views/views';

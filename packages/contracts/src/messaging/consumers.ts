@@ -1,0 +1,60 @@
+import type { ServiceName } from './services';
+import { streamOf, type StreamName } from './streams';
+import { Subjects, type Subject } from './subjects';
+
+export interface ConsumerDefinition {
+  service: ServiceName;
+  durable: string;
+  stream: StreamName;
+  subject: Subject;
+  /** Total deliveries before the message becomes a dead letter. Always set. */
+  maxDeliver: number;
+  /** Delay before delivery n+1 after delivery n failed transiently (last value repeats). */
+  backoffMs: number[];
+  ackWaitSeconds: number;
+  maxAckPending: number;
+  /** Handlers of this consumer running at once in one process. */
+  concurrency: number;
+}
+
+const EVENT_BACKOFF_MS = [1_000, 5_000, 30_000, 120_000, 600_000];
+
+function consumer(
+  service: ServiceName,
+  durable: string,
+  subject: Subject,
+  overrides: Partial<ConsumerDefinition> = {},
+): ConsumerDefinition {
+  return {
+    service,
+    durable,
+    subject,
+    stream: streamOf(subject).name,
+    maxDeliver: 10,
+    backoffMs: EVENT_BACKOFF_MS,
+    ackWaitSeconds: 30,
+    maxAckPending: 1000,
+    concurrency: 16,
+    ...overrides,
+  };
+}
+
+export const Consumers: readonly ConsumerDefinition[] = [
+  consumer('leads', 'leads-ingest-event-received', Subjects.IngestEventReceived),
+  consumer('leads', 'leads-lead-scored', Subjects.LeadScored),
+  consumer('scoring', 'scoring-lead-event-recorded', Subjects.LeadEventRecorded),
+  consumer('automation', 'automation-deal-stage-changed', Subjects.DealStageChanged),
+  consumer('automation', 'automation-slack-message-posted', Subjects.SlackMessagePosted),
+  consumer('automation', 'automation-slack-message-failed', Subjects.SlackMessageFailed),
+  // api.md §9: a vendor action is attempted 5 times: at once, then after 30 s, 2 min, 10 min and 1 h.
+  consumer('slack', 'slack-post-message', Subjects.SlackPostMessage, {
+    maxDeliver: 5,
+    backoffMs: [30_000, 120_000, 600_000, 3_600_000],
+    ackWaitSeconds: 60,
+    concurrency: 4,
+  }),
+];
+
+export function consumersOf(service: ServiceName): ConsumerDefinition[] {
+  return Consumers.filter((c) => c.service === service);
+}

@@ -1,0 +1,29 @@
+import type { ClassConstructor } from 'class-transformer';
+import { DealStageChangedV1 } from '../payloads/deal-stage-changed.v1.event';
+import { IngestEventReceivedV1 } from '../payloads/ingest-event-received.v1.event';
+import { LeadEventRecordedV1 } from '../payloads/lead-event-recorded.v1.event';
+import { LeadScoredV1 } from '../payloads/lead-scored.v1.event';
+import { SlackMessageFailedV1, SlackMessagePostedV1, SlackPostMessageV1 } from '../payloads/slack.v1.messages';
+import { Subjects, type Subject } from './subjects';
+
+/** The payload class of every durable subject: publishers and consumers validate against it. */
+export const PayloadClasses: { [S in Subject]: ClassConstructor<object> } = {
+  [Subjects.IngestEventReceived]: IngestEventReceivedV1,
+  [Subjects.LeadEventRecorded]: LeadEventRecordedV1,
+  [Subjects.DealStageChanged]: DealStageChangedV1,
+  [Subjects.LeadScored]: LeadScoredV1,
+  [Subjects.SlackPostMessage]: SlackPostMessageV1,
+  [Subjects.SlackMessagePosted]: SlackMessagePostedV1,
+  [Subjects.SlackMessageFailed]: SlackMessageFailedV1,
+};
+
+/** Subject → payload type, so publishers are type-checked. */
+export interface PayloadOf {
+  [Subjects.IngestEventReceived]: IngestEventReceivedV1;
+  [Subjects.LeadEventRecorded]: LeadEventRecordedV1;
+  [Subjects.DealStageChanged]: DealStageChangedV1;
+  [Subjects.LeadScored]: LeadScoredV1;
+  [Subjects.SlackPostMessage]: SlackPostMessageV1;
+  [Subjects.SlackMessagePosted]: SlackMessagePostedV1;
+  [Subjects.SlackMessageFailed]: SlackMessageFailedV1;
+}

@@ -1,0 +1,60 @@
+import { Subjects, type Subject } from './subjects';
+
+export type StreamName = 'INGEST' | 'LEADS' | 'SCORING' | 'SLACK' | 'SLACK_CMD';
+
+export interface StreamDefinition {
+  name: StreamName;
+  subjects: Subject[];
+  /** `workqueue` for commands (a message leaves once its executor acks it), `limits` for events. */
+  retention: 'limits' | 'workqueue';
+  maxAgeSeconds: number;
+  /** JetStream drops a re-published `Nats-Msg-Id` inside this window (outbox relays, producer retries). */
+  duplicateWindowSeconds: number;
+}
+
+const DAY = 24 * 3600;
+
+export const Streams: readonly StreamDefinition[] = [
+  {
+    name: 'INGEST',
+    subjects: [Subjects.IngestEventReceived],
+    retention: 'limits',
+    maxAgeSeconds: 14 * DAY,
+    // Producer retries within a day are answered `duplicate:true` by the gateway from the publish ack.
+    duplicateWindowSeconds: DAY,
+  },
+  {
+    name: 'LEADS',
+    subjects: [Subjects.LeadEventRecorded, Subjects.DealStageChanged],
+    retention: 'limits',
+    maxAgeSeconds: 14 * DAY,
+    duplicateWindowSeconds: 600,
+  },
+  {
+    name: 'SCORING',
+    subjects: [Subjects.LeadScored],
+    retention: 'limits',
+    maxAgeSeconds: 14 * DAY,
+    duplicateWindowSeconds: 600,
+  },
+  {
+    name: 'SLACK',
+    subjects: [Subjects.SlackMessagePosted, Subjects.SlackMessageFailed],
+    retention: 'limits',
+    maxAgeSeconds: 14 * DAY,
+    duplicateWindowSeconds: 600,
+  },
+  {
+    name: 'SLACK_CMD',
+    subjects: [Subjects.SlackPostMessage],
+    retention: 'workqueue',
+    maxAgeSeconds: 14 * DAY,
+    duplicateWindowSeconds: 600,
+  },
+];
+
+export function streamOf(subject: Subject): StreamDefinition {
+  const stream = Streams.find((s) => s.subjects.includes(subject));
+  if (!stream) throw new Error(`No stream carries ${subject}`);
+  return stream;
+}

@@ -1,0 +1,41 @@
+/**
+ * Durable subjects (JetStream). Events are past tense and owned by their producer; commands are imperative
+ * and owned by their executor. Apps never write these strings themselves.
+ */
+export const Subjects = {
+  IngestEventReceived: 'ingest.event.received.v1',
+  LeadEventRecorded: 'leads.lead.event_recorded.v1',
+  DealStageChanged: 'leads.deal.stage_changed.v1',
+  LeadScored: 'scoring.lead.scored.v1',
+  SlackPostMessage: 'slack.cmd.post_message.v1',
+  SlackMessagePosted: 'slack.message.posted.v1',
+  SlackMessageFailed: 'slack.message.failed.v1',
+} as const;
+export type Subject = (typeof Subjects)[keyof typeof Subjects];
+
+/** Core-NATS request-reply subjects: queries and synchronous commands from the gateway. */
+export const Queries = {
+  LeadsListLeads: 'leads.qry.lead.list',
+  LeadsGetLead: 'leads.qry.lead.get',
+  LeadsListPipelines: 'leads.qry.pipeline.list',
+  LeadsListStages: 'leads.qry.pipeline.stages',
+  LeadsGetStage: 'leads.qry.stage.get',
+  LeadsListDeals: 'leads.qry.deal.list',
+  LeadsGetDeal: 'leads.qry.deal.get',
+  LeadsDealHistory: 'leads.qry.deal.history',
+  LeadsCreateDeal: 'leads.rpc.deal.create',
+  LeadsMoveDeal: 'leads.rpc.deal.move',
+  AutomationGetStageTriggers: 'automation.qry.stage_triggers.get',
+  AutomationReplaceStageTriggers: 'automation.rpc.stage_triggers.replace',
+  AutomationListRuns: 'automation.qry.trigger_run.list',
+  AutomationGetRun: 'automation.qry.trigger_run.get',
+  AutomationRetryRun: 'automation.rpc.trigger_run.retry',
+} as const;
+export type QuerySubject = (typeof Queries)[keyof typeof Queries];
+
+/** Operator queries every service with consumers answers for its own dead letters. */
+export const DeadLetterQueries = {
+  list: (service: string) => `${service}.rpc.dead_letters.list`,
+  retry: (service: string) => `${service}.rpc.dead_letters.retry`,
+  delete: (service: string) => `${service}.rpc.dead_letters.delete`,
+};

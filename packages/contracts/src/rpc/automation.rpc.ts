@@ -1,0 +1,80 @@
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { TRIGGER_ACTIONS, TRIGGER_RUN_STATUSES, type TriggerAction, type TriggerRunStatus } from '../enums';
+import { PageQuery, WithActor } from './common';
+
+const toNumber = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
+
+export class TriggerConditionsInput {
+  @IsOptional() @Transform(toNumber) @IsNumber() min_value?: number;
+  @IsOptional() @Transform(toNumber) @IsNumber() max_value?: number;
+  @IsOptional() @IsArray() @IsString({ each: true }) intents?: string[];
+  @IsOptional() @IsArray() @IsString({ each: true }) sources?: string[];
+  @IsOptional() @IsArray() @IsUUID('all', { each: true }) from_stage_ids?: string[];
+}
+
+/** One stage trigger as saved through `POST /stages/:id/triggers` (api.md §9). */
+export class TriggerInput {
+  @IsOptional() @IsUUID() id?: string;
+  @IsIn(TRIGGER_ACTIONS) action: TriggerAction;
+  @IsOptional() @IsString() @MaxLength(255) name?: string;
+  @IsOptional() @IsString() @MaxLength(2000) description?: string;
+  @IsOptional() @IsIn(['enter', 'exit']) on?: 'enter' | 'exit';
+  @IsOptional() @ValidateNested() @Type(() => TriggerConditionsInput) conditions?: TriggerConditionsInput;
+  @IsObject() config: Record<string, unknown>;
+  @IsOptional() @IsBoolean() enabled?: boolean;
+}
+
+export class ReplaceStageTriggersBody {
+  @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => TriggerInput) triggers: TriggerInput[];
+}
+
+/** The stage as the gateway resolved it from leads, so automation can name it without reading leads. */
+export class StageRef {
+  @IsUUID() id: string;
+  @IsString() name: string;
+  @IsUUID() pipeline_id: string;
+}
+
+export class GetStageTriggersQuery {
+  @ValidateNested() @Type(() => StageRef) stage: StageRef;
+}
+
+export class ReplaceStageTriggersCommand extends WithActor {
+  @ValidateNested() @Type(() => StageRef) stage: StageRef;
+  @ValidateNested() @Type(() => ReplaceStageTriggersBody) body: ReplaceStageTriggersBody;
+}
+
+export class ListTriggerRunsQuery extends PageQuery {
+  @IsOptional() @IsUUID() deal_id?: string;
+  @IsOptional() @IsUUID() lead_id?: string;
+  @IsOptional() @IsUUID() stage_id?: string;
+  @IsOptional() @IsUUID() trigger_id?: string;
+  @IsOptional() @IsIn(TRIGGER_ACTIONS) action?: TriggerAction;
+  @IsOptional() @IsIn(TRIGGER_RUN_STATUSES) status?: TriggerRunStatus;
+  @IsOptional() @Transform(({ value }) => value === true || value === 'true') @IsBoolean() dry_run?: boolean;
+  @IsOptional() @IsString() since?: string;
+  @IsOptional() @IsString() until?: string;
+}
+
+export class RetryTriggerRunBody {
+  @IsOptional() @IsBoolean() dry_run?: boolean;
+}
+
+export class RetryTriggerRunCommand extends WithActor {
+  @IsUUID() run_id: string;
+  @ValidateNested() @Type(() => RetryTriggerRunBody) body: RetryTriggerRunBody;
+}

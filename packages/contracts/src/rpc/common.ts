@@ -1,0 +1,51 @@
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, Min, ValidateNested } from 'class-validator';
+import { ACTOR_TYPES, type ActorType } from '../enums';
+
+/** Who asked: recorded in stage history and run logs. */
+export class ActorRef {
+  @IsIn(ACTOR_TYPES) type: ActorType;
+  @IsOptional() @IsString() id: string | null;
+  @IsOptional() @IsString() name?: string | null;
+}
+
+export class WithActor {
+  @ValidateNested() @Type(() => ActorRef) actor: ActorRef;
+}
+
+export class ByIdQuery {
+  @IsUUID() id: string;
+}
+
+/** `?id=a,b,c` (react-admin getMany) arrives as a string; turn it into a uuid list. */
+export const toIdList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value;
+
+export class PageQuery {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) page: number = 1;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit: number = 20;
+  @IsOptional() @IsIn(['asc', 'desc']) sort_order?: 'asc' | 'desc';
+  @IsOptional() @Transform(toIdList) @IsUUID('all', { each: true }) id?: string[];
+}
+
+export interface Pagination {
+  page: number;
+  limit: number;
+  total: number;
+  total_pages: number;
+  has_next: boolean;
+  has_prev: boolean;
+}
+
+export interface Page<T> {
+  data: T[];
+  pagination: Pagination;
+}
+
+export function toPage<T>(data: T[], total: number, page: number, limit: number): Page<T> {
+  const totalPages = Math.ceil(total / limit);
+  return {
+    data,
+    pagination: { page, limit, total, total_pages: totalPages, has_next: page < totalPages, has_prev: page > 1 },
+  };
+}

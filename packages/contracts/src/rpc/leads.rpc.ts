@@ -1,0 +1,103 @@
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { DEAL_STATUSES, type DealStatus } from '../enums';
+import { PageQuery, WithActor } from './common';
+
+export const LEAD_SORT_FIELDS = [
+  'created_at',
+  'updated_at',
+  'total_score',
+  'intent_confidence',
+  'last_activity',
+  'email',
+  'first_name',
+  'last_name',
+] as const;
+
+/** `GET /leads` (api.md §5). */
+export class ListLeadsQuery extends PageQuery {
+  @IsOptional() @IsString() @MaxLength(255) search?: string;
+  @IsOptional() @IsString() status?: string;
+  @IsOptional() @IsString() lifecycle_stage?: string;
+  @IsOptional() @IsString() routing_status?: string;
+  @IsOptional() @IsString() primary_intent?: string;
+  @IsOptional() @IsUUID() pipeline_id?: string;
+  @IsOptional() @IsUUID() organization_id?: string;
+  @IsOptional() @Type(() => Number) @IsInt() min_score?: number;
+  @IsOptional() @Type(() => Number) @IsInt() max_score?: number;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100) min_intent_confidence?: number;
+  @IsOptional() @IsIn(LEAD_SORT_FIELDS) sort_by?: (typeof LEAD_SORT_FIELDS)[number];
+}
+
+export class ListPipelinesQuery {
+  @IsOptional() @Transform(({ value }) => value === true || value === 'true') @IsBoolean() include_inactive?: boolean;
+  @IsOptional() @Transform(({ value }) => value === true || value === 'true') @IsBoolean() with_summary?: boolean;
+}
+
+export const DEAL_SORT_FIELDS = [
+  'created_at',
+  'updated_at',
+  'value',
+  'name',
+  'stage_entered_at',
+  'position',
+  'expected_close_date',
+] as const;
+
+/** `GET /deals` (api.md §8). */
+export class ListDealsQuery extends PageQuery {
+  @IsOptional() @IsUUID() pipeline_id?: string;
+  @IsOptional() @IsUUID() stage_id?: string;
+  @IsOptional() @IsUUID() lead_id?: string;
+  @IsOptional() @IsIn(DEAL_STATUSES) status?: DealStatus;
+  @IsOptional() @IsUUID() assigned_to?: string;
+  @IsOptional() @Type(() => Number) @IsNumber() min_value?: number;
+  @IsOptional() @Type(() => Number) @IsNumber() max_value?: number;
+  @IsOptional() @IsString() @MaxLength(255) search?: string;
+  @IsOptional() @IsIn(DEAL_SORT_FIELDS) sort_by?: (typeof DEAL_SORT_FIELDS)[number];
+}
+
+/** `POST /deals` body (api.md §8). */
+export class CreateDealBody {
+  @IsUUID() lead_id: string;
+  @IsUUID() pipeline_id: string;
+  @IsOptional() @IsUUID() stage_id?: string;
+  @IsOptional() @IsString() @Length(1, 255) name?: string;
+  @IsOptional() @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) value?: number;
+  @IsOptional() @IsString() @Matches(/^[A-Z]{3}$/) currency?: string;
+  @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}(T.*)?$/) expected_close_date?: string;
+  @IsOptional() @IsString() @MaxLength(255) assigned_to?: string;
+  @IsOptional() @IsString() @MaxLength(50) assigned_region?: string;
+  @IsOptional() @IsObject() metadata?: Record<string, unknown>;
+}
+
+export class CreateDealCommand extends WithActor {
+  @ValidateNested() @Type(() => CreateDealBody) body: CreateDealBody;
+}
+
+/** `POST /deals/:id/move` body. */
+export class MoveDealBody {
+  @IsUUID() stage_id: string;
+  @IsOptional() @IsInt() @Min(1) position?: number;
+  @IsOptional() @IsString() @MaxLength(500) close_reason?: string;
+}
+
+export class MoveDealCommand extends WithActor {
+  @IsUUID() deal_id: string;
+  @ValidateNested() @Type(() => MoveDealBody) body: MoveDealBody;
+}

@@ -1,0 +1,70 @@
+import { registerDecorator, type ValidationOptions } from 'class-validator';
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** An RFC 3339 date-time with `Z` or an offset, any year (api.md §1.1). */
+export function IsRfc3339(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isRfc3339',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: '$property must be an RFC 3339 date-time with Z or an offset', ...options },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && RFC3339.test(value) && !Number.isNaN(Date.parse(value)),
+      },
+    });
+}
+
+/** A date-time no later than now + `toleranceSeconds` (producers' clocks drift a little). */
+export function IsNotFutureBeyond(toleranceSeconds: number, options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isNotFutureBeyond',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: `$property must not be more than ${toleranceSeconds} s in the future`, ...options },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value !== 'string' || Number.isNaN(Date.parse(value))
+            ? true
+            : Date.parse(value) <= Date.now() + toleranceSeconds * 1000,
+      },
+    });
+}
+
+/** A JSON value whose serialised UTF-8 size is at most `maxBytes`. */
+export function MaxJsonBytes(maxBytes: number, options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'maxJsonBytes',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: `$property must be at most ${maxBytes} bytes as JSON`, ...options },
+      validator: {
+        validate: (value: unknown) =>
+          value === undefined || Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8') <= maxBytes,
+      },
+    });
+}
+
+/** An object with at least one of `keys` set to a non-empty value. */
+export function HasAnyOf(keys: readonly string[], options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'hasAnyOf',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: `$property must contain at least one of ${keys.join(', ')}`, ...options },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'object' &&
+          value !== null &&
+          keys.some((k) => {
+            const v = (value as Record<string, unknown>)[k];
+            return typeof v === 'string' && v.trim().length > 0;
+          }),
+      },
+    });
+}

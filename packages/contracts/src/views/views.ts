@@ -1,0 +1,181 @@
+import type { ActorType, DealStatus, ScoreTier, StageType, TriggerAction, TriggerRunStatus } from '../enums';
+
+/** Response shapes of the gateway API (api.md), produced by the owning service and passed through. */
+export interface LeadView {
+  id: string;
+  email: string;
+  first_name: string | null;
+  last_name: string | null;
+  phone: string | null;
+  job_title: string | null;
+  organization_id: string | null;
+  organization_name: string | null;
+  status: string;
+  lifecycle_stage: string;
+  demographic_score: number;
+  engagement_score: number;
+  behavior_score: number;
+  total_score: number;
+  score_tier: ScoreTier;
+  pipeline_id: string | null;
+  routing_status: string;
+  routed_at: string | null;
+  primary_intent: string | null;
+  intent_confidence: number | null;
+  intent_summary: { research: number; b2b: number; co_creation: number };
+  first_touch_source: string | null;
+  first_touch_campaign: string | null;
+  first_touch_date: string | null;
+  last_touch_source: string | null;
+  last_touch_campaign: string | null;
+  last_touch_date: string | null;
+  portal_id: string | null;
+  waalaxy_id: string | null;
+  linkedin_url: string | null;
+  lemlist_id: string | null;
+  consent_date: string | null;
+  consent_source: string | null;
+  gdpr_delete_requested: string | null;
+  created_at: string;
+  updated_at: string;
+  last_activity: string | null;
+}
+
+export interface PipelineView {
+  id: string;
+  slug: string;
+  name: string;
+  description: string | null;
+  is_active: boolean;
+  is_default: boolean;
+  sales_cycle_days: number | null;
+  target_persona: string | null;
+  config: Record<string, unknown>;
+  created_at: string;
+  updated_at: string;
+  deals_count?: number;
+  total_value?: number;
+  stages_count?: number;
+}
+
+export interface StageView {
+  id: string;
+  pipeline_id: string;
+  slug: string;
+  name: string;
+  position: number;
+  color: string | null;
+  stage_type: StageType | null;
+  created_at: string;
+}
+
+export interface DealView {
+  id: string;
+  lead_id: string;
+  pipeline_id: string;
+  stage_id: string;
+  position: number;
+  name: string;
+  title: string;
+  value: number | null;
+  currency: string;
+  expected_close_date: string | null;
+  expected_close: string | null;
+  stage_entered_at: string;
+  assigned_to: string | null;
+  assigned_to_name: string | null;
+  assigned_to_email: string | null;
+  assigned_to_avatar: string | null;
+  assigned_region: string | null;
+  assigned_at: string | null;
+  status: DealStatus;
+  close_reason: string | null;
+  closed_at: string | null;
+  moco_offer_id: string | null;
+  metadata: Record<string, unknown>;
+  created_at: string;
+  updated_at: string;
+  pipeline_name: string;
+  stage_name: string;
+  stage_type: StageType | null;
+  lead_name: string | null;
+  lead_email: string;
+  lead_company: string | null;
+  contact_name: string | null;
+  contact_email: string;
+  company_name: string | null;
+  email_sequence: null;
+}
+
+export interface StageHistoryView {
+  id: string;
+  deal_id: string;
+  from_stage_id: string | null;
+  from_stage_name: string | null;
+  to_stage_id: string;
+  to_stage_name: string;
+  from_status: DealStatus | null;
+  to_status: DealStatus;
+  moved_at: string;
+  time_in_previous_stage_seconds: number | null;
+  reason: string;
+  moved_by: { type: ActorType; id: string | null; name: string | null };
+}
+
+export interface TriggerView {
+  id: string;
+  action: TriggerAction;
+  name: string | null;
+  description: string | null;
+  on: 'enter' | 'exit';
+  conditions: Record<string, unknown>;
+  config: Record<string, unknown>;
+  enabled: boolean;
+}
+
+export interface StageTriggersView {
+  stage_id: string;
+  stage_name: string;
+  available_actions: {
+    action: TriggerAction;
+    description: string;
+    required_fields: string[];
+    config_fields: { name: string; type: string; required: boolean }[];
+  }[];
+  configured_triggers: TriggerView[];
+}
+
+export interface TriggerRunStepView {
+  name: string;
+  status: TriggerRunStatus;
+  attempts: number;
+  external_id: string | null;
+  error: { code: string; message: string; retryable: boolean } | null;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface TriggerRunView {
+  id: string;
+  trigger_id: string;
+  trigger_name: string | null;
+  action: TriggerAction;
+  on: 'enter' | 'exit';
+  stage_id: string;
+  deal_id: string | null;
+  lead_id: string | null;
+  stage_history_id: string | null;
+  idempotency_key: string;
+  source: 'stage_change' | 'manual' | 'retry';
+  dry_run: boolean;
+  status: TriggerRunStatus;
+  attempts: number;
+  max_attempts: number;
+  next_attempt_at: string | null;
+  error: { code: string; message: string; retryable: boolean } | null;
+  result: Record<string, unknown> | null;
+  steps: TriggerRunStepView[];
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}

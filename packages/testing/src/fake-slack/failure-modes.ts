@@ -1,0 +1,57 @@
+import type { FailureMode } from './fake-slack.types';
+
+interface ActiveMode {
+  mode: FailureMode;
+  /** Requests left before the mode heals itself; undefined = unlimited. */
+  remaining: number | undefined;
+}
+
+/**
+ * Holds the switched-on failure modes: at most one per path plus one global.
+ * A later `set` for the same scope replaces the earlier one, and a path-scoped mode wins over the global one.
+ */
+export class FailureModes {
+  private readonly byPath = new Map<string, ActiveMode>();
+  private global: ActiveMode | undefined;
+
+  set(mode: FailureMode, path?: string): void {
+    if (mode.times !== undefined && (!Number.isInteger(mode.times) || mode.times < 1)) {
+      throw new Error(`FailureMode.times must be a positive integer, got ${mode.times}`);
+    }
+    const active: ActiveMode = { mode, remaining: mode.times };
+    if (path === undefined) this.global = active;
+    else this.byPath.set(path, active);
+  }
+
+  /** Clears the mode for one path, or every mode when no path is given. */
+  clear(path?: string): void {
+    if (path === undefined) {
+      this.byPath.clear();
+      this.global = undefined;
+    } else {
+      this.byPath.delete(path);
+    }
+  }
+
+  /** Returns the mode that applies to this request and counts the request against its `times`. */
+  take(path: string): FailureMode | undefined {
+    const scoped = this.byPath.get(path);
+    if (scoped) {
+      if (this.consume(scoped)) this.byPath.delete(path);
+      return scoped.mode;
+    }
+    const global = this.global;
+    if (global) {
+      if (this.consume(global)) this.global = undefined;
+      return global.mode;
+    }
+    return undefined;
+  }
+
+  /** Decrements the counter; true when the mode is used up. */
+  private consume(active: ActiveMode): boolean {
+    if (active.remaining === undefined) return false;
+    active.remaining -= 1;
+    return active.remaining <= 0;
+  }
+}

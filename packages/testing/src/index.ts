@@ -1,0 +1,25 @@
+export { FakeSlackServer } from './fake-slack/fake-slack.server';
+export type {
+  ClientErrorMode,
+  FailOptions,
+  FailureMode,
+  FakeSlackConfig,
+  FakeSlackStartOptions,
+  RateLimitMode,
+  ReceivedRequest,
+  ServerErrorMode,
+  SlackMessage,
+  SlackRequestKind,
+} from './fake-slack/fake-slack.types';
+export { FAKE_SLACK_IDENTITY } from './fake-slack/web-api-handler';
+
+export { createTestDatabase, dropStaleTestDatabases, testDatabaseAdminUrl } from './db/test-database';
+export type { TestDatabase } from './db/test-database';
+
+export { deleteNamespaceStreams, uniqueNamespace } from './nats/test-namespace';
+
+export { startServiceProcess } from './process/service-process';
+export type { ProcessExit, ServiceProcess, ServiceProcessOptions } from './process/service-process';
+export { freePort } from './process/free-port';
+export { waitFor } from './process/wait-for';
+export type { WaitForOptions } from './process/wait-for';
