@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { ConfigError } from './config/load-config';
 import { loggerFor } from './logging/logging.module';
 import { PinoNestLogger } from './logging/logger';
+import { RethrowRpcErrorsFilter } from './rethrow-rpc-errors.filter';
 
 /** A transport strategy for @nestjs/microservices (kept structural so the kit does not depend on messaging). */
 export interface TransportStrategy {
@@ -38,7 +39,7 @@ export async function bootstrapService(options: BootstrapOptions): Promise<NestF
     // Module init (migrations, NATS connection, stream provisioning) completes before any intake starts.
     await app.init();
     for (const strategy of options.transports?.(app) ?? []) {
-      app.connectMicroservice({ strategy }, { inheritAppConfig: true });
+      app.connectMicroservice({ strategy }).useGlobalFilters(new RethrowRpcErrorsFilter());
     }
     await app.startAllMicroservices();
     const port = options.port(app);

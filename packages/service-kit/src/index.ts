@@ -12,3 +12,4 @@ export * from './database/ensure-database';
 export * from './database/transaction-host';
 export * from './database/database.module';
 export * from './bootstrap';
+export * from './rethrow-rpc-errors.filter';

@@ -26,6 +26,11 @@ export class LineSplitter {
     for (const line of parts) this.onLine(line);
   }
 
+  /** The partial line not yet terminated by a newline. */
+  get pending(): string {
+    return this.partial;
+  }
+
   flush(): void {
     if (this.partial) this.onLine(this.partial);
     this.partial = '';

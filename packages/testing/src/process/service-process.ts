@@ -66,9 +66,11 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   const stderr = new LineSplitter(record('[stderr] '));
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => stdout.write(chunk));
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => stderr.write(chunk));
+  child.stdout?.on('end', () => stdout.flush());
+  child.stderr?.on('end', () => stderr.flush());
 
   const outputClosed = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  const exited = new Promise<ProcessExit>((resolve) => {
+  const processGone = new Promise<ProcessExit>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
     // Spawn failures (bad cwd, ...) emit 'error' without 'exit'.
     child.once('error', (err) => {
@@ -76,13 +78,16 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
       resolve({ code: null, signal: null });
     });
   });
-  void exited.then(() => liveChildren.delete(child));
+  // Resolve only once the output is drained too, so logs() after `await exited` includes the last lines.
+  const exited = processGone.then(async (exit) => {
+    liveChildren.delete(child);
+    await Promise.race([outputClosed, sleep(OUTPUT_DRAIN_MS)]);
+    return exit;
+  });
 
-  const logs = (): string => {
-    stdout.flush();
-    stderr.flush();
-    return buffer.toString();
-  };
+  // Includes a not yet terminated line (e.g. a crash message without newline) without splitting it in the buffer.
+  const logs = (): string =>
+    [buffer.toString(), stdout.pending, stderr.pending && `[stderr] ${stderr.pending}`].filter(Boolean).join('\n');
   const killHard = async (): Promise<void> => {
     if (isRunning(child)) child.kill('SIGKILL');
     await exited;
@@ -97,7 +102,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   };
 
   const failure = async (reason: string): Promise<Error> => {
-    await Promise.race([outputClosed, sleep(OUTPUT_DRAIN_MS)]);
+    await exited;
     return new Error(`${name}: ${reason}\n--- last output of ${name} ---\n${logs()}`);
   };
 
@@ -143,8 +148,9 @@ function isRunning(child: ChildProcess): boolean {
   return child.pid !== undefined && child.exitCode === null && child.signalCode === null;
 }
 
+/** Unref'd so a pending drain or poll timer never keeps the test process alive on its own. */
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 function installExitHook(): void {

@@ -1,0 +1,155 @@
+import { Injectable } from '@nestjs/common';
+import { headers as natsHeaders, type Subscription } from '@nats-io/nats-core';
+import type { JsMsg } from '@nats-io/jetstream';
+import { DeadLetterQueries, NotFoundError, toPage, type ConsumerDefinition } from '@crm/contracts';
+import { AppLogger, TransactionHost } from '@crm/service-kit';
+import { NatsClient } from '../nats/nats-client';
+import type { InFlight } from '../transport/in-flight';
+import type { DeadLetterEntity, DeadLetterReason } from './dead-letter.entity';
+import { DeadLetterRepository } from './dead-letter.repository';
+
+export interface DeadLetterView {
+  id: string;
+  service: string;
+  consumer: string;
+  subject: string;
+  message_id: string | null;
+  type: string | null;
+  reason: DeadLetterReason;
+  delivery_count: number;
+  status: 'dead' | 'requeued';
+  first_failed_at: string;
+  last_error: string;
+  payload_excerpt: string;
+  requeue_count: number;
+}
+
+/** Messages consumers gave up on: recorded with their error, listed, re-published or dropped by an operator. */
+@Injectable()
+export class DeadLetterService {
+  private service = '';
+  private readonly log;
+
+  constructor(
+    private readonly repository: DeadLetterRepository,
+    private readonly nats: NatsClient,
+    private readonly tx: TransactionHost,
+    logger: AppLogger,
+  ) {
+    this.log = logger.child('dead-letters');
+  }
+
+  async record(definition: ConsumerDefinition, message: JsMsg, reason: DeadLetterReason, error: unknown) {
+    const payload = Buffer.from(message.data).toString('utf8');
+    let messageId: string | null = null;
+    let type: string | null = null;
+    try {
+      const parsed = JSON.parse(payload);
+      messageId = typeof parsed.id === 'string' ? parsed.id : null;
+      type = typeof parsed.type === 'string' ? parsed.type : null;
+    } catch {
+      // Not JSON: kept raw.
+    }
+    // Outside the handler's (rolled back) transaction, on purpose.
+    return this.repository.add({
+      consumer: definition.durable,
+      subject: definition.subject,
+      messageId,
+      type,
+      reason,
+      deliveryCount: message.info.deliveryCount,
+      streamSequence: String(message.info.streamSequence),
+      lastError: describe(error),
+      payload,
+    });
+  }
+
+  async list(query: { page?: number; limit?: number; status?: 'dead' | 'requeued'; subject?: string }) {
+    const page = Math.max(1, Number(query.page) || 1);
+    const limit = Math.min(100, Math.max(1, Number(query.limit) || 20));
+    const { rows, total } = await this.repository.list(query, page, limit);
+    return toPage(rows.map((row) => this.toView(row)), total, page, limit);
+  }
+
+  /**
+   * Re-publishes the original message to its subject. The envelope id is kept, so consumers that did process
+   * it skip it (inbox); the broker message id is new, so the stream's dedupe window does not drop it.
+   */
+  async retry(id: string): Promise<{ id: string; status: 'requeued' }> {
+    const letter = await this.repository.find(id);
+    if (!letter) throw new NotFoundError('DeadLetter', id);
+    const h = natsHeaders();
+    h.set('Content-Type', 'application/json');
+    await this.nats.js.publish(this.nats.namespace.subject(letter.subject), letter.payload, {
+      msgID: `${letter.messageId ?? letter.id}:requeue:${letter.requeueCount + 1}`,
+      headers: h,
+    });
+    await this.repository.markRequeued(id);
+    this.log.info({ dead_letter_id: id, subject: letter.subject }, 'dead letter requeued');
+    return { id, status: 'requeued' };
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!(await this.repository.delete(id))) throw new NotFoundError('DeadLetter', id);
+  }
+
+  /** Answers the operator queries of contracts' DeadLetterQueries for this service. */
+  serve(service: string, subscriptions: Subscription[], inFlight: InFlight): void {
+    this.service = service;
+    const routes: [string, (input: Record<string, unknown>) => Promise<unknown>][] = [
+      [DeadLetterQueries.list(service), (input) => this.list(input)],
+      [DeadLetterQueries.retry(service), (input) => this.retry(String(input.id))],
+      [DeadLetterQueries.delete(service), (input) => this.remove(String(input.id)).then(() => ({ deleted: true }))],
+    ];
+    for (const [subject, handle] of routes) {
+      subscriptions.push(
+        this.nats.nc.subscribe(this.nats.namespace.subject(subject), {
+          queue: service,
+          callback: (_error, message) => {
+            void inFlight.track(
+              (async () => {
+                let reply: unknown;
+                try {
+                  reply = { ok: true, data: await this.tx.transaction(() => handle(message.json())) };
+                } catch (error) {
+                  const body =
+                    error instanceof NotFoundError
+                      ? error.toBody()
+                      : { code: 'INTERNAL_ERROR', message: describe(error), status: 500 };
+                  reply = { ok: false, error: body };
+                }
+                message.respond(JSON.stringify(reply));
+              })(),
+            );
+          },
+        }),
+      );
+    }
+  }
+
+  private toView(row: DeadLetterEntity): DeadLetterView {
+    return {
+      id: row.id,
+      service: this.service,
+      consumer: row.consumer,
+      subject: row.subject,
+      message_id: row.messageId,
+      type: row.type,
+      reason: row.reason,
+      delivery_count: row.deliveryCount,
+      status: row.status,
+      first_failed_at: row.createdAt.toISOString(),
+      last_error: row.lastError,
+      payload_excerpt: row.payload.slice(0, 500),
+      requeue_count: row.requeueCount,
+    };
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? ` (cause: ${error.cause.message})` : '';
+    return `${error.name}: ${error.message}${cause}`.slice(0, 4000);
+  }
+  return String(error).slice(0, 4000);
+}

@@ -1,0 +1,38 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import type { ServiceName } from '@crm/contracts';
+import { DeadLetterRepository } from './dead-letters/dead-letter.repository';
+import { DeadLetterService } from './dead-letters/dead-letter.service';
+import { InboxRepository } from './inbox/inbox.repository';
+import { NatsClient } from './nats/nats-client';
+import { Outbox } from './outbox/outbox';
+import { OutboxRelay } from './outbox/outbox-relay';
+import { OutboxRepository } from './outbox/outbox.repository';
+import { StreamProvisioner } from './provisioning/stream-provisioner';
+import { JetStreamPublisher } from './rpc/jetstream-publisher';
+import { RpcClient } from './rpc/rpc-client';
+import { ContractValidationPipe } from './transport/contract-validation.pipe';
+import { MessagingTransport } from './transport/messaging-transport';
+
+const providers = [
+  NatsClient,
+  StreamProvisioner,
+  OutboxRepository,
+  Outbox,
+  OutboxRelay,
+  InboxRepository,
+  DeadLetterRepository,
+  DeadLetterService,
+  JetStreamPublisher,
+  RpcClient,
+  ContractValidationPipe,
+  MessagingTransport,
+];
+
+/** Everything a service needs to talk over NATS; the service name comes from ConfigModule. */
+@Global()
+@Module({})
+export class MessagingModule {
+  static forRoot(_options: { service: ServiceName }): DynamicModule {
+    return { module: MessagingModule, providers, exports: providers };
+  }
+}

@@ -1,0 +1,12 @@
+import { EventPattern, MessagePattern } from '@nestjs/microservices';
+import type { QuerySubject, Subject } from '@crm/contracts';
+
+/** Identifies our transport, so Nest hands these handlers to it and to no other transport. */
+export const NATS_TRANSPORT = Symbol('crm-nats-transport');
+
+/** A durable JetStream consumer handler: at-least-once, transactional inbox, ack after commit. */
+export const OnEvent = (subject: Subject): MethodDecorator =>
+  EventPattern<string>(subject as string, NATS_TRANSPORT) as MethodDecorator;
+
+/** A core-NATS request-reply handler for queries and synchronous commands (queue group per service). */
+export const OnRequest = (subject: QuerySubject): MethodDecorator => MessagePattern(subject, NATS_TRANSPORT);
