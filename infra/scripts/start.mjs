@@ -27,6 +27,9 @@ const SERVICES = [
   { name: 'gateway', portEnv: 'GATEWAY_PORT', port: 3000 },
 ];
 
+// turbo's one-time telemetry notice is noise in logs and CI
+process.env.TURBO_TELEMETRY_DISABLED ??= '1';
+
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const READY_TIMEOUT_MS = Number(process.env.READY_TIMEOUT_MS ?? 120_000);
 const STOP_GRACE_MS = 15_000;
@@ -73,9 +76,14 @@ function formatLine(line) {
   }
   if (!rec || typeof rec !== 'object' || (rec.msg === undefined && rec.message === undefined)) return [line];
   const levelName =
-    typeof rec.level === 'number' ? (LEVELS[rec.level] ?? String(rec.level)) : String(rec.level ?? 'INFO').toUpperCase();
+    typeof rec.level === 'number'
+      ? (LEVELS[rec.level] ?? String(rec.level))
+      : String(rec.level ?? 'INFO').toUpperCase();
   const color = LEVEL_COLOR[levelName] ?? ((s) => s);
-  const msg = typeof (rec.msg ?? rec.message) === 'string' ? (rec.msg ?? rec.message) : JSON.stringify(rec.msg ?? rec.message);
+  const msg =
+    typeof (rec.msg ?? rec.message) === 'string'
+      ? (rec.msg ?? rec.message)
+      : JSON.stringify(rec.msg ?? rec.message);
   const context = rec.context ? `${c.dim(`[${rec.context}]`)} ` : '';
   const cid = rec.correlation_id ? ` ${c.dim(`{${rec.correlation_id}}`)}` : '';
   const out = [`${c.dim(hhmmss(rec.time))} ${color(levelName.padEnd(5))} ${context}${msg}${cid}`];
@@ -108,7 +116,11 @@ function pipeLines(stream, proc) {
 function startService(svc, index) {
   const cwd = join(ROOT, 'apps', svc.name);
   const port = Number(process.env[svc.portEnv] ?? svc.port);
-  const env = { ...process.env, NODE_ENV: process.env.NODE_ENV || 'development', [svc.portEnv]: String(port) };
+  const env = {
+    ...process.env,
+    NODE_ENV: process.env.NODE_ENV || 'development',
+    [svc.portEnv]: String(port),
+  };
   const child = spawn(process.execPath, ['dist/main.js'], {
     cwd,
     env,
@@ -166,7 +178,11 @@ async function stopAll() {
   clearTimeout(timer);
   if (timedOut) {
     const left = [...running.values()];
-    say(c.yellow(`still running after ${STOP_GRACE_MS / 1000}s, killing: ${left.map((p) => p.svc.name).join(', ')}`));
+    say(
+      c.yellow(
+        `still running after ${STOP_GRACE_MS / 1000}s, killing: ${left.map((p) => p.svc.name).join(', ')}`,
+      ),
+    );
     for (const p of left) signalChild(p, 'SIGKILL');
     await Promise.all(left.map((p) => p.exited));
   }
@@ -180,7 +196,8 @@ async function failAll(reason, proc) {
   say(c.red(reason));
   if (proc && proc.tail.length) {
     say(c.red(`last ${proc.tail.length} lines of ${proc.svc.name}:`));
-    for (const line of proc.tail) for (const l of formatLine(line)) process.stdout.write(`${proc.tag} ${l}\n`);
+    for (const line of proc.tail)
+      for (const l of formatLine(line)) process.stdout.write(`${proc.tag} ${l}\n`);
   }
   await stopAll();
   process.exit(1);
@@ -252,7 +269,12 @@ async function main() {
   }
 
   if (!process.env.START_SKIP_BUILD) {
-    const code = await runStep('building (turbo run build)', 'npx', ['turbo', 'run', 'build', '--output-logs=errors-only']);
+    const code = await runStep('building (turbo run build)', 'npx', [
+      'turbo',
+      'run',
+      'build',
+      '--output-logs=errors-only',
+    ]);
     if (shutdownRequested) return;
     if (code !== 0) {
       say(c.red(`build failed (exit ${code}); nothing started`));
@@ -262,7 +284,8 @@ async function main() {
 
   const present = SERVICES.filter((s) => existsSync(join(ROOT, 'apps', s.name, 'package.json')));
   const skipped = SERVICES.filter((s) => !present.includes(s));
-  if (skipped.length) say(c.yellow(`skipped (no apps/<name>/package.json): ${skipped.map((s) => s.name).join(', ')}`));
+  if (skipped.length)
+    say(c.yellow(`skipped (no apps/<name>/package.json): ${skipped.map((s) => s.name).join(', ')}`));
   if (present.length === 0) {
     say(c.red('no service to start'));
     process.exit(1);
@@ -283,7 +306,10 @@ async function main() {
     const ready = await waitReady(proc);
     if (shutdownRequested || failing) return;
     if (!ready) {
-      failAll(`${svc.name} did not answer GET ${`http://127.0.0.1:${proc.port}/ready`} with 200 within ${READY_TIMEOUT_MS / 1000}s`, proc);
+      failAll(
+        `${svc.name} did not answer GET ${`http://127.0.0.1:${proc.port}/ready`} with 200 within ${READY_TIMEOUT_MS / 1000}s`,
+        proc,
+      );
       return;
     }
     say(c.green(`${svc.name} ready in ${((Date.now() - started) / 1000).toFixed(1)}s`));
@@ -292,8 +318,11 @@ async function main() {
   const gatewayPort = process.env.GATEWAY_PORT ?? 3000;
   const gw = present.some((s) => s.name === 'gateway');
   say(
-    c.green(c.bold(`all services ready — ${gw ? `web UI and API on http://localhost:${gatewayPort}` : 'gateway not present'}`)) +
-      c.dim('  (Ctrl-C stops everything)'),
+    c.green(
+      c.bold(
+        `all services ready — ${gw ? `web UI and API on http://localhost:${gatewayPort}` : 'gateway not present'}`,
+      ),
+    ) + c.dim('  (Ctrl-C stops everything)'),
   );
 }
 

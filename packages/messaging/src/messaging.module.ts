@@ -1,5 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import type { ServiceName } from '@crm/contracts';
+import { consumersOf, type ConsumerDefinition, type ServiceName } from '@crm/contracts';
 import { DeadLetterRepository } from './dead-letters/dead-letter.repository';
 import { DeadLetterService } from './dead-letters/dead-letter.service';
 import { InboxRepository } from './inbox/inbox.repository';
@@ -11,7 +11,7 @@ import { StreamProvisioner } from './provisioning/stream-provisioner';
 import { JetStreamPublisher } from './rpc/jetstream-publisher';
 import { RpcClient } from './rpc/rpc-client';
 import { ContractValidationPipe } from './transport/contract-validation.pipe';
-import { MessagingTransport } from './transport/messaging-transport';
+import { CONSUMER_DEFINITIONS, MessagingTransport } from './transport/messaging-transport';
 
 const providers = [
   NatsClient,
@@ -32,7 +32,9 @@ const providers = [
 @Global()
 @Module({})
 export class MessagingModule {
-  static forRoot(_options: { service: ServiceName }): DynamicModule {
-    return { module: MessagingModule, providers, exports: providers };
+  /** `consumers` overrides the contract definitions; only tests use it (e.g. a short ack wait). */
+  static forRoot(options: { service: ServiceName; consumers?: ConsumerDefinition[] }): DynamicModule {
+    const definitions = { provide: CONSUMER_DEFINITIONS, useValue: options.consumers ?? consumersOf(options.service) };
+    return { module: MessagingModule, providers: [...providers, definitions], exports: providers };
   }
 }

@@ -39,7 +39,8 @@ export async function bootstrapService(options: BootstrapOptions): Promise<NestF
     // Module init (migrations, NATS connection, stream provisioning) completes before any intake starts.
     await app.init();
     for (const strategy of options.transports?.(app) ?? []) {
-      app.connectMicroservice({ strategy }).useGlobalFilters(new RethrowRpcErrorsFilter());
+      // Deferred, so the filter is registered before Nest wires the handlers.
+      app.connectMicroservice({ strategy }, { deferInitialization: true }).useGlobalFilters(new RethrowRpcErrorsFilter());
     }
     await app.startAllMicroservices();
     const port = options.port(app);

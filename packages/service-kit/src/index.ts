@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 export * from './context/request-context';
 export * from './config/service-config';
 export * from './config/load-config';

@@ -10,7 +10,6 @@ import {
   InvalidMessageError,
   PayloadClasses,
   Streams,
-  consumersOf,
   parseEnvelope,
   type ConsumerDefinition,
   type ErrorBody,
@@ -30,6 +29,7 @@ import { MessageContext } from './message-context';
 import { PermanentError } from './message-errors';
 
 export const CORRELATION_HEADER = 'x-correlation-id';
+export const CONSUMER_DEFINITIONS = Symbol('CONSUMER_DEFINITIONS');
 
 /**
  * The Nest transport of every service. `@OnEvent` handlers become durable JetStream pull consumers
@@ -56,6 +56,7 @@ export class MessagingTransport extends Server implements CustomTransportStrateg
     private readonly relay: OutboxRelay,
     private readonly config: BaseServiceConfig,
     @Inject(SERVICE_NAME) private readonly service: ServiceName,
+    @Inject(CONSUMER_DEFINITIONS) private readonly consumers: ConsumerDefinition[],
     logger: AppLogger,
   ) {
     super();
@@ -100,7 +101,7 @@ export class MessagingTransport extends Server implements CustomTransportStrateg
   }
 
   private async startConsumer(pattern: string, handler: MessageHandler): Promise<void> {
-    const definition = consumersOf(this.service).find((c) => c.subject === pattern);
+    const definition = this.consumers.find((c) => c.subject === pattern);
     if (!definition) {
       throw new Error(`${this.service} handles ${pattern} but contracts define no consumer for it`);
     }

@@ -15,7 +15,7 @@ export class ConfigModule {
       providers: [
         // Read at container start, not at import, so tests can set the environment first.
         { provide: cls, useFactory: () => config ?? loadConfig(cls) },
-        { provide: BaseServiceConfig, useExisting: cls },
+        ...((cls as unknown) === BaseServiceConfig ? [] : [{ provide: BaseServiceConfig, useExisting: cls }]),
         { provide: SERVICE_NAME, useValue: service },
       ],
       exports: [cls, BaseServiceConfig, SERVICE_NAME],

@@ -26,6 +26,8 @@ export function createDataSource(url: string, options: DatabaseModuleOptions, po
     migrationsRun: false,
     poolSize,
     applicationName: options.schema,
+    // Raw SQL in repositories resolves unqualified names to the service's own schema.
+    extra: { options: `-c search_path=${options.schema},public` },
   });
 }
 

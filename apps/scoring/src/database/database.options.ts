@@ -1,0 +1,22 @@
+import { messagingEntities, messagingMigrations } from '@crm/messaging';
+import type { DatabaseModuleOptions } from '@crm/service-kit';
+import { RuleVersion } from '../rules/rule-version.entity';
+import { ScoringRule } from '../rules/scoring-rule.entity';
+import { LeadScore } from '../scoring/lead-score.entity';
+import { ScoreLedgerEntry } from '../scoring/score-ledger-entry.entity';
+import { CreateScoringTables1795445500000 } from './migrations/1795445500000-create-scoring-tables';
+import { SeedDefaultScoringRules1795445500100 } from './migrations/1795445500100-seed-default-scoring-rules';
+
+export const SCORING_SCHEMA = 'scoring';
+
+/** Shared by the AppModule and the `migrate` script, so both apply exactly the same migrations. */
+export const databaseOptions: DatabaseModuleOptions = {
+  schema: SCORING_SCHEMA,
+  // The messaging tables (outbox, inbox, dead letters) come first: our migrations may rely on them existing.
+  entities: [...messagingEntities, ScoringRule, RuleVersion, ScoreLedgerEntry, LeadScore],
+  migrations: [
+    ...messagingMigrations,
+    CreateScoringTables1795445500000,
+    SeedDefaultScoringRules1795445500100,
+  ],
+};

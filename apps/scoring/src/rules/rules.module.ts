@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { ScoringRuleRepository } from './scoring-rule.repository';
+
+/** Scoring rules and their versions. The rules API (api.md §10) lands here in a later issue. */
+@Module({
+  providers: [ScoringRuleRepository],
+  exports: [ScoringRuleRepository],
+})
+export class RulesModule {}

@@ -1,0 +1,273 @@
+import type { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { DeadLetterQueries, Queries, Subjects } from '@crm/contracts';
+import { createTestDatabase, deleteNamespaceStreams, uniqueNamespace, waitFor, type TestDatabase } from '@crm/testing';
+import { NatsClient, PermanentError, RpcClient, TransientError } from '../src';
+import {
+  PROBE_SCHEMA,
+  Probe,
+  TestBroker,
+  createProbeTable,
+  leadEventEnvelope,
+  probeConsumer,
+  sleep,
+  startProbeApp,
+  withDb,
+} from './support/probe-app';
+
+describe('JetStream transport (real nats-server and PostgreSQL)', () => {
+  let db: TestDatabase;
+  let namespace: string;
+  let broker: TestBroker;
+  const apps: INestApplication[] = [];
+
+  const effects = (messageId: string) =>
+    withDb(db.url, async (c) => {
+      const r = await c.query(`SELECT count(*)::int AS n FROM ${PROBE_SCHEMA}.probe_effect WHERE message_id = $1`, [
+        messageId,
+      ]);
+      return r.rows[0].n as number;
+    });
+  const deadLetters = () =>
+    withDb(db.url, async (c) => (await c.query(`SELECT * FROM ${PROBE_SCHEMA}.dead_letter ORDER BY created_at`)).rows);
+
+  async function start(probe = new Probe()) {
+    const started = await startProbeApp({ databaseUrl: db.url, namespace }, probe);
+    apps.push(started.app);
+    return started;
+  }
+
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    namespace = uniqueNamespace('msg');
+    await createProbeTable(db.url);
+    broker = await TestBroker.connect(namespace);
+  });
+
+  afterEach(async () => {
+    await Promise.all(apps.splice(0).map((app) => app.close().catch(() => undefined)));
+    await broker.close();
+    await deleteNamespaceStreams('nats://127.0.0.1:4222', namespace);
+    await db.drop();
+  });
+
+  it('handles a message once, with its effects in the same commit, and acks after commit', async () => {
+    const { probe } = await start();
+    const envelope = leadEventEnvelope();
+    await broker.publishRaw(Subjects.LeadEventRecorded, envelope, envelope.id);
+
+    await waitFor(async () => (await effects(envelope.id)) === 1, { message: 'effect not written' });
+    await waitFor(async () => {
+      const info = await broker.consumerInfo('LEADS', probeConsumer.durable);
+      return info.num_ack_pending === 0 && info.num_pending === 0;
+    });
+    expect(probe.deliveries).toHaveLength(1);
+    const inbox = await withDb(db.url, (c) =>
+      c.query(`SELECT consumer FROM ${PROBE_SCHEMA}.processed_message WHERE message_id = $1`, [envelope.id]),
+    );
+    expect(inbox.rows).toEqual([{ consumer: probeConsumer.durable }]);
+  });
+
+  it('skips a re-published message id (new broker id, same envelope) through the inbox', async () => {
+    const { probe } = await start();
+    const envelope = leadEventEnvelope();
+    await broker.publishRaw(Subjects.LeadEventRecorded, envelope, 'first-publish');
+    await broker.publishRaw(Subjects.LeadEventRecorded, envelope, 'second-publish-outside-dedupe-window');
+
+    await waitFor(async () => (await broker.consumerInfo('LEADS', probeConsumer.durable)).num_pending === 0);
+    await waitFor(async () => (await broker.consumerInfo('LEADS', probeConsumer.durable)).num_ack_pending === 0);
+    expect(await broker.streamMessageCount('LEADS')).toBe(2);
+    expect(probe.deliveries).toHaveLength(1);
+    expect(await effects(envelope.id)).toBe(1);
+  });
+
+  it('naks a transient failure with a backoff computed from the delivery count, and rolls back its effects', async () => {
+    const probe = new Probe();
+    probe.onEvent = async (_envelope, ctx) => {
+      if (ctx.deliveryCount < 3) throw new TransientError('vendor briefly down');
+    };
+    await start(probe);
+    const envelope = leadEventEnvelope();
+    await broker.publishRaw(Subjects.LeadEventRecorded, envelope, envelope.id);
+
+    await waitFor(async () => (await effects(envelope.id)) === 1, { timeoutMs: 10_000 });
+    expect(probe.deliveries.map((d) => d.deliveryCount)).toEqual([1, 2, 3]);
+    const [first, second, third] = probe.deliveries.map((d) => d.at);
+    // backoff [300, 600] ms: the first retry waits >= 300 ms, the second >= 600 ms.
+    expect(second - first).toBeGreaterThanOrEqual(280);
+    expect(third - second).toBeGreaterThanOrEqual(580);
+    expect(await deadLetters()).toHaveLength(0);
+  });
+
+  it("honours a vendor's Retry-After when it is longer than the backoff", async () => {
+    const probe = new Probe();
+    probe.onEvent = async (_envelope, ctx) => {
+      if (ctx.deliveryCount === 1) throw new TransientError('429', { retryAfterMs: 1500 });
+    };
+    await start(probe);
+    const envelope = leadEventEnvelope();
+    await broker.publishRaw(Subjects.LeadEventRecorded, envelope, envelope.id);
+
+    await waitFor(async () => (await effects(envelope.id)) === 1, { timeoutMs: 10_000 });
+    expect(probe.deliveries[1].at - probe.deliveries[0].at).toBeGreaterThanOrEqual(1450);
+  });
+
+  it('makes an exhausted message a dead letter with its error, lists it and re-publishes it on request', async () => {
+    const probe = new Probe();
+    let healthy = false;
+    probe.onEvent = async () => {
+      if (!healthy) throw new Error('database constraint exploded');
+    };
+    await start(probe);
+    const envelope = leadEventEnvelope();
+    await broker.publishRaw(Subjects.LeadEventRecorded, envelope, envelope.id);
+
+    const [letter] = await waitFor(async () => {
+      const rows = await deadLetters();
+      return rows.length ? rows : undefined;
+    });
+    expect(letter).toMatchObject({
+      reason: 'max_deliver_exceeded',
+      delivery_count: probeConsumer.maxDeliver,
+      message_id: envelope.id,
+      subject: Subjects.LeadEventRecorded,
+      status: 'dead',
+    });
+    expect(letter.last_error).toContain('database constraint exploded');
+    expect(probe.deliveries).toHaveLength(probeConsumer.maxDeliver);
+    expect(await effects(envelope.id)).toBe(0);
+    await sleep(800); // terminated: no further delivery
+    expect(probe.deliveries).toHaveLength(probeConsumer.maxDeliver);
+
+    const listed = await broker.request(DeadLetterQueries.list('scoring'), {});
+    expect(listed.ok).toBe(true);
+    expect(listed.data.data.map((d: { id: string }) => d.id)).toEqual([letter.id]);
+    expect(listed.data.pagination.total).toBe(1);
+
+    healthy = true;
+    const retried = await broker.request(DeadLetterQueries.retry('scoring'), { id: letter.id });
+    expect(retried).toEqual({ ok: true, data: { id: letter.id, status: 'requeued' } });
+    await waitFor(async () => (await effects(envelope.id)) === 1);
+    expect((await deadLetters())[0].status).toBe('requeued');
+  });
+
+  it('terminates an invalid payload at once as a dead letter, without calling the handler', async () => {
+    const { probe } = await start();
+    const invalid = leadEventEnvelope();
+    (invalid.data as Record<string, unknown>).lead_id = 'not-a-uuid';
+    await broker.publishRaw(Subjects.LeadEventRecorded, invalid, invalid.id);
+    await broker.publishRaw(Subjects.LeadEventRecorded, '{not json', 'garbage');
+
+    const letters = await waitFor(async () => {
+      const rows = await deadLetters();
+      return rows.length === 2 ? rows : undefined;
+    });
+    expect(letters.map((l) => l.reason)).toEqual(['invalid_message', 'invalid_message']);
+    expect(letters.map((l) => l.delivery_count)).toEqual([1, 1]);
+    expect(letters[0].last_error).toContain('data.lead_id');
+    expect(probe.deliveries).toHaveLength(0);
+  });
+
+  it('dead-letters a PermanentError on the first delivery', async () => {
+    const probe = new Probe();
+    probe.onEvent = async () => {
+      throw new PermanentError('unknown lead, will never exist');
+    };
+    await start(probe);
+    const envelope = leadEventEnvelope();
+    await broker.publishRaw(Subjects.LeadEventRecorded, envelope, envelope.id);
+    const [letter] = await waitFor(async () => ((await deadLetters()).length ? deadLetters() : undefined));
+    expect(letter).toMatchObject({ reason: 'permanent_error', delivery_count: 1 });
+  });
+
+  it('redelivers a message whose handler died with its process, and applies it exactly once', async () => {
+    const crashing = new Probe();
+    let started!: () => void;
+    const handlerStarted = new Promise<void>((resolve) => (started = resolve));
+    crashing.onEvent = () => {
+      started();
+      return new Promise<void>(() => undefined); // hangs: the process "dies" mid-handler
+    };
+    const { app: doomed } = await start(crashing);
+    const envelope = leadEventEnvelope();
+    await broker.publishRaw(Subjects.LeadEventRecorded, envelope, envelope.id);
+    await handlerStarted;
+
+    // Simulate kill -9: the broker connection and the open database transaction vanish; nothing is acked.
+    await doomed.get(DataSource).query('SELECT 1');
+    await doomed.get(NatsClient).nc.close();
+    await withDb(db.url, (c) =>
+      c.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND state LIKE 'idle in transaction%'`,
+        [db.name],
+      ),
+    );
+
+    const { probe: survivor } = await start();
+    await waitFor(async () => (await effects(envelope.id)) === 1, { timeoutMs: 15_000 });
+    expect(survivor.deliveries).toEqual([expect.objectContaining({ messageId: envelope.id, deliveryCount: 2 })]);
+    await sleep(500);
+    expect(await effects(envelope.id)).toBe(1);
+  });
+
+  it('lets an in-flight handler finish on graceful shutdown before acking and closing', async () => {
+    const probe = new Probe();
+    let started!: () => void;
+    const handlerStarted = new Promise<void>((resolve) => (started = resolve));
+    probe.onEvent = async () => {
+      started();
+      await sleep(700);
+    };
+    const { app } = await start(probe);
+    const envelope = leadEventEnvelope();
+    await broker.publishRaw(Subjects.LeadEventRecorded, envelope, envelope.id);
+    await handlerStarted;
+    const closing = Date.now();
+    await app.close();
+    apps.splice(apps.indexOf(app), 1);
+
+    expect(Date.now() - closing).toBeGreaterThanOrEqual(600);
+    expect(await effects(envelope.id)).toBe(1);
+    const info = await broker.consumerInfo('LEADS', probeConsumer.durable);
+    expect(info.num_ack_pending).toBe(0);
+    expect(info.num_redelivered).toBe(0);
+  });
+
+  describe('request-reply', () => {
+    it('answers with data, validates input, and carries domain errors', async () => {
+      const probe = new Probe();
+      await start(probe);
+      const id = '5b0f3c1e-8a43-4a4e-9d6c-0d7f1e9a2b11';
+      expect(await broker.request(Queries.LeadsGetLead, { id })).toEqual({ ok: true, data: { echo: id } });
+
+      const invalid = await broker.request(Queries.LeadsGetLead, { id: 'nope' });
+      expect(invalid.ok).toBe(false);
+      expect(invalid.error).toMatchObject({ code: 'VALIDATION_ERROR', status: 400 });
+      expect(invalid.error.details.validation_errors[0].path).toBe('id');
+
+      const { NotFoundError } = await import('@crm/contracts');
+      probe.onRequest = async (q) => {
+        throw new NotFoundError('Lead', q.id);
+      };
+      const missing = await broker.request(Queries.LeadsGetLead, { id });
+      expect(missing.error).toMatchObject({ code: 'NOT_FOUND', status: 404, details: { resource: 'Lead', identifier: id } });
+    });
+
+    it('maps nobody answering to 503 and a slow answer to 504 in the client', async () => {
+      const probe = new Probe();
+      const { app } = await start(probe);
+      const rpc = app.get(RpcClient);
+      await expect(rpc.request(Queries.AutomationGetRun, { id: 'x' })).rejects.toMatchObject({
+        code: 'SERVICE_UNAVAILABLE',
+        status: 503,
+      });
+      probe.onRequest = async () => {
+        await sleep(1500);
+        return {};
+      };
+      await expect(
+        rpc.request(Queries.LeadsGetLead, { id: '5b0f3c1e-8a43-4a4e-9d6c-0d7f1e9a2b11' }, { timeoutMs: 300 }),
+      ).rejects.toMatchObject({ code: 'UPSTREAM_TIMEOUT', status: 504 });
+    });
+  });
+});
