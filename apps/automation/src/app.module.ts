@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { MessagingModule } from '@crm/messaging';
+import { ConfigModule, DatabaseModule, HealthModule, LoggingModule } from '@crm/service-kit';
+import { AutomationConfig } from './config/automation.config';
+import { databaseOptions } from './database/database.options';
+import { RunsModule } from './runs/runs.module';
+import { TriggersModule } from './triggers/triggers.module';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot('automation', AutomationConfig),
+    LoggingModule.forRoot('automation'),
+    HealthModule.forRoot(),
+    DatabaseModule.forRoot(databaseOptions),
+    MessagingModule.forRoot({ service: 'automation' }),
+    TriggersModule,
+    RunsModule,
+  ],
+})
+export class AppModule {}

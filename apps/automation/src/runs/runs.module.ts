@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TriggersModule } from '../triggers/triggers.module';
+import { RunDispatcher } from './run-dispatcher';
+import { SlackResultsMessageController } from './slack-results.message-controller';
+import { SlackResultsService } from './slack-results.service';
+import { StageChangeMessageController } from './stage-change.message-controller';
+import { StageChangeService } from './stage-change.service';
+import { TriggerRunsMessageController } from './trigger-runs.message-controller';
+import { TriggerRunsRepository } from './trigger-runs.repository';
+import { TriggerRunsService } from './trigger-runs.service';
+
+@Module({
+  imports: [TriggersModule],
+  controllers: [StageChangeMessageController, SlackResultsMessageController, TriggerRunsMessageController],
+  providers: [StageChangeService, SlackResultsService, TriggerRunsService, TriggerRunsRepository, RunDispatcher],
+})
+export class RunsModule {}

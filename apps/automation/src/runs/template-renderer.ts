@@ -1,0 +1,24 @@
+/** The values a trigger template may use: `{deal.name}`, `{lead.email}`, `{stage.name}`, … */
+export interface TemplateVariables {
+  deal: { name: string; value: number | null; currency: string };
+  lead: { email: string; first_name: string | null; last_name: string | null };
+  stage: { name: string };
+  pipeline: { name: string };
+}
+
+const PLACEHOLDER = /\{\{\s*([a-z_]+)\.([a-z_]+)\s*\}\}|\{([a-z_]+)\.([a-z_]+)\}/g;
+
+/**
+ * Replaces `{group.key}` (and the email templates' `{{group.key}}`) with the variable's value. A missing value
+ * renders as an empty string; a placeholder that names no known variable stays as written, so a typo is visible
+ * in the message instead of silently disappearing.
+ */
+export function renderTemplate(template: string, variables: TemplateVariables): string {
+  return template.replace(PLACEHOLDER, (match, g1?: string, k1?: string, g2?: string, k2?: string) => {
+    const group = (variables as unknown as Record<string, Record<string, unknown> | undefined>)[g1 ?? g2 ?? ''];
+    const key = k1 ?? k2 ?? '';
+    if (!group || !Object.prototype.hasOwnProperty.call(group, key)) return match;
+    const value = group[key];
+    return value === null || value === undefined ? '' : String(value);
+  });
+}

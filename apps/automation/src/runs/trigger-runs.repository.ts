@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { TransactionHost } from '@crm/service-kit';
+import type { TriggerAction, TriggerRunStatus } from '@crm/contracts';
+import { TriggerRunEntity } from './trigger-run.entity';
+
+export interface RunFilter {
+  ids?: string[];
+  deal_id?: string;
+  lead_id?: string;
+  stage_id?: string;
+  trigger_id?: string;
+  action?: TriggerAction;
+  status?: TriggerRunStatus;
+  dry_run?: boolean;
+  since?: Date;
+  until?: Date;
+}
+
+/** The only code touching the trigger_runs table; joins the caller's transaction. */
+@Injectable()
+export class TriggerRunsRepository {
+  constructor(private readonly tx: TransactionHost) {}
+
+  private get repo() {
+    return this.tx.manager.getRepository(TriggerRunEntity);
+  }
+
+  /** Inserts unless a run with the same idempotency key exists; true when this call created it. */
+  async insertIfAbsent(run: TriggerRunEntity): Promise<boolean> {
+    const result = await this.repo
+      .createQueryBuilder()
+      .insert()
+      .into(TriggerRunEntity)
+      .values(run as QueryDeepPartialEntity<TriggerRunEntity>)
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    return (result.raw as unknown[]).length === 1;
+  }
+
+  findById(id: string): Promise<TriggerRunEntity | null> {
+    return this.repo.findOne({ where: { id } });
+  }
+
+  /** Locks the run until the transaction ends, so a result and a retry never interleave. */
+  findByIdForUpdate(id: string): Promise<TriggerRunEntity | null> {
+    return this.repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  findByKeyForUpdate(idempotencyKey: string): Promise<TriggerRunEntity | null> {
+    return this.repo.findOne({ where: { idempotency_key: idempotencyKey }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async save(run: TriggerRunEntity): Promise<void> {
+    await this.repo.save(run);
+  }
+
+  async insert(run: TriggerRunEntity): Promise<void> {
+    await this.repo.insert(run as QueryDeepPartialEntity<TriggerRunEntity>);
+  }
+
+  /** Newest first (or oldest first with `asc`), one page, and the total matching. */
+  async list(
+    filter: RunFilter,
+    page: number,
+    limit: number,
+    order: 'ASC' | 'DESC',
+  ): Promise<[TriggerRunEntity[], number]> {
+    const qb = this.repo.createQueryBuilder('r');
+    if (filter.ids?.length) qb.andWhere('r.id IN (:...ids)', { ids: filter.ids });
+    for (const key of ['deal_id', 'lead_id', 'stage_id', 'trigger_id', 'action', 'status'] as const) {
+      if (filter[key] !== undefined) qb.andWhere(`r.${key} = :${key}`, { [key]: filter[key] });
+    }
+    if (filter.dry_run !== undefined) qb.andWhere('r.dry_run = :dry_run', { dry_run: filter.dry_run });
+    if (filter.since) qb.andWhere('r.created_at >= :since', { since: filter.since });
+    if (filter.until) qb.andWhere('r.created_at <= :until', { until: filter.until });
+    return qb
+      .orderBy('r.created_at', order)
+      .addOrderBy('r.id', order)
+      .skip((page - 1) * limit)
+      .take(limit)
+      .getManyAndCount();
+  }
+}

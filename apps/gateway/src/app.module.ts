@@ -1,0 +1,45 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { MessagingModule } from '@crm/messaging';
+import { ConfigModule, DatabaseModule, HealthModule, LoggingModule } from '@crm/service-kit';
+import { AuthModule } from './auth/auth.module';
+import { GatewayConfig } from './config/gateway.config';
+import { databaseOptions } from './database/database.options';
+import { DealsModule } from './deals/deals.module';
+import { EventsModule } from './events/events.module';
+import { GatewayHealthModule } from './health/gateway-health.module';
+import { ErrorEnvelopeFilter } from './http/error-envelope.filter';
+import { RequestContextInterceptor } from './http/request-context.interceptor';
+import { TotalCountInterceptor } from './http/total-count.interceptor';
+import { LeadsModule } from './leads/leads.module';
+import { PipelinesModule } from './pipelines/pipelines.module';
+import { RpcModule } from './rpc/rpc.module';
+import { TriggersModule } from './triggers/triggers.module';
+import { WebUiModule } from './web-ui/web-ui.module';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot('gateway', GatewayConfig),
+    LoggingModule.forRoot('gateway'),
+    // The gateway serves its own, richer /health and /ready (api.md §2).
+    HealthModule.forRoot({ endpoints: false }),
+    DatabaseModule.forRoot(databaseOptions),
+    MessagingModule.forRoot({ service: 'gateway' }),
+    RpcModule,
+    AuthModule,
+    EventsModule,
+    LeadsModule,
+    PipelinesModule,
+    DealsModule,
+    TriggersModule,
+    GatewayHealthModule,
+    WebUiModule,
+  ],
+  providers: [
+    { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },
+    // Outermost first: the request context must wrap everything the handler does.
+    { provide: APP_INTERCEPTOR, useClass: RequestContextInterceptor },
+    { provide: APP_INTERCEPTOR, useClass: TotalCountInterceptor },
+  ],
+})
+export class AppModule {}

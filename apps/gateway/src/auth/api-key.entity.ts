@@ -1,0 +1,27 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export type ApiKeyKind = 'api_key' | 'signing_secret';
+
+/** A machine credential (api.md §1.2, §3.1). Only the SHA-256 of the key is stored, never the key. */
+@Entity({ name: 'api_keys' })
+export class ApiKeyEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'text' }) name: string;
+  @Column({ type: 'text', default: 'api_key' }) kind: ApiKeyKind;
+  @Column({ type: 'text' }) source: string;
+  @Column({ type: 'text', array: true, name: 'allowed_sources' }) allowedSources: string[];
+  @Column({ type: 'text', array: true }) scopes: string[];
+  /** The non-secret start of the key, shown in lists so people can tell keys apart. */
+  @Column({ type: 'text' }) prefix: string;
+  @Column({ type: 'text', name: 'key_hash', unique: true }) keyHash: string;
+  @Column({ type: 'boolean', name: 'is_active', default: true }) isActive: boolean;
+  /** null = unlimited (api.md §1.5). */
+  @Column({ type: 'integer', name: 'rate_limit_per_minute', nullable: true }) rateLimitPerMinute: number | null;
+  @Column({ type: 'timestamptz', name: 'expires_at', nullable: true }) expiresAt: Date | null;
+  @Column({ type: 'timestamptz', name: 'last_used_at', nullable: true }) lastUsedAt: Date | null;
+  /** Keys from `API_KEYS`: re-synced at every start, deactivated once removed from the variable. */
+  @Column({ type: 'boolean', name: 'managed_by_env', default: false }) managedByEnv: boolean;
+  /** The member who created the key through the admin API (null for `API_KEYS` keys). */
+  @Column({ type: 'uuid', name: 'created_by', nullable: true }) createdBy: string | null;
+  @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt: Date;
+}

@@ -1,0 +1,91 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { AppLogger } from '@crm/service-kit';
+import { GatewayConfig } from '../config/gateway.config';
+import { GatewayErrors } from '../http/gateway-errors';
+import type { ApiKeyEntity } from './api-key.entity';
+import { apiKeyPrefix, hashApiKey } from './api-key-hash';
+import { ApiKeyRepository } from './api-key.repository';
+import type { ApiKeyPrincipal } from './principal';
+
+interface CacheEntry {
+  key: ApiKeyEntity | null;
+  until: number;
+}
+
+/** Bounds the lookup cache, which also remembers misses (so a flood of bad keys does not reach the database). */
+const MAX_CACHE_ENTRIES = 10_000;
+/** `last_used_at` is a hint, not an audit log: written at most this often per key. */
+const LAST_USED_WRITE_INTERVAL_MS = 60_000;
+
+@Injectable()
+export class ApiKeyService implements OnModuleInit {
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly lastUsedWrites = new Map<string, number>();
+  private readonly log: ReturnType<AppLogger['child']>;
+
+  constructor(
+    private readonly repository: ApiKeyRepository,
+    private readonly config: GatewayConfig,
+    logger: AppLogger,
+  ) {
+    this.log = logger.child('api-keys');
+  }
+
+  /** Upserts the `API_KEYS` keys (hashed) before the gateway takes requests. */
+  async onModuleInit(): Promise<void> {
+    const keys = this.config.bootstrapApiKeys();
+    await this.repository.syncEnvKeys(
+      keys.map(({ key, source, scopes }) => ({
+        name: `API_KEYS ${source} ${apiKeyPrefix(key)}`,
+        source,
+        allowedSources: [source],
+        scopes,
+        prefix: apiKeyPrefix(key),
+        keyHash: hashApiKey(key),
+      })),
+    );
+    this.log.info(
+      { keys: keys.map((k) => ({ prefix: apiKeyPrefix(k.key), source: k.source, scopes: k.scopes })) },
+      this.config.API_KEYS === undefined && keys.length
+        ? 'API_KEYS unset: using the development key (never in production)'
+        : 'bootstrap API keys synced',
+    );
+  }
+
+  /** Resolves a presented key to its principal, or throws 401 INVALID_API_KEY. */
+  async authenticate(presented: string, now = new Date()): Promise<ApiKeyPrincipal> {
+    const keyHash = hashApiKey(presented);
+    const key = await this.lookup(keyHash, now.getTime());
+    if (!key || !key.isActive || key.kind !== 'api_key') throw GatewayErrors.invalidApiKey();
+    if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) throw GatewayErrors.invalidApiKey('API key expired');
+    this.noteUse(key.id, now);
+    return {
+      kind: 'api_key',
+      keyId: key.id,
+      keyName: key.name,
+      source: key.source,
+      allowedSources: key.allowedSources,
+      scopes: key.scopes,
+    };
+  }
+
+  private async lookup(keyHash: string, nowMs: number): Promise<ApiKeyEntity | null> {
+    const cached = this.cache.get(keyHash);
+    if (cached && cached.until > nowMs) return cached.key;
+    const key = await this.repository.findByHash(keyHash);
+    if (this.config.API_KEY_CACHE_TTL_MS > 0) {
+      if (this.cache.size >= MAX_CACHE_ENTRIES) this.cache.clear();
+      this.cache.set(keyHash, { key, until: nowMs + this.config.API_KEY_CACHE_TTL_MS });
+    }
+    return key;
+  }
+
+  private noteUse(keyId: string, now: Date): void {
+    const last = this.lastUsedWrites.get(keyId) ?? 0;
+    if (now.getTime() - last < LAST_USED_WRITE_INTERVAL_MS) return;
+    this.lastUsedWrites.set(keyId, now.getTime());
+    this.repository.touchLastUsed(keyId, now).catch((error: unknown) => {
+      this.log.warn({ err: error, key_id: keyId }, 'could not record last_used_at');
+    });
+  }
+}

@@ -1,0 +1,11 @@
+import type { DatabaseModuleOptions } from '@crm/service-kit';
+import { messagingEntities, messagingMigrations } from '@crm/messaging';
+import { ApiKeyEntity } from '../auth/api-key.entity';
+import { CreateApiKeys1767225600000 } from './migrations/1767225600000-create-api-keys';
+
+/** Shared by the AppModule and the `migrate` script. Messaging tables first (architecture: every schema has them). */
+export const databaseOptions: DatabaseModuleOptions = {
+  schema: 'gateway',
+  entities: [...messagingEntities, ApiKeyEntity],
+  migrations: [...messagingMigrations, CreateApiKeys1767225600000],
+};

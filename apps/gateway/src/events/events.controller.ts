@@ -1,0 +1,35 @@
+import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
+import { CurrentPrincipal, RequiresScope } from '../auth/auth.decorators';
+import type { Principal } from '../auth/principal';
+import { API_PREFIX } from '../http/api-prefix';
+import { CurrentRequestIds } from '../http/current-request-ids';
+import type { RequestIds } from '../http/request-ids';
+import { IngestService, type IngestAccepted } from './ingest.service';
+
+interface ReplyLike {
+  status(code: number): ReplyLike;
+  header(name: string, value: string): ReplyLike;
+}
+
+@Controller(`${API_PREFIX}/events`)
+export class EventsController {
+  constructor(private readonly ingestService: IngestService) {}
+
+  @Post('ingest')
+  @RequiresScope('events:write')
+  async ingest(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @CurrentRequestIds() ids: RequestIds,
+    @Res({ passthrough: true }) reply: ReplyLike,
+  ): Promise<IngestAccepted> {
+    const outcome = await this.ingestService.ingest(principal, {
+      body,
+      idempotencyKey,
+      correlationIdFromClient: ids.correlationIdFromClient,
+    });
+    reply.status(outcome.status).header('X-Correlation-ID', outcome.correlationId);
+    return outcome.body;
+  }
+}

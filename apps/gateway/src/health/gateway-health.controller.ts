@@ -1,0 +1,27 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { Public } from '../auth/auth.decorators';
+import { GatewayHealthService } from './gateway-health.service';
+
+interface ReplyLike {
+  status(code: number): ReplyLike;
+  send(body: unknown): unknown;
+}
+
+/** api.md §2: public, outside /api/v1. */
+@Public()
+@Controller()
+export class GatewayHealthController {
+  constructor(private readonly healthService: GatewayHealthService) {}
+
+  @Get('health')
+  async health(@Res() reply: ReplyLike): Promise<void> {
+    const report = await this.healthService.health();
+    reply.status(report.httpStatus).send(report.body);
+  }
+
+  @Get('ready')
+  async ready(@Res() reply: ReplyLike): Promise<void> {
+    const report = await this.healthService.readiness();
+    reply.status(report.httpStatus).send(report.body);
+  }
+}

@@ -1,0 +1,45 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { GatewayConfig } from '../config/gateway.config';
+import { registerStaticFiles } from '../web-ui/static-files';
+import { findWebDist } from '../web-ui/web-dist';
+import { registerHttpHooks } from './http-hooks';
+
+/** api.md §1.5: what browsers may send and read. */
+const CORS_ALLOWED_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'X-API-Key',
+  'Idempotency-Key',
+  'X-Request-ID',
+  'X-Correlation-ID',
+  'X-Webhook-Signature',
+  'X-Webhook-Timestamp',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+];
+const CORS_EXPOSED_HEADERS = [
+  'X-Total-Count',
+  'X-Request-ID',
+  'X-Correlation-ID',
+  'X-RateLimit-Limit',
+  'X-RateLimit-Remaining',
+  'X-RateLimit-Reset',
+  'Retry-After',
+  'Idempotency-Replayed',
+];
+
+/** HTTP behaviour that lives below Nest's routing: ids and media types on every request, CORS, the built UI. */
+export function configureHttp(app: NestFastifyApplication): void {
+  const config = app.get(GatewayConfig);
+  registerHttpHooks(app.getHttpAdapter().getInstance());
+
+  const origins = config.corsOrigins();
+  if (origins !== false) {
+    app.enableCors({ origin: origins, allowedHeaders: CORS_ALLOWED_HEADERS, exposedHeaders: CORS_EXPOSED_HEADERS });
+  }
+
+  // The SPA's files; `/` itself is answered by WebUiController, and a missing file is the usual 404 envelope.
+  const webDist = findWebDist(config.WEB_DIST_DIR);
+  if (webDist) registerStaticFiles(app.getHttpAdapter().getInstance(), webDist);
+}

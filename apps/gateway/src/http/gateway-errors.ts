@@ -1,0 +1,32 @@
+import { DomainError, ErrorCode } from '@crm/contracts';
+
+/** Gateway-side failures in the api.md §1.3 vocabulary; the exception filter renders them. */
+export const GatewayErrors = {
+  noCredentials: () =>
+    new DomainError(ErrorCode.AuthenticationError, 'Authentication required: send X-API-Key or Authorization', 401),
+  jwtNotAvailable: () =>
+    new DomainError(ErrorCode.AuthenticationError, 'JWT auth not available yet; use X-API-Key', 401),
+  invalidApiKey: (reason = 'Invalid API key') => new DomainError(ErrorCode.InvalidApiKey, reason, 401),
+  insufficientScope: (scope: string) =>
+    new DomainError(ErrorCode.InsufficientScope, `This API key lacks the '${scope}' scope`, 403, {
+      required_scope: scope,
+    }),
+  sourceNotAllowed: (source: string) =>
+    new DomainError(ErrorCode.SourceNotAllowed, `This API key may not send events for source '${source}'`, 403, {
+      source,
+    }),
+  serviceUnavailable: (message: string, retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS) =>
+    new DomainError(ErrorCode.ServiceUnavailable, message, 503, { retry_after: retryAfterSeconds }),
+  notFound: (message: string) => new DomainError(ErrorCode.NotFound, message, 404),
+  payloadTooLarge: (limitBytes: number) =>
+    new DomainError(ErrorCode.PayloadTooLarge, `Request body exceeds ${limitBytes} bytes`, 413, {
+      limit_bytes: limitBytes,
+    }),
+  invalidJson: () => new DomainError(ErrorCode.InvalidJson, 'Request body is not valid JSON', 400),
+  unsupportedMediaType: () =>
+    new DomainError(ErrorCode.UnsupportedMediaType, 'Request bodies must be sent as Content-Type: application/json', 415),
+  internal: () => new DomainError(ErrorCode.InternalError, 'Internal server error', 500),
+};
+
+/** What a client is told to wait after a 503 when the cause gives no better figure. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 5;

@@ -1,0 +1,12 @@
+import type { RequestIds } from './request-ids';
+
+/** The parts of the Fastify request the gateway reads; `ids` is set by the first hook of every request. */
+export interface GatewayRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body?: unknown;
+  query?: unknown;
+  routeOptions?: { url?: string };
+  ids?: RequestIds;
+}

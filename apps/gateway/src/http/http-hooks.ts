@@ -1,0 +1,31 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GatewayErrors } from './gateway-errors';
+import type { GatewayRequest } from './gateway-request';
+import { resolveRequestIds } from './request-ids';
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const JSON_MEDIA_TYPE = /^application\/json\s*(;|$)/i;
+
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  if (length !== undefined) return Number(length) > 0;
+  return request.headers['transfer-encoding'] !== undefined;
+}
+
+/**
+ * Request-level behaviour that must hold before Nest routing, for unknown routes and parser errors too:
+ * the request/correlation ids on every response, and JSON-only bodies (415 before the body is read).
+ */
+export function registerHttpHooks(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const ids = resolveRequestIds(request.headers);
+    (request as unknown as GatewayRequest).ids = ids;
+    reply.header('X-Request-ID', ids.requestId);
+    reply.header('X-Correlation-ID', ids.correlationId);
+
+    if (BODY_METHODS.has(request.method) && hasBody(request)) {
+      const contentType = request.headers['content-type'];
+      if (!contentType || !JSON_MEDIA_TYPE.test(contentType)) throw GatewayErrors.unsupportedMediaType();
+    }
+  });
+}

@@ -1,0 +1,18 @@
+import { Injectable } from '@nestjs/common';
+import { ListPipelinesQuery, Queries, type PipelineView, type StageView } from '@crm/contracts';
+import { validateInput } from '../http/validation';
+import { asDataList, GatewayRpc } from '../rpc/gateway-rpc';
+
+/** Pipelines and stages are owned by the leads service (api.md §7). */
+@Injectable()
+export class PipelinesService {
+  constructor(private readonly rpc: GatewayRpc) {}
+
+  async list(query: unknown): Promise<{ data: PipelineView[] }> {
+    return asDataList(await this.rpc.request(Queries.LeadsListPipelines, validateInput(ListPipelinesQuery, query)));
+  }
+
+  async stages(pipelineId: string): Promise<{ data: StageView[] }> {
+    return asDataList(await this.rpc.request(Queries.LeadsListStages, { id: pipelineId }));
+  }
+}

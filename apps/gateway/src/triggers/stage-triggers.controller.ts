@@ -1,0 +1,27 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import type { StageTriggersView } from '@crm/contracts';
+import { CurrentPrincipal } from '../auth/auth.decorators';
+import type { Principal } from '../auth/principal';
+import { API_PREFIX } from '../http/api-prefix';
+import { UuidParamPipe } from '../http/validation';
+import { StageTriggersService, type ReplacedStageTriggers } from './stage-triggers.service';
+
+@Controller(`${API_PREFIX}/stages`)
+export class StageTriggersController {
+  constructor(private readonly stageTriggers: StageTriggersService) {}
+
+  @Get(':id/triggers')
+  get(@Param('id', new UuidParamPipe()) id: string): Promise<StageTriggersView> {
+    return this.stageTriggers.get(id);
+  }
+
+  @Post(':id/triggers')
+  @HttpCode(200)
+  replace(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new UuidParamPipe()) id: string,
+    @Body() body: unknown,
+  ): Promise<ReplacedStageTriggers> {
+    return this.stageTriggers.replace(principal, id, body);
+  }
+}

@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createTestDatabase, deleteNamespaceStreams, freePort, uniqueNamespace, type TestDatabase } from '@crm/testing';
+import { Client } from 'pg';
+import { bootstrap } from '../../src/main';
+
+type NatsConnection = Awaited<ReturnType<typeof connect>>;
+
+export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface RequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  /** An object is sent as JSON with Content-Type application/json; a string is sent as is. */
+  body?: unknown;
+}
+
+/** A gateway booted in-process against a fresh database and its own NATS namespace, plus a test-side NATS link. */
+export class GatewayHarness {
+  private constructor(
+    readonly app: NestFastifyApplication,
+    readonly baseUrl: string,
+    readonly namespace: string,
+    readonly db: TestDatabase,
+    readonly nc: NatsConnection,
+    readonly jsm: JetStreamManager,
+  ) {}
+
+  static async start(env: Record<string, string> = {}): Promise<GatewayHarness> {
+    const db = await createTestDatabase('gw_test');
+    const namespace = uniqueNamespace('gw');
+    const port = await freePort();
+    Object.assign(process.env, {
+      NODE_ENV: 'test',
+      DATABASE_URL: db.url,
+      NATS_URL,
+      NATS_NAMESPACE: namespace,
+      GATEWAY_PORT: String(port),
+      HOST: '127.0.0.1',
+      MESSAGING_BACKOFF_SCALE: '0.01',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      ...env,
+    });
+    const app = await bootstrap();
+    const nc = await connect({ servers: NATS_URL });
+    const jsm = await jetstreamManager(nc);
+    return new GatewayHarness(app, `http://127.0.0.1:${port}`, namespace, db, nc, jsm);
+  }
+
+  /** The broker subject of a contract subject in this run's namespace. */
+  subject(contractSubject: string): string {
+    return `${this.namespace}.${contractSubject}`;
+  }
+
+  stream(name: string): string {
+    return `${this.namespace.toUpperCase()}_${name}`;
+  }
+
+  async request<T = any>(path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    let body: string | undefined;
+    if (typeof options.body === 'string') body = options.body;
+    else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(`${this.baseUrl}${path}`, { method: options.method ?? 'GET', headers, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON (HTML page, static file)
+    }
+    return { status: response.status, headers: response.headers, body: parsed as T, text };
+  }
+
+  async streamMessageCount(name: string): Promise<number> {
+    return (await this.jsm.streams.info(this.stream(name))).state.messages;
+  }
+
+  async sql<T = Record<string, unknown>>(query: string, params: unknown[] = []): Promise<T[]> {
+    const client = new Client({ connectionString: this.db.url });
+    await client.connect();
+    try {
+      return (await client.query(query, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  async close(): Promise<void> {
+    const h = (label: string) => console.log(label, (process as any)._getActiveHandles().map((x: any) => `${x.constructor?.name}:${x.remotePort ?? ''}:${x.localPort ?? ''}`).join(' '));
+    h('before');
+    await this.app.close();
+    h('after app');
+    await this.nc.close();
+    h('after nc');
+    await deleteNamespaceStreams(NATS_URL, this.namespace);
+    h('after delete');
+    await this.db.drop();
+    h('after drop');
+  }
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

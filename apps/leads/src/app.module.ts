@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { MessagingModule } from '@crm/messaging';
+import { ConfigModule, DatabaseModule, HealthModule, LoggingModule } from '@crm/service-kit';
+import { LeadsConfig } from './config/leads.config';
+import { databaseOptions } from './database/database.options';
+import { DealsModule } from './deals/deals.module';
+import { LeadsModule } from './leads/leads.module';
+import { PipelinesModule } from './pipelines/pipelines.module';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot('leads', LeadsConfig),
+    LoggingModule.forRoot('leads'),
+    HealthModule.forRoot(),
+    DatabaseModule.forRoot(databaseOptions),
+    MessagingModule.forRoot({ service: 'leads' }),
+    LeadsModule,
+    PipelinesModule,
+    DealsModule,
+  ],
+})
+export class AppModule {}

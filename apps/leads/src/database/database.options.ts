@@ -1,0 +1,27 @@
+import type { DatabaseModuleOptions } from '@crm/service-kit';
+import { messagingEntities, messagingMigrations } from '@crm/messaging';
+import { DealStageHistoryEntity } from '../deals/deal-stage-history.entity';
+import { DealEntity } from '../deals/deal.entity';
+import { LeadEventEntity } from '../leads/lead-event.entity';
+import { LeadEntity } from '../leads/lead.entity';
+import { OrganizationEntity } from '../leads/organization.entity';
+import { PipelineEntity } from '../pipelines/pipeline.entity';
+import { StageEntity } from '../pipelines/stage.entity';
+import { CreateLeadsTables1764000000000 } from './migrations/1764000000000-create-leads-tables';
+import { SeedDefaultPipelines1764000000001 } from './migrations/1764000000001-seed-default-pipelines';
+
+/** The same options for the running service and the `migrate` script. */
+export const databaseOptions: DatabaseModuleOptions = {
+  schema: 'leads',
+  entities: [
+    ...messagingEntities,
+    OrganizationEntity,
+    LeadEntity,
+    LeadEventEntity,
+    PipelineEntity,
+    StageEntity,
+    DealEntity,
+    DealStageHistoryEntity,
+  ],
+  migrations: [...messagingMigrations, CreateLeadsTables1764000000000, SeedDefaultPipelines1764000000001],
+};

@@ -1,0 +1,158 @@
+import { Injectable } from '@nestjs/common';
+import { Brackets, type SelectQueryBuilder } from 'typeorm';
+import type { ListDealsQuery } from '@crm/contracts';
+import { TransactionHost } from '@crm/service-kit';
+import { likePattern } from '../leads/lead.repository';
+import { DealStageHistoryEntity } from './deal-stage-history.entity';
+import { DealEntity } from './deal.entity';
+
+export type NewDeal = Pick<
+  DealEntity,
+  | 'leadId'
+  | 'pipelineId'
+  | 'stageId'
+  | 'position'
+  | 'name'
+  | 'value'
+  | 'currency'
+  | 'expectedCloseDate'
+  | 'assignedTo'
+  | 'assignedRegion'
+  | 'assignedAt'
+  | 'status'
+  | 'closedAt'
+  | 'metadata'
+  | 'stageEnteredAt'
+>;
+
+export type DealMove = Pick<DealEntity, 'stageId' | 'stageEnteredAt' | 'position' | 'status' | 'closedAt' | 'closeReason'>;
+
+export type NewStageHistory = Omit<DealStageHistoryEntity, 'id'>;
+
+const DEAL_SORT_COLUMNS: Record<NonNullable<ListDealsQuery['sort_by']>, string> = {
+  created_at: 'deal.createdAt',
+  updated_at: 'deal.updatedAt',
+  value: 'deal.value',
+  name: 'deal.name',
+  stage_entered_at: 'deal.stageEnteredAt',
+  position: 'deal.position',
+  expected_close_date: 'deal.expectedCloseDate',
+};
+
+/** Constraint that keeps one open deal per lead and pipeline (migration CreateLeadsTables). */
+export const ONE_OPEN_DEAL_CONSTRAINT = 'deals_one_open_per_lead_pipeline';
+
+@Injectable()
+export class DealRepository {
+  constructor(private readonly tx: TransactionHost) {}
+
+  private get deals() {
+    return this.tx.manager.getRepository(DealEntity);
+  }
+
+  private get history() {
+    return this.tx.manager.getRepository(DealStageHistoryEntity);
+  }
+
+  async findOpenDealId(leadId: string, pipelineId: string): Promise<string | null> {
+    const deal = await this.deals.findOne({ select: { id: true }, where: { leadId, pipelineId, status: 'open' } });
+    return deal?.id ?? null;
+  }
+
+  /** The slot after the last deal of the stage. */
+  async nextPosition(stageId: string): Promise<number> {
+    const row: { max: number | null } | undefined = await this.deals
+      .createQueryBuilder('deal')
+      .select('MAX(deal.position)', 'max')
+      .where('deal.stageId = :stageId', { stageId })
+      .getRawOne();
+    return (row?.max ?? 0) + 1;
+  }
+
+  /** Shifts the stage's deals at `position` and after down by one, freeing that slot. */
+  async makeRoomAt(stageId: string, position: number): Promise<void> {
+    await this.deals
+      .createQueryBuilder()
+      .update(DealEntity)
+      .set({ position: () => 'position + 1' })
+      .where('stage_id = :stageId AND position >= :position', { stageId, position })
+      .execute();
+  }
+
+  async insert(deal: NewDeal): Promise<DealEntity> {
+    return this.deals.save(this.deals.create(deal));
+  }
+
+  /** Re-reads the deal and holds its row lock until the transaction ends. */
+  lockById(id: string): Promise<DealEntity | null> {
+    return this.deals.createQueryBuilder('deal').setLock('pessimistic_write').where('deal.id = :id', { id }).getOne();
+  }
+
+  async applyMove(id: string, move: DealMove): Promise<void> {
+    await this.deals.update({ id }, move);
+  }
+
+  /** The deal with what its view shows: pipeline, stage, lead and the lead's organization. */
+  findWithRelations(id: string): Promise<DealEntity | null> {
+    return this.withRelations(this.deals.createQueryBuilder('deal')).where('deal.id = :id', { id }).getOne();
+  }
+
+  async list(query: ListDealsQuery): Promise<[DealEntity[], number]> {
+    const qb = this.withRelations(this.deals.createQueryBuilder('deal'));
+    this.applyFilters(qb, query);
+    const order = query.sort_order === 'asc' ? 'ASC' : 'DESC';
+    qb.orderBy(DEAL_SORT_COLUMNS[query.sort_by ?? 'created_at'], order, 'NULLS LAST')
+      .addOrderBy('deal.id', order)
+      .offset((query.page - 1) * query.limit)
+      .limit(query.limit);
+    return qb.getManyAndCount();
+  }
+
+  async insertHistory(row: NewStageHistory): Promise<DealStageHistoryEntity> {
+    return this.history.save(this.history.create(row));
+  }
+
+  /** Oldest first. */
+  listHistory(dealId: string): Promise<DealStageHistoryEntity[]> {
+    return this.history.find({ where: { dealId }, order: { movedAt: 'ASC', id: 'ASC' } });
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return this.deals.existsBy({ id });
+  }
+
+  private withRelations(qb: SelectQueryBuilder<DealEntity>): SelectQueryBuilder<DealEntity> {
+    return qb
+      .leftJoinAndSelect('deal.pipeline', 'pipeline')
+      .leftJoinAndSelect('deal.stage', 'stage')
+      .leftJoinAndSelect('deal.lead', 'lead')
+      .leftJoinAndSelect('lead.organization', 'organization');
+  }
+
+  private applyFilters(qb: SelectQueryBuilder<DealEntity>, query: ListDealsQuery): void {
+    const equals: [keyof ListDealsQuery, string][] = [
+      ['pipeline_id', 'pipelineId'],
+      ['stage_id', 'stageId'],
+      ['lead_id', 'leadId'],
+      ['status', 'status'],
+      ['assigned_to', 'assignedTo'],
+    ];
+    for (const [key, property] of equals) {
+      if (query[key] !== undefined) qb.andWhere(`deal.${property} = :${key}`, { [key]: query[key] });
+    }
+    if (query.id?.length) qb.andWhere('deal.id IN (:...ids)', { ids: query.id });
+    if (query.min_value !== undefined) qb.andWhere('deal.value >= :minValue', { minValue: query.min_value });
+    if (query.max_value !== undefined) qb.andWhere('deal.value <= :maxValue', { maxValue: query.max_value });
+    if (query.search?.trim()) {
+      const term = likePattern(query.search.trim());
+      qb.andWhere(
+        new Brackets((w) =>
+          w
+            .where('deal.name ILIKE :term', { term })
+            .orWhere('lead.email ILIKE :term')
+            .orWhere(`concat_ws(' ', lead.firstName, lead.lastName) ILIKE :term`),
+        ),
+      );
+    }
+  }
+}

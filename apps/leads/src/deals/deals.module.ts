@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { LeadsModule } from '../leads/leads.module';
+import { PipelinesModule } from '../pipelines/pipelines.module';
+import { DealRepository } from './deal.repository';
+import { DealsMessageController } from './deals.message-controller';
+import { DealsService } from './deals.service';
+
+@Module({
+  imports: [LeadsModule, PipelinesModule],
+  controllers: [DealsMessageController],
+  providers: [DealRepository, DealsService],
+})
+export class DealsModule {}

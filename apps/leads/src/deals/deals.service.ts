@@ -1,0 +1,293 @@
+import { Injectable } from '@nestjs/common';
+import {
+  BadRequestError,
+  BusinessRuleError,
+  ConflictError,
+  NotFoundError,
+  Subjects,
+  toPage,
+  type ActorRef,
+  type CreateDealCommand,
+  type DealStageChangedV1,
+  type ListDealsQuery,
+  type MoveDealCommand,
+  type Page,
+  type StageHistoryView,
+} from '@crm/contracts';
+import { Outbox } from '@crm/messaging';
+import { AppLogger, TransactionHost } from '@crm/service-kit';
+import type { Logger } from 'pino';
+import { toMoney } from '../common/money';
+import { isRetryableConflict, isUniqueViolation } from '../common/pg-errors';
+import type { DealViewWithOptionalEmail as DealView } from '../contracts-pending';
+import type { LeadEntity } from '../leads/lead.entity';
+import { LeadRepository } from '../leads/lead.repository';
+import type { PipelineEntity } from '../pipelines/pipeline.entity';
+import { PipelineRepository } from '../pipelines/pipeline.repository';
+import type { StageEntity } from '../pipelines/stage.entity';
+import type { DealEntity } from './deal.entity';
+import { toDealView, toStageHistoryView } from './deal.mapper';
+import { DealRepository, ONE_OPEN_DEAL_CONSTRAINT } from './deal.repository';
+import { defaultDealName, secondsInStage, statusForStage, toCloseDate } from './deal.rules';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A deadlock between two moves into the same stage is resolved by running the loser again. */
+const MOVE_ATTEMPTS = 3;
+
+/** Deals: creation, moves through the pipeline's stages (history + stage-changed event), and reads. */
+@Injectable()
+export class DealsService {
+  private readonly log: Logger;
+
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly deals: DealRepository,
+    private readonly leads: LeadRepository,
+    private readonly pipelines: PipelineRepository,
+    private readonly outbox: Outbox,
+    logger: AppLogger,
+  ) {
+    this.log = logger.child('deals');
+  }
+
+  /**
+   * `POST /deals`. Creation is recorded in the stage history (reason `created`) but is not a stage change:
+   * no stage-changed event, so stage triggers fire only on moves.
+   */
+  async createDeal({ body, actor }: CreateDealCommand): Promise<DealView> {
+    const lead = await this.leads.findById(body.lead_id);
+    if (!lead) throw new NotFoundError('Lead', body.lead_id);
+    const pipeline = await this.pipelines.findPipeline(body.pipeline_id);
+    if (!pipeline) throw new NotFoundError('Pipeline', body.pipeline_id);
+    if (!pipeline.isActive) throw new BadRequestError('Pipeline is inactive', { pipeline_id: pipeline.id });
+    const stage = await this.initialStage(pipeline, body.stage_id);
+    const expectedCloseDate = body.expected_close_date ? toCloseDate(body.expected_close_date) : null;
+    if (body.expected_close_date && !expectedCloseDate) {
+      throw invalidField('body.expected_close_date', 'expected_close_date must be a real date');
+    }
+    if (body.assigned_to && !UUID.test(body.assigned_to)) {
+      // Resolving a member's email to its id needs the team directory (routing issue).
+      throw invalidField('body.assigned_to', 'assigned_to must be a team member id');
+    }
+    const status = statusForStage(stage.stageType);
+    const now = new Date();
+
+    let dealId: string;
+    try {
+      dealId = await this.tx.transaction(async () => {
+        if (status === 'open') await this.assertNoOpenDeal(lead.id, pipeline.id);
+        const deal = await this.deals.insert({
+          leadId: lead.id,
+          pipelineId: pipeline.id,
+          stageId: stage.id,
+          position: await this.deals.nextPosition(stage.id),
+          name: body.name ?? defaultDealName(lead, pipeline.name),
+          value: body.value === undefined ? null : body.value.toFixed(2),
+          currency: body.currency ?? 'EUR',
+          expectedCloseDate,
+          assignedTo: body.assigned_to ?? null,
+          assignedRegion: body.assigned_region ?? null,
+          assignedAt: body.assigned_to ? now : null,
+          status,
+          closedAt: status === 'open' ? null : now,
+          metadata: body.metadata ?? {},
+          stageEnteredAt: now,
+        });
+        await this.deals.insertHistory({
+          dealId: deal.id,
+          fromStageId: null,
+          fromStageName: null,
+          toStageId: stage.id,
+          toStageName: stage.name,
+          fromStatus: null,
+          toStatus: status,
+          movedAt: now,
+          timeInPreviousStageSeconds: null,
+          reason: 'created',
+          ...movedBy(actor),
+        });
+        return deal.id;
+      });
+    } catch (error) {
+      // Two creations raced past the check: the partial unique index decided.
+      if (!isUniqueViolation(error, ONE_OPEN_DEAL_CONSTRAINT)) throw error;
+      await this.assertNoOpenDeal(lead.id, pipeline.id);
+      throw error;
+    }
+    this.log.info({ deal_id: dealId, lead_id: lead.id, pipeline_id: pipeline.id }, 'deal created');
+    return this.getDeal(dealId);
+  }
+
+  /**
+   * `POST /deals/:id/move`: one transaction writes the deal, its history row and the stage-changed event.
+   * Entering a won/lost stage closes the deal in the same move.
+   */
+  async moveDeal(command: MoveDealCommand): Promise<DealView> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.tx.transaction(() => this.moveInTransaction(command));
+        return this.getDeal(command.deal_id);
+      } catch (error) {
+        if (!isRetryableConflict(error) || attempt >= MOVE_ATTEMPTS) throw error;
+        this.log.warn({ deal_id: command.deal_id, attempt }, 'deal move hit a deadlock; retrying');
+      }
+    }
+  }
+
+  private async moveInTransaction({ deal_id, body, actor }: MoveDealCommand): Promise<void> {
+    const deal = await this.deals.lockById(deal_id);
+    if (!deal) throw new NotFoundError('Deal', deal_id);
+    const target = await this.pipelines.findStage(body.stage_id);
+    if (!target) throw new NotFoundError('Stage', body.stage_id);
+    if (target.pipelineId !== deal.pipelineId) {
+      throw new BadRequestError('Stage belongs to another pipeline', {
+        stage_id: target.id,
+        pipeline_id: deal.pipelineId,
+      });
+    }
+    if (deal.status !== 'open') {
+      throw new BusinessRuleError(`Deal is ${deal.status}; reopen it before moving it`, {
+        deal_id: deal.id,
+        status: deal.status,
+      });
+    }
+    if (target.id === deal.stageId) return; // already there: no history, no event
+
+    const from = await this.pipelines.findStage(deal.stageId);
+    const now = new Date();
+    const status = statusForStage(target.stageType);
+    const timeInPreviousStage = secondsInStage(deal.stageEnteredAt, now);
+    let position: number;
+    if (body.position !== undefined) {
+      await this.deals.makeRoomAt(target.id, body.position);
+      position = body.position;
+    } else {
+      position = await this.deals.nextPosition(target.id);
+    }
+    const closing = status !== 'open';
+    await this.deals.applyMove(deal.id, {
+      stageId: target.id,
+      stageEnteredAt: now,
+      position,
+      status,
+      closedAt: closing ? now : null,
+      closeReason: closing ? (body.close_reason ?? null) : deal.closeReason,
+    });
+    const history = await this.deals.insertHistory({
+      dealId: deal.id,
+      fromStageId: deal.stageId,
+      fromStageName: from?.name ?? null,
+      toStageId: target.id,
+      toStageName: target.name,
+      fromStatus: deal.status,
+      toStatus: status,
+      movedAt: now,
+      timeInPreviousStageSeconds: timeInPreviousStage,
+      reason: 'move',
+      ...movedBy(actor),
+    });
+    const lead = await this.leads.findById(deal.leadId);
+    const pipeline = await this.pipelines.findPipeline(deal.pipelineId);
+    await this.outbox.publish(
+      Subjects.DealStageChanged,
+      stageChangedEvent({ deal, from, target, status, lead, pipeline, actor, historyId: history.id, now, timeInPreviousStage }),
+      { idempotencyKey: `deal-stage-changed:${history.id}` },
+    );
+    this.log.info(
+      { deal_id: deal.id, from_stage_id: deal.stageId, to_stage_id: target.id, status },
+      'deal moved',
+    );
+  }
+
+  async listDeals(query: ListDealsQuery): Promise<Page<DealView>> {
+    const [rows, total] = await this.deals.list(query);
+    return toPage(rows.map(toDealView), total, query.page, query.limit);
+  }
+
+  async getDeal(id: string): Promise<DealView> {
+    const deal = await this.deals.findWithRelations(id);
+    if (!deal) throw new NotFoundError('Deal', id);
+    return toDealView(deal);
+  }
+
+  async dealHistory(id: string): Promise<{ data: StageHistoryView[] }> {
+    if (!(await this.deals.exists(id))) throw new NotFoundError('Deal', id);
+    return { data: (await this.deals.listHistory(id)).map(toStageHistoryView) };
+  }
+
+  private async initialStage(pipeline: PipelineEntity, stageId: string | undefined): Promise<StageEntity> {
+    const stages = await this.pipelines.listStages(pipeline.id);
+    if (!stages.length) throw new BadRequestError('Pipeline has no stages', { pipeline_id: pipeline.id });
+    if (!stageId) return stages[0];
+    const stage = stages.find((s) => s.id === stageId) ?? (await this.pipelines.findStage(stageId));
+    if (!stage) throw new NotFoundError('Stage', stageId);
+    if (stage.pipelineId !== pipeline.id) {
+      throw new BadRequestError('Stage belongs to another pipeline', { stage_id: stage.id, pipeline_id: pipeline.id });
+    }
+    return stage;
+  }
+
+  private async assertNoOpenDeal(leadId: string, pipelineId: string): Promise<void> {
+    const existing = await this.deals.findOpenDealId(leadId, pipelineId);
+    if (existing) {
+      throw new ConflictError('Lead already has an open deal in this pipeline', { existing_deal_id: existing });
+    }
+  }
+}
+
+function movedBy(actor: ActorRef) {
+  return { movedByType: actor.type, movedById: actor.id ?? null, movedByName: actor.name ?? null };
+}
+
+function invalidField(path: string, message: string): BadRequestError {
+  return new BadRequestError(message, { validation_errors: [{ path, message, code: 'invalid' }] });
+}
+
+interface StageChangeFacts {
+  deal: DealEntity;
+  from: StageEntity | null;
+  target: StageEntity;
+  status: DealStageChangedV1['status'];
+  lead: LeadEntity | null;
+  pipeline: PipelineEntity | null;
+  actor: ActorRef;
+  historyId: string;
+  now: Date;
+  timeInPreviousStage: number;
+}
+
+/** `leads.deal.stage_changed.v1` with the deal and lead as they are after the move. */
+function stageChangedEvent(f: StageChangeFacts): DealStageChangedV1 {
+  return {
+    deal_id: f.deal.id,
+    lead_id: f.deal.leadId,
+    pipeline_id: f.deal.pipelineId,
+    stage_history_id: f.historyId,
+    from_stage_id: f.from?.id ?? f.deal.stageId,
+    from_stage_slug: f.from?.slug ?? null,
+    to_stage_id: f.target.id,
+    to_stage_slug: f.target.slug,
+    to_stage_type: f.target.stageType,
+    status: f.status,
+    moved_by: { type: f.actor.type, id: f.actor.id ?? null, name: f.actor.name ?? null },
+    reason: 'move',
+    time_in_previous_stage_seconds: f.timeInPreviousStage,
+    occurred_at: f.now.toISOString(),
+    deal: {
+      name: f.deal.name,
+      value: toMoney(f.deal.value),
+      currency: f.deal.currency,
+      assigned_to: f.deal.assignedTo,
+    },
+    lead: {
+      // LeadSnapshot.email is required in contracts; leads known only by an external id have none yet.
+      email: f.lead?.email ?? '',
+      first_name: f.lead?.firstName ?? null,
+      last_name: f.lead?.lastName ?? null,
+      source: f.lead?.firstTouchSource ?? null,
+      primary_intent: f.lead?.primaryIntent ?? null,
+    },
+    pipeline_name: f.pipeline?.name ?? '',
+    to_stage_name: f.target.name,
+  };
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { MessageLogRepository } from './message-log.repository';
+import { PostMessageMessageController } from './post-message.message-controller';
+import { PostMessageService } from './post-message.service';
+import { SlackTargets } from './slack-client/slack-targets';
+
+@Module({
+  controllers: [PostMessageMessageController],
+  providers: [PostMessageService, MessageLogRepository, SlackTargets],
+})
+export class MessagesModule {}

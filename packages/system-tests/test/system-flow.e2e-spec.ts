@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { FakeSlackServer, waitFor } from '@crm/testing';
+import { ApiClient, RunningSystem, SYSTEM_API_KEY } from '../src';
+
+/**
+ * The whole system as five processes with a fake Slack, driven over HTTP the way producers and the web UI do.
+ * Failure tests look into the database and the broker only to count what must not be duplicated or lost.
+ */
+describe('system: ingest → lead → score → deal move → stage trigger → Slack', () => {
+  let slack: FakeSlackServer;
+  let system: RunningSystem;
+  let api: ApiClient;
+
+  const event = (overrides: Record<string, unknown>) => ({
+    event_type: 'page_visited',
+    source: 'website',
+    occurred_at: new Date(Date.now() - 60_000).toISOString(),
+    ...overrides,
+  });
+
+  const findLead = async (email: string) => {
+    const { body } = await api.get(`/api/v1/leads?search=${encodeURIComponent(email)}`);
+    return body?.data?.find((l: { email: string }) => l.email === email.toLowerCase());
+  };
+
+  const sql = async <T = any>(query: string, params: unknown[] = []): Promise<T[]> => {
+    const client = new Client({ connectionString: system.db.url });
+    await client.connect();
+    try {
+      return (await client.query(query, params)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+
+  const ingestStreamCount = async () => {
+    const nc = await connect({ servers: 'nats://127.0.0.1:4222' });
+    try {
+      const jsm = await jetstreamManager(nc);
+      return (await jsm.streams.info(`${system.namespace.toUpperCase()}_INGEST`)).state.messages;
+    } finally {
+      await nc.close();
+    }
+  };
+
+  /** A deal in b2b-lab-enablement with a send_slack_message trigger on its second stage. */
+  async function dealWithSlackTrigger(email: string, message = 'Deal {deal.name} moved to {stage.name}') {
+    await api.ingest(event({ event_type: 'demo_requested', lead_identifier: { email } }));
+    const lead = await waitFor(() => findLead(email), { message: `lead ${email} not created` });
+    const pipelines = await api.get('/api/v1/pipelines');
+    const pipeline = pipelines.body.data.find((p: { slug: string }) => p.slug === 'b2b-lab-enablement');
+    const stages = (await api.get(`/api/v1/pipelines/${pipeline.id}/stages`)).body.data;
+    const created = await api.post('/api/v1/deals', { lead_id: lead.id, pipeline_id: pipeline.id, value: 12500 });
+    expect(created.status).toBe(201);
+    const saved = await api.post(`/api/v1/stages/${stages[1].id}/triggers`, {
+      triggers: [{ action: 'send_slack_message', name: 'Tell sales', config: { channel: '#sales', message } }],
+    });
+    expect(saved.status).toBe(200);
+    return { lead, pipeline, stages, deal: created.body };
+  }
+
+  const runsOf = async (dealId: string) => (await api.get(`/api/v1/triggers/runs?deal_id=${dealId}`)).body.data;
+
+  beforeAll(async () => {
+    slack = await FakeSlackServer.start();
+    system = await RunningSystem.start({
+      slackWebhookUrl: slack.webhookUrl(),
+      // Retries of a day are seen in seconds; Slack's own Retry-After is never scaled.
+      env: { MESSAGING_BACKOFF_SCALE: '0.001' },
+    });
+    api = new ApiClient(system.gatewayUrl, SYSTEM_API_KEY);
+  });
+
+  afterAll(async () => {
+    await system?.stop();
+    await slack?.close();
+  });
+
+  beforeEach(() => slack.reset());
+
+  it('scores a new lead from three events, and a deal move posts exactly one Slack message', async () => {
+    const email = `Jane.Doe+${randomUUID().slice(0, 8)}@Acme-Bio.com`;
+    for (const e of [
+      event({ event_type: 'page_visited', metadata: { page_path: '/enterprise' }, lead_identifier: { email } }),
+      event({ event_type: 'roi_calculator_submitted', metadata: { samples_per_month: 250 }, lead_identifier: { email } }),
+      event({ event_type: 'demo_requested', lead_identifier: { email } }),
+    ]) {
+      const accepted = await api.ingest(e);
+      expect(accepted.status).toBe(202);
+      expect(accepted.body).toMatchObject({ success: true, message: 'Event queued for processing' });
+    }
+    // 2 (page visit) + 30 (ROI calculator) + 50 (demo request)
+    const lead = await waitFor(async () => {
+      const found = await findLead(email);
+      return found?.total_score === 82 ? found : undefined;
+    }, { message: 'lead never reached 82 points' });
+    expect(lead).toMatchObject({ engagement_score: 2, behavior_score: 80, score_tier: 'hot' });
+
+    const pipelines = await api.get('/api/v1/pipelines');
+    const pipeline = pipelines.body.data.find((p: { slug: string }) => p.slug === 'b2b-lab-enablement');
+    const stages = (await api.get(`/api/v1/pipelines/${pipeline.id}/stages`)).body.data;
+    const created = await api.post('/api/v1/deals', { lead_id: lead.id, pipeline_id: pipeline.id });
+    expect(created.status).toBe(201);
+    expect(created.body.stage_id).toBe(stages[0].id);
+    const saved = await api.post(`/api/v1/stages/${stages[1].id}/triggers`, {
+      triggers: [{ action: 'send_slack_message', config: { channel: '#sales', message: 'Deal {deal.name} moved' } }],
+    });
+    expect(saved.body).toMatchObject({ success: true, triggers_count: 1 });
+
+    const moved = await api.post(`/api/v1/deals/${created.body.id}/move`, { stage_id: stages[1].id });
+    expect(moved.status).toBe(200);
+    expect(moved.body.stage_id).toBe(stages[1].id);
+
+    const [message] = await slack.waitForMessages(1);
+    expect(message.text).toContain(created.body.name);
+    const run = await waitFor(async () => (await runsOf(created.body.id)).find((r: any) => r.status === 'succeeded'));
+    expect(run).toMatchObject({ action: 'send_slack_message', stage_id: stages[1].id, attempts: 1 });
+    const history = (await api.get(`/api/v1/deals/${created.body.id}/history`)).body.data;
+    expect(history.map((h: any) => h.to_stage_id)).toEqual([stages[0].id, stages[1].id]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(slack.deliveredMessages()).toHaveLength(1);
+  });
+
+  it('stores and scores the same event_id once (duplicate answered 200)', async () => {
+    const email = `dup-${randomUUID().slice(0, 8)}@acme-bio.com`;
+    const body = event({
+      event_id: `web-${randomUUID()}`,
+      event_type: 'page_visited',
+      metadata: { page_path: '/pricing' },
+      lead_identifier: { email },
+    });
+    const first = await api.ingest(body);
+    const second = await api.ingest(body);
+    expect(first.status).toBe(202);
+    expect(second.status).toBe(200);
+    expect(second.body).toMatchObject({ duplicate: true, event_id: first.body.event_id, queued_at: first.body.queued_at });
+
+    const lead = await waitFor(async () => {
+      const found = await findLead(email);
+      return found?.total_score === 17 ? found : undefined;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await findLead(email)).total_score).toBe(17); // 2 + 15, once
+    const events = await sql(`SELECT count(*)::int AS n FROM leads.lead_events WHERE lead_id = $1`, [lead.id]);
+    expect(events[0].n).toBe(1);
+  });
+
+  it('rejects malformed ingest bodies with 400 and details, publishing nothing', async () => {
+    const before = await ingestStreamCount();
+    const valid = event({ lead_identifier: { email: 'x@acme-bio.com' } });
+    const cases: [string, unknown, string][] = [
+      ['missing identifier', { ...valid, lead_identifier: undefined }, 'lead_identifier'],
+      ['empty identifier', { ...valid, lead_identifier: {} }, 'lead_identifier'],
+      ['unknown source', { ...valid, source: 'carrier-pigeon' }, 'source'],
+      ['bad date', { ...valid, occurred_at: '2026-13-45T25:00:00Z' }, 'occurred_at'],
+      ['date without time', { ...valid, occurred_at: '2026-01-15' }, 'occurred_at'],
+      ['wrong types', { ...valid, event_type: 42 }, 'event_type'],
+      ['metadata not an object', { ...valid, metadata: 'nope' }, 'metadata'],
+      ['oversized metadata', { ...valid, metadata: { blob: 'x'.repeat(70 * 1024) } }, 'metadata'],
+    ];
+    for (const [name, body, path] of cases) {
+      const response = await api.ingest(body as Record<string, unknown>);
+      expect({ name, status: response.status, code: response.body?.error?.code }).toEqual({
+        name,
+        status: 400,
+        code: 'VALIDATION_ERROR',
+      });
+      const paths = response.body.error.details.validation_errors.map((e: { path: string }) => e.path);
+      expect(paths.some((p: string) => p.startsWith(path))).toBe(true);
+      expect(response.body.error.request_id).toEqual(expect.any(String));
+    }
+    expect(await ingestStreamCount()).toBe(before);
+  });
+
+  it('waits out a Slack 429 Retry-After and posts once, the run succeeding', async () => {
+    const { deal, stages } = await dealWithSlackTrigger(`ratelimit-${randomUUID().slice(0, 8)}@acme-bio.com`);
+    slack.fail({ kind: 'rate_limit', retryAfterSeconds: 1, times: 1 });
+    await api.post(`/api/v1/deals/${deal.id}/move`, { stage_id: stages[1].id });
+
+    const run = await waitFor(async () => (await runsOf(deal.id)).find((r: any) => r.status === 'succeeded'), {
+      timeoutMs: 20_000,
+    });
+    expect(run.attempts).toBe(2);
+    expect(slack.deliveredMessages()).toHaveLength(1);
+    const [limited, delivered] = slack.received;
+    expect(limited.status).toBe(429);
+    expect(delivered.at.getTime() - limited.at.getTime()).toBeGreaterThanOrEqual(950);
+  });
+
+  it('fails the run with the vendor error after Slack 500s every attempt, and a retry via the API posts once', async () => {
+    const { deal, stages } = await dealWithSlackTrigger(`outage-${randomUUID().slice(0, 8)}@acme-bio.com`);
+    slack.fail({ kind: 'server_error', status: 500, body: 'rollup_error' });
+    await api.post(`/api/v1/deals/${deal.id}/move`, { stage_id: stages[1].id });
+
+    const failed = await waitFor(async () => (await runsOf(deal.id)).find((r: any) => r.status === 'failed'), {
+      timeoutMs: 30_000,
+    });
+    expect(failed.attempts).toBe(5);
+    expect(failed.error.retryable).toBe(true);
+    expect(`${failed.error.code} ${failed.error.message}`).toMatch(/500|rollup_error/);
+    expect(slack.received.filter((r) => r.status === 500)).toHaveLength(5);
+    expect(slack.deliveredMessages()).toHaveLength(0);
+
+    slack.heal();
+    const retried = await api.post(`/api/v1/triggers/runs/${failed.id}/retry`, {});
+    expect(retried.status).toBe(202);
+    const succeeded = await waitFor(async () => {
+      const run = (await api.get(`/api/v1/triggers/runs/${failed.id}`)).body;
+      return run.status === 'succeeded' ? run : undefined;
+    });
+    expect(succeeded.idempotency_key).toBe(failed.idempotency_key);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(slack.deliveredMessages()).toHaveLength(1);
+  });
+
+  it('scores every event exactly once when scoring is killed -9 with 1,000 events in flight', async () => {
+    const ledger = () =>
+      sql<{ rows: number; events: number }>(
+        `SELECT count(*)::int AS rows, count(DISTINCT event_id)::int AS events
+           FROM scoring.score_ledger WHERE rule_slug = 'eng-page-visit'`,
+      ).then(([r]) => r);
+    const before = await ledger();
+    const batch = randomUUID().slice(0, 8);
+    const total = 1000;
+    for (let i = 0; i < total; i += 50) {
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, (_, j) =>
+          api.ingest(
+            event({
+              event_id: `kill-${batch}-${i + j}`,
+              metadata: { page_path: '/blog/microbiome' },
+              lead_identifier: { email: `kill-${batch}-${i + j}@acme-bio.com` },
+            }),
+          ),
+        ),
+      );
+      expect(responses.every((r) => r.status === 202)).toBe(true);
+    }
+    // Kill scoring while it is working through the burst.
+    await waitFor(async () => (await ledger()).rows - before.rows >= 50, { timeoutMs: 60_000, intervalMs: 20 });
+    await system.crash('scoring');
+    const atCrash = (await ledger()).rows - before.rows;
+    expect(atCrash).toBeLessThan(total);
+    await system.startService('scoring');
+
+    const after = await waitFor(
+      async () => {
+        const now = await ledger();
+        return now.rows - before.rows >= total ? now : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 250, message: 'not every event was scored after the restart' },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const settled = await ledger();
+    expect(settled.rows - before.rows).toBe(total);
+    expect(settled.events - before.events).toBe(total);
+    expect(after.rows).toBe(settled.rows);
+  });
+});
