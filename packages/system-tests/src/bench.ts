@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { cpus } from 'node:os';
 import { Client } from 'pg';
 import { RunningSystem, SYSTEM_API_KEY } from './system';
 
+interface AutocannonResult {
+  '2xx': number;
+  non2xx: number;
+  errors: number;
+  latency: { p50: number; p99: number; max: number };
+}
 // autocannon ships no types; the bench uses only its documented options and result fields.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const autocannon = require('autocannon') as (options: object) => Promise<any>;
+const autocannon = require('autocannon') as (options: object) => Promise<AutocannonResult>;
 
 const INGEST_SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 20);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -20,7 +27,7 @@ async function main(): Promise<void> {
   try {
     const ingest = await measureIngest(system);
     const burst = await measureBurst(system);
-    console.log(JSON.stringify({ machine: { cpus: require('node:os').cpus().length }, ingest, burst }, null, 2));
+    console.log(JSON.stringify({ machine: { cpus: cpus().length }, ingest, burst }, null, 2));
   } finally {
     await system.stop();
   }

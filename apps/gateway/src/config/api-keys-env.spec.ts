@@ -39,7 +39,7 @@ describe('parseApiKeys', () => {
     expect(problemsOf('key-aaaaaaa:api:admin')).toEqual([
       'entry 1: unknown scope(s) admin (allowed: events:write, read, write)',
     ]);
-    expect(problemsOf('key-aaaaaaa')).toEqual(['entry 1: the source must be 1-100 characters of [A-Za-z0-9._-]']);
+    expect(problemsOf('key-aaaaaaa')).toEqual(['entry 1: the source must be * or 1-100 characters of [A-Za-z0-9._-]']);
     expect(problemsOf('short:api')).toEqual([
       'entry 1: the key must be at least 8 printable characters without spaces',
     ]);

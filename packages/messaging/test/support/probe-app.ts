@@ -143,7 +143,7 @@ export class TestBroker {
     return `${this.namespace.toUpperCase()}_${name}`;
   }
 
-  async publishRaw(subject: string, payload: string | object, msgID = randomUUID()) {
+  async publishRaw(subject: string, payload: string | object, msgID: string = randomUUID()) {
     return this.js.publish(this.subject(subject), typeof payload === 'string' ? payload : JSON.stringify(payload), {
       msgID,
     });
