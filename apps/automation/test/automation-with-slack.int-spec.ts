@@ -3,7 +3,14 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queries, Subjects, type Page, type TriggerRunView } from '@crm/contracts';
 import { FakeSlackServer, waitFor } from '@crm/testing';
 import { bootstrap as bootstrapAutomation } from '../src/main';
-import { newStage, saveTriggers, setServiceEnv, stageChanged, startInfra, type TestInfra } from './support/automation-harness';
+import {
+  newStage,
+  saveTriggers,
+  setServiceEnv,
+  stageChanged,
+  startInfra,
+  type TestInfra,
+} from './support/automation-harness';
 
 // The slack app's own entry point, loaded from its sources (a type-only view keeps this app's build separate).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -22,7 +29,11 @@ describe('automation + slack in one process (real NATS + Postgres, fake Slack)',
   beforeAll(async () => {
     fake = await FakeSlackServer.start();
     infra = await startInfra('both');
-    setServiceEnv({ SLACK_WEBHOOK_URL: fake.webhookUrl(), SLACK_BOT_TOKEN: undefined, SLACK_API_URL: undefined });
+    setServiceEnv({
+      SLACK_WEBHOOK_URL: fake.webhookUrl(),
+      SLACK_BOT_TOKEN: undefined,
+      SLACK_API_URL: undefined,
+    });
     // Same database and namespace, different schemas: like the real deployment.
     automation = await bootstrapAutomation();
     slack = await bootstrapSlack();
@@ -30,7 +41,10 @@ describe('automation + slack in one process (real NATS + Postgres, fake Slack)',
       {
         action: 'send_slack_message',
         name: 'Qualified deal',
-        config: { channel: '#hot-leads', message: ':tada: {deal.name} is now {stage.name} ({pipeline.name})' },
+        config: {
+          channel: '#hot-leads',
+          message: ':tada: {deal.name} is now {stage.name} ({pipeline.name})',
+        },
       },
     ]);
   });
@@ -42,14 +56,19 @@ describe('automation + slack in one process (real NATS + Postgres, fake Slack)',
 
   async function moveDeal(dealName: string) {
     const event = stageChanged(from, to, { deal: { name: dealName } });
-    await infra.nats.publish(Subjects.DealStageChanged, infra.nats.envelope(Subjects.DealStageChanged, event));
+    await infra.nats.publish(
+      Subjects.DealStageChanged,
+      infra.nats.envelope(Subjects.DealStageChanged, event),
+    );
     return event;
   }
 
   async function runOf(dealId: string, status: TriggerRunView['status'], timeoutMs = 20_000) {
     return waitFor(
       async () => {
-        const page = await infra.nats.request<Page<TriggerRunView>>(Queries.AutomationListRuns, { deal_id: dealId });
+        const page = await infra.nats.request<Page<TriggerRunView>>(Queries.AutomationListRuns, {
+          deal_id: dealId,
+        });
         return page.data.find((r) => r.status === status);
       },
       { message: `run ${status}`, timeoutMs },
@@ -60,10 +79,17 @@ describe('automation + slack in one process (real NATS + Postgres, fake Slack)',
     const event = await moveDeal(`Deal ${randomUUID().slice(0, 8)}`);
     const [message] = await fake.waitForMessages(1);
     expect(message.text).toBe(`:tada: ${event.deal.name} is now Qualified (B2B Lab Enablement)`);
-    expect(message.blocks?.[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: event.deal.name, emoji: true } });
+    expect(message.blocks?.[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: event.deal.name, emoji: true },
+    });
 
     const run = await runOf(event.deal_id, 'succeeded');
-    expect(run).toMatchObject({ attempts: 1, error: null, result: { slack_ts: null, channel: '#hot-leads' } });
+    expect(run).toMatchObject({
+      attempts: 1,
+      error: null,
+      result: { slack_ts: null, channel: '#hot-leads' },
+    });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(fake.received).toHaveLength(1);
   });
@@ -100,7 +126,12 @@ describe('automation + slack in one process (real NATS + Postgres, fake Slack)',
     expect(retried.data).toMatchObject({ status: 'running', idempotency_key: failed.idempotency_key });
 
     const succeeded = await runOf(event.deal_id, 'succeeded');
-    expect(succeeded).toMatchObject({ id: failed.id, attempts: 6, error: null, idempotency_key: failed.idempotency_key });
+    expect(succeeded).toMatchObject({
+      id: failed.id,
+      attempts: 6,
+      error: null,
+      idempotency_key: failed.idempotency_key,
+    });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(fake.deliveredMessages()).toHaveLength(1);
     expect(fake.deliveredMessages()[0].text).toContain('Unlucky deal');

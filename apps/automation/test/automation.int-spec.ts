@@ -12,7 +12,14 @@ import {
 } from '@crm/contracts';
 import { waitFor } from '@crm/testing';
 import { bootstrap } from '../src/main';
-import { newStage, saveTriggers, stageChanged, startInfra, type Stage, type TestInfra } from './support/automation-harness';
+import {
+  newStage,
+  saveTriggers,
+  stageChanged,
+  startInfra,
+  type Stage,
+  type TestInfra,
+} from './support/automation-harness';
 
 describe('automation service (real NATS + Postgres)', () => {
   let infra: TestInfra;
@@ -31,12 +38,16 @@ describe('automation service (real NATS + Postgres)', () => {
     name: 'Tell sales',
     config: {
       channel: '#hot-leads',
-      message: '{deal.name} ({deal.value}) for {lead.first_name} {lead.last_name} <{lead.email}> entered {stage.name} in {pipeline.name}',
+      message:
+        '{deal.name} ({deal.value}) for {lead.first_name} {lead.last_name} <{lead.email}> entered {stage.name} in {pipeline.name}',
     },
     ...overrides,
   });
 
-  async function publishStageChange(event: ReturnType<typeof stageChanged>, options: { id?: string; dedupe?: boolean } = {}) {
+  async function publishStageChange(
+    event: ReturnType<typeof stageChanged>,
+    options: { id?: string; dedupe?: boolean } = {},
+  ) {
     const envelope = infra.nats.envelope(Subjects.DealStageChanged, event, { id: options.id });
     await infra.nats.publish(Subjects.DealStageChanged, envelope, { dedupe: options.dedupe });
     return envelope;
@@ -46,7 +57,11 @@ describe('automation service (real NATS + Postgres)', () => {
     return infra.nats.request<Page<TriggerRunView>>(Queries.AutomationListRuns, { deal_id: dealId });
   }
 
-  async function waitForRun(dealId: string, accept: (run: TriggerRunView) => boolean = () => true, message = 'run') {
+  async function waitForRun(
+    dealId: string,
+    accept: (run: TriggerRunView) => boolean = () => true,
+    message = 'run',
+  ) {
     return waitFor(
       async () => {
         const page = await runsOfDeal(dealId);
@@ -74,10 +89,18 @@ describe('automation service (real NATS + Postgres)', () => {
       const stage = newStage('Qualified');
       const saved = await saveTriggers(infra.nats, stage, [
         slackTrigger(),
-        { action: 'create_task', on: 'exit', config: { title_template: 'Follow up {deal.name}', due_days_offset: '3' } },
+        {
+          action: 'create_task',
+          on: 'exit',
+          config: { title_template: 'Follow up {deal.name}', due_days_offset: '3' },
+        },
       ]);
       expect(saved).toMatchObject({ success: true, stage_id: stage.id, triggers_count: 2 });
-      expect(saved.configured_triggers[1]).toMatchObject({ action: 'create_task', on: 'exit', enabled: true });
+      expect(saved.configured_triggers[1]).toMatchObject({
+        action: 'create_task',
+        on: 'exit',
+        enabled: true,
+      });
       expect((saved.configured_triggers[1] as unknown as { config: object }).config).toEqual({
         title_template: 'Follow up {deal.name}',
         due_days_offset: 3,
@@ -98,17 +121,23 @@ describe('automation service (real NATS + Postgres)', () => {
           { name: 'message', type: 'string', required: true },
         ],
       });
-      expect(view.available_actions.find((a) => a.action === 'send_notification_email')?.required_fields).toEqual(['to']);
-      expect(view.available_actions.find((a) => a.action === 'create_task')?.required_fields).toEqual(['title_template']);
-      expect(view.available_actions.find((a) => a.action === 'enroll_email_sequence')?.required_fields).toEqual([
-        'sequence_id',
+      expect(
+        view.available_actions.find((a) => a.action === 'send_notification_email')?.required_fields,
+      ).toEqual(['to']);
+      expect(view.available_actions.find((a) => a.action === 'create_task')?.required_fields).toEqual([
+        'title_template',
       ]);
+      expect(
+        view.available_actions.find((a) => a.action === 'enroll_email_sequence')?.required_fields,
+      ).toEqual(['sequence_id']);
       expect(view.configured_triggers.map((t) => t.action)).toEqual(['send_slack_message', 'create_task']);
       expect(view.configured_triggers[0].id).toBe(saved.configured_triggers[0].id);
 
       // Replacing keeps given ids and drops the rest.
       const keep = saved.configured_triggers[1].id;
-      await saveTriggers(infra.nats, stage, [{ id: keep, action: 'create_task', config: { title_template: 'x' } }]);
+      await saveTriggers(infra.nats, stage, [
+        { id: keep, action: 'create_task', config: { title_template: 'x' } },
+      ]);
       const after = await infra.nats.request<StageTriggersView>(Queries.AutomationGetStageTriggers, {
         stage: { id: stage.id, name: stage.name, pipeline_id: stage.pipeline_id },
       });
@@ -120,7 +149,10 @@ describe('automation service (real NATS + Postgres)', () => {
       await saveTriggers(infra.nats, stage, [slackTrigger()]);
 
       const missing = await expectRejected(
-        saveTriggers(infra.nats, stage, [slackTrigger(), { action: 'send_slack_message', config: { message: 'hi' } }]),
+        saveTriggers(infra.nats, stage, [
+          slackTrigger(),
+          { action: 'send_slack_message', config: { message: 'hi' } },
+        ]),
       );
       expect(missing.status).toBe(400);
       expect(missing.code).toBe('VALIDATION_ERROR');
@@ -129,7 +161,9 @@ describe('automation service (real NATS + Postgres)', () => {
       ]);
 
       const badCondition = await expectRejected(
-        saveTriggers(infra.nats, stage, [slackTrigger({ conditions: { min_value: 10, max_value: 1, intents: ['shopping'] } })]),
+        saveTriggers(infra.nats, stage, [
+          slackTrigger({ conditions: { min_value: 10, max_value: 1, intents: ['shopping'] } }),
+        ]),
       );
       expect(badCondition.status).toBe(400);
       expect((badCondition.details?.validation_errors as { path: string }[]).map((e) => e.path)).toEqual([
@@ -142,7 +176,9 @@ describe('automation service (real NATS + Postgres)', () => {
       );
       expect(legacyAction.status).toBe(400);
       const legacyShape = await expectRejected(
-        saveTriggers(infra.nats, stage, [{ trigger: { type: 'stage_enter' }, action: { type: 'slack' } } as never]),
+        saveTriggers(infra.nats, stage, [
+          { trigger: { type: 'stage_enter' }, action: { type: 'slack' } } as never,
+        ]),
       );
       expect(legacyShape.status).toBe(400);
 
@@ -165,7 +201,9 @@ describe('automation service (real NATS + Postgres)', () => {
 
     it('creates a run and sends the rendered Slack command under the run key; a replay adds nothing', async () => {
       const event = stageChanged(from, to);
-      const commands = commandsFor((e) => e.data.reference !== undefined && e.idempotency_key?.includes(event.deal_id) === true);
+      const commands = commandsFor(
+        (e) => e.data.reference !== undefined && e.idempotency_key?.includes(event.deal_id) === true,
+      );
       const before = await infra.nats.streamMessages('SLACK_CMD');
       const first = await publishStageChange(event, { dedupe: false });
 
@@ -242,7 +280,12 @@ describe('automation service (real NATS + Postgres)', () => {
       });
       expect(done.finished_at).not.toBeNull();
       expect(done.steps).toEqual([
-        expect.objectContaining({ name: 'slack.post_message', status: 'succeeded', attempts: 2, external_id: '1700000000.000100' }),
+        expect.objectContaining({
+          name: 'slack.post_message',
+          status: 'succeeded',
+          attempts: 2,
+          external_id: '1700000000.000100',
+        }),
       ]);
 
       const late = infra.nats.envelope(Subjects.SlackMessageFailed, {
@@ -258,7 +301,11 @@ describe('automation service (real NATS + Postgres)', () => {
       expect(still.status).toBe('succeeded');
 
       const notRetryable = await expectRejected(
-        infra.nats.request(Queries.AutomationRetryRun, { actor: { type: 'user', id: null }, run_id: run.id, body: {} }),
+        infra.nats.request(Queries.AutomationRetryRun, {
+          actor: { type: 'user', id: null },
+          run_id: run.id,
+          body: {},
+        }),
       );
       expect(notRetryable.status).toBe(409);
       expect(notRetryable.code).toBe('RUN_NOT_RETRYABLE');
@@ -276,7 +323,12 @@ describe('automation service (real NATS + Postgres)', () => {
           idempotency_key: run.idempotency_key,
           reference: run.id,
           channel: '#hot-leads',
-          error: { code: 'rollup_error', message: 'Slack webhook answered HTTP 500 rollup_error', retryable: true, vendor_status: 500 },
+          error: {
+            code: 'rollup_error',
+            message: 'Slack webhook answered HTTP 500 rollup_error',
+            retryable: true,
+            vendor_status: 500,
+          },
           attempts: 5,
         }),
       );
@@ -312,7 +364,11 @@ describe('automation service (real NATS + Postgres)', () => {
 
       // A retry while it runs is refused.
       const again = await expectRejected(
-        infra.nats.request(Queries.AutomationRetryRun, { actor: { type: 'user', id: null }, run_id: run.id, body: {} }),
+        infra.nats.request(Queries.AutomationRetryRun, {
+          actor: { type: 'user', id: null },
+          run_id: run.id,
+          body: {},
+        }),
       );
       expect(again.code).toBe('RUN_NOT_RETRYABLE');
     });
@@ -346,7 +402,9 @@ describe('automation service (real NATS + Postgres)', () => {
       const commands = commandsFor((e) => e.idempotency_key?.includes(event.deal_id) === true);
       await publishStageChange(event);
 
-      await waitFor(async () => (await runsOfDeal(event.deal_id)).data.length === 2, { message: 'two exit runs' });
+      await waitFor(async () => (await runsOfDeal(event.deal_id)).data.length === 2, {
+        message: 'two exit runs',
+      });
       const runs = (await runsOfDeal(event.deal_id)).data;
       const slackRun = runs.find((r) => r.action === 'send_slack_message')!;
       const taskRun = runs.find((r) => r.action === 'create_task')!;
@@ -362,7 +420,11 @@ describe('automation service (real NATS + Postgres)', () => {
       expect(commands[0].data.channel).toBe('#sales');
 
       const skippedRetry = await expectRejected(
-        infra.nats.request(Queries.AutomationRetryRun, { actor: { type: 'user', id: null }, run_id: taskRun.id, body: {} }),
+        infra.nats.request(Queries.AutomationRetryRun, {
+          actor: { type: 'user', id: null },
+          run_id: taskRun.id,
+          body: {},
+        }),
       );
       expect(skippedRetry.code).toBe('RUN_NOT_RETRYABLE');
     });
@@ -390,9 +452,13 @@ describe('automation service (real NATS + Postgres)', () => {
       });
       expect(running.data).toEqual([]);
 
-      const missing = await expectRejected(infra.nats.request(Queries.AutomationGetRun, { id: randomUUID() }));
+      const missing = await expectRejected(
+        infra.nats.request(Queries.AutomationGetRun, { id: randomUUID() }),
+      );
       expect(missing.status).toBe(404);
-      const invalid = await expectRejected(infra.nats.request(Queries.AutomationListRuns, { since: 'yesterday-ish' }));
+      const invalid = await expectRejected(
+        infra.nats.request(Queries.AutomationListRuns, { since: 'yesterday-ish' }),
+      );
       expect(invalid.status).toBe(400);
     });
   });

@@ -24,7 +24,11 @@ function validEvent(overrides: Record<string, unknown> = {}): Record<string, unk
 }
 
 function ingest(body: unknown, headers: Record<string, string> = {}) {
-  return gw.request('/api/v1/events/ingest', { method: 'POST', body, headers: { 'x-api-key': WEBSITE_KEY, ...headers } });
+  return gw.request('/api/v1/events/ingest', {
+    method: 'POST',
+    body,
+    headers: { 'x-api-key': WEBSITE_KEY, ...headers },
+  });
 }
 
 async function lastIngestMessage() {
@@ -43,25 +47,17 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const t = Date.now();
-  const { NatsClient } = require('@crm/messaging');
-  const natsClient = gw.app.get(NatsClient);
   await gw?.close();
-  console.log('gateway nats closed?', natsClient.nc.isClosed(), 'test nc closed?', gw.nc.isClosed());
-  // DEBUG
-  console.log('close took', Date.now() - t);
-  setTimeout(() => {
-    const handles = (process as any)._getActiveHandles();
-    console.log('HANDLES', handles.map((h: any) => h.constructor?.name + ' ' + (h.remoteAddress ?? '') + ':' + (h.remotePort ?? '') + ' ' + (h.localPort ?? '')));
-    console.log('REQS', (process as any)._getActiveRequests().map((h: any) => h.constructor?.name));
-  }, 2000).unref();
 });
 
 describe('POST /api/v1/events/ingest', () => {
   it('answers 202 after the event is on the INGEST stream, in the contract envelope', async () => {
     const before = await gw.streamMessageCount('INGEST');
     const event = validEvent({ metadata: { page: '/enterprise', api_key_source: 'spoofed' } });
-    const response = await ingest(event, { 'x-correlation-id': 'corr-ingest-1', 'x-request-id': 'req-ingest-1' });
+    const response = await ingest(event, {
+      'x-correlation-id': 'corr-ingest-1',
+      'x-request-id': 'req-ingest-1',
+    });
 
     expect(response.status).toBe(202);
     expect(response.body).toEqual({
@@ -142,7 +138,10 @@ describe('POST /api/v1/events/ingest', () => {
     expect(first.body.event_id).toBe(uuid);
     expect(second.status).toBe(200);
     expect(second.body).toMatchObject({ duplicate: true, event_id: uuid, queued_at: first.body.queued_at });
-    expect((await lastIngestMessage()).envelope.data).toMatchObject({ event_id: uuid, producer_event_id: null });
+    expect((await lastIngestMessage()).envelope.data).toMatchObject({
+      event_id: uuid,
+      producer_event_id: null,
+    });
   });
 
   it('gives an event without any key a fresh uuid and takes the correlation id from the body when no header names one', async () => {
@@ -164,11 +163,26 @@ describe('POST /api/v1/events/ingest', () => {
     const cases: [string, unknown, string, string][] = [
       ['missing lead_identifier', missingIdentifier, 'lead_identifier', 'isDefined'],
       ['empty lead_identifier', validEvent({ lead_identifier: {} }), 'lead_identifier', 'hasAnyOf'],
-      ['blank identifier values', validEvent({ lead_identifier: { email: '', portal_id: '  ' } }), 'lead_identifier', 'hasAnyOf'],
-      ['malformed email', validEvent({ lead_identifier: { email: 'not-an-email' } }), 'lead_identifier.email', 'isEmail'],
+      [
+        'blank identifier values',
+        validEvent({ lead_identifier: { email: '', portal_id: '  ' } }),
+        'lead_identifier',
+        'hasAnyOf',
+      ],
+      [
+        'malformed email',
+        validEvent({ lead_identifier: { email: 'not-an-email' } }),
+        'lead_identifier.email',
+        'isEmail',
+      ],
       ['unknown source', validEvent({ source: 'myspace' }), 'source', 'isIn'],
       ['impossible month', validEvent({ occurred_at: '2026-13-01' }), 'occurred_at', 'isRfc3339'],
-      ['impossible month with a time', validEvent({ occurred_at: '2026-13-01T10:00:00Z' }), 'occurred_at', 'isRfc3339'],
+      [
+        'impossible month with a time',
+        validEvent({ occurred_at: '2026-13-01T10:00:00Z' }),
+        'occurred_at',
+        'isRfc3339',
+      ],
       ['a word for a date', validEvent({ occurred_at: 'yesterday' }), 'occurred_at', 'isRfc3339'],
       ['a date without a time', validEvent({ occurred_at: '2026-01-01' }), 'occurred_at', 'isRfc3339'],
       [
@@ -179,7 +193,12 @@ describe('POST /api/v1/events/ingest', () => {
       ],
       ['a number for event_type', validEvent({ event_type: 5 }), 'event_type', 'isString'],
       ['a string for metadata', validEvent({ metadata: 'x' }), 'metadata', 'isObject'],
-      ['metadata over 64 KB', validEvent({ metadata: { blob: 'x'.repeat(65 * 1024) } }), 'metadata', 'maxJsonBytes'],
+      [
+        'metadata over 64 KB',
+        validEvent({ metadata: { blob: 'x'.repeat(65 * 1024) } }),
+        'metadata',
+        'maxJsonBytes',
+      ],
       ['an event_id with spaces', validEvent({ event_id: 'has spaces' }), 'event_id', 'matches'],
       ['an array instead of an object', [validEvent()], '', 'isObject'],
     ];
@@ -191,7 +210,8 @@ describe('POST /api/v1/events/ingest', () => {
       expect(response.status).toBe(400);
       expect(response.body.error.code).toBe('VALIDATION_ERROR');
       expect(response.body.error.request_id).toBe(response.headers.get('x-request-id'));
-      const issues: { path: string; code: string; message: string }[] = response.body.error.details.validation_errors;
+      const issues: { path: string; code: string; message: string }[] =
+        response.body.error.details.validation_errors;
       expect(issues).toContainEqual(expect.objectContaining({ path, code }));
       expect(await gw.streamMessageCount('INGEST')).toBe(before);
     });
@@ -218,7 +238,9 @@ describe('POST /api/v1/events/ingest', () => {
     expect(text.status).toBe(415);
     expect(text.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
 
-    const form = await ingest('event_type=page_visited', { 'content-type': 'application/x-www-form-urlencoded' });
+    const form = await ingest('event_type=page_visited', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(form.status).toBe(415);
     expect(await gw.streamMessageCount('INGEST')).toBe(before);
   });
@@ -226,7 +248,13 @@ describe('POST /api/v1/events/ingest', () => {
 
 describe('API key authentication', () => {
   it('stores the API_KEYS keys hashed, never in plain text', async () => {
-    const rows = await gw.sql<{ key_hash: string; source: string; allowed_sources: string[]; scopes: string[]; is_active: boolean }>(
+    const rows = await gw.sql<{
+      key_hash: string;
+      source: string;
+      allowed_sources: string[];
+      scopes: string[];
+      is_active: boolean;
+    }>(
       'SELECT key_hash, source, allowed_sources, scopes, is_active FROM gateway.api_keys ORDER BY source, key_hash',
     );
     expect(rows).toHaveLength(3);
@@ -237,7 +265,12 @@ describe('API key authentication', () => {
       scopes: ['events:write'],
       is_active: true,
     });
-    expect(rows).toContainEqual(expect.objectContaining({ key_hash: sha256Hex(ALL_SCOPES_KEY), scopes: ['events:write', 'read', 'write'] }));
+    expect(rows).toContainEqual(
+      expect.objectContaining({
+        key_hash: sha256Hex(ALL_SCOPES_KEY),
+        scopes: ['events:write', 'read', 'write'],
+      }),
+    );
     const everything = JSON.stringify(await gw.sql('SELECT * FROM gateway.api_keys'));
     for (const key of [WEBSITE_KEY, ALL_SCOPES_KEY, READER_KEY]) expect(everything).not.toContain(key);
   });
@@ -255,11 +288,17 @@ describe('API key authentication', () => {
 
     const reader = await ingest(validEvent({ source: 'api' }), { 'x-api-key': READER_KEY });
     expect(reader.status).toBe(403);
-    expect(reader.body.error).toMatchObject({ code: 'INSUFFICIENT_SCOPE', details: { required_scope: 'events:write' } });
+    expect(reader.body.error).toMatchObject({
+      code: 'INSUFFICIENT_SCOPE',
+      details: { required_scope: 'events:write' },
+    });
 
     const otherSource = await ingest(validEvent({ source: 'portal' }));
     expect(otherSource.status).toBe(403);
-    expect(otherSource.body.error).toMatchObject({ code: 'SOURCE_NOT_ALLOWED', details: { source: 'portal' } });
+    expect(otherSource.body.error).toMatchObject({
+      code: 'SOURCE_NOT_ALLOWED',
+      details: { source: 'portal' },
+    });
 
     expect(await gw.streamMessageCount('INGEST')).toBe(before);
   });
@@ -273,7 +312,10 @@ describe('API key authentication', () => {
   it('needs the read scope for GETs and the write scope for other methods', async () => {
     const ingestOnly = await gw.request('/api/v1/leads', { headers: { 'x-api-key': WEBSITE_KEY } });
     expect(ingestOnly.status).toBe(403);
-    expect(ingestOnly.body.error).toMatchObject({ code: 'INSUFFICIENT_SCOPE', details: { required_scope: 'read' } });
+    expect(ingestOnly.body.error).toMatchObject({
+      code: 'INSUFFICIENT_SCOPE',
+      details: { required_scope: 'read' },
+    });
 
     const readOnly = await gw.request('/api/v1/deals', {
       method: 'POST',
@@ -287,11 +329,15 @@ describe('API key authentication', () => {
 
 describe('HTTP conventions', () => {
   it('generates a request id when the sent one is not acceptable, and answers unknown routes with the envelope', async () => {
-    const response = await gw.request('/api/v1/no-such-thing', { headers: { 'x-request-id': 'bad id with spaces' } });
+    const response = await gw.request('/api/v1/no-such-thing', {
+      headers: { 'x-request-id': 'bad id with spaces' },
+    });
     expect(response.status).toBe(404);
     const requestId = response.headers.get('x-request-id');
     expect(requestId).toMatch(UUID);
-    expect(response.body).toEqual({ error: { code: 'NOT_FOUND', message: 'Route not found', request_id: requestId } });
+    expect(response.body).toEqual({
+      error: { code: 'NOT_FOUND', message: 'Route not found', request_id: requestId },
+    });
   });
 
   it('serves the API index and, without a built UI, the status page', async () => {
@@ -304,6 +350,22 @@ describe('HTTP conventions', () => {
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(page.text).toContain('<title>DNA Marketing Engine</title>');
     expect(page.text).toContain('href="/health"');
+  });
+
+  it('answers CORS preflights for the headers clients send, with a request id', async () => {
+    const response = await gw.request('/api/v1/events/ingest', {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://localhost:5173',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'x-api-key,content-type,idempotency-key',
+      },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect(response.headers.get('access-control-allow-headers')).toContain('X-API-Key');
+    expect(response.headers.get('access-control-expose-headers')).toContain('X-Total-Count');
+    expect(response.headers.get('x-request-id')).toMatch(UUID);
   });
 
   it('is ready while its database, NATS and the INGEST stream work', async () => {
@@ -321,7 +383,10 @@ describe('when the event cannot be made durable', () => {
     const response = await ingest(validEvent());
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('5');
-    expect(response.body.error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', request_id: expect.any(String) });
+    expect(response.body.error).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      request_id: expect.any(String),
+    });
 
     const ready = await gw.request('/ready');
     expect(ready.status).toBe(503);

@@ -20,17 +20,30 @@ describe('slack service: post-message commands (webhook mode, real NATS + Postgr
   beforeEach(() => h.fake.reset());
 
   function command(overrides: Partial<SlackPostMessageV1> = {}): SlackPostMessageV1 {
-    return { channel: '#hot-leads', text: 'Deal *Acme* moved to Qualified', reference: randomUUID(), ...overrides };
+    return {
+      channel: '#hot-leads',
+      text: 'Deal *Acme* moved to Qualified',
+      reference: randomUUID(),
+      ...overrides,
+    };
   }
 
-  async function send(data: SlackPostMessageV1, key: string, options: { id?: string; dedupe?: boolean } = {}) {
-    const envelope = h.nats.envelope(Subjects.SlackPostMessage, data, { idempotencyKey: key, id: options.id });
+  async function send(
+    data: SlackPostMessageV1,
+    key: string,
+    options: { id?: string; dedupe?: boolean } = {},
+  ) {
+    const envelope = h.nats.envelope(Subjects.SlackPostMessage, data, {
+      idempotencyKey: key,
+      id: options.id,
+    });
     await h.nats.publish(Subjects.SlackPostMessage, envelope, { dedupe: options.dedupe });
     return envelope;
   }
 
   /** Results for one key only: a late result of an earlier test must not count. */
-  const forKey = (key: string) => (e: { data: { idempotency_key: string } }) => e.data.idempotency_key === key;
+  const forKey = (key: string) => (e: { data: { idempotency_key: string } }) =>
+    e.data.idempotency_key === key;
 
   it('posts one command as one message with blocks and text, and emits SlackMessagePosted', async () => {
     const key = `key-${randomUUID()}`;
@@ -53,7 +66,13 @@ describe('slack service: post-message commands (webhook mode, real NATS + Postgr
       attempts: 1,
     });
     const row = await h.messageLog(key);
-    expect(row).toMatchObject({ status: 'sent', attempts: 1, channel: '#hot-leads', mode: 'webhook', vendor_status: 200 });
+    expect(row).toMatchObject({
+      status: 'sent',
+      attempts: 1,
+      channel: '#hot-leads',
+      mode: 'webhook',
+      vendor_status: 200,
+    });
     expect(row!.sent_at).toBeInstanceOf(Date);
     // The log never holds the message or the webhook URL.
     expect(JSON.stringify(row)).not.toContain('Acme');
@@ -187,7 +206,11 @@ describe('slack service: post-message commands (webhook mode, real NATS + Postgr
     expect(event.data.attempts).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(h.fake.received).toHaveLength(1);
-    expect(await h.messageLog(key)).toMatchObject({ status: 'failed', error_code: 'channel_not_found', retryable: false });
+    expect(await h.messageLog(key)).toMatchObject({
+      status: 'failed',
+      error_code: 'channel_not_found',
+      retryable: false,
+    });
   });
 
   it('re-emits the result without posting when a command arrives for a key already sent', async () => {
@@ -198,7 +221,11 @@ describe('slack service: post-message commands (webhook mode, real NATS + Postgr
     const later = command();
     await send(later, key);
     await waitFor(async () => posted.length >= 2, { message: 're-emitted result' });
-    expect(posted[1].data).toMatchObject({ idempotency_key: key, reference: later.reference, channel: '#hot-leads' });
+    expect(posted[1].data).toMatchObject({
+      idempotency_key: key,
+      reference: later.reference,
+      channel: '#hot-leads',
+    });
     expect(h.fake.received).toHaveLength(1);
   });
 });

@@ -30,12 +30,20 @@ describe('slack service without configuration', () => {
       idempotency_key: key,
       reference,
       channel: '#hot-leads',
-      error: { code: 'INTEGRATION_NOT_CONFIGURED', message: expect.any(String), retryable: false, vendor_status: null },
+      error: {
+        code: 'INTEGRATION_NOT_CONFIGURED',
+        message: expect.any(String),
+        retryable: false,
+        vendor_status: null,
+      },
       attempts: 1,
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(posted).toHaveLength(0);
     expect(h.fake.received).toHaveLength(0);
-    expect(await h.messageLog(key)).toMatchObject({ status: 'failed', error_code: 'INTEGRATION_NOT_CONFIGURED' });
+    expect(await h.messageLog(key)).toMatchObject({
+      status: 'failed',
+      error_code: 'INTEGRATION_NOT_CONFIGURED',
+    });
   });
 });

@@ -39,8 +39,11 @@ export async function bootstrapService(options: BootstrapOptions): Promise<NestF
     // Module init (migrations, NATS connection, stream provisioning) completes before any intake starts.
     await app.init();
     for (const strategy of options.transports?.(app) ?? []) {
-      // Deferred, so the filter is registered before Nest wires the handlers.
-      app.connectMicroservice({ strategy }, { deferInitialization: true }).useGlobalFilters(new RethrowRpcErrorsFilter());
+      // Deferred, so the filter is registered before Nest wires the handlers; the app's own init (below) runs
+      // the lifecycle hooks, so the microservice must not run them a second time.
+      const microservice = app.connectMicroservice({ strategy }, { deferInitialization: true });
+      microservice.useGlobalFilters(new RethrowRpcErrorsFilter());
+      (microservice as unknown as { setIsInitHookCalled(called: boolean): void }).setIsInitHookCalled(true);
     }
     await app.startAllMicroservices();
     const port = options.port(app);

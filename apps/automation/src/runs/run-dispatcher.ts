@@ -19,7 +19,11 @@ export class RunDispatcher {
   constructor(private readonly outbox: Outbox) {}
 
   /** Marks the run running with a new step, then sends the Slack command under the run's idempotency key. */
-  async dispatchSlack(run: TriggerRunEntity, payload: SlackMessagePayload, stepName = SLACK_STEP): Promise<void> {
+  async dispatchSlack(
+    run: TriggerRunEntity,
+    payload: SlackMessagePayload,
+    stepName = SLACK_STEP,
+  ): Promise<void> {
     const now = new Date();
     const step: TriggerRunStepView = {
       name: stepName,
@@ -57,4 +61,3 @@ export function totalAttempts(steps: TriggerRunStepView[]): number {
 export function notAvailableError(action: string) {
   return { code: 'not_available', message: `${action} is not available yet`, retryable: false };
 }
-

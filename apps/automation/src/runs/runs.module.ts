@@ -12,6 +12,12 @@ import { TriggerRunsService } from './trigger-runs.service';
 @Module({
   imports: [TriggersModule],
   controllers: [StageChangeMessageController, SlackResultsMessageController, TriggerRunsMessageController],
-  providers: [StageChangeService, SlackResultsService, TriggerRunsService, TriggerRunsRepository, RunDispatcher],
+  providers: [
+    StageChangeService,
+    SlackResultsService,
+    TriggerRunsService,
+    TriggerRunsRepository,
+    RunDispatcher,
+  ],
 })
 export class RunsModule {}

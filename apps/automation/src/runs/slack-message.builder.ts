@@ -18,7 +18,11 @@ function clip(text: string, limit: number): string {
  * The message a `send_slack_message` trigger posts: a header with the deal, the rendered text, and the
  * stage and pipeline as fields. `text` doubles as the notification fallback.
  */
-export function buildSlackMessage(channel: string, text: string, vars: TemplateVariables): SlackMessagePayload {
+export function buildSlackMessage(
+  channel: string,
+  text: string,
+  vars: TemplateVariables,
+): SlackMessagePayload {
   const fields = [
     { type: 'mrkdwn', text: `*Stage*\n${clip(vars.stage.name, 1000)}` },
     { type: 'mrkdwn', text: `*Pipeline*\n${clip(vars.pipeline.name, 1000)}` },
@@ -30,7 +34,10 @@ export function buildSlackMessage(channel: string, text: string, vars: TemplateV
     channel,
     text,
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: clip(vars.deal.name || 'Deal', HEADER_LIMIT), emoji: true } },
+      {
+        type: 'header',
+        text: { type: 'plain_text', text: clip(vars.deal.name || 'Deal', HEADER_LIMIT), emoji: true },
+      },
       { type: 'section', text: { type: 'mrkdwn', text: clip(text || ' ', SECTION_LIMIT) } },
       { type: 'section', fields },
     ],

@@ -27,7 +27,11 @@ export class SlackResultsService {
     const run = await this.runningRunFor(event);
     if (!run) return;
     const now = new Date();
-    this.settleStep(run, { status: 'succeeded', attempts: event.attempts, external_id: event.ts, error: null }, now);
+    this.settleStep(
+      run,
+      { status: 'succeeded', attempts: event.attempts, external_id: event.ts, error: null },
+      now,
+    );
     run.status = 'succeeded';
     run.result = { slack_ts: event.ts, channel: event.channel };
     run.error = null;
@@ -56,7 +60,10 @@ export class SlackResultsService {
     run.result = null;
     run.finished_at = now;
     await this.runs.save(run);
-    this.log.warn({ run_id: run.id, code: error.code, retryable: error.retryable, attempts: run.attempts }, 'trigger run failed');
+    this.log.warn(
+      { run_id: run.id, code: error.code, retryable: error.retryable, attempts: run.attempts },
+      'trigger run failed',
+    );
   }
 
   private async runningRunFor(event: { reference: string | null; idempotency_key: string }) {

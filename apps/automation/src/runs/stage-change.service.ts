@@ -50,7 +50,12 @@ export class StageChangeService {
     }
     if (firing.length) {
       this.log.info(
-        { deal_id: event.deal_id, stage_history_id: event.stage_history_id, triggers: firing.length, runs_created: created },
+        {
+          deal_id: event.deal_id,
+          stage_history_id: event.stage_history_id,
+          triggers: firing.length,
+          runs_created: created,
+        },
         'stage change handled',
       );
     }
@@ -127,10 +132,17 @@ export class StageChangeService {
 
 /** Template variables for a trigger: `{stage.name}` is the trigger's own stage (entered or left). */
 export function templateVariables(trigger: StageTriggerEntity, event: DealStageChangedV1): TemplateVariables {
-  const stageName = trigger.on === 'enter' && trigger.stage_id === event.to_stage_id ? event.to_stage_name : trigger.stage_name;
+  const stageName =
+    trigger.on === 'enter' && trigger.stage_id === event.to_stage_id
+      ? event.to_stage_name
+      : trigger.stage_name;
   return {
     deal: { name: event.deal.name, value: event.deal.value ?? null, currency: event.deal.currency },
-    lead: { email: event.lead.email, first_name: event.lead.first_name ?? null, last_name: event.lead.last_name ?? null },
+    lead: {
+      email: event.lead.email,
+      first_name: event.lead.first_name ?? null,
+      last_name: event.lead.last_name ?? null,
+    },
     stage: { name: stageName },
     pipeline: { name: event.pipeline_name },
   };

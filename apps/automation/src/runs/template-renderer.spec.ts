@@ -15,11 +15,15 @@ describe('renderTemplate', () => {
         '{deal.name} ({deal.value}) by {lead.first_name} {lead.last_name} <{lead.email}> is in {stage.name} of {pipeline.name}',
         vars(),
       ),
-    ).toBe('Acme Lab Rollout (15000) by Ada Lovelace <ada@example.com> is in Qualified of B2B Lab Enablement');
+    ).toBe(
+      'Acme Lab Rollout (15000) by Ada Lovelace <ada@example.com> is in Qualified of B2B Lab Enablement',
+    );
   });
 
   it('accepts the double-brace form of the email templates, with spaces inside', () => {
-    expect(renderTemplate('Hi {{lead.first_name}}, {{ deal.name }}', vars())).toBe('Hi Ada, Acme Lab Rollout');
+    expect(renderTemplate('Hi {{lead.first_name}}, {{ deal.name }}', vars())).toBe(
+      'Hi Ada, Acme Lab Rollout',
+    );
   });
 
   it('renders missing values as empty text', () => {
@@ -38,14 +42,17 @@ describe('renderTemplate', () => {
   });
 
   it('renders zero values and repeats', () => {
-    expect(renderTemplate('{deal.value}/{deal.value}', { ...vars(), deal: { name: 'x', value: 0, currency: 'EUR' } })).toBe(
-      '0/0',
-    );
+    expect(
+      renderTemplate('{deal.value}/{deal.value}', {
+        ...vars(),
+        deal: { name: 'x', value: 0, currency: 'EUR' },
+      }),
+    ).toBe('0/0');
   });
 
   it('does not interpret replacement patterns inside values', () => {
-    expect(renderTemplate('{deal.name}', { ...vars(), deal: { name: "$& $' $1", value: 1, currency: 'EUR' } })).toBe(
-      "$& $' $1",
-    );
+    expect(
+      renderTemplate('{deal.name}', { ...vars(), deal: { name: "$& $' $1", value: 1, currency: 'EUR' } }),
+    ).toBe("$& $' $1");
   });
 });

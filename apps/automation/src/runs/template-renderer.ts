@@ -15,7 +15,9 @@ const PLACEHOLDER = /\{\{\s*([a-z_]+)\.([a-z_]+)\s*\}\}|\{([a-z_]+)\.([a-z_]+)\}
  */
 export function renderTemplate(template: string, variables: TemplateVariables): string {
   return template.replace(PLACEHOLDER, (match, g1?: string, k1?: string, g2?: string, k2?: string) => {
-    const group = (variables as unknown as Record<string, Record<string, unknown> | undefined>)[g1 ?? g2 ?? ''];
+    const group = (variables as unknown as Record<string, Record<string, unknown> | undefined>)[
+      g1 ?? g2 ?? ''
+    ];
     const key = k1 ?? k2 ?? '';
     if (!group || !Object.prototype.hasOwnProperty.call(group, key)) return match;
     const value = group[key];

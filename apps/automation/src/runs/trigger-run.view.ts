@@ -3,7 +3,9 @@ import type { TriggerRunEntity } from './trigger-run.entity';
 
 const iso = (date: Date | null): string | null => (date ? new Date(date).toISOString() : null);
 
-export function toRunView(run: TriggerRunEntity): TriggerRunView & { payload: Record<string, unknown> | null } {
+export function toRunView(
+  run: TriggerRunEntity,
+): TriggerRunView & { payload: Record<string, unknown> | null } {
   return {
     id: run.id,
     trigger_id: run.trigger_id,

@@ -49,7 +49,10 @@ export class TriggerRunsRepository {
   }
 
   findByKeyForUpdate(idempotencyKey: string): Promise<TriggerRunEntity | null> {
-    return this.repo.findOne({ where: { idempotency_key: idempotencyKey }, lock: { mode: 'pessimistic_write' } });
+    return this.repo.findOne({
+      where: { idempotency_key: idempotencyKey },
+      lock: { mode: 'pessimistic_write' },
+    });
   }
 
   async save(run: TriggerRunEntity): Promise<void> {

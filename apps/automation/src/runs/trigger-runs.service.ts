@@ -55,7 +55,12 @@ export class TriggerRunsService {
     };
     const page = query.page ?? 1;
     const limit = query.limit ?? 20;
-    const [rows, total] = await this.runs.list(filter, page, limit, query.sort_order === 'asc' ? 'ASC' : 'DESC');
+    const [rows, total] = await this.runs.list(
+      filter,
+      page,
+      limit,
+      query.sort_order === 'asc' ? 'ASC' : 'DESC',
+    );
     return toPage(rows.map(toRunView), total, page, limit);
   }
 

@@ -19,7 +19,9 @@ export class StageTriggersMessageController {
   }
 
   @OnRequest(Queries.AutomationReplaceStageTriggers)
-  replace(@Payload(ContractValidationPipe) command: ReplaceStageTriggersCommand): Promise<ReplaceStageTriggersResult> {
+  replace(
+    @Payload(ContractValidationPipe) command: ReplaceStageTriggersCommand,
+  ): Promise<ReplaceStageTriggersResult> {
     return this.stageTriggers.replaceStageTriggers(command);
   }
 }

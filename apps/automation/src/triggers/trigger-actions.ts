@@ -21,8 +21,12 @@ export interface ActionSpec {
   executor: 'slack' | 'mailer' | 'cituro' | 'moco' | 'leads' | 'sequences';
 }
 
-const field = (name: string, type: ConfigFieldType, required = false, values?: readonly string[]): ConfigFieldSpec =>
-  values ? { name, type, required, values } : { name, type, required };
+const field = (
+  name: string,
+  type: ConfigFieldType,
+  required = false,
+  values?: readonly string[],
+): ConfigFieldSpec => (values ? { name, type, required, values } : { name, type, required });
 
 /** The action catalogue of api.md §9, in its order. */
 export const ACTION_SPECS: readonly ActionSpec[] = [
@@ -54,7 +58,12 @@ export const ACTION_SPECS: readonly ActionSpec[] = [
     action: 'create_moco_deal',
     description: 'Create a MOCO deal for the CRM deal',
     executor: 'moco',
-    config: [field('name', 'string'), field('money', 'number'), field('deal_category_id', 'number'), field('user_id', 'number')],
+    config: [
+      field('name', 'string'),
+      field('money', 'number'),
+      field('deal_category_id', 'number'),
+      field('user_id', 'number'),
+    ],
   },
   {
     action: 'create_moco_project',

@@ -14,9 +14,12 @@ const facts = (overrides: Partial<ConditionFacts> = {}): ConditionFacts => ({
 describe('matchesConditions', () => {
   it('matches everything when there are no conditions', () => {
     expect(matchesConditions({}, facts())).toBe(true);
-    expect(matchesConditions({}, facts({ dealValue: null, leadIntent: null, leadSource: null, fromStageId: null }))).toBe(
-      true,
-    );
+    expect(
+      matchesConditions(
+        {},
+        facts({ dealValue: null, leadIntent: null, leadSource: null, fromStageId: null }),
+      ),
+    ).toBe(true);
   });
 
   it('compares min_value and max_value inclusively against the deal value', () => {
@@ -44,7 +47,9 @@ describe('matchesConditions', () => {
   });
 
   it('treats an empty list as no restriction', () => {
-    expect(matchesConditions({ intents: [], sources: [], from_stage_ids: [] }, facts({ leadIntent: null }))).toBe(true);
+    expect(
+      matchesConditions({ intents: [], sources: [], from_stage_ids: [] }, facts({ leadIntent: null })),
+    ).toBe(true);
   });
 
   it('requires every present key to match', () => {

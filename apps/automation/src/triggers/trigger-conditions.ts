@@ -13,10 +13,16 @@ export interface ConditionFacts {
  * a value bound on a deal without a value does not match.
  */
 export function matchesConditions(conditions: TriggerConditions, facts: ConditionFacts): boolean {
-  if (conditions.min_value !== undefined && (facts.dealValue === null || facts.dealValue < conditions.min_value)) {
+  if (
+    conditions.min_value !== undefined &&
+    (facts.dealValue === null || facts.dealValue < conditions.min_value)
+  ) {
     return false;
   }
-  if (conditions.max_value !== undefined && (facts.dealValue === null || facts.dealValue > conditions.max_value)) {
+  if (
+    conditions.max_value !== undefined &&
+    (facts.dealValue === null || facts.dealValue > conditions.max_value)
+  ) {
     return false;
   }
   return (

@@ -7,7 +7,9 @@ describe('validateActionConfig', () => {
   });
 
   it('requires to for send_notification_email and checks the addresses', () => {
-    expect(validateActionConfig('send_notification_email', {}, 'c').issues.map((i) => i.path)).toEqual(['c.to']);
+    expect(validateActionConfig('send_notification_email', {}, 'c').issues.map((i) => i.path)).toEqual([
+      'c.to',
+    ]);
     expect(validateActionConfig('send_notification_email', { to: ['a@b.de', 'nope'] }, 'c').issues).toEqual([
       expect.objectContaining({ path: 'c.to', code: 'isEmail' }),
     ]);
@@ -15,8 +17,12 @@ describe('validateActionConfig', () => {
   });
 
   it('requires title_template for create_task and sequence_id for enroll_email_sequence', () => {
-    expect(validateActionConfig('create_task', {}, 'c').issues.map((i) => i.path)).toEqual(['c.title_template']);
-    expect(validateActionConfig('enroll_email_sequence', {}, 'c').issues.map((i) => i.path)).toEqual(['c.sequence_id']);
+    expect(validateActionConfig('create_task', {}, 'c').issues.map((i) => i.path)).toEqual([
+      'c.title_template',
+    ]);
+    expect(validateActionConfig('enroll_email_sequence', {}, 'c').issues.map((i) => i.path)).toEqual([
+      'c.sequence_id',
+    ]);
   });
 
   it('coerces numbers given as strings and refuses non-numbers', () => {
@@ -30,14 +36,21 @@ describe('validateActionConfig', () => {
   it('checks enums and keeps keys the action does not know', () => {
     const bad = validateActionConfig('create_task', { title_template: 't', priority: 'urgent' }, 'c');
     expect(bad.issues).toEqual([expect.objectContaining({ path: 'c.priority', code: 'isIn' })]);
-    const kept = validateActionConfig('send_slack_message', { channel: '#a', message: 'm', legacy_flag: true }, 'c');
+    const kept = validateActionConfig(
+      'send_slack_message',
+      { channel: '#a', message: 'm', legacy_flag: true },
+      'c',
+    );
     expect(kept.config).toEqual({ channel: '#a', message: 'm', legacy_flag: true });
   });
 });
 
 describe('validateConditions', () => {
   it('accepts the documented keys and coerces numeric strings', () => {
-    const result = validateConditions({ min_value: '100', max_value: 200, intents: ['b2b'], sources: ['ads'] }, 'p');
+    const result = validateConditions(
+      { min_value: '100', max_value: 200, intents: ['b2b'], sources: ['ads'] },
+      'p',
+    );
     expect(result.issues).toEqual([]);
     expect(result.conditions).toEqual({ min_value: 100, max_value: 200, intents: ['b2b'], sources: ['ads'] });
   });

@@ -20,7 +20,8 @@ const MAX_HTML = 100_000;
 /** A number, or a string holding one (`"14"`), as api.md §9 allows. */
 function coerceNumber(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)))
+    return Number(value);
   return undefined;
 }
 
@@ -43,7 +44,8 @@ export function validateActionConfig(
     const value = config[spec.name];
     const at = `${path}.${spec.name}`;
     if (isBlank(value)) {
-      if (spec.required) issues.push({ path: at, message: `${spec.name} is required for ${action}`, code: 'required' });
+      if (spec.required)
+        issues.push({ path: at, message: `${spec.name} is required for ${action}`, code: 'required' });
       continue;
     }
     const checked = checkField(spec, value);
@@ -53,18 +55,24 @@ export function validateActionConfig(
   return { config: normalized, issues };
 }
 
-function checkField(spec: ConfigFieldSpec, value: unknown): { value: unknown } | { message: string; code: string } {
+function checkField(
+  spec: ConfigFieldSpec,
+  value: unknown,
+): { value: unknown } | { message: string; code: string } {
   switch (spec.type) {
     case 'string':
     case 'html': {
       const max = spec.type === 'html' ? MAX_HTML : MAX_TEXT;
       if (typeof value !== 'string') return { message: `${spec.name} must be a string`, code: 'isString' };
-      if (value.length > max) return { message: `${spec.name} must be at most ${max} characters`, code: 'maxLength' };
+      if (value.length > max)
+        return { message: `${spec.name} must be at most ${max} characters`, code: 'maxLength' };
       return { value };
     }
     case 'number': {
       const number = coerceNumber(value);
-      return number === undefined ? { message: `${spec.name} must be a number`, code: 'isNumber' } : { value: number };
+      return number === undefined
+        ? { message: `${spec.name} must be a number`, code: 'isNumber' }
+        : { value: number };
     }
     case 'enum':
       return typeof value === 'string' && spec.values!.includes(value)
@@ -100,13 +108,25 @@ export function validateConditions(
     const raw = conditions[key];
     if (raw === undefined || raw === null) continue;
     const number = coerceNumber(raw);
-    if (number === undefined) issues.push({ path: `${path}.${key}`, message: `${key} must be a number`, code: 'isNumber' });
+    if (number === undefined)
+      issues.push({ path: `${path}.${key}`, message: `${key} must be a number`, code: 'isNumber' });
     else result[key] = number;
   }
-  if (result.min_value !== undefined && result.max_value !== undefined && result.min_value > result.max_value) {
-    issues.push({ path: `${path}.max_value`, message: 'max_value must not be below min_value', code: 'range' });
+  if (
+    result.min_value !== undefined &&
+    result.max_value !== undefined &&
+    result.min_value > result.max_value
+  ) {
+    issues.push({
+      path: `${path}.max_value`,
+      message: 'max_value must not be below min_value',
+      code: 'range',
+    });
   }
-  const lists: [keyof TriggerConditions & ('intents' | 'sources' | 'from_stage_ids'), readonly string[] | null][] = [
+  const lists: [
+    keyof TriggerConditions & ('intents' | 'sources' | 'from_stage_ids'),
+    readonly string[] | null,
+  ][] = [
     ['intents', LEAD_INTENTS],
     ['sources', EVENT_SOURCES],
     ['from_stage_ids', null],

@@ -8,7 +8,13 @@ import {
   type StageRef,
   type TriggerInput,
 } from '@crm/contracts';
-import { createTestDatabase, deleteNamespaceStreams, freePort, uniqueNamespace, type TestDatabase } from '@crm/testing';
+import {
+  createTestDatabase,
+  deleteNamespaceStreams,
+  freePort,
+  uniqueNamespace,
+  type TestDatabase,
+} from '@crm/testing';
 import { NatsTestClient } from './nats-test-client';
 
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -69,7 +75,11 @@ export interface Stage extends StageRef {
   pipeline_name: string;
 }
 
-export function newStage(name: string, pipelineId: string = randomUUID(), pipelineName = 'B2B Lab Enablement'): Stage {
+export function newStage(
+  name: string,
+  pipelineId: string = randomUUID(),
+  pipelineName = 'B2B Lab Enablement',
+): Stage {
   return { id: randomUUID(), name, pipeline_id: pipelineId, pipeline_name: pipelineName };
 }
 
@@ -79,19 +89,22 @@ export function saveTriggers(nats: NatsTestClient, stage: Stage, triggers: Parti
     stage: { id: stage.id, name: stage.name, pipeline_id: stage.pipeline_id },
     body: { triggers: triggers as TriggerInput[] },
   };
-  return nats.request<{ success: true; stage_id: string; triggers_count: number; configured_triggers: { id: string }[] }>(
-    Queries.AutomationReplaceStageTriggers,
-    command,
-  );
+  return nats.request<{
+    success: true;
+    stage_id: string;
+    triggers_count: number;
+    configured_triggers: { id: string }[];
+  }>(Queries.AutomationReplaceStageTriggers, command);
 }
 
 /** A stage change as leads publishes it: the deal moved from `from` (null on creation) into `to`. */
 export function stageChanged(
   from: Stage | null,
   to: Stage,
-  overrides: { deal?: Partial<DealStageChangedV1['deal']>; lead?: Partial<DealStageChangedV1['lead']> } & Partial<
-    Omit<DealStageChangedV1, 'deal' | 'lead'>
-  > = {},
+  overrides: {
+    deal?: Partial<DealStageChangedV1['deal']>;
+    lead?: Partial<DealStageChangedV1['lead']>;
+  } & Partial<Omit<DealStageChangedV1, 'deal' | 'lead'>> = {},
 ): DealStageChangedV1 {
   const { deal, lead, ...rest } = overrides;
   return {

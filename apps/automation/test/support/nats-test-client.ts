@@ -4,7 +4,14 @@ import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { headers as natsHeaders } from '@nats-io/nats-core';
 import { CORRELATION_HEADER } from '@crm/messaging';
-import { DomainError, type ErrorBody, type MessageEnvelope, type PayloadOf, type QuerySubject, type Subject } from '@crm/contracts';
+import {
+  DomainError,
+  type ErrorBody,
+  type MessageEnvelope,
+  type PayloadOf,
+  type QuerySubject,
+  type Subject,
+} from '@crm/contracts';
 
 /** The test side of NATS, namespaced the way the services namespace themselves. */
 export class NatsTestClient {
@@ -16,7 +23,10 @@ export class NatsTestClient {
     readonly namespace: string,
   ) {}
 
-  static async connect(namespace: string, url = process.env.NATS_URL ?? 'nats://127.0.0.1:4222'): Promise<NatsTestClient> {
+  static async connect(
+    namespace: string,
+    url = process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+  ): Promise<NatsTestClient> {
     const nc = await connect({ servers: url });
     return new NatsTestClient(nc, jetstream(nc), namespace);
   }
@@ -60,7 +70,10 @@ export class NatsTestClient {
    * Collects the envelopes published on `subject` from now on that `accept` lets through (core subscription:
    * JetStream publishes reach core subscribers too).
    */
-  collect<T>(subject: Subject, accept: (envelope: MessageEnvelope<T>) => boolean = () => true): MessageEnvelope<T>[] {
+  collect<T>(
+    subject: Subject,
+    accept: (envelope: MessageEnvelope<T>) => boolean = () => true,
+  ): MessageEnvelope<T>[] {
     const received: MessageEnvelope<T>[] = [];
     const subscription = this.nc.subscribe(this.subject(subject), {
       callback: (error, message) => {
@@ -77,7 +90,10 @@ export class NatsTestClient {
   async request<T>(subject: QuerySubject, data: unknown, timeoutMs = 10_000): Promise<T> {
     const h = natsHeaders();
     h.set(CORRELATION_HEADER, randomUUID());
-    const reply = await this.nc.request(this.subject(subject), JSON.stringify(data), { timeout: timeoutMs, headers: h });
+    const reply = await this.nc.request(this.subject(subject), JSON.stringify(data), {
+      timeout: timeoutMs,
+      headers: h,
+    });
     const body = reply.json<{ ok: true; data: T } | { ok: false; error: ErrorBody }>();
     if (!body.ok) throw DomainError.fromBody(body.error);
     return body.data;

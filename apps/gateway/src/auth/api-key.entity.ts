@@ -16,7 +16,8 @@ export class ApiKeyEntity {
   @Column({ type: 'text', name: 'key_hash', unique: true }) keyHash: string;
   @Column({ type: 'boolean', name: 'is_active', default: true }) isActive: boolean;
   /** null = unlimited (api.md §1.5). */
-  @Column({ type: 'integer', name: 'rate_limit_per_minute', nullable: true }) rateLimitPerMinute: number | null;
+  @Column({ type: 'integer', name: 'rate_limit_per_minute', nullable: true }) rateLimitPerMinute:
+    number | null;
   @Column({ type: 'timestamptz', name: 'expires_at', nullable: true }) expiresAt: Date | null;
   @Column({ type: 'timestamptz', name: 'last_used_at', nullable: true }) lastUsedAt: Date | null;
   /** Keys from `API_KEYS`: re-synced at every start, deactivated once removed from the variable. */

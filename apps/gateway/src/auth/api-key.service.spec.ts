@@ -74,6 +74,16 @@ describe('ApiKeyService', () => {
     expect(JSON.stringify(repository.synced)).not.toContain('secretpart');
   });
 
+  it('gives a `*` key allowed_sources ["*"], so it may ingest for any source', async () => {
+    const { repository, service } = setup({ API_KEYS: 'any-source-key:*:events:write' });
+    await service.onModuleInit();
+    expect(repository.synced[0]).toMatchObject({
+      source: '*',
+      allowedSources: ['*'],
+      scopes: ['events:write'],
+    });
+  });
+
   it('resolves a known key to its principal', async () => {
     const { repository, service } = setup();
     const row = repository.add('good-key-123', { scopes: ['read'], allowedSources: ['*'] });
@@ -94,9 +104,17 @@ describe('ApiKeyService', () => {
     repository.add('expired-key-1', { expiresAt: new Date(Date.now() - 1000) });
     repository.add('whsec_signing_1', { kind: 'signing_secret' });
     for (const key of ['unknown-key-1', 'inactive-key-1', 'whsec_signing_1']) {
-      await expect(service.authenticate(key)).rejects.toMatchObject({ status: 401, code: 'INVALID_API_KEY', message: 'Invalid API key' });
+      await expect(service.authenticate(key)).rejects.toMatchObject({
+        status: 401,
+        code: 'INVALID_API_KEY',
+        message: 'Invalid API key',
+      });
     }
-    await expect(service.authenticate('expired-key-1')).rejects.toMatchObject({ status: 401, code: 'INVALID_API_KEY', message: 'API key expired' });
+    await expect(service.authenticate('expired-key-1')).rejects.toMatchObject({
+      status: 401,
+      code: 'INVALID_API_KEY',
+      message: 'API key expired',
+    });
   });
 
   it('caches lookups, misses included, for API_KEY_CACHE_TTL_MS', async () => {
@@ -110,7 +128,9 @@ describe('ApiKeyService', () => {
     expect(repository.lookups).toBe(2);
     // After the TTL a revocation is seen.
     repository.rows.get(hashApiKey('good-key-123'))!.isActive = false;
-    await expect(service.authenticate('good-key-123', new Date(t0.getTime() + 5001))).rejects.toMatchObject({ status: 401 });
+    await expect(service.authenticate('good-key-123', new Date(t0.getTime() + 5001))).rejects.toMatchObject({
+      status: 401,
+    });
     expect(repository.lookups).toBe(3);
   });
 

@@ -57,7 +57,8 @@ export class ApiKeyService implements OnModuleInit {
     const keyHash = hashApiKey(presented);
     const key = await this.lookup(keyHash, now.getTime());
     if (!key || !key.isActive || key.kind !== 'api_key') throw GatewayErrors.invalidApiKey();
-    if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) throw GatewayErrors.invalidApiKey('API key expired');
+    if (key.expiresAt && key.expiresAt.getTime() <= now.getTime())
+      throw GatewayErrors.invalidApiKey('API key expired');
     this.noteUse(key.id, now);
     return {
       kind: 'api_key',

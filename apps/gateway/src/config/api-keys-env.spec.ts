@@ -21,7 +21,9 @@ describe('parseApiKeys', () => {
     expect(parseApiKeys(DEV_DEFAULT_API_KEYS)).toEqual([
       { key: 'dev-ingest-key', source: '*', scopes: ['events:write', 'read', 'write'] },
     ]);
-    expect(parseApiKeys('reader-key-1:api:read')).toEqual([{ key: 'reader-key-1', source: 'api', scopes: ['read'] }]);
+    expect(parseApiKeys('reader-key-1:api:read')).toEqual([
+      { key: 'reader-key-1', source: 'api', scopes: ['read'] },
+    ]);
   });
 
   it('reads several comma-separated entries, ignoring blanks and surrounding spaces', () => {
@@ -39,7 +41,9 @@ describe('parseApiKeys', () => {
     expect(problemsOf('key-aaaaaaa:api:admin')).toEqual([
       'entry 1: unknown scope(s) admin (allowed: events:write, read, write)',
     ]);
-    expect(problemsOf('key-aaaaaaa')).toEqual(['entry 1: the source must be * or 1-100 characters of [A-Za-z0-9._-]']);
+    expect(problemsOf('key-aaaaaaa')).toEqual([
+      'entry 1: the source must be * or 1-100 characters of [A-Za-z0-9._-]',
+    ]);
     expect(problemsOf('short:api')).toEqual([
       'entry 1: the key must be at least 8 printable characters without spaces',
     ]);

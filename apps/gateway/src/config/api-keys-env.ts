@@ -45,7 +45,9 @@ export function parseApiKeys(raw: string): BootstrapApiKey[] {
     const where = `entry ${index + 1}`;
     const [key, source, ...scopeParts] = entry.split(':');
     if (!key || key.length < MIN_KEY_LENGTH || !KEY_PATTERN.test(key)) {
-      problems.push(`${where}: the key must be at least ${MIN_KEY_LENGTH} printable characters without spaces`);
+      problems.push(
+        `${where}: the key must be at least ${MIN_KEY_LENGTH} printable characters without spaces`,
+      );
       return;
     }
     if (!source || !SOURCE_PATTERN.test(source)) {
@@ -56,7 +58,9 @@ export function parseApiKeys(raw: string): BootstrapApiKey[] {
     const scopes = scopeText ? scopeText.split('+').map((s) => s.trim()) : [...DEFAULT_API_KEY_SCOPES];
     const unknown = scopes.filter((s) => !(API_KEY_SCOPES as readonly string[]).includes(s));
     if (unknown.length) {
-      problems.push(`${where}: unknown scope(s) ${unknown.join(', ')} (allowed: ${API_KEY_SCOPES.join(', ')})`);
+      problems.push(
+        `${where}: unknown scope(s) ${unknown.join(', ')} (allowed: ${API_KEY_SCOPES.join(', ')})`,
+      );
       return;
     }
     if (keys.some((k) => k.key === key)) {

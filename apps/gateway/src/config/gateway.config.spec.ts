@@ -26,7 +26,9 @@ describe('GatewayConfig', () => {
   it('uses API_KEYS instead of the development key when set', () => {
     const config = loadConfig(GatewayConfig, { API_KEYS: 'portal-key-1234:portal', GATEWAY_PORT: '4100' });
     expect(config.GATEWAY_PORT).toBe(4100);
-    expect(config.bootstrapApiKeys()).toEqual([{ key: 'portal-key-1234', source: 'portal', scopes: ['events:write'] }]);
+    expect(config.bootstrapApiKeys()).toEqual([
+      { key: 'portal-key-1234', source: 'portal', scopes: ['events:write'] },
+    ]);
   });
 
   it('refuses to start in production without API_KEYS and JWT_SECRET, naming both', () => {
@@ -37,9 +39,9 @@ describe('GatewayConfig', () => {
   });
 
   it('refuses a short JWT_SECRET in production and accepts a proper setup', () => {
-    expect(problemsOf({ NODE_ENV: 'production', API_KEYS: 'prod-key-123456:api', JWT_SECRET: 'short' })).toEqual([
-      'JWT_SECRET: JWT_SECRET must be at least 32 characters in production (got (hidden))',
-    ]);
+    expect(
+      problemsOf({ NODE_ENV: 'production', API_KEYS: 'prod-key-123456:api', JWT_SECRET: 'short' }),
+    ).toEqual(['JWT_SECRET: JWT_SECRET must be at least 32 characters in production (got (hidden))']);
     const config = loadConfig(GatewayConfig, {
       NODE_ENV: 'production',
       API_KEYS: 'prod-key-123456:api',

@@ -17,7 +17,8 @@ import { ApiKeysFormatError, DEV_DEFAULT_API_KEYS, parseApiKeys, type BootstrapA
 export const DEV_DEFAULT_JWT_SECRET = 'dev-only-jwt-secret-not-for-production';
 const MIN_PRODUCTION_SECRET_LENGTH = 32;
 
-const isProduction = (args?: ValidationArguments) => (args?.object as { NODE_ENV?: string } | undefined)?.NODE_ENV === 'production';
+const isProduction = (args?: ValidationArguments) =>
+  (args?.object as { NODE_ENV?: string } | undefined)?.NODE_ENV === 'production';
 
 /** Checked when given, and always in production (where it has no default). */
 const setOrProduction = (property: string) => (object: Record<string, unknown>) =>
@@ -41,7 +42,9 @@ function StrongSecretInProduction(): PropertyDecorator {
       name: 'strongSecretInProduction',
       target: target.constructor,
       propertyName: propertyName as string,
-      options: { message: `$property must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters in production` },
+      options: {
+        message: `$property must be at least ${MIN_PRODUCTION_SECRET_LENGTH} characters in production`,
+      },
       validator: {
         validate: (value: unknown, args) =>
           !isProduction(args) || typeof value !== 'string' || value.length >= MIN_PRODUCTION_SECRET_LENGTH,
@@ -88,7 +91,10 @@ export class GatewayConfig extends BaseServiceConfig {
   @ValidateIf(setOrProduction('API_KEYS')) @RequiredInProduction() @ValidApiKeysList() API_KEYS?: string;
 
   /** HS256 secret for user JWTs (JWT auth arrives with the auth issue; the setting is validated already). */
-  @ValidateIf(setOrProduction('JWT_SECRET')) @RequiredInProduction() @StrongSecretInProduction() JWT_SECRET?: string;
+  @ValidateIf(setOrProduction('JWT_SECRET'))
+  @RequiredInProduction()
+  @StrongSecretInProduction()
+  JWT_SECRET?: string;
 
   /** How long the gateway waits for a service to answer a query or command. */
   @Type(() => Number) @IsInt() @Min(100) @Max(120_000) RPC_TIMEOUT_MS = 5000;
@@ -103,7 +109,9 @@ export class GatewayConfig extends BaseServiceConfig {
   @IsOptional() @IsString() WEB_DIST_DIR?: string;
 
   /** Services this deployment runs: /health is `degraded` while one of them does not answer. */
-  @Matches(/^[a-z]+(,[a-z]+)*$/, { message: 'HEALTH_EXPECTED_SERVICES must be a comma-separated list of service names' })
+  @Matches(/^[a-z]+(,[a-z]+)*$/, {
+    message: 'HEALTH_EXPECTED_SERVICES must be a comma-separated list of service names',
+  })
   HEALTH_EXPECTED_SERVICES = 'leads,scoring,automation,slack';
 
   /** The keys to upsert at start: `API_KEYS`, or the documented development key outside production. */
@@ -121,7 +129,10 @@ export class GatewayConfig extends BaseServiceConfig {
   }
 
   corsOrigins(): string[] | true | false {
-    if (this.CORS_ORIGINS) return this.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+    if (this.CORS_ORIGINS)
+      return this.CORS_ORIGINS.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean);
     return this.NODE_ENV === 'production' ? false : true;
   }
 }

@@ -28,7 +28,10 @@ export class DealsService {
   }
 
   create(principal: Principal, body: unknown): Promise<DealView> {
-    const command: CreateDealCommand = { actor: actorOf(principal), body: validateInput(CreateDealBody, body) };
+    const command: CreateDealCommand = {
+      actor: actorOf(principal),
+      body: validateInput(CreateDealBody, body),
+    };
     return this.rpc.request(Queries.LeadsCreateDeal, command);
   }
 

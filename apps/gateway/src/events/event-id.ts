@@ -31,7 +31,8 @@ export interface DerivedEventId {
  * (such an event cannot be deduplicated).
  */
 export function deriveEventId(source: string, eventId?: string, idempotencyKey?: string): DerivedEventId {
-  const fromProducerId = (id: string) => (isUUID(id) ? id.toLowerCase() : uuidV5(`${source}:${id}`, INGEST_EVENT_ID_NAMESPACE));
+  const fromProducerId = (id: string) =>
+    isUUID(id) ? id.toLowerCase() : uuidV5(`${source}:${id}`, INGEST_EVENT_ID_NAMESPACE);
   if (eventId !== undefined && eventId !== '') return { uuid: fromProducerId(eventId), basis: 'event_id' };
   if (idempotencyKey !== undefined && idempotencyKey !== '') {
     return { uuid: fromProducerId(idempotencyKey), basis: 'idempotency_key' };

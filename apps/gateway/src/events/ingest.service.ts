@@ -68,14 +68,25 @@ export class IngestService {
       return {
         status: 202,
         correlationId,
-        body: { success: true, event_id: responseEventId, message: 'Event queued for processing', queued_at: payload.received_at },
+        body: {
+          success: true,
+          event_id: responseEventId,
+          message: 'Event queued for processing',
+          queued_at: payload.received_at,
+        },
       };
     }
     const queuedAt = (await this.firstAcceptedAt(ack.stream, ack.seq)) ?? payload.received_at;
     return {
       status: 200,
       correlationId,
-      body: { success: true, event_id: responseEventId, duplicate: true, message: 'Duplicate event ignored', queued_at: queuedAt },
+      body: {
+        success: true,
+        event_id: responseEventId,
+        duplicate: true,
+        message: 'Duplicate event ignored',
+        queued_at: queuedAt,
+      },
     };
   }
 
@@ -83,7 +94,11 @@ export class IngestService {
     if (value === undefined) return undefined;
     if (!IDEMPOTENCY_KEY_PATTERN.test(value)) {
       throw new ValidationFailedError([
-        { path: 'headers.idempotency-key', message: 'Idempotency-Key must be 1-255 printable ASCII characters', code: 'idempotencyKey' },
+        {
+          path: 'headers.idempotency-key',
+          message: 'Idempotency-Key must be 1-255 printable ASCII characters',
+          code: 'idempotencyKey',
+        },
       ]);
     }
     return value;
@@ -122,7 +137,9 @@ export class IngestService {
       });
     } catch (error) {
       this.log.warn({ err: error, event_id: payload.event_id }, 'ingest publish failed');
-      throw GatewayErrors.serviceUnavailable('The event could not be made durable; retry with the same event_id');
+      throw GatewayErrors.serviceUnavailable(
+        'The event could not be made durable; retry with the same event_id',
+      );
     }
   }
 

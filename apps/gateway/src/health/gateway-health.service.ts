@@ -55,7 +55,9 @@ export class GatewayHealthService {
       this.publisher.streamReady(streamOf(Subjects.IngestEventReceived).name).catch(() => false),
     ]);
     const checks = { database: own.database === true, nats: own.nats === true, ingest_stream: ingestStream };
-    const failing = Object.entries(checks).filter(([, ok]) => !ok).map(([name]) => name);
+    const failing = Object.entries(checks)
+      .filter(([, ok]) => !ok)
+      .map(([name]) => name);
     if (failing.length === 0) return { httpStatus: 200, body: { ready: true } };
     return { httpStatus: 503, body: { ready: false, reason: `not ready: ${failing.join(', ')}`, checks } };
   }
@@ -76,10 +78,20 @@ export class GatewayHealthService {
     const database = own.database === true;
     const nats = own.nats === true;
     const expected = this.config.healthExpectedServices();
-    const status = !database || !nats ? 'error' : expected.every((s) => services[s as ProbedService] !== false) ? 'ok' : 'degraded';
+    const status =
+      !database || !nats
+        ? 'error'
+        : expected.every((s) => services[s as ProbedService] !== false)
+          ? 'ok'
+          : 'degraded';
     return {
       httpStatus: status === 'error' ? 503 : 200,
-      body: { status, timestamp: new Date().toISOString(), version: this.version, services: { database, nats, ...services } },
+      body: {
+        status,
+        timestamp: new Date().toISOString(),
+        version: this.version,
+        services: { database, nats, ...services },
+      },
     };
   }
 
@@ -89,7 +101,11 @@ export class GatewayHealthService {
    */
   private async probe(service: ProbedService): Promise<boolean> {
     try {
-      await this.rpc.request(DeadLetterQueries.list(service), { page: 1, limit: 1 }, { timeoutMs: PROBE_TIMEOUT_MS });
+      await this.rpc.request(
+        DeadLetterQueries.list(service),
+        { page: 1, limit: 1 },
+        { timeoutMs: PROBE_TIMEOUT_MS },
+      );
       return true;
     } catch {
       return false;

@@ -36,7 +36,11 @@ export function configureHttp(app: NestFastifyApplication): void {
 
   const origins = config.corsOrigins();
   if (origins !== false) {
-    app.enableCors({ origin: origins, allowedHeaders: CORS_ALLOWED_HEADERS, exposedHeaders: CORS_EXPOSED_HEADERS });
+    app.enableCors({
+      origin: origins,
+      allowedHeaders: CORS_ALLOWED_HEADERS,
+      exposedHeaders: CORS_EXPOSED_HEADERS,
+    });
   }
 
   // The SPA's files; `/` itself is answered by WebUiController, and a missing file is the usual 404 envelope.

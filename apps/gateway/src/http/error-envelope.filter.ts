@@ -2,7 +2,7 @@ import { Catch, Injectable, type ArgumentsHost, type ExceptionFilter } from '@ne
 import { AppLogger } from '@crm/service-kit';
 import { toErrorEnvelope } from './error-envelope';
 import { GATEWAY_BODY_LIMIT_BYTES } from './http-limits';
-import type { GatewayRequest } from './gateway-request';
+import { requestIdsOf, type GatewayRequest } from './gateway-request';
 
 interface ReplyLike {
   sent: boolean;
@@ -26,16 +26,23 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     const request = http.getRequest<GatewayRequest>();
     const reply = http.getResponse<ReplyLike>();
     const envelope = toErrorEnvelope(exception, GATEWAY_BODY_LIMIT_BYTES);
-    const requestId = request.ids?.requestId ?? 'unknown';
+    const requestId = requestIdsOf(request).requestId;
 
-    const logFields = { request_id: requestId, method: request.method, route: request.routeOptions?.url, status: envelope.status, code: envelope.code };
+    const logFields = {
+      request_id: requestId,
+      method: request.method,
+      route: request.routeOptions?.url,
+      status: envelope.status,
+      code: envelope.code,
+    };
     if (envelope.unexpected) this.log.error({ ...logFields, err: exception }, 'request failed unexpectedly');
     else if (envelope.status >= 500) this.log.warn(logFields, envelope.message);
     else this.log.debug(logFields, envelope.message);
 
     if (reply.sent) return;
     reply.status(envelope.status).header('X-Request-ID', requestId);
-    if (envelope.retryAfterSeconds !== undefined) reply.header('Retry-After', String(envelope.retryAfterSeconds));
+    if (envelope.retryAfterSeconds !== undefined)
+      reply.header('Retry-After', String(envelope.retryAfterSeconds));
     reply.send({
       error: {
         code: envelope.code,

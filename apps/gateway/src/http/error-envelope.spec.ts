@@ -20,9 +20,14 @@ describe('toErrorEnvelope', () => {
       retryAfterSeconds: undefined,
       unexpected: false,
     });
-    const validation = toErrorEnvelope(new ValidationFailedError([{ path: 'source', message: 'bad', code: 'isIn' }]), LIMIT);
+    const validation = toErrorEnvelope(
+      new ValidationFailedError([{ path: 'source', message: 'bad', code: 'isIn' }]),
+      LIMIT,
+    );
     expect(validation.status).toBe(400);
-    expect(validation.details).toEqual({ validation_errors: [{ path: 'source', message: 'bad', code: 'isIn' }] });
+    expect(validation.details).toEqual({
+      validation_errors: [{ path: 'source', message: 'bad', code: 'isIn' }],
+    });
     expect(toErrorEnvelope(new ConflictError('taken', { existing_deal_id: 'd1' }), LIMIT)).toMatchObject({
       status: 409,
       code: 'CONFLICT',
@@ -32,22 +37,45 @@ describe('toErrorEnvelope', () => {
 
   it('accepts an error body rebuilt from NATS that is not our class instance', () => {
     const remote = Object.assign(new Error('Deal is closed'), { code: 'BUSINESS_LOGIC_ERROR', status: 422 });
-    expect(toErrorEnvelope(remote, LIMIT)).toMatchObject({ status: 422, code: 'BUSINESS_LOGIC_ERROR', message: 'Deal is closed' });
+    expect(toErrorEnvelope(remote, LIMIT)).toMatchObject({
+      status: 422,
+      code: 'BUSINESS_LOGIC_ERROR',
+      message: 'Deal is closed',
+    });
   });
 
   it('gives 503 a Retry-After: the one the error names, else the default', () => {
-    const unavailable = new DomainError(ErrorCode.ServiceUnavailable, 'The leads service is unavailable', 503, {
-      service: 'leads',
+    const unavailable = new DomainError(
+      ErrorCode.ServiceUnavailable,
+      'The leads service is unavailable',
+      503,
+      {
+        service: 'leads',
+      },
+    );
+    expect(toErrorEnvelope(unavailable, LIMIT)).toMatchObject({
+      status: 503,
+      code: 'SERVICE_UNAVAILABLE',
+      retryAfterSeconds: 5,
     });
-    expect(toErrorEnvelope(unavailable, LIMIT)).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 5 });
     const withHint = new DomainError(ErrorCode.ServiceUnavailable, 'busy', 503, { retry_after: 1.2 });
     expect(toErrorEnvelope(withHint, LIMIT).retryAfterSeconds).toBe(2);
-    const timeout = new DomainError(ErrorCode.UpstreamTimeout, 'The leads service did not answer in time', 504);
-    expect(toErrorEnvelope(timeout, LIMIT)).toMatchObject({ status: 504, code: 'UPSTREAM_TIMEOUT', retryAfterSeconds: undefined });
+    const timeout = new DomainError(
+      ErrorCode.UpstreamTimeout,
+      'The leads service did not answer in time',
+      504,
+    );
+    expect(toErrorEnvelope(timeout, LIMIT)).toMatchObject({
+      status: 504,
+      code: 'UPSTREAM_TIMEOUT',
+      retryAfterSeconds: undefined,
+    });
   });
 
   it('hides the text of a remote internal error', () => {
-    const remote = new DomainError(ErrorCode.InternalError, 'relation "leads" does not exist', 500, { sql: 'SELECT' });
+    const remote = new DomainError(ErrorCode.InternalError, 'relation "leads" does not exist', 500, {
+      sql: 'SELECT',
+    });
     expect(toErrorEnvelope(remote, LIMIT)).toEqual({
       status: 500,
       code: 'INTERNAL_ERROR',
@@ -92,11 +120,17 @@ describe('toErrorEnvelope', () => {
       code: 'VALIDATION_ERROR',
       message: 'bad query',
     });
-    expect(toErrorEnvelope(new HttpException('slow down', 429), LIMIT)).toMatchObject({ status: 429, code: 'RATE_LIMIT_EXCEEDED' });
+    expect(toErrorEnvelope(new HttpException('slow down', 429), LIMIT)).toMatchObject({
+      status: 429,
+      code: 'RATE_LIMIT_EXCEEDED',
+    });
   });
 
   it('turns anything unexpected into a 500 that leaks nothing', () => {
-    const envelope = toErrorEnvelope(new TypeError("Cannot read properties of undefined (reading 'id')"), LIMIT);
+    const envelope = toErrorEnvelope(
+      new TypeError("Cannot read properties of undefined (reading 'id')"),
+      LIMIT,
+    );
     expect(envelope).toEqual({
       status: 500,
       code: 'INTERNAL_ERROR',
@@ -105,7 +139,9 @@ describe('toErrorEnvelope', () => {
       retryAfterSeconds: undefined,
       unexpected: true,
     });
-    expect(toErrorEnvelope(new HttpException('db password wrong', 500), LIMIT).message).toBe('Internal server error');
+    expect(toErrorEnvelope(new HttpException('db password wrong', 500), LIMIT).message).toBe(
+      'Internal server error',
+    );
     expect(toErrorEnvelope('a string', LIMIT).code).toBe('INTERNAL_ERROR');
     expect(toErrorEnvelope(null, LIMIT).code).toBe('INTERNAL_ERROR');
   });

@@ -84,7 +84,8 @@ export function toErrorEnvelope(error: unknown, bodyLimitBytes: number): ErrorEn
   if (isDomainErrorLike(error)) return fromDomainError(error);
 
   const fastifyError = fastifyCode(error) ?? fastifyCode((error as { cause?: unknown } | null)?.cause);
-  if (fastifyError && FASTIFY_ERRORS[fastifyError]) return fromDomainError(FASTIFY_ERRORS[fastifyError](bodyLimitBytes));
+  if (fastifyError && FASTIFY_ERRORS[fastifyError])
+    return fromDomainError(FASTIFY_ERRORS[fastifyError](bodyLimitBytes));
   // Older parsers signal bad JSON with a SyntaxError carrying statusCode 400.
   const cause = error instanceof HttpException ? error.cause : error;
   if (cause instanceof SyntaxError && (cause as { statusCode?: number }).statusCode === 400) {

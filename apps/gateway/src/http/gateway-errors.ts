@@ -3,7 +3,11 @@ import { DomainError, ErrorCode } from '@crm/contracts';
 /** Gateway-side failures in the api.md §1.3 vocabulary; the exception filter renders them. */
 export const GatewayErrors = {
   noCredentials: () =>
-    new DomainError(ErrorCode.AuthenticationError, 'Authentication required: send X-API-Key or Authorization', 401),
+    new DomainError(
+      ErrorCode.AuthenticationError,
+      'Authentication required: send X-API-Key or Authorization',
+      401,
+    ),
   jwtNotAvailable: () =>
     new DomainError(ErrorCode.AuthenticationError, 'JWT auth not available yet; use X-API-Key', 401),
   invalidApiKey: (reason = 'Invalid API key') => new DomainError(ErrorCode.InvalidApiKey, reason, 401),
@@ -12,9 +16,14 @@ export const GatewayErrors = {
       required_scope: scope,
     }),
   sourceNotAllowed: (source: string) =>
-    new DomainError(ErrorCode.SourceNotAllowed, `This API key may not send events for source '${source}'`, 403, {
-      source,
-    }),
+    new DomainError(
+      ErrorCode.SourceNotAllowed,
+      `This API key may not send events for source '${source}'`,
+      403,
+      {
+        source,
+      },
+    ),
   serviceUnavailable: (message: string, retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS) =>
     new DomainError(ErrorCode.ServiceUnavailable, message, 503, { retry_after: retryAfterSeconds }),
   notFound: (message: string) => new DomainError(ErrorCode.NotFound, message, 404),
@@ -24,7 +33,11 @@ export const GatewayErrors = {
     }),
   invalidJson: () => new DomainError(ErrorCode.InvalidJson, 'Request body is not valid JSON', 400),
   unsupportedMediaType: () =>
-    new DomainError(ErrorCode.UnsupportedMediaType, 'Request bodies must be sent as Content-Type: application/json', 415),
+    new DomainError(
+      ErrorCode.UnsupportedMediaType,
+      'Request bodies must be sent as Content-Type: application/json',
+      415,
+    ),
   internal: () => new DomainError(ErrorCode.InternalError, 'Internal server error', 500),
 };
 

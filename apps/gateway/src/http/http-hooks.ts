@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayErrors } from './gateway-errors';
-import type { GatewayRequest } from './gateway-request';
-import { resolveRequestIds } from './request-ids';
+import { requestIdsOf, type GatewayRequest } from './gateway-request';
+import type { RequestIds } from './request-ids';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const JSON_MEDIA_TYPE = /^application\/json\s*(;|$)/i;
@@ -18,8 +18,7 @@ function hasBody(request: FastifyRequest): boolean {
  */
 export function registerHttpHooks(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const ids = resolveRequestIds(request.headers);
-    (request as unknown as GatewayRequest).ids = ids;
+    const ids = idsOf(request);
     reply.header('X-Request-ID', ids.requestId);
     reply.header('X-Correlation-ID', ids.correlationId);
 
@@ -28,4 +27,18 @@ export function registerHttpHooks(fastify: FastifyInstance): void {
       if (!contentType || !JSON_MEDIA_TYPE.test(contentType)) throw GatewayErrors.unsupportedMediaType();
     }
   });
+
+  // Responses sent by hooks that run before ours (CORS preflights) carry the ids too.
+  fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    if (!reply.hasHeader('X-Request-ID')) {
+      const ids = idsOf(request);
+      reply.header('X-Request-ID', ids.requestId);
+      reply.header('X-Correlation-ID', ids.correlationId);
+    }
+    return payload;
+  });
+}
+
+function idsOf(request: FastifyRequest): RequestIds {
+  return requestIdsOf(request as unknown as GatewayRequest);
 }

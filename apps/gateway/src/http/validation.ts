@@ -18,7 +18,9 @@ export class UuidParamPipe implements PipeTransform<string, string> {
 
   transform(value: string): string {
     if (!isUUID(value)) {
-      throw new ValidationFailedError([{ path: this.name, message: `${this.name} must be a UUID`, code: 'isUuid' }]);
+      throw new ValidationFailedError([
+        { path: this.name, message: `${this.name} must be a UUID`, code: 'isUuid' },
+      ]);
     }
     return value.toLowerCase();
   }

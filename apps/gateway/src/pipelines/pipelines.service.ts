@@ -9,7 +9,9 @@ export class PipelinesService {
   constructor(private readonly rpc: GatewayRpc) {}
 
   async list(query: unknown): Promise<{ data: PipelineView[] }> {
-    return asDataList(await this.rpc.request(Queries.LeadsListPipelines, validateInput(ListPipelinesQuery, query)));
+    return asDataList(
+      await this.rpc.request(Queries.LeadsListPipelines, validateInput(ListPipelinesQuery, query)),
+    );
   }
 
   async stages(pipelineId: string): Promise<{ data: StageView[] }> {

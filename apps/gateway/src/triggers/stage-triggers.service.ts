@@ -40,10 +40,9 @@ export class StageTriggersService {
       stage: await this.stageRef(stageId),
       body: validBody,
     };
-    const saved = await this.rpc.request<Partial<ReplacedStageTriggers> & { configured_triggers: TriggerView[] }>(
-      Queries.AutomationReplaceStageTriggers,
-      command,
-    );
+    const saved = await this.rpc.request<
+      Partial<ReplacedStageTriggers> & { configured_triggers: TriggerView[] }
+    >(Queries.AutomationReplaceStageTriggers, command);
     return {
       success: true,
       stage_id: stageId,

@@ -31,7 +31,10 @@ export class TriggerRunsService {
       // The body is optional: a bare POST retries for real.
       body: validateInput(RetryTriggerRunBody, body ?? {}),
     };
-    const run = await this.rpc.request<TriggerRunView | { data: TriggerRunView }>(Queries.AutomationRetryRun, command);
+    const run = await this.rpc.request<TriggerRunView | { data: TriggerRunView }>(
+      Queries.AutomationRetryRun,
+      command,
+    );
     return 'data' in run ? run : { data: run };
   }
 }

@@ -34,7 +34,8 @@ export function resolveStaticPath(root: string, urlPath: string): string | undef
   } catch {
     return undefined;
   }
-  if (relative.includes('\0') || relative.split('/').some((segment) => segment.startsWith('.'))) return undefined;
+  if (relative.includes('\0') || relative.split('/').some((segment) => segment.startsWith('.')))
+    return undefined;
   const file = resolve(root, relative);
   return file.startsWith(root + sep) ? file : undefined;
 }

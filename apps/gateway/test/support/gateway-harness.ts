@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createTestDatabase, deleteNamespaceStreams, freePort, uniqueNamespace, type TestDatabase } from '@crm/testing';
+import {
+  createTestDatabase,
+  deleteNamespaceStreams,
+  freePort,
+  uniqueNamespace,
+  type TestDatabase,
+} from '@crm/testing';
 import { Client } from 'pg';
 import { bootstrap } from '../../src/main';
-
-type NatsConnection = Awaited<ReturnType<typeof connect>>;
 
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
@@ -36,7 +41,8 @@ export class GatewayHarness {
   ) {}
 
   static async start(env: Record<string, string> = {}): Promise<GatewayHarness> {
-    const db = await createTestDatabase('gw_test');
+    // The default prefix, so CI's stale-database cleanup finds leftovers of crashed runs.
+    const db = await createTestDatabase();
     const namespace = uniqueNamespace('gw');
     const port = await freePort();
     Object.assign(process.env, {
@@ -73,7 +79,11 @@ export class GatewayHarness {
       body = JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';
     }
-    const response = await fetch(`${this.baseUrl}${path}`, { method: options.method ?? 'GET', headers, body });
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method: options.method ?? 'GET',
+      headers,
+      body,
+    });
     const text = await response.text();
     let parsed: unknown = text;
     try {
@@ -99,16 +109,10 @@ export class GatewayHarness {
   }
 
   async close(): Promise<void> {
-    const h = (label: string) => console.log(label, (process as any)._getActiveHandles().map((x: any) => `${x.constructor?.name}:${x.remotePort ?? ''}:${x.localPort ?? ''}`).join(' '));
-    h('before');
     await this.app.close();
-    h('after app');
     await this.nc.close();
-    h('after nc');
     await deleteNamespaceStreams(NATS_URL, this.namespace);
-    h('after delete');
     await this.db.drop();
-    h('after drop');
   }
 }
 

@@ -17,7 +17,9 @@ async function migrate(): Promise<void> {
 migrate().then(
   () => process.stdout.write('slack: migrations applied\n'),
   (error: unknown) => {
-    process.stderr.write(`slack: migration failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `slack: migration failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

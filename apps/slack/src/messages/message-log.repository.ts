@@ -46,7 +46,9 @@ export class MessageLogRepository {
   }
 
   findByKey(idempotencyKey: string): Promise<MessageLogEntity | null> {
-    return this.tx.manager.getRepository(MessageLogEntity).findOne({ where: { idempotency_key: idempotencyKey } });
+    return this.tx.manager
+      .getRepository(MessageLogEntity)
+      .findOne({ where: { idempotency_key: idempotencyKey } });
   }
 
   async recordSent(record: SentRecord): Promise<void> {

@@ -9,7 +9,10 @@ export class PostMessageMessageController {
   constructor(private readonly postMessages: PostMessageService) {}
 
   @OnEvent(Subjects.SlackPostMessage)
-  handle(@Payload() envelope: MessageEnvelope<SlackPostMessageV1>, @Ctx() ctx: MessageContext): Promise<void> {
+  handle(
+    @Payload() envelope: MessageEnvelope<SlackPostMessageV1>,
+    @Ctx() ctx: MessageContext,
+  ): Promise<void> {
     return this.postMessages.postMessage({
       idempotencyKey: envelope.idempotency_key ?? envelope.id,
       command: envelope.data,

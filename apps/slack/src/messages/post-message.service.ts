@@ -42,7 +42,10 @@ export class PostMessageService {
 
     if (previous?.status === 'sent') {
       // Already posted under this key: post nothing, but answer again so this requester learns it too.
-      this.log.info({ idempotency_key: idempotencyKey, reference }, 'message already sent; result re-emitted');
+      this.log.info(
+        { idempotency_key: idempotencyKey, reference },
+        'message already sent; result re-emitted',
+      );
       await this.outbox.publish(Subjects.SlackMessagePosted, {
         idempotency_key: idempotencyKey,
         reference,
@@ -89,7 +92,13 @@ export class PostMessageService {
         attempts: input.deliveryCount,
       });
       this.log.info(
-        { idempotency_key: idempotencyKey, reference, channel: command.channel, mode: client.mode, attempts: input.deliveryCount },
+        {
+          idempotency_key: idempotencyKey,
+          reference,
+          channel: command.channel,
+          mode: client.mode,
+          attempts: input.deliveryCount,
+        },
         'message posted',
       );
     } catch (error) {

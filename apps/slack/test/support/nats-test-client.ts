@@ -14,7 +14,10 @@ export class NatsTestClient {
     readonly namespace: string,
   ) {}
 
-  static async connect(namespace: string, url = process.env.NATS_URL ?? 'nats://127.0.0.1:4222'): Promise<NatsTestClient> {
+  static async connect(
+    namespace: string,
+    url = process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+  ): Promise<NatsTestClient> {
     const nc = await connect({ servers: url });
     return new NatsTestClient(nc, jetstream(nc), namespace);
   }
@@ -58,7 +61,10 @@ export class NatsTestClient {
    * Collects the envelopes published on `subject` from now on that `accept` lets through (core subscription:
    * JetStream publishes reach core subscribers too).
    */
-  collect<T>(subject: Subject, accept: (envelope: MessageEnvelope<T>) => boolean = () => true): MessageEnvelope<T>[] {
+  collect<T>(
+    subject: Subject,
+    accept: (envelope: MessageEnvelope<T>) => boolean = () => true,
+  ): MessageEnvelope<T>[] {
     const received: MessageEnvelope<T>[] = [];
     const subscription = this.nc.subscribe(this.subject(subject), {
       callback: (error, message) => {

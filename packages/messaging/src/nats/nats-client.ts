@@ -23,6 +23,7 @@ export class NatsClient implements OnModuleInit {
   }
 
   async onModuleInit(): Promise<void> {
+    if (this.connection) return;
     const log = this.logger.child('nats');
     this.connection = await connect({
       servers: this.config.NATS_URL.split(','),

@@ -57,8 +57,12 @@ export class CreateAutomationTables1763920000000 implements MigrationInterface {
       `CREATE INDEX IF NOT EXISTS trigger_runs_created_at ON "${schema}".trigger_runs (created_at DESC, id DESC)`,
     );
     await runner.query(`CREATE INDEX IF NOT EXISTS trigger_runs_deal ON "${schema}".trigger_runs (deal_id)`);
-    await runner.query(`CREATE INDEX IF NOT EXISTS trigger_runs_stage ON "${schema}".trigger_runs (stage_id)`);
-    await runner.query(`CREATE INDEX IF NOT EXISTS trigger_runs_trigger ON "${schema}".trigger_runs (trigger_id)`);
+    await runner.query(
+      `CREATE INDEX IF NOT EXISTS trigger_runs_stage ON "${schema}".trigger_runs (stage_id)`,
+    );
+    await runner.query(
+      `CREATE INDEX IF NOT EXISTS trigger_runs_trigger ON "${schema}".trigger_runs (trigger_id)`,
+    );
     await runner.query(`CREATE INDEX IF NOT EXISTS trigger_runs_status ON "${schema}".trigger_runs (status)`);
   }
 

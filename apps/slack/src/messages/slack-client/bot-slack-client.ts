@@ -17,7 +17,12 @@ import {
 import { safeReason } from './webhook-slack-client';
 
 /** Web API codes that describe a problem on Slack's side, so a later attempt may succeed. */
-const RETRYABLE_PLATFORM_CODES = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
+const RETRYABLE_PLATFORM_CODES = new Set([
+  'internal_error',
+  'fatal_error',
+  'service_unavailable',
+  'request_timeout',
+]);
 /** The in-body `rate_limited` (and `ratelimited`) answers: wait and retry, like an HTTP 429. */
 const RATE_LIMIT_PLATFORM_CODES = new Set(['rate_limited', 'ratelimited']);
 
@@ -74,13 +79,24 @@ function toDeliveryError(error: unknown): SlackDeliveryError {
   if (error instanceof WebAPIPlatformError) {
     const code = error.data.error;
     const message = `Slack Web API answered ok:false ${code}`;
-    if (RATE_LIMIT_PLATFORM_CODES.has(code)) return new SlackDeliveryError('rate_limited', code, 200, message);
-    return new SlackDeliveryError(RETRYABLE_PLATFORM_CODES.has(code) ? 'transient' : 'permanent', code, 200, message);
+    if (RATE_LIMIT_PLATFORM_CODES.has(code))
+      return new SlackDeliveryError('rate_limited', code, 200, message);
+    return new SlackDeliveryError(
+      RETRYABLE_PLATFORM_CODES.has(code) ? 'transient' : 'permanent',
+      code,
+      200,
+      message,
+    );
   }
   if (error instanceof WebAPIHTTPError) {
     const code = vendorCodeFrom(jsonErrorCode(error.body) ?? error.body);
     const message = `Slack Web API answered HTTP ${error.statusCode}${code ? ` ${code}` : ''}`;
-    return new SlackDeliveryError(error.statusCode >= 500 ? 'transient' : 'permanent', code, error.statusCode, message);
+    return new SlackDeliveryError(
+      error.statusCode >= 500 ? 'transient' : 'permanent',
+      code,
+      error.statusCode,
+      message,
+    );
   }
   if (error instanceof WebAPIRequestError) {
     const timedOut = error.original.name === 'TimeoutError' || error.original.name === 'AbortError';
@@ -88,7 +104,9 @@ function toDeliveryError(error: unknown): SlackDeliveryError {
       'transient',
       null,
       null,
-      timedOut ? 'Slack Web API did not answer in time' : `Slack Web API request failed: ${safeReason(error.original)}`,
+      timedOut
+        ? 'Slack Web API did not answer in time'
+        : `Slack Web API request failed: ${safeReason(error.original)}`,
     );
   }
   // A 429 without a usable Retry-After surfaces as a plain Error from the library.

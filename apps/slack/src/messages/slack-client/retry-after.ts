@@ -6,6 +6,8 @@ export function parseRetryAfterMs(value: string | null | undefined, now = Date.n
   if (value === null || value === undefined) return null;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  // An HTTP date names its weekday or month ("Wed, 21 Oct 2015 07:28:00 GMT"); bare numbers are not dates.
+  if (!/[a-z]{3}/i.test(trimmed)) return null;
   const date = Date.parse(trimmed);
   if (Number.isNaN(date)) return null;
   return Math.max(0, date - now);

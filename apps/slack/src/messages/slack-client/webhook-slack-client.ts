@@ -78,7 +78,9 @@ function toDeliveryError(error: unknown, response: FetchResponse | undefined): S
       'transient',
       null,
       null,
-      timedOut ? 'Slack webhook did not answer in time' : `Slack webhook request failed: ${safeReason(original)}`,
+      timedOut
+        ? 'Slack webhook did not answer in time'
+        : `Slack webhook request failed: ${safeReason(original)}`,
     );
   }
   return new SlackDeliveryError('transient', null, null, `Slack webhook call failed: ${safeReason(error)}`);
