@@ -248,14 +248,18 @@ describe('automation service (real NATS + Postgres)', () => {
 
       // The same envelope again, and a new envelope for the same transition.
       await publishStageChange(event, { id: first.id, dedupe: false });
-      await publishStageChange(event);
-      const marker = stageChanged(from, to);
-      await publishStageChange(marker);
-      await waitForRun(marker.deal_id); // the later message has been handled, so the replays were too
-      expect((await runsOfDeal(event.deal_id)).data).toHaveLength(1);
+      const replay = await publishStageChange(event);
+      // Handled means committed with its inbox row: a replay that failed (and was retried) would not be there.
+      await waitFor(
+        async () =>
+          (await infra.query('SELECT 1 FROM automation.processed_message WHERE message_id = $1', [replay.id]))
+            .length === 1,
+        { message: 'replay handled' },
+      );
       await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await runsOfDeal(event.deal_id)).data).toHaveLength(1);
       expect(commands).toHaveLength(1);
-      expect(await infra.nats.streamMessages('SLACK_CMD')).toBe(before + 2);
+      expect(await infra.nats.streamMessages('SLACK_CMD')).toBe(before + 1);
     });
 
     it('marks the run succeeded on SlackMessagePosted and ignores a later failure for it', async () => {
@@ -371,6 +375,57 @@ describe('automation service (real NATS + Postgres)', () => {
         }),
       );
       expect(again.code).toBe('RUN_NOT_RETRYABLE');
+    });
+
+    it('a dry-run retry of a failed run records what would be sent and sends nothing', async () => {
+      const event = stageChanged(from, to);
+      const commands = commandsFor((e) => e.idempotency_key?.includes(event.deal_id) === true);
+      await publishStageChange(event);
+      const run = await waitForRun(event.deal_id);
+      await infra.nats.publish(
+        Subjects.SlackMessageFailed,
+        infra.nats.envelope(Subjects.SlackMessageFailed, {
+          idempotency_key: run.idempotency_key,
+          reference: run.id,
+          channel: '#hot-leads',
+          error: {
+            code: 'channel_not_found',
+            message: 'Slack webhook answered HTTP 404',
+            retryable: false,
+            vendor_status: 404,
+          },
+          attempts: 1,
+        }),
+      );
+      await waitForRun(event.deal_id, (r) => r.status === 'failed', 'failed run');
+
+      const preview = await infra.nats.request<{ data: TriggerRunView & { payload: unknown } }>(
+        Queries.AutomationRetryRun,
+        { actor: { type: 'user', id: null }, run_id: run.id, body: { dry_run: true } },
+      );
+      expect(preview.data).toMatchObject({
+        dry_run: true,
+        source: 'retry',
+        status: 'succeeded',
+        trigger_id: run.trigger_id,
+        deal_id: event.deal_id,
+        attempts: 0,
+      });
+      expect(preview.data.id).not.toBe(run.id);
+      expect(preview.data.result).toEqual({
+        would_send: [{ service: 'slack', operation: 'post_message', payload: preview.data.payload }],
+      });
+      expect((preview.data.payload as { text: string }).text).toContain('Acme Lab Rollout');
+
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(commands).toHaveLength(1);
+      const original = await infra.nats.request<TriggerRunView>(Queries.AutomationGetRun, { id: run.id });
+      expect(original.status).toBe('failed');
+      const dryRuns = await infra.nats.request<Page<TriggerRunView>>(Queries.AutomationListRuns, {
+        deal_id: event.deal_id,
+        dry_run: 'true',
+      });
+      expect(dryRuns.data.map((r) => r.id)).toEqual([preview.data.id]);
     });
 
     it('filters by conditions: only deals that match create runs', async () => {

@@ -68,12 +68,24 @@ describe('leads: ingest events → identity, organizations, event log, attributi
     expect(lead.first_touch_date?.toISOString()).toBe('2025-05-01T08:00:00.000Z');
     expect(lead.last_activity?.toISOString()).toBe('2025-05-01T08:00:00.000Z');
 
-    const rows = await app.sql<{ lead_id: string; event_type: string; source: string; correlation_id: string; campaign_id: string }>(
+    const rows = await app.sql<{
+      lead_id: string;
+      event_type: string;
+      source: string;
+      correlation_id: string;
+      campaign_id: string;
+    }>(
       'SELECT lead_id, event_type, source, correlation_id, campaign_id FROM leads.lead_events WHERE event_id = $1',
       [event.event_id],
     );
     expect(rows).toEqual([
-      { lead_id: lead.id, event_type: 'demo_requested', source: 'portal', correlation_id: envelope.correlation_id, campaign_id: 'spring-25' },
+      {
+        lead_id: lead.id,
+        event_type: 'demo_requested',
+        source: 'portal',
+        correlation_id: envelope.correlation_id,
+        campaign_id: 'spring-25',
+      },
     ]);
 
     const recorded = await recordedFor(event.event_id);
@@ -105,7 +117,9 @@ describe('leads: ingest events → identity, organizations, event log, attributi
     const leads = await leadsWhere('lower(email) = $1', [email]);
     expect(leads).toHaveLength(1);
     const recorded = await recordedFor(second.event_id);
-    expect(recorded.map((m) => m.data)).toEqual([expect.objectContaining({ lead_id: leads[0].id, lead_created: false })]);
+    expect(recorded.map((m) => m.data)).toEqual([
+      expect.objectContaining({ lead_id: leads[0].id, lead_created: false }),
+    ]);
   });
 
   it('matches by external id, fills missing identifiers and empty fields, never overwrites', async () => {
@@ -119,7 +133,12 @@ describe('leads: ingest events → identity, organizations, event log, attributi
       }),
     );
     const [created] = await leadsWhere('waalaxy_id = $1', [waalaxyId]);
-    expect(created).toMatchObject({ email: null, first_name: 'Jane', last_name: null, job_title: 'Scientist' });
+    expect(created).toMatchObject({
+      email: null,
+      first_name: 'Jane',
+      last_name: null,
+      job_title: 'Scientist',
+    });
 
     const email = `jane.${unique()}@lab.example`;
     const lemlistId = `lm-${unique()}`;
@@ -132,7 +151,11 @@ describe('leads: ingest events → identity, organizations, event log, attributi
       }),
     );
 
-    const leads = await leadsWhere('waalaxy_id = $1 OR lower(email) = $2 OR lemlist_id = $3', [waalaxyId, email, lemlistId]);
+    const leads = await leadsWhere('waalaxy_id = $1 OR lower(email) = $2 OR lemlist_id = $3', [
+      waalaxyId,
+      email,
+      lemlistId,
+    ]);
     expect(leads).toHaveLength(1);
     expect(leads[0]).toMatchObject({
       id: created.id,
@@ -148,7 +171,9 @@ describe('leads: ingest events → identity, organizations, event log, attributi
   it('a known external id with a new email keeps the lead and its email', async () => {
     const portalId = `portal-${unique()}`;
     const original = `first.${unique()}@lab.example`;
-    await app.ingest(app.ingestEvent({ source: 'portal', lead_identifier: { email: original, portal_id: portalId } }));
+    await app.ingest(
+      app.ingestEvent({ source: 'portal', lead_identifier: { email: original, portal_id: portalId } }),
+    );
 
     const changed = app.ingestEvent({
       source: 'portal',
@@ -159,7 +184,10 @@ describe('leads: ingest events → identity, organizations, event log, attributi
     const leads = await leadsWhere('portal_id = $1', [portalId]);
     expect(leads).toHaveLength(1);
     expect(leads[0].email).toBe(original);
-    expect((await recordedFor(changed.event_id))[0].data).toMatchObject({ lead_id: leads[0].id, lead_created: false });
+    expect((await recordedFor(changed.event_id))[0].data).toMatchObject({
+      lead_id: leads[0].id,
+      lead_created: false,
+    });
   });
 
   it("does not steal another lead's identifiers: email wins, the other lead keeps its external id", async () => {
@@ -168,7 +196,10 @@ describe('leads: ingest events → identity, organizations, event log, attributi
     await app.ingest(app.ingestEvent({ lead_identifier: { email: emailOwner } }));
     await app.ingest(app.ingestEvent({ source: 'waalaxy', lead_identifier: { waalaxy_id: waalaxyId } }));
 
-    const mixed = app.ingestEvent({ source: 'waalaxy', lead_identifier: { email: emailOwner, waalaxy_id: waalaxyId } });
+    const mixed = app.ingestEvent({
+      source: 'waalaxy',
+      lead_identifier: { email: emailOwner, waalaxy_id: waalaxyId },
+    });
     await app.ingest(mixed);
 
     const [owner] = await leadsWhere('lower(email) = $1', [emailOwner]);
@@ -181,7 +212,11 @@ describe('leads: ingest events → identity, organizations, event log, attributi
 
   it('stores and announces the same (source, event_id) once, even in two different envelopes', async () => {
     const email = `dup.${unique()}@lab.example`;
-    const event = app.ingestEvent({ event_type: 'email_clicked', source: 'lemlist', lead_identifier: { email } });
+    const event = app.ingestEvent({
+      event_type: 'email_clicked',
+      source: 'lemlist',
+      lead_identifier: { email },
+    });
     await app.ingest(event);
     // A producer retry after JetStream's dedupe window: same event, new envelope id.
     await app.ingest({ ...event, received_at: new Date().toISOString() });
@@ -197,8 +232,19 @@ describe('leads: ingest events → identity, organizations, event log, attributi
 
   it('attributes first and last touch by event time, whatever the arrival order', async () => {
     const email = `touch.${unique()}@lab.example`;
-    const send = (source: 'ads' | 'website' | 'lemlist' | 'conference', occurredAt: string, campaign: string) =>
-      app.ingest(app.ingestEvent({ source, occurred_at: occurredAt, campaign_id: campaign, lead_identifier: { email } }));
+    const send = (
+      source: 'ads' | 'website' | 'lemlist' | 'conference',
+      occurredAt: string,
+      campaign: string,
+    ) =>
+      app.ingest(
+        app.ingestEvent({
+          source,
+          occurred_at: occurredAt,
+          campaign_id: campaign,
+          lead_identifier: { email },
+        }),
+      );
 
     await send('ads', '2025-03-10T12:00:00.000Z', 'second');
     await send('website', '2025-03-01T12:00:00.000Z', 'first');
@@ -226,21 +272,40 @@ describe('leads: ingest events → identity, organizations, event log, attributi
       }),
     );
     await app.ingest(
-      app.ingestEvent({ lead_identifier: { email: `bob@${domain}` }, metadata: { company_size: '51-200', industry: 'Pharma' } }),
+      app.ingestEvent({
+        lead_identifier: { email: `bob@${domain}` },
+        metadata: { company_size: '51-200', industry: 'Pharma' },
+      }),
     );
 
-    const orgs = await app.sql<{ id: string; name: string; domain: string; industry: string; company_size: string; country: string }>(
+    const orgs = await app.sql<{
+      id: string;
+      name: string;
+      domain: string;
+      industry: string;
+      company_size: string;
+      country: string;
+    }>(
       'SELECT id, name, domain, industry, company_size, country FROM leads.organizations WHERE domain = $1',
       [domain],
     );
     expect(orgs).toEqual([
-      { id: expect.any(String), name: 'Acme Bio GmbH', domain, industry: 'Biotech', company_size: '51-200', country: 'DE' },
+      {
+        id: expect.any(String),
+        name: 'Acme Bio GmbH',
+        domain,
+        industry: 'Biotech',
+        company_size: '51-200',
+        country: 'DE',
+      },
     ]);
     const members = await leadsWhere('lower(email) = ANY($1)', [[`jane@${domain}`, `bob@${domain}`]]);
     expect(members.map((m) => m.organization_id)).toEqual([orgs[0].id, orgs[0].id]);
 
     const gmailUser = `someone.${unique()}@gmail.com`;
-    await app.ingest(app.ingestEvent({ lead_identifier: { email: gmailUser }, metadata: { industry: 'Biotech' } }));
+    await app.ingest(
+      app.ingestEvent({ lead_identifier: { email: gmailUser }, metadata: { industry: 'Biotech' } }),
+    );
     const [freeMailLead] = await leadsWhere('lower(email) = $1', [gmailUser]);
     expect(freeMailLead.organization_id).toBeNull();
     expect(await app.sql("SELECT id FROM leads.organizations WHERE domain = 'gmail.com'")).toEqual([]);
@@ -248,9 +313,17 @@ describe('leads: ingest events → identity, organizations, event log, attributi
 
   it('matches an organization by company name when the email is free mail', async () => {
     const company = `Lab ${unique()} AG`;
-    await app.ingest(app.ingestEvent({ lead_identifier: { email: `a.${unique()}@gmail.com` }, metadata: { company_name: company } }));
     await app.ingest(
-      app.ingestEvent({ lead_identifier: { email: `b.${unique()}@web.de` }, metadata: { company_name: company.toUpperCase() } }),
+      app.ingestEvent({
+        lead_identifier: { email: `a.${unique()}@gmail.com` },
+        metadata: { company_name: company },
+      }),
+    );
+    await app.ingest(
+      app.ingestEvent({
+        lead_identifier: { email: `b.${unique()}@web.de` },
+        metadata: { company_name: company.toUpperCase() },
+      }),
     );
     const orgs = await app.sql<{ id: string; domain: string | null }>(
       'SELECT id, domain FROM leads.organizations WHERE lower(name) = lower($1)',
@@ -277,7 +350,9 @@ describe('leads: ingest events → identity, organizations, event log, attributi
     expect(leads).toHaveLength(1);
     const stored = await app.sql('SELECT id FROM leads.lead_events WHERE lead_id = $1', [leads[0].id]);
     expect(stored).toHaveLength(12);
-    expect(await app.sql('SELECT id FROM leads.organizations WHERE domain = $1', ['race-lab.example'])).toHaveLength(1);
+    expect(
+      await app.sql('SELECT id FROM leads.organizations WHERE domain = $1', ['race-lab.example']),
+    ).toHaveLength(1);
     expect(leads[0].first_touch_date?.toISOString()).toBe('2025-01-01T00:00:00.000Z');
     expect(leads[0].last_touch_date?.toISOString()).toBe('2025-01-12T00:00:00.000Z');
     expect(await app.sql('SELECT id FROM leads.dead_letter')).toEqual([]);
@@ -305,13 +380,21 @@ describe('leads: ingest events → identity, organizations, event log, attributi
     await app.score(score(2, 45));
     await app.score(score(1, 10)); // older, delivered late
     const [after] = await leadsWhere('id = $1', [lead.id]);
-    expect(after).toMatchObject({ total_score: 45, engagement_score: 45, score_tier: 'warm', score_version: 2 });
+    expect(after).toMatchObject({
+      total_score: 45,
+      engagement_score: 45,
+      score_tier: 'warm',
+      score_version: 2,
+    });
 
     await app.score(score(3, 12));
     await waitFor(async () => (await leadsWhere('id = $1', [lead.id]))[0].score_version === 3);
-    expect((await leadsWhere('id = $1', [lead.id]))[0]).toMatchObject({ total_score: 12, score_tier: 'cold' });
-    expect(await app.sql('SELECT score_points FROM leads.lead_events WHERE event_id = $1', [event.event_id])).toEqual([
-      { score_points: 2 },
-    ]);
+    expect((await leadsWhere('id = $1', [lead.id]))[0]).toMatchObject({
+      total_score: 12,
+      score_tier: 'cold',
+    });
+    expect(
+      await app.sql('SELECT score_points FROM leads.lead_events WHERE event_id = $1', [event.event_id]),
+    ).toEqual([{ score_points: 2 }]);
   });
 });

@@ -17,6 +17,23 @@ export function IsRfc3339(options?: ValidationOptions): PropertyDecorator {
     });
 }
 
+/** A filter bound: an RFC 3339 date-time, or a `YYYY-MM-DD` date (api.md §1.1). */
+export function IsRfc3339OrDate(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isRfc3339OrDate',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: '$property must be a date (YYYY-MM-DD) or an RFC 3339 date-time', ...options },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' &&
+          (RFC3339.test(value) || /^\d{4}-\d{2}-\d{2}$/.test(value)) &&
+          !Number.isNaN(Date.parse(value)),
+      },
+    });
+}
+
 /** A date-time no later than now + `toleranceSeconds` (producers' clocks drift a little). */
 export function IsNotFutureBeyond(toleranceSeconds: number, options?: ValidationOptions): PropertyDecorator {
   return (target, propertyName) =>

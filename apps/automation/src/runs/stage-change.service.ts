@@ -115,11 +115,9 @@ export class StageChangeService {
     }
 
     // send_slack_message, the one executor available so far.
-    const payload = buildSlackMessage(
-      String(trigger.config.channel),
-      renderTemplate(String(trigger.config.message), templateVariables(trigger, event)),
-      templateVariables(trigger, event),
-    );
+    const variables = templateVariables(trigger, event);
+    const text = renderTemplate(String(trigger.config.message), variables);
+    const payload = buildSlackMessage(String(trigger.config.channel), text, variables);
     // Dispatching only after the insert won means a replayed transition never sends a second command.
     run.status = 'running';
     const inserted = await this.runs.insertIfAbsent(run);
@@ -139,7 +137,7 @@ export function templateVariables(trigger: StageTriggerEntity, event: DealStageC
   return {
     deal: { name: event.deal.name, value: event.deal.value ?? null, currency: event.deal.currency },
     lead: {
-      email: event.lead.email,
+      email: event.lead.email ?? null,
       first_name: event.lead.first_name ?? null,
       last_name: event.lead.last_name ?? null,
     },

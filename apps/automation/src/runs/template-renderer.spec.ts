@@ -27,12 +27,12 @@ describe('renderTemplate', () => {
   });
 
   it('renders missing values as empty text', () => {
-    const rendered = renderTemplate('[{deal.value}] [{lead.first_name}]', {
+    const rendered = renderTemplate('[{deal.value}] [{lead.first_name}] [{lead.email}]', {
       ...vars(),
       deal: { name: 'x', value: null, currency: 'EUR' },
-      lead: { email: 'a@b.c', first_name: null, last_name: null },
+      lead: { email: null, first_name: null, last_name: null },
     });
-    expect(rendered).toBe('[] []');
+    expect(rendered).toBe('[] [] []');
   });
 
   it('leaves unknown placeholders and plain braces as written', () => {

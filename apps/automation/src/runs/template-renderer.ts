@@ -1,7 +1,7 @@
 /** The values a trigger template may use: `{deal.name}`, `{lead.email}`, `{stage.name}`, … */
 export interface TemplateVariables {
   deal: { name: string; value: number | null; currency: string };
-  lead: { email: string; first_name: string | null; last_name: string | null };
+  lead: { email: string | null; first_name: string | null; last_name: string | null };
   stage: { name: string };
   pipeline: { name: string };
 }

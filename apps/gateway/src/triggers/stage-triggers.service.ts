@@ -6,7 +6,7 @@ import {
   type ReplaceStageTriggersCommand,
   type StageRef,
   type StageTriggersView,
-  type StageView,
+  type StageDetailView,
   type TriggerView,
 } from '@crm/contracts';
 import { actorOf, type Principal } from '../auth/principal';
@@ -52,7 +52,7 @@ export class StageTriggersService {
   }
 
   private async stageRef(stageId: string): Promise<StageRef> {
-    const stage = await this.rpc.request<StageView>(Queries.LeadsGetStage, { id: stageId });
+    const stage = await this.rpc.request<StageDetailView>(Queries.LeadsGetStage, { id: stageId });
     return { id: stage.id, name: stage.name, pipeline_id: stage.pipeline_id };
   }
 }

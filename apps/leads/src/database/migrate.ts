@@ -17,7 +17,9 @@ async function migrate(): Promise<void> {
 migrate().then(
   () => process.stdout.write('leads: migrations applied\n'),
   (error: unknown) => {
-    process.stderr.write(`leads: migration failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `leads: migration failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

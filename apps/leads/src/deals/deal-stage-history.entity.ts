@@ -7,7 +7,8 @@ export class DealStageHistoryEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'deal_id', type: 'uuid' }) dealId: string;
   @Column({ name: 'from_stage_id', type: 'uuid', nullable: true }) fromStageId: string | null;
-  @Column({ name: 'from_stage_name', type: 'varchar', length: 255, nullable: true }) fromStageName: string | null;
+  @Column({ name: 'from_stage_name', type: 'varchar', length: 255, nullable: true }) fromStageName:
+    string | null;
   @Column({ name: 'to_stage_id', type: 'uuid' }) toStageId: string;
   @Column({ name: 'to_stage_name', type: 'varchar', length: 255 }) toStageName: string;
   @Column({ name: 'from_status', type: 'varchar', length: 10, nullable: true }) fromStatus: DealStatus | null;

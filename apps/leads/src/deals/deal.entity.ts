@@ -27,7 +27,8 @@ export class DealEntity {
   /** `YYYY-MM-DD` */
   @Column({ name: 'expected_close_date', type: 'date', nullable: true }) expectedCloseDate: string | null;
   @Column({ name: 'assigned_to', type: 'uuid', nullable: true }) assignedTo: string | null;
-  @Column({ name: 'assigned_region', type: 'varchar', length: 50, nullable: true }) assignedRegion: string | null;
+  @Column({ name: 'assigned_region', type: 'varchar', length: 50, nullable: true }) assignedRegion:
+    string | null;
   @Column({ name: 'assigned_at', type: 'timestamptz', nullable: true }) assignedAt: Date | null;
   @Column({ type: 'varchar', length: 10, default: 'open' }) status: DealStatus;
   @Column({ name: 'close_reason', type: 'varchar', length: 500, nullable: true }) closeReason: string | null;

@@ -1,6 +1,6 @@
 import type { StageHistoryView } from '@crm/contracts';
 import { toMoney } from '../common/money';
-import type { DealViewWithOptionalEmail } from '../contracts-pending';
+import type { DealView } from '@crm/contracts';
 import type { LeadEntity } from '../leads/lead.entity';
 import { iso } from '../leads/lead.mapper';
 import type { DealStageHistoryEntity } from './deal-stage-history.entity';
@@ -12,7 +12,7 @@ export function leadDisplayName(lead: Pick<LeadEntity, 'firstName' | 'lastName'>
 }
 
 /** The api.md §8 deal object; `deal` must be loaded with pipeline, stage and lead (+ organization). */
-export function toDealView(deal: DealEntity): DealViewWithOptionalEmail {
+export function toDealView(deal: DealEntity): DealView {
   const leadName = leadDisplayName(deal.lead);
   const leadEmail = deal.lead?.email ?? null;
   const company = deal.lead?.organization?.name ?? null;

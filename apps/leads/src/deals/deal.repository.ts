@@ -25,7 +25,10 @@ export type NewDeal = Pick<
   | 'stageEnteredAt'
 >;
 
-export type DealMove = Pick<DealEntity, 'stageId' | 'stageEnteredAt' | 'position' | 'status' | 'closedAt' | 'closeReason'>;
+export type DealMove = Pick<
+  DealEntity,
+  'stageId' | 'stageEnteredAt' | 'position' | 'status' | 'closedAt' | 'closeReason'
+>;
 
 export type NewStageHistory = Omit<DealStageHistoryEntity, 'id'>;
 
@@ -55,7 +58,10 @@ export class DealRepository {
   }
 
   async findOpenDealId(leadId: string, pipelineId: string): Promise<string | null> {
-    const deal = await this.deals.findOne({ select: { id: true }, where: { leadId, pipelineId, status: 'open' } });
+    const deal = await this.deals.findOne({
+      select: { id: true },
+      where: { leadId, pipelineId, status: 'open' },
+    });
     return deal?.id ?? null;
   }
 
@@ -85,7 +91,11 @@ export class DealRepository {
 
   /** Re-reads the deal and holds its row lock until the transaction ends. */
   lockById(id: string): Promise<DealEntity | null> {
-    return this.deals.createQueryBuilder('deal').setLock('pessimistic_write').where('deal.id = :id', { id }).getOne();
+    return this.deals
+      .createQueryBuilder('deal')
+      .setLock('pessimistic_write')
+      .where('deal.id = :id', { id })
+      .getOne();
   }
 
   async applyMove(id: string, move: DealMove): Promise<void> {
@@ -143,6 +153,10 @@ export class DealRepository {
     if (query.id?.length) qb.andWhere('deal.id IN (:...ids)', { ids: query.id });
     if (query.min_value !== undefined) qb.andWhere('deal.value >= :minValue', { minValue: query.min_value });
     if (query.max_value !== undefined) qb.andWhere('deal.value <= :maxValue', { maxValue: query.max_value });
+    if (query.created_after !== undefined) qb.andWhere('deal.createdAt >= :createdAfter', { createdAfter: query.created_after });
+    if (query.created_before !== undefined) {
+      qb.andWhere('deal.createdAt < :createdBefore', { createdBefore: query.created_before });
+    }
     if (query.search?.trim()) {
       const term = likePattern(query.search.trim());
       qb.andWhere(

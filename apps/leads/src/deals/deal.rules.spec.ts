@@ -15,8 +15,12 @@ describe('deal rules', () => {
     expect(defaultDealName({ firstName: null, lastName: 'Doe', email: 'j@acme.com' }, 'Research Lab')).toBe(
       'Doe - Research Lab',
     );
-    expect(defaultDealName({ firstName: null, lastName: ' ', email: 'j@acme.com' }, 'B2B')).toBe('j@acme.com - B2B');
-    expect(defaultDealName({ firstName: null, lastName: null, email: null }, 'B2B')).toBe('Unnamed lead - B2B');
+    expect(defaultDealName({ firstName: null, lastName: ' ', email: 'j@acme.com' }, 'B2B')).toBe(
+      'j@acme.com - B2B',
+    );
+    expect(defaultDealName({ firstName: null, lastName: null, email: null }, 'B2B')).toBe(
+      'Unnamed lead - B2B',
+    );
   });
 
   it('counts whole seconds spent in a stage, never negative', () => {

@@ -14,7 +14,8 @@ export function defaultDealName(
   lead: { firstName: string | null; lastName: string | null; email: string | null },
   pipelineName: string,
 ): string {
-  const person = [lead.firstName, lead.lastName].filter((p) => p && p.trim()).join(' ') || lead.email || 'Unnamed lead';
+  const person =
+    [lead.firstName, lead.lastName].filter((p) => p && p.trim()).join(' ') || lead.email || 'Unnamed lead';
   return `${person} - ${pipelineName}`.slice(0, 255);
 }
 

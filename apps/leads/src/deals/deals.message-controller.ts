@@ -10,7 +10,7 @@ import {
   type StageHistoryView,
 } from '@crm/contracts';
 import { ContractValidationPipe, OnRequest } from '@crm/messaging';
-import type { DealViewWithOptionalEmail as DealView } from '../contracts-pending';
+import type { DealView } from '@crm/contracts';
 import { DealsService } from './deals.service';
 
 /** Request-reply commands and queries of the gateway about deals. */

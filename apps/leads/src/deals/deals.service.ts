@@ -19,7 +19,7 @@ import { AppLogger, TransactionHost } from '@crm/service-kit';
 import type { Logger } from 'pino';
 import { toMoney } from '../common/money';
 import { isRetryableConflict, isUniqueViolation } from '../common/pg-errors';
-import type { DealViewWithOptionalEmail as DealView } from '../contracts-pending';
+import type { DealView } from '@crm/contracts';
 import type { LeadEntity } from '../leads/lead.entity';
 import { LeadRepository } from '../leads/lead.repository';
 import type { PipelineEntity } from '../pipelines/pipeline.entity';
@@ -190,7 +190,18 @@ export class DealsService {
     const pipeline = await this.pipelines.findPipeline(deal.pipelineId);
     await this.outbox.publish(
       Subjects.DealStageChanged,
-      stageChangedEvent({ deal, from, target, status, lead, pipeline, actor, historyId: history.id, now, timeInPreviousStage }),
+      stageChangedEvent({
+        deal,
+        from,
+        target,
+        status,
+        lead,
+        pipeline,
+        actor,
+        historyId: history.id,
+        now,
+        timeInPreviousStage,
+      }),
       { idempotencyKey: `deal-stage-changed:${history.id}` },
     );
     this.log.info(
@@ -222,7 +233,10 @@ export class DealsService {
     const stage = stages.find((s) => s.id === stageId) ?? (await this.pipelines.findStage(stageId));
     if (!stage) throw new NotFoundError('Stage', stageId);
     if (stage.pipelineId !== pipeline.id) {
-      throw new BadRequestError('Stage belongs to another pipeline', { stage_id: stage.id, pipeline_id: pipeline.id });
+      throw new BadRequestError('Stage belongs to another pipeline', {
+        stage_id: stage.id,
+        pipeline_id: pipeline.id,
+      });
     }
     return stage;
   }
@@ -230,7 +244,9 @@ export class DealsService {
   private async assertNoOpenDeal(leadId: string, pipelineId: string): Promise<void> {
     const existing = await this.deals.findOpenDealId(leadId, pipelineId);
     if (existing) {
-      throw new ConflictError('Lead already has an open deal in this pipeline', { existing_deal_id: existing });
+      throw new ConflictError('Lead already has an open deal in this pipeline', {
+        existing_deal_id: existing,
+      });
     }
   }
 }
@@ -281,7 +297,7 @@ function stageChangedEvent(f: StageChangeFacts): DealStageChangedV1 {
     },
     lead: {
       // LeadSnapshot.email is required in contracts; leads known only by an external id have none yet.
-      email: f.lead?.email ?? '',
+      email: f.lead?.email ?? null,
       first_name: f.lead?.firstName ?? null,
       last_name: f.lead?.lastName ?? null,
       source: f.lead?.firstTouchSource ?? null,

@@ -57,10 +57,18 @@ describe('planAttribution', () => {
 
   it('changes nothing for an event between first and last touch, or at the same instant', () => {
     expect(
-      planAttribution(afterTwoEvents, { source: 'website', campaign: null, occurredAt: at('2025-03-05T00:00:00.000Z') }),
+      planAttribution(afterTwoEvents, {
+        source: 'website',
+        campaign: null,
+        occurredAt: at('2025-03-05T00:00:00.000Z'),
+      }),
     ).toEqual({});
     expect(
-      planAttribution(afterTwoEvents, { source: 'website', campaign: null, occurredAt: at('2025-03-10T00:00:00.000Z') }),
+      planAttribution(afterTwoEvents, {
+        source: 'website',
+        campaign: null,
+        occurredAt: at('2025-03-10T00:00:00.000Z'),
+      }),
     ).toEqual({});
   });
 

@@ -17,7 +17,10 @@ export interface Touch {
 }
 
 /** The campaign a touch is attributed to: the producer's campaign id, else the UTM campaign. */
-export function touchCampaign(event: { campaign_id?: string | null; utm_campaign?: string | null }): string | null {
+export function touchCampaign(event: {
+  campaign_id?: string | null;
+  utm_campaign?: string | null;
+}): string | null {
   return event.campaign_id || event.utm_campaign || null;
 }
 

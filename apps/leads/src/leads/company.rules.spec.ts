@@ -10,13 +10,21 @@ import {
 } from './company.rules';
 
 describe('isFreeMailDomain', () => {
-  it.each(['gmail.com', 'GMAIL.com', 'yahoo.co.uk', 'hotmail.fr', 'outlook.de', 'gmx.de', 'web.de', 'icloud.com', 't-online.de'])(
-    '%s is free mail',
-    (domain) => expect(isFreeMailDomain(domain)).toBe(true),
-  );
+  it.each([
+    'gmail.com',
+    'GMAIL.com',
+    'yahoo.co.uk',
+    'hotmail.fr',
+    'outlook.de',
+    'gmx.de',
+    'web.de',
+    'icloud.com',
+    't-online.de',
+  ])('%s is free mail', (domain) => expect(isFreeMailDomain(domain)).toBe(true));
 
-  it.each(['acme.com', 'uni-heidelberg.de', 'outlook-consulting.com', 'gmail.acme.com'])('%s is corporate', (domain) =>
-    expect(isFreeMailDomain(domain)).toBe(false),
+  it.each(['acme.com', 'uni-heidelberg.de', 'outlook-consulting.com', 'gmail.acme.com'])(
+    '%s is corporate',
+    (domain) => expect(isFreeMailDomain(domain)).toBe(false),
   );
 });
 
@@ -41,7 +49,9 @@ describe('normalizeDomain', () => {
 
 describe('extractCompany', () => {
   it('prefers metadata.company_domain over the email domain', () => {
-    expect(extractCompany({ company_domain: 'https://acme.com' }, 'jane@acme-labs.de').domain).toBe('acme.com');
+    expect(extractCompany({ company_domain: 'https://acme.com' }, 'jane@acme-labs.de').domain).toBe(
+      'acme.com',
+    );
   });
 
   it('uses a corporate email domain when metadata names none', () => {
@@ -55,7 +65,10 @@ describe('extractCompany', () => {
 
   it('reads name, industry, size and an ISO-2 country (upper-cased; anything else dropped)', () => {
     expect(
-      extractCompany({ company_name: ' Acme GmbH ', industry: 'Biotech', company_size: '51-200', country: 'de' }, null),
+      extractCompany(
+        { company_name: ' Acme GmbH ', industry: 'Biotech', company_size: '51-200', country: 'de' },
+        null,
+      ),
     ).toEqual({ domain: null, name: 'Acme GmbH', industry: 'Biotech', companySize: '51-200', country: 'DE' });
     expect(extractCompany({ country: 'Germany' }, null).country).toBeNull();
   });
@@ -68,10 +81,19 @@ describe('extractCompany', () => {
 });
 
 describe('organization fill', () => {
-  const org: OrganizationFacts = { name: 'Acme', domain: 'acme.com', industry: 'Pharma', companySize: null, country: null };
+  const org: OrganizationFacts = {
+    name: 'Acme',
+    domain: 'acme.com',
+    industry: 'Pharma',
+    companySize: null,
+    country: null,
+  };
 
   it('fills only empty fields', () => {
-    const hints = extractCompany({ industry: 'Biotech', company_size: '11-50', country: 'ch' }, 'jane@acme.com');
+    const hints = extractCompany(
+      { industry: 'Biotech', company_size: '11-50', country: 'ch' },
+      'jane@acme.com',
+    );
     expect(planOrganizationFill(org, hints)).toEqual({ companySize: '11-50', country: 'CH' });
   });
 
@@ -79,6 +101,8 @@ describe('organization fill', () => {
     expect(describesOrganization(org, extractCompany({}, 'jane@acme.com'))).toBe(true);
     expect(describesOrganization(org, extractCompany({ company_name: 'ACME' }, 'jane@gmail.com'))).toBe(true);
     expect(describesOrganization(org, extractCompany({ industry: 'x' }, 'jane@gmail.com'))).toBe(true);
-    expect(describesOrganization(org, extractCompany({ company_name: 'Other AG' }, 'jane@other.de'))).toBe(false);
+    expect(describesOrganization(org, extractCompany({ company_name: 'Other AG' }, 'jane@other.de'))).toBe(
+      false,
+    );
   });
 });

@@ -61,7 +61,18 @@ const FREE_MAIL_DOMAINS = new Set([
 ]);
 
 /** Providers that run the same free service under many country domains (yahoo.co.uk, hotmail.fr, gmx.fr …). */
-const FREE_MAIL_BRANDS = new Set(['gmail', 'googlemail', 'yahoo', 'hotmail', 'outlook', 'live', 'gmx', 'icloud', 'aol', 'yandex']);
+const FREE_MAIL_BRANDS = new Set([
+  'gmail',
+  'googlemail',
+  'yahoo',
+  'hotmail',
+  'outlook',
+  'live',
+  'gmx',
+  'icloud',
+  'aol',
+  'yandex',
+]);
 const COUNTRY_SUFFIX = /^[a-z]{2,3}(\.[a-z]{2,3})?$/;
 
 export function isFreeMailDomain(domain: string): boolean {
@@ -110,8 +121,12 @@ function text(value: unknown, maxLength: number): string | null {
 }
 
 /** What an event says about the lead's organization. */
-export function extractCompany(metadata: Record<string, unknown>, email: string | undefined | null): CompanyHints {
-  const corporate = (domain: string | null): string | null => (domain && !isFreeMailDomain(domain) ? domain : null);
+export function extractCompany(
+  metadata: Record<string, unknown>,
+  email: string | undefined | null,
+): CompanyHints {
+  const corporate = (domain: string | null): string | null =>
+    domain && !isFreeMailDomain(domain) ? domain : null;
   const country = typeof metadata.country === 'string' ? metadata.country.trim() : '';
   return {
     domain: corporate(normalizeDomain(metadata.company_domain)) ?? corporate(emailDomain(email)),

@@ -5,10 +5,12 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 export class LeadEventEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'event_id', type: 'uuid' }) eventId: string;
-  @Column({ name: 'producer_event_id', type: 'varchar', length: 128, nullable: true }) producerEventId: string | null;
+  @Column({ name: 'producer_event_id', type: 'varchar', length: 128, nullable: true }) producerEventId:
+    string | null;
   @Column({ name: 'lead_id', type: 'uuid' }) leadId: string;
   @Column({ name: 'event_type', type: 'varchar', length: 100 }) eventType: string;
-  @Column({ name: 'event_category', type: 'varchar', length: 50, nullable: true }) eventCategory: string | null;
+  @Column({ name: 'event_category', type: 'varchar', length: 50, nullable: true }) eventCategory:
+    string | null;
   @Column({ type: 'varchar', length: 20 }) source: string;
   @Column({ name: 'occurred_at', type: 'timestamptz' }) occurredAt: Date;
   @Column({ name: 'received_at', type: 'timestamptz' }) receivedAt: Date;
@@ -17,10 +19,12 @@ export class LeadEventEntity {
   @Column({ name: 'utm_source', type: 'varchar', length: 100, nullable: true }) utmSource: string | null;
   @Column({ name: 'utm_medium', type: 'varchar', length: 100, nullable: true }) utmMedium: string | null;
   @Column({ name: 'utm_campaign', type: 'varchar', length: 100, nullable: true }) utmCampaign: string | null;
-  @Column({ name: 'correlation_id', type: 'varchar', length: 128, nullable: true }) correlationId: string | null;
+  @Column({ name: 'correlation_id', type: 'varchar', length: 128, nullable: true }) correlationId:
+    string | null;
   /** points scoring applied for this event (from scoring.lead.scored); null until scored. */
   @Column({ name: 'score_points', type: 'int', nullable: true }) scorePoints: number | null;
-  @Column({ name: 'score_category', type: 'varchar', length: 20, nullable: true }) scoreCategory: string | null;
+  @Column({ name: 'score_category', type: 'varchar', length: 20, nullable: true }) scoreCategory:
+    string | null;
   @Column({ name: 'processed_at', type: 'timestamptz', nullable: true }) processedAt: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }

@@ -27,7 +27,10 @@ export class LeadEventsMessageController {
   }
 
   @OnEvent(Subjects.LeadScored)
-  async onLeadScored(@Payload() envelope: MessageEnvelope<LeadScoredV1>, @Ctx() _ctx: MessageContext): Promise<void> {
+  async onLeadScored(
+    @Payload() envelope: MessageEnvelope<LeadScoredV1>,
+    @Ctx() _ctx: MessageContext,
+  ): Promise<void> {
     await this.scores.applyScore(envelope.data);
   }
 }

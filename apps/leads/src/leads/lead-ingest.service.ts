@@ -61,7 +61,10 @@ export class LeadIngestService {
     this.log = logger.child('lead-ingest');
   }
 
-  async recordIngestEvent({ event, correlationId }: RecordIngestEventInput): Promise<RecordIngestEventResult> {
+  async recordIngestEvent({
+    event,
+    correlationId,
+  }: RecordIngestEventInput): Promise<RecordIngestEventResult> {
     return this.tx.transaction(async () => {
       // The permanent dedupe key: a producer retry after the stream's window is stored and scored once.
       if (await this.events.exists(event.source, event.event_id)) {
@@ -78,7 +81,11 @@ export class LeadIngestService {
       if (organizationId) patch.organizationId = organizationId;
       Object.assign(
         patch,
-        planAttribution(lead, { source: event.source, campaign: clip(touchCampaign(event), 100), occurredAt }),
+        planAttribution(lead, {
+          source: event.source,
+          campaign: clip(touchCampaign(event), 100),
+          occurredAt,
+        }),
       );
       await this.leads.update(lead.id, patch);
 
@@ -127,7 +134,10 @@ export class LeadIngestService {
   }
 
   /** Finds the event's lead (locked for this transaction) or creates it; `patch` holds what the event fills. */
-  private async resolveLead(identifier: NormalizedIdentifier, profile: Partial<ProfileFields>): Promise<ResolvedLead> {
+  private async resolveLead(
+    identifier: NormalizedIdentifier,
+    profile: Partial<ProfileFields>,
+  ): Promise<ResolvedLead> {
     for (let attempt = 1; attempt <= RESOLVE_ATTEMPTS; attempt++) {
       const candidates = await this.leads.findByIdentifiers(identifier);
       const match = pickMatchingLead(identifier, candidates);
@@ -181,7 +191,10 @@ export class LeadIngestService {
       const byName = await this.organizations.findByName(company.name, company.domain);
       if (byName) {
         const fill = planOrganizationFill(byName, company);
-        await this.organizations.fillEmpty(byName.id, company.domain ? { ...fill, domain: company.domain } : fill);
+        await this.organizations.fillEmpty(
+          byName.id,
+          company.domain ? { ...fill, domain: company.domain } : fill,
+        );
         return byName.id;
       }
     }

@@ -28,7 +28,10 @@ export class LeadScoreService {
         await this.events.setScorePoints(score.lead_id, score.event_id, score.points_applied);
       }
       if (!applied) {
-        this.log.debug({ lead_id: score.lead_id, version: score.version }, 'stale or unknown-lead score ignored');
+        this.log.debug(
+          { lead_id: score.lead_id, version: score.version },
+          'stale or unknown-lead score ignored',
+        );
       }
       return { applied };
     });

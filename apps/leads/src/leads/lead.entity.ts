@@ -46,15 +46,18 @@ export class LeadEntity {
   @Column({ name: 'pipeline_id', type: 'uuid', nullable: true }) pipelineId: string | null;
   @Column({ name: 'routing_status', type: 'varchar', length: 20, default: 'unrouted' }) routingStatus: string;
   @Column({ name: 'routed_at', type: 'timestamptz', nullable: true }) routedAt: Date | null;
-  @Column({ name: 'primary_intent', type: 'varchar', length: 20, nullable: true }) primaryIntent: string | null;
+  @Column({ name: 'primary_intent', type: 'varchar', length: 20, nullable: true }) primaryIntent:
+    string | null;
   @Column({ name: 'intent_confidence', type: 'int', nullable: true }) intentConfidence: number | null;
   @Column({ name: 'intent_summary', type: 'jsonb' }) intentSummary: IntentSummary;
 
-  @Column({ name: 'first_touch_source', type: 'varchar', length: 20, nullable: true }) firstTouchSource: string | null;
+  @Column({ name: 'first_touch_source', type: 'varchar', length: 20, nullable: true }) firstTouchSource:
+    string | null;
   @Column({ name: 'first_touch_campaign', type: 'varchar', length: 100, nullable: true })
   firstTouchCampaign: string | null;
   @Column({ name: 'first_touch_date', type: 'timestamptz', nullable: true }) firstTouchDate: Date | null;
-  @Column({ name: 'last_touch_source', type: 'varchar', length: 20, nullable: true }) lastTouchSource: string | null;
+  @Column({ name: 'last_touch_source', type: 'varchar', length: 20, nullable: true }) lastTouchSource:
+    string | null;
   @Column({ name: 'last_touch_campaign', type: 'varchar', length: 100, nullable: true })
   lastTouchCampaign: string | null;
   @Column({ name: 'last_touch_date', type: 'timestamptz', nullable: true }) lastTouchDate: Date | null;
@@ -65,8 +68,10 @@ export class LeadEntity {
   @Column({ name: 'lemlist_id', type: 'varchar', length: 100, nullable: true }) lemlistId: string | null;
 
   @Column({ name: 'consent_date', type: 'timestamptz', nullable: true }) consentDate: Date | null;
-  @Column({ name: 'consent_source', type: 'varchar', length: 100, nullable: true }) consentSource: string | null;
-  @Column({ name: 'gdpr_delete_requested', type: 'timestamptz', nullable: true }) gdprDeleteRequested: Date | null;
+  @Column({ name: 'consent_source', type: 'varchar', length: 100, nullable: true }) consentSource:
+    string | null;
+  @Column({ name: 'gdpr_delete_requested', type: 'timestamptz', nullable: true })
+  gdprDeleteRequested: Date | null;
   @Column({ type: 'jsonb', default: () => `'{}'::jsonb` }) metadata: Record<string, unknown>;
   @Column({ name: 'last_activity', type: 'timestamptz', nullable: true }) lastActivity: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;

@@ -1,10 +1,10 @@
-import type { LeadViewWithOptionalEmail } from '../contracts-pending';
+import type { LeadView } from '@crm/contracts';
 import type { LeadEntity } from './lead.entity';
 
 export const iso = (date: Date | null | undefined): string | null => (date ? date.toISOString() : null);
 
 /** The api.md §5 lead object. */
-export function toLeadView(lead: LeadEntity): LeadViewWithOptionalEmail {
+export function toLeadView(lead: LeadEntity): LeadView {
   return {
     id: lead.id,
     email: lead.email,

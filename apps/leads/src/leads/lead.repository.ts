@@ -54,7 +54,12 @@ export class LeadRepository {
       conditions.push('lower(lead.email) = :email');
       params.email = identifier.email;
     }
-    const external = { portal_id: 'portalId', waalaxy_id: 'waalaxyId', linkedin_url: 'linkedinUrl', lemlist_id: 'lemlistId' };
+    const external = {
+      portal_id: 'portalId',
+      waalaxy_id: 'waalaxyId',
+      linkedin_url: 'linkedinUrl',
+      lemlist_id: 'lemlistId',
+    };
     for (const [key, property] of Object.entries(external) as [keyof typeof external, string][]) {
       if (!identifier[key]) continue;
       conditions.push(`lead.${property} = :${key}`);
@@ -66,7 +71,11 @@ export class LeadRepository {
 
   /** Re-reads the lead and holds its row lock until the transaction ends. */
   lockById(id: string): Promise<LeadEntity | null> {
-    return this.repo.createQueryBuilder('lead').setLock('pessimistic_write').where('lead.id = :id', { id }).getOne();
+    return this.repo
+      .createQueryBuilder('lead')
+      .setLock('pessimistic_write')
+      .where('lead.id = :id', { id })
+      .getOne();
   }
 
   /**
@@ -132,8 +141,19 @@ export class LeadRepository {
       if (query[key] !== undefined) qb.andWhere(`lead.${property} = :${key}`, { [key]: query[key] });
     }
     if (query.id?.length) qb.andWhere('lead.id IN (:...ids)', { ids: query.id });
-    if (query.min_score !== undefined) qb.andWhere('lead.totalScore >= :minScore', { minScore: query.min_score });
-    if (query.max_score !== undefined) qb.andWhere('lead.totalScore <= :maxScore', { maxScore: query.max_score });
+    if (query.min_score !== undefined)
+      qb.andWhere('lead.totalScore >= :minScore', { minScore: query.min_score });
+    if (query.max_score !== undefined)
+      qb.andWhere('lead.totalScore <= :maxScore', { maxScore: query.max_score });
+    const ranges: [keyof ListLeadsQuery, string, '>=' | '<'][] = [
+      ['created_after', 'createdAt', '>='],
+      ['created_before', 'createdAt', '<'],
+      ['last_activity_after', 'lastActivity', '>='],
+      ['last_activity_before', 'lastActivity', '<'],
+    ];
+    for (const [key, property, operator] of ranges) {
+      if (query[key] !== undefined) qb.andWhere(`lead.${property} ${operator} :${key}`, { [key]: query[key] });
+    }
     if (query.min_intent_confidence !== undefined) {
       qb.andWhere('lead.intentConfidence >= :minConfidence', { minConfidence: query.min_intent_confidence });
     }

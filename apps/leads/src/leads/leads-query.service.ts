@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError, toPage, type ListLeadsQuery, type Page } from '@crm/contracts';
-import type { LeadViewWithOptionalEmail as LeadView } from '../contracts-pending';
+import type { LeadView } from '@crm/contracts';
 import { toLeadView } from './lead.mapper';
 import { LeadRepository } from './lead.repository';
 

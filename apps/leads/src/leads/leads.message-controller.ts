@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { ByIdQuery, ListLeadsQuery, Queries, type Page } from '@crm/contracts';
 import { ContractValidationPipe, OnRequest } from '@crm/messaging';
-import type { LeadViewWithOptionalEmail as LeadView } from '../contracts-pending';
+import type { LeadView } from '@crm/contracts';
 import { LeadsQueryService } from './leads-query.service';
 
 /** Request-reply queries of the gateway about leads. */

@@ -43,7 +43,9 @@ export class OrganizationRepository {
    * transaction-scoped advisory lock.
    */
   async lockName(name: string): Promise<void> {
-    await this.tx.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`leads.organization:${name.toLowerCase()}`]);
+    await this.tx.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+      `leads.organization:${name.toLowerCase()}`,
+    ]);
   }
 
   insert(fields: Partial<OrganizationEntity>): Promise<OrganizationEntity> {
@@ -52,7 +54,12 @@ export class OrganizationRepository {
 
   /** Fills only fields that are still empty, even if a concurrent event filled one in the meantime. */
   async fillEmpty(id: string, fill: OrganizationFill & { domain?: string }): Promise<void> {
-    const columns = { industry: 'industry', companySize: 'company_size', country: 'country', domain: 'domain' };
+    const columns = {
+      industry: 'industry',
+      companySize: 'company_size',
+      country: 'country',
+      domain: 'domain',
+    };
     const set: Record<string, () => string> = {};
     for (const [key, column] of Object.entries(columns) as [keyof typeof columns, string][]) {
       if (fill[key] !== undefined) set[key] = () => `COALESCE(${column}, :${key})`;

@@ -9,7 +9,8 @@ export class PipelineEntity {
   @Column({ name: 'is_active', type: 'boolean', default: true }) isActive: boolean;
   @Column({ name: 'is_default', type: 'boolean', default: false }) isDefault: boolean;
   @Column({ name: 'sales_cycle_days', type: 'int', nullable: true }) salesCycleDays: number | null;
-  @Column({ name: 'target_persona', type: 'varchar', length: 255, nullable: true }) targetPersona: string | null;
+  @Column({ name: 'target_persona', type: 'varchar', length: 255, nullable: true }) targetPersona:
+    string | null;
   @Column({ type: 'jsonb', default: () => `'{}'::jsonb` }) config: Record<string, unknown>;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;

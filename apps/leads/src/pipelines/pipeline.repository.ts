@@ -49,7 +49,10 @@ export class PipelineRepository {
           `(SELECT COALESCE(sum(d.value), 0) FROM ${this.tableOf('deals')} d WHERE d.pipeline_id = p.id AND d.status = 'open')`,
           'total_value',
         )
-        .addSelect(`(SELECT count(*) FROM ${this.tableOf('stages')} s WHERE s.pipeline_id = p.id)`, 'stages_count')
+        .addSelect(
+          `(SELECT count(*) FROM ${this.tableOf('stages')} s WHERE s.pipeline_id = p.id)`,
+          'stages_count',
+        )
         .where('p.id IN (:...ids)', { ids: pipelineIds })
         .getRawMany();
     return rows.map((r) => ({

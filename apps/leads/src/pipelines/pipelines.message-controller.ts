@@ -1,6 +1,13 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { ByIdQuery, ListPipelinesQuery, Queries, type PipelineView, type StageView } from '@crm/contracts';
+import {
+  ByIdQuery,
+  ListPipelinesQuery,
+  Queries,
+  type PipelineView,
+  type StageDetailView,
+  type StageView,
+} from '@crm/contracts';
 import { ContractValidationPipe, OnRequest } from '@crm/messaging';
 import { PipelinesService } from './pipelines.service';
 
@@ -20,7 +27,7 @@ export class PipelinesMessageController {
   }
 
   @OnRequest(Queries.LeadsGetStage)
-  stage(@Payload(ContractValidationPipe) query: ByIdQuery): Promise<StageView & { pipeline_name: string }> {
+  stage(@Payload(ContractValidationPipe) query: ByIdQuery): Promise<StageDetailView> {
     return this.pipelines.getStage(query.id);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError, type ListPipelinesQuery, type PipelineView, type StageView } from '@crm/contracts';
+import { NotFoundError, type ListPipelinesQuery, type PipelineView, type StageDetailView, type StageView } from '@crm/contracts';
 import { toPipelineView, toStageView } from './pipeline.mapper';
 import { PipelineRepository } from './pipeline.repository';
 
@@ -11,7 +11,9 @@ export class PipelinesService {
   async listPipelines(query: ListPipelinesQuery): Promise<{ data: PipelineView[] }> {
     const pipelines = await this.pipelines.listPipelines(query.include_inactive === true);
     if (!query.with_summary) return { data: pipelines.map((p) => toPipelineView(p)) };
-    const summaries = new Map((await this.pipelines.summaries(pipelines.map((p) => p.id))).map((s) => [s.pipelineId, s]));
+    const summaries = new Map(
+      (await this.pipelines.summaries(pipelines.map((p) => p.id))).map((s) => [s.pipelineId, s]),
+    );
     return { data: pipelines.map((p) => toPipelineView(p, summaries.get(p.id))) };
   }
 
@@ -22,7 +24,7 @@ export class PipelinesService {
   }
 
   /** A stage with the name of its pipeline (the gateway names the stage to automation with it). */
-  async getStage(id: string): Promise<StageView & { pipeline_name: string }> {
+  async getStage(id: string): Promise<StageDetailView> {
     const stage = await this.pipelines.findStage(id);
     if (!stage) throw new NotFoundError('Stage', id);
     const pipeline = await this.pipelines.findPipeline(stage.pipelineId);

@@ -116,14 +116,18 @@ export class LeadsTestApp {
 
   async publishIngest(data: IngestEventReceivedV1): Promise<MessageEnvelope<IngestEventReceivedV1>> {
     const envelope = this.envelope(Subjects.IngestEventReceived, data, 'gateway');
-    await this.js.publish(this.subject(Subjects.IngestEventReceived), JSON.stringify(envelope), { msgID: envelope.id });
+    await this.js.publish(this.subject(Subjects.IngestEventReceived), JSON.stringify(envelope), {
+      msgID: envelope.id,
+    });
     return envelope;
   }
 
   /** Publishes a score as scoring would; resolves once leads handled it. */
   async score(data: LeadScoredV1): Promise<void> {
     const envelope = this.envelope(Subjects.LeadScored, data, 'scoring');
-    await this.js.publish(this.subject(Subjects.LeadScored), JSON.stringify(envelope), { msgID: envelope.id });
+    await this.js.publish(this.subject(Subjects.LeadScored), JSON.stringify(envelope), {
+      msgID: envelope.id,
+    });
     await this.waitHandled(Subjects.LeadScored, envelope.id);
   }
 
@@ -160,7 +164,8 @@ export class LeadsTestApp {
     const messages: MessageEnvelope<T>[] = [];
     for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
       const message = await this.jsm.streams.getMessage(name, { seq }).catch(() => null);
-      if (message && message.subject === this.subject(subject)) messages.push(message.json<MessageEnvelope<T>>());
+      if (message && message.subject === this.subject(subject))
+        messages.push(message.json<MessageEnvelope<T>>());
     }
     return messages;
   }

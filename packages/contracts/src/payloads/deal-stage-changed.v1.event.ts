@@ -26,7 +26,7 @@ export class DealSnapshot {
 }
 
 export class LeadSnapshot {
-  @IsString() email: string;
+  @IsOptional() @IsString() email: string | null;
   @IsOptional() @IsString() first_name: string | null;
   @IsOptional() @IsString() last_name: string | null;
   @IsOptional() @IsString() source: string | null;

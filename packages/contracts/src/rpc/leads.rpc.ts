@@ -16,6 +16,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { DEAL_STATUSES, type DealStatus } from '../enums';
+import { IsRfc3339OrDate } from '../validators';
 import { PageQuery, WithActor } from './common';
 
 export const LEAD_SORT_FIELDS = [
@@ -41,6 +42,10 @@ export class ListLeadsQuery extends PageQuery {
   @IsOptional() @Type(() => Number) @IsInt() min_score?: number;
   @IsOptional() @Type(() => Number) @IsInt() max_score?: number;
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(100) min_intent_confidence?: number;
+  @IsOptional() @IsRfc3339OrDate() created_after?: string;
+  @IsOptional() @IsRfc3339OrDate() created_before?: string;
+  @IsOptional() @IsRfc3339OrDate() last_activity_after?: string;
+  @IsOptional() @IsRfc3339OrDate() last_activity_before?: string;
   @IsOptional() @IsIn(LEAD_SORT_FIELDS) sort_by?: (typeof LEAD_SORT_FIELDS)[number];
 }
 
@@ -69,6 +74,8 @@ export class ListDealsQuery extends PageQuery {
   @IsOptional() @Type(() => Number) @IsNumber() min_value?: number;
   @IsOptional() @Type(() => Number) @IsNumber() max_value?: number;
   @IsOptional() @IsString() @MaxLength(255) search?: string;
+  @IsOptional() @IsRfc3339OrDate() created_after?: string;
+  @IsOptional() @IsRfc3339OrDate() created_before?: string;
   @IsOptional() @IsIn(DEAL_SORT_FIELDS) sort_by?: (typeof DEAL_SORT_FIELDS)[number];
 }
 

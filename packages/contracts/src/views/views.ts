@@ -3,7 +3,8 @@ import type { ActorType, DealStatus, ScoreTier, StageType, TriggerAction, Trigge
 /** Response shapes of the gateway API (api.md), produced by the owning service and passed through. */
 export interface LeadView {
   id: string;
-  email: string;
+  /** null for a lead known so far only by an external id (Waalaxy, Lemlist, portal). */
+  email: string | null;
   first_name: string | null;
   last_name: string | null;
   phone: string | null;
@@ -69,6 +70,11 @@ export interface StageView {
   created_at: string;
 }
 
+/** A stage with the name of its pipeline (`LeadsGetStage`). */
+export interface StageDetailView extends StageView {
+  pipeline_name: string;
+}
+
 export interface DealView {
   id: string;
   lead_id: string;
@@ -99,10 +105,10 @@ export interface DealView {
   stage_name: string;
   stage_type: StageType | null;
   lead_name: string | null;
-  lead_email: string;
+  lead_email: string | null;
   lead_company: string | null;
   contact_name: string | null;
-  contact_email: string;
+  contact_email: string | null;
   company_name: string | null;
   email_sequence: null;
 }

@@ -26,7 +26,9 @@ export class CreateLeadsTables1764000000000 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     // Domains are stored lowercase without scheme; one organization per domain.
-    await runner.query(`CREATE UNIQUE INDEX organizations_domain_key ON ${s}.organizations (domain) WHERE domain IS NOT NULL`);
+    await runner.query(
+      `CREATE UNIQUE INDEX organizations_domain_key ON ${s}.organizations (domain) WHERE domain IS NOT NULL`,
+    );
     await runner.query(
       `CREATE UNIQUE INDEX organizations_portal_id_key ON ${s}.organizations (portal_id) WHERE portal_id IS NOT NULL`,
     );
@@ -48,7 +50,9 @@ export class CreateLeadsTables1764000000000 implements MigrationInterface {
         CONSTRAINT pipelines_slug_key UNIQUE (slug)
       )`);
     // At most one default pipeline.
-    await runner.query(`CREATE UNIQUE INDEX pipelines_single_default ON ${s}.pipelines (is_default) WHERE is_default`);
+    await runner.query(
+      `CREATE UNIQUE INDEX pipelines_single_default ON ${s}.pipelines (is_default) WHERE is_default`,
+    );
 
     await runner.query(`
       CREATE TABLE ${s}.stages (
@@ -117,7 +121,9 @@ export class CreateLeadsTables1764000000000 implements MigrationInterface {
       )`);
     // Identity keys (product.md): email case-insensitively, then the external ids. Leads created from an
     // external id alone have no email yet, hence the partial indexes.
-    await runner.query(`CREATE UNIQUE INDEX leads_email_key ON ${s}.leads (lower(email)) WHERE email IS NOT NULL`);
+    await runner.query(
+      `CREATE UNIQUE INDEX leads_email_key ON ${s}.leads (lower(email)) WHERE email IS NOT NULL`,
+    );
     for (const column of ['portal_id', 'waalaxy_id', 'linkedin_url', 'lemlist_id']) {
       await runner.query(
         `CREATE UNIQUE INDEX leads_${column}_key ON ${s}.leads (${column}) WHERE ${column} IS NOT NULL`,
@@ -153,7 +159,9 @@ export class CreateLeadsTables1764000000000 implements MigrationInterface {
         -- The permanent dedupe key of ingest (api.md §4.1): stored and scored once.
         CONSTRAINT lead_events_source_event_id_key UNIQUE (source, event_id)
       )`);
-    await runner.query(`CREATE INDEX lead_events_lead_occurred ON ${s}.lead_events (lead_id, occurred_at DESC)`);
+    await runner.query(
+      `CREATE INDEX lead_events_lead_occurred ON ${s}.lead_events (lead_id, occurred_at DESC)`,
+    );
     await runner.query(`CREATE INDEX lead_events_occurred ON ${s}.lead_events (occurred_at DESC)`);
     await runner.query(`CREATE INDEX lead_events_event_id ON ${s}.lead_events (event_id)`);
 
@@ -212,7 +220,15 @@ export class CreateLeadsTables1764000000000 implements MigrationInterface {
 
   async down(runner: QueryRunner): Promise<void> {
     const s = `"${schemaOf(runner)}"`;
-    for (const table of ['deal_stage_history', 'deals', 'lead_events', 'leads', 'stages', 'pipelines', 'organizations']) {
+    for (const table of [
+      'deal_stage_history',
+      'deals',
+      'lead_events',
+      'leads',
+      'stages',
+      'pipelines',
+      'organizations',
+    ]) {
       await runner.query(`DROP TABLE IF EXISTS ${s}.${table}`);
     }
   }

@@ -22,7 +22,11 @@ const LOST_COLOR = '#EF4444';
 
 /** Open stages get the funnel types in order; then the won and the lost stage (product.md). */
 function funnel(openStages: string[], won?: string, lost?: string): SeedStage[] {
-  const stages = openStages.map((name, i) => ({ name, stageType: OPEN_STAGE_TYPES[i], color: OPEN_STAGE_COLORS[i] }));
+  const stages = openStages.map((name, i) => ({
+    name,
+    stageType: OPEN_STAGE_TYPES[i],
+    color: OPEN_STAGE_COLORS[i],
+  }));
   if (won) stages.push({ name: won, stageType: 'closed_won', color: WON_COLOR });
   if (lost) stages.push({ name: lost, stageType: 'closed_lost', color: LOST_COLOR });
   return stages;
@@ -64,7 +68,13 @@ export const DEFAULT_PIPELINES: SeedPipeline[] = [
     description: 'Partners developing custom or white-label panels together with DNA ME.',
     isDefault: false,
     stages: funnel(
-      ['Initial Contact', 'Exploration Phase', 'Requirements Workshop', 'Panel Development', 'Contract Finalization'],
+      [
+        'Initial Contact',
+        'Exploration Phase',
+        'Requirements Workshop',
+        'Panel Development',
+        'Contract Finalization',
+      ],
       'Partnership Signed',
       'Lost',
     ),

@@ -1,0 +1,435 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Queries,
+  Subjects,
+  type DealStageChangedV1,
+  type DealView,
+  type LeadView,
+  type Page,
+  type PipelineView,
+  type StageHistoryView,
+  type StageView,
+} from '@crm/contracts';
+import { LeadsTestApp } from './support/leads-test-app';
+
+const USER = { type: 'user' as const, id: randomUUID(), name: 'Anna Admin' };
+
+describe('leads: pipelines, deals and their moves over request-reply', () => {
+  const app = new LeadsTestApp();
+  let pipelines: PipelineView[];
+  let b2b: PipelineView;
+  let b2bStages: StageView[];
+  let researchStages: StageView[];
+
+  beforeAll(async () => {
+    await app.start();
+    pipelines = (await app.call<{ data: PipelineView[] }>(Queries.LeadsListPipelines, {})).data;
+    b2b = pipelines.find((p) => p.slug === 'b2b-lab-enablement')!;
+    b2bStages = (await app.call<{ data: StageView[] }>(Queries.LeadsListStages, { id: b2b.id })).data;
+    const research = pipelines.find((p) => p.slug === 'research-lab')!;
+    researchStages = (await app.call<{ data: StageView[] }>(Queries.LeadsListStages, { id: research.id }))
+      .data;
+  });
+  afterAll(() => app.stop());
+
+  /** A lead made the way production makes them: from an ingest event. */
+  async function newLead(
+    metadata: Record<string, unknown> = { first_name: 'Jane', last_name: 'Doe' },
+  ): Promise<LeadView> {
+    const email = `deal.${randomUUID().slice(0, 8)}@lab-${randomUUID().slice(0, 6)}.example`;
+    await app.ingest(app.ingestEvent({ lead_identifier: { email }, metadata }));
+    const page = await app.call<Page<LeadView>>(Queries.LeadsListLeads, { search: email });
+    expect(page.data).toHaveLength(1);
+    return page.data[0];
+  }
+
+  const createDeal = (body: Record<string, unknown>) =>
+    app.request<DealView>(Queries.LeadsCreateDeal, { actor: USER, body });
+  const moveDeal = (dealId: string, body: Record<string, unknown>) =>
+    app.request<DealView>(Queries.LeadsMoveDeal, { actor: USER, deal_id: dealId, body });
+  const history = async (dealId: string) =>
+    (await app.call<{ data: StageHistoryView[] }>(Queries.LeadsDealHistory, { id: dealId })).data;
+  const stageChangesOf = async (dealId: string) => {
+    await app.outboxDrained();
+    const all = await app.streamMessages<DealStageChangedV1>('LEADS', Subjects.DealStageChanged);
+    return all.filter((m) => m.data.deal_id === dealId);
+  };
+  const stage = (stages: StageView[], slug: string) => stages.find((s) => s.slug === slug)!;
+
+  it('lists the seeded pipelines, default first, and their stages in order', async () => {
+    expect(pipelines.map((p) => [p.slug, p.is_default, p.is_active])).toEqual([
+      ['discovery', true, true],
+      ['research-lab', false, true],
+      ['b2b-lab-enablement', false, true],
+      ['panel-co-creation', false, true],
+    ]);
+    expect(b2bStages.map((s) => [s.position, s.slug, s.stage_type])).toEqual([
+      [1, 'initial-contact', 'awareness'],
+      [2, 'technical-discovery', 'interest'],
+      [3, 'deep-analysis', 'consideration'],
+      [4, 'proof-of-concept', 'evaluation'],
+      [5, 'business-case-review', 'decision'],
+      [6, 'contract-signed', 'closed_won'],
+      [7, 'lost', 'closed_lost'],
+    ]);
+    const stageView = await app.call<StageView & { pipeline_name: string }>(Queries.LeadsGetStage, {
+      id: b2bStages[1].id,
+    });
+    expect(stageView).toMatchObject({
+      id: b2bStages[1].id,
+      name: 'Technical Discovery',
+      pipeline_name: 'B2B Lab Enablement',
+    });
+
+    const unknown = await app.request(Queries.LeadsListStages, { id: randomUUID() });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', status: 404 } });
+    const malformed = await app.request(Queries.LeadsGetStage, { id: 'not-a-uuid' });
+    expect(malformed).toMatchObject({ ok: false, error: { code: 'VALIDATION_ERROR', status: 400 } });
+  });
+
+  it('creates a deal in the first stage with the default name, a history row and no stage-changed event', async () => {
+    const lead = await newLead();
+    const reply = await createDeal({ lead_id: lead.id, pipeline_id: b2b.id, value: 1500.5 });
+    expect(reply.ok).toBe(true);
+    const deal = (reply as { data: DealView }).data;
+    expect(deal).toMatchObject({
+      lead_id: lead.id,
+      pipeline_id: b2b.id,
+      stage_id: b2bStages[0].id,
+      stage_name: 'Initial Contact',
+      stage_type: 'awareness',
+      pipeline_name: 'B2B Lab Enablement',
+      name: 'Jane Doe - B2B Lab Enablement',
+      title: 'Jane Doe - B2B Lab Enablement',
+      value: 1500.5,
+      currency: 'EUR',
+      status: 'open',
+      position: 1,
+      lead_email: lead.email,
+      lead_name: 'Jane Doe',
+      closed_at: null,
+    });
+
+    expect(await history(deal.id)).toEqual([
+      expect.objectContaining({
+        deal_id: deal.id,
+        from_stage_id: null,
+        to_stage_id: b2bStages[0].id,
+        to_stage_name: 'Initial Contact',
+        from_status: null,
+        to_status: 'open',
+        reason: 'created',
+        time_in_previous_stage_seconds: null,
+        moved_by: USER,
+      }),
+    ]);
+    expect(await stageChangesOf(deal.id)).toEqual([]);
+  });
+
+  it('rejects a second open deal of the lead in the same pipeline with 409 naming the existing deal', async () => {
+    const lead = await newLead();
+    const first = await app.call<DealView>(Queries.LeadsCreateDeal, {
+      actor: USER,
+      body: { lead_id: lead.id, pipeline_id: b2b.id },
+    });
+    const second = await createDeal({ lead_id: lead.id, pipeline_id: b2b.id, name: 'Another one' });
+    expect(second).toEqual({
+      ok: false,
+      error: expect.objectContaining({
+        code: 'CONFLICT',
+        status: 409,
+        details: { existing_deal_id: first.id },
+      }),
+    });
+    // Another pipeline is fine.
+    const research = pipelines.find((p) => p.slug === 'research-lab')!;
+    expect((await createDeal({ lead_id: lead.id, pipeline_id: research.id })).ok).toBe(true);
+  });
+
+  it('lets exactly one of several concurrent creations win', async () => {
+    const lead = await newLead();
+    const replies = await Promise.all(
+      Array.from({ length: 6 }, () => createDeal({ lead_id: lead.id, pipeline_id: b2b.id })),
+    );
+    const won = replies.filter((r) => r.ok) as { ok: true; data: DealView }[];
+    expect(won).toHaveLength(1);
+    for (const reply of replies.filter((r) => !r.ok)) {
+      expect(reply).toMatchObject({
+        ok: false,
+        error: { code: 'CONFLICT', status: 409, details: { existing_deal_id: won[0].data.id } },
+      });
+    }
+  });
+
+  it('validates creation input: unknown lead 404, stage of another pipeline 400', async () => {
+    const lead = await newLead();
+    expect(await createDeal({ lead_id: randomUUID(), pipeline_id: b2b.id })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', status: 404, details: { resource: 'Lead' } },
+    });
+    expect(
+      await createDeal({ lead_id: lead.id, pipeline_id: b2b.id, stage_id: researchStages[0].id }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_ERROR', status: 400 },
+    });
+    expect(await createDeal({ lead_id: lead.id, pipeline_id: b2b.id, value: -1 })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_ERROR', status: 400 },
+    });
+    expect(await app.sql('SELECT id FROM leads.deals WHERE lead_id = $1', [lead.id])).toEqual([]);
+  });
+
+  it('moves a deal: history row and one stage-changed event with snapshots, in one step', async () => {
+    const lead = await newLead({ first_name: 'Max', last_name: 'Muster' });
+    const deal = await app.call<DealView>(Queries.LeadsCreateDeal, {
+      actor: USER,
+      body: { lead_id: lead.id, pipeline_id: b2b.id, value: 2500, name: 'Lab rollout' },
+    });
+    const target = stage(b2bStages, 'technical-discovery');
+
+    const moved = await moveDeal(deal.id, { stage_id: target.id });
+    expect(moved).toMatchObject({
+      ok: true,
+      data: {
+        id: deal.id,
+        stage_id: target.id,
+        stage_name: 'Technical Discovery',
+        status: 'open',
+        position: 1,
+      },
+    });
+
+    const rows = await history(deal.id);
+    expect(rows.map((r) => [r.reason, r.from_stage_id, r.to_stage_id, r.from_status, r.to_status])).toEqual([
+      ['created', null, b2bStages[0].id, null, 'open'],
+      ['move', b2bStages[0].id, target.id, 'open', 'open'],
+    ]);
+    expect(rows[1]).toMatchObject({
+      from_stage_name: 'Initial Contact',
+      to_stage_name: 'Technical Discovery',
+      moved_by: USER,
+      time_in_previous_stage_seconds: expect.any(Number),
+    });
+
+    const events = await stageChangesOf(deal.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: Subjects.DealStageChanged, producer: 'leads' });
+    expect(events[0].data).toEqual({
+      deal_id: deal.id,
+      lead_id: lead.id,
+      pipeline_id: b2b.id,
+      stage_history_id: rows[1].id,
+      from_stage_id: b2bStages[0].id,
+      from_stage_slug: 'initial-contact',
+      to_stage_id: target.id,
+      to_stage_slug: 'technical-discovery',
+      to_stage_type: 'interest',
+      status: 'open',
+      moved_by: USER,
+      reason: 'move',
+      time_in_previous_stage_seconds: rows[1].time_in_previous_stage_seconds,
+      occurred_at: rows[1].moved_at,
+      deal: { name: 'Lab rollout', value: 2500, currency: 'EUR', assigned_to: null },
+      lead: {
+        email: lead.email,
+        first_name: 'Max',
+        last_name: 'Muster',
+        source: 'website',
+        primary_intent: null,
+      },
+      pipeline_name: 'B2B Lab Enablement',
+      to_stage_name: 'Technical Discovery',
+    });
+
+    // Moving to the stage it is in changes nothing.
+    expect(await moveDeal(deal.id, { stage_id: target.id })).toMatchObject({
+      ok: true,
+      data: { stage_id: target.id },
+    });
+    expect(await history(deal.id)).toHaveLength(2);
+    expect(await stageChangesOf(deal.id)).toHaveLength(1);
+  });
+
+  it('rejects moves to unknown deals or stages (404) and to stages of other pipelines (400), changing nothing', async () => {
+    const lead = await newLead();
+    const deal = await app.call<DealView>(Queries.LeadsCreateDeal, {
+      actor: USER,
+      body: { lead_id: lead.id, pipeline_id: b2b.id },
+    });
+    expect(await moveDeal(randomUUID(), { stage_id: b2bStages[1].id })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', status: 404, details: { resource: 'Deal' } },
+    });
+    expect(await moveDeal(deal.id, { stage_id: randomUUID() })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', status: 404, details: { resource: 'Stage' } },
+    });
+    expect(await moveDeal(deal.id, { stage_id: researchStages[1].id })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_ERROR', status: 400 },
+    });
+    expect(await history(deal.id)).toHaveLength(1);
+    expect(await stageChangesOf(deal.id)).toEqual([]);
+  });
+
+  it('closes a deal that enters the won stage; a closed deal cannot move (422); a new deal may follow it', async () => {
+    const lead = await newLead();
+    const deal = await app.call<DealView>(Queries.LeadsCreateDeal, {
+      actor: USER,
+      body: { lead_id: lead.id, pipeline_id: b2b.id },
+    });
+    const won = stage(b2bStages, 'contract-signed');
+
+    const closed = await moveDeal(deal.id, { stage_id: won.id, close_reason: 'Signed at BIO Europe' });
+    expect(closed).toMatchObject({
+      ok: true,
+      data: {
+        status: 'won',
+        stage_id: won.id,
+        stage_type: 'closed_won',
+        close_reason: 'Signed at BIO Europe',
+      },
+    });
+    expect((closed as { data: DealView }).data.closed_at).toEqual(expect.any(String));
+    const rows = await history(deal.id);
+    expect(rows[1]).toMatchObject({
+      reason: 'move',
+      from_status: 'open',
+      to_status: 'won',
+      to_stage_id: won.id,
+    });
+    const events = await stageChangesOf(deal.id);
+    expect(events.map((e) => [e.data.to_stage_type, e.data.status])).toEqual([['closed_won', 'won']]);
+
+    expect(await moveDeal(deal.id, { stage_id: b2bStages[2].id })).toMatchObject({
+      ok: false,
+      error: { code: 'BUSINESS_LOGIC_ERROR', status: 422 },
+    });
+    expect(await history(deal.id)).toHaveLength(2);
+
+    // Uniqueness covers only open deals.
+    expect((await createDeal({ lead_id: lead.id, pipeline_id: b2b.id })).ok).toBe(true);
+  });
+
+  it('reads deals: get, list with filters and search, history; unknown ids are 404', async () => {
+    const lead = await newLead({ first_name: 'Zoe', last_name: `Searchable${randomUUID().slice(0, 4)}` });
+    const deal = await app.call<DealView>(Queries.LeadsCreateDeal, {
+      actor: USER,
+      body: { lead_id: lead.id, pipeline_id: b2b.id, value: 99.99, expected_close_date: '2026-02-28' },
+    });
+    expect(await app.call<DealView>(Queries.LeadsGetDeal, { id: deal.id })).toMatchObject({
+      id: deal.id,
+      value: 99.99,
+      expected_close_date: '2026-02-28',
+      expected_close: '2026-02-28',
+    });
+
+    const bySearch = await app.call<Page<DealView>>(Queries.LeadsListDeals, { search: lead.last_name });
+    expect(bySearch.data.map((d) => d.id)).toEqual([deal.id]);
+    expect(bySearch.pagination).toEqual({
+      page: 1,
+      limit: 20,
+      total: 1,
+      total_pages: 1,
+      has_next: false,
+      has_prev: false,
+    });
+
+    const filtered = await app.call<Page<DealView>>(Queries.LeadsListDeals, {
+      pipeline_id: b2b.id,
+      lead_id: lead.id,
+      status: 'open',
+      min_value: 99,
+      max_value: 100,
+    });
+    expect(filtered.data.map((d) => d.id)).toEqual([deal.id]);
+    const none = await app.call<Page<DealView>>(Queries.LeadsListDeals, { lead_id: lead.id, min_value: 100 });
+    expect(none.data).toEqual([]);
+
+    for (const subject of [Queries.LeadsGetDeal, Queries.LeadsDealHistory]) {
+      expect(await app.request(subject, { id: randomUUID() })).toMatchObject({
+        ok: false,
+        error: { code: 'NOT_FOUND', status: 404 },
+      });
+    }
+  });
+
+  it('lists and gets leads with search, filters, sorting and paging; unknown lead is 404', async () => {
+    const company = `Zebra Genomics ${randomUUID().slice(0, 6)}`;
+    const a = await newLead({ first_name: 'Ada', company_name: company });
+    const b = await newLead({ first_name: 'Bea', company_name: company });
+    const byOrg = await app.call<Page<LeadView>>(Queries.LeadsListLeads, {
+      search: company,
+      sort_by: 'first_name',
+      sort_order: 'asc',
+    });
+    expect(byOrg.data.map((l) => [l.id, l.organization_name])).toEqual([
+      [a.id, company],
+      [b.id, company],
+    ]);
+    const paged = await app.call<Page<LeadView>>(Queries.LeadsListLeads, {
+      search: company,
+      limit: 1,
+      page: 2,
+      sort_by: 'first_name',
+      sort_order: 'asc',
+    });
+    expect(paged.data.map((l) => l.id)).toEqual([b.id]);
+    expect(paged.pagination).toMatchObject({
+      page: 2,
+      limit: 1,
+      total: 2,
+      total_pages: 2,
+      has_next: false,
+      has_prev: true,
+    });
+    const byIds = await app.call<Page<LeadView>>(Queries.LeadsListLeads, { id: `${a.id},${b.id}` });
+    expect(byIds.data.map((l) => l.id).sort()).toEqual([a.id, b.id].sort());
+
+    expect(await app.call<LeadView>(Queries.LeadsGetLead, { id: a.id })).toMatchObject({
+      id: a.id,
+      first_name: 'Ada',
+      organization_name: company,
+      status: 'new',
+      lifecycle_stage: 'lead',
+      routing_status: 'unrouted',
+      score_tier: 'cold',
+      intent_summary: { research: 0, b2b: 0, co_creation: 0 },
+    });
+    expect(await app.request(Queries.LeadsGetLead, { id: randomUUID() })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND', status: 404, details: { resource: 'Lead' } },
+    });
+    const createdAt = (await app.call<LeadView>(Queries.LeadsGetLead, { id: b.id })).created_at;
+    const since = await app.call<Page<LeadView>>(Queries.LeadsListLeads, { search: company, created_after: createdAt });
+    expect(since.data.map((l) => l.id)).toEqual([b.id]);
+    const before = await app.call<Page<LeadView>>(Queries.LeadsListLeads, { search: company, created_before: createdAt });
+    expect(before.data.map((l) => l.id)).toEqual([a.id]);
+    expect(await app.request(Queries.LeadsListLeads, { created_after: 'last tuesday' })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_ERROR', status: 400 },
+    });
+    expect(await app.request(Queries.LeadsListLeads, { sort_by: 'password' })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_ERROR', status: 400 },
+    });
+  });
+
+  it('summarises open deals per pipeline on request', async () => {
+    const { data } = await app.call<{ data: PipelineView[] }>(Queries.LeadsListPipelines, {
+      with_summary: true,
+    });
+    const summary = data.find((p) => p.slug === 'b2b-lab-enablement')!;
+    const [expected] = await app.sql<{ n: string; total: string }>(
+      "SELECT count(*) AS n, COALESCE(sum(value), 0) AS total FROM leads.deals WHERE pipeline_id = $1 AND status = 'open'",
+      [b2b.id],
+    );
+    expect(summary).toMatchObject({
+      deals_count: Number(expected.n),
+      total_value: Number(expected.total),
+      stages_count: 7,
+    });
+    expect(summary.deals_count).toBeGreaterThan(0);
+  });
+});
