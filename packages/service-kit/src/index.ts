@@ -14,3 +14,4 @@ export * from './database/transaction-host';
 export * from './database/database.module';
 export * from './bootstrap';
 export * from './rethrow-rpc-errors.filter';
+export * from './database/run-migrations';

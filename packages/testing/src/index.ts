@@ -23,3 +23,4 @@ export type { ProcessExit, ServiceProcess, ServiceProcessOptions } from './proce
 export { freePort } from './process/free-port';
 export { waitFor } from './process/wait-for';
 export type { WaitForOptions } from './process/wait-for';
+export * from './nats/nats-test-client';

@@ -14,8 +14,8 @@ import {
   freePort,
   uniqueNamespace,
   type TestDatabase,
+  NatsTestClient,
 } from '@crm/testing';
-import { NatsTestClient } from './nats-test-client';
 
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 

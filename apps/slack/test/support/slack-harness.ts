@@ -7,9 +7,9 @@ import {
   freePort,
   uniqueNamespace,
   type TestDatabase,
+  NatsTestClient,
 } from '@crm/testing';
 import { bootstrap } from '../../src/main';
-import { NatsTestClient } from './nats-test-client';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 

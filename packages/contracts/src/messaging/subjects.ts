@@ -13,6 +13,9 @@ export const Subjects = {
 } as const;
 export type Subject = (typeof Subjects)[keyof typeof Subjects];
 
+/** NATS header carrying the correlation id of a request-reply call (durable messages carry it in the envelope). */
+export const CORRELATION_HEADER = 'x-correlation-id';
+
 /** Core-NATS request-reply subjects: queries and synchronous commands from the gateway. */
 export const Queries = {
   LeadsListLeads: 'leads.qry.lead.list',

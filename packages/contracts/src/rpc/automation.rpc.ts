@@ -13,6 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { TRIGGER_ACTIONS, TRIGGER_RUN_STATUSES, type TriggerAction, type TriggerRunStatus } from '../enums';
+import { IsRfc3339OrDate } from '../validators';
 import { PageQuery, WithActor } from './common';
 
 const toNumber = ({ value }: { value: unknown }): unknown =>
@@ -66,8 +67,8 @@ export class ListTriggerRunsQuery extends PageQuery {
   @IsOptional() @IsIn(TRIGGER_ACTIONS) action?: TriggerAction;
   @IsOptional() @IsIn(TRIGGER_RUN_STATUSES) status?: TriggerRunStatus;
   @IsOptional() @Transform(({ value }) => value === true || value === 'true') @IsBoolean() dry_run?: boolean;
-  @IsOptional() @IsString() since?: string;
-  @IsOptional() @IsString() until?: string;
+  @IsOptional() @IsRfc3339OrDate() since?: string;
+  @IsOptional() @IsRfc3339OrDate() until?: string;
 }
 
 export class RetryTriggerRunBody {

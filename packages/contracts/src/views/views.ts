@@ -180,6 +180,8 @@ export interface TriggerRunView {
   next_attempt_at: string | null;
   error: { code: string; message: string; retryable: boolean } | null;
   result: Record<string, unknown> | null;
+  /** what was (or, for a dry run, would be) sent to the vendor, rendered. */
+  payload: Record<string, unknown> | null;
   steps: TriggerRunStepView[];
   created_at: string;
   started_at: string | null;

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { headers as natsHeaders, RequestError, TimeoutError } from '@nats-io/nats-core';
-import { DomainError, ErrorCode, type ErrorBody, type QuerySubject } from '@crm/contracts';
+import { CORRELATION_HEADER, DomainError, ErrorCode, type ErrorBody, type QuerySubject } from '@crm/contracts';
 import { RequestContext } from '@crm/service-kit';
 import { NatsClient } from '../nats/nats-client';
-import { CORRELATION_HEADER } from '../transport/messaging-transport';
 
 const DEFAULT_TIMEOUT_MS = 5000;
 

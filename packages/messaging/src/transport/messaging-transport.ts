@@ -9,6 +9,7 @@ import {
   ErrorCode,
   InvalidMessageError,
   PayloadClasses,
+  CORRELATION_HEADER,
   Streams,
   parseEnvelope,
   type ConsumerDefinition,
@@ -28,7 +29,6 @@ import { InFlight, Semaphore } from './in-flight';
 import { MessageContext } from './message-context';
 import { PermanentError } from './message-errors';
 
-export const CORRELATION_HEADER = 'x-correlation-id';
 export const CONSUMER_DEFINITIONS = Symbol('CONSUMER_DEFINITIONS');
 
 /**
@@ -79,6 +79,8 @@ export class MessagingTransport extends Server implements CustomTransportStrateg
         else this.startResponder(pattern, handler);
       }
       this.deadLetters.serve(this.service, this.responders, this.inFlight);
+      // Ready means answering: the server must have registered our subscriptions before we say so.
+      await this.nats.nc.flush();
       callback();
     } catch (error) {
       callback(error);

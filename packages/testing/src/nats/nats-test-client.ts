@@ -1,8 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import type { MessageEnvelope, PayloadOf, Subject } from '@crm/contracts';
+import { headers as natsHeaders } from '@nats-io/nats-core';
+import {
+  CORRELATION_HEADER,
+  DomainError,
+  type ErrorBody,
+  type MessageEnvelope,
+  type PayloadOf,
+  type QuerySubject,
+  type Subject,
+} from '@crm/contracts';
 
 /** The test side of NATS, namespaced the way the services namespace themselves. */
 export class NatsTestClient {
@@ -75,6 +84,25 @@ export class NatsTestClient {
     });
     this.subscriptions.push(subscription);
     return received;
+  }
+
+  /** A request to a service's `@OnRequest` handler; resolves with its data or rejects with its DomainError. */
+  async request<T>(subject: QuerySubject, data: unknown, timeoutMs = 10_000): Promise<T> {
+    const h = natsHeaders();
+    h.set(CORRELATION_HEADER, randomUUID());
+    const reply = await this.nc.request(this.subject(subject), JSON.stringify(data), {
+      timeout: timeoutMs,
+      headers: h,
+    });
+    const body = reply.json<{ ok: true; data: T } | { ok: false; error: ErrorBody }>();
+    if (!body.ok) throw DomainError.fromBody(body.error);
+    return body.data;
+  }
+
+  /** Number of messages a stream holds right now. */
+  async streamMessages(stream: string): Promise<number> {
+    const jsm = await jetstreamManager(this.nc);
+    return (await jsm.streams.info(this.stream(stream))).state.messages;
   }
 
   async close(): Promise<void> {
