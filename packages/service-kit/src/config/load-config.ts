@@ -16,7 +16,8 @@ export function loadConfig<T extends object>(cls: ClassConstructor<T>, env: Node
   if (errors.length) {
     throw new ConfigError(
       errors.map((e) => {
-        const shown = /SECRET|KEY|TOKEN|PASS|URL/i.test(e.property) ? '(hidden)' : JSON.stringify(e.value);
+        const raw = env[e.property];
+        const shown = /SECRET|KEY|TOKEN|PASS|URL/i.test(e.property) ? '(hidden)' : JSON.stringify(raw ?? e.value);
         return `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')} (got ${shown})`;
       }),
     );
