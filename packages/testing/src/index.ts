@@ -21,6 +21,14 @@ export { deleteNamespaceStreams, uniqueNamespace } from './nats/test-namespace';
 export { startServiceProcess } from './process/service-process';
 export type { ProcessExit, ServiceProcess, ServiceProcessOptions } from './process/service-process';
 export { freePort } from './process/free-port';
+export { setProcessEnv } from './process/env';
+export { prepareServiceEnvironment, startInProcessService } from './process/in-process-service';
+export type {
+  InProcessService,
+  InProcessServiceOptions,
+  ServiceEnvironment,
+  ServiceEnvironmentOptions,
+} from './process/in-process-service';
 export { waitFor } from './process/wait-for';
 export type { WaitForOptions } from './process/wait-for';
 export * from './nats/nats-test-client';

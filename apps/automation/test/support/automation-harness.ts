@@ -9,22 +9,18 @@ import {
   type TriggerInput,
 } from '@crm/contracts';
 import {
-  createTestDatabase,
-  deleteNamespaceStreams,
-  freePort,
-  uniqueNamespace,
-  type TestDatabase,
   NatsTestClient,
+  freePort,
+  prepareServiceEnvironment,
+  setProcessEnv,
+  type TestDatabase,
 } from '@crm/testing';
 
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
 /** Points the services started next in this process at one database and namespace. */
 export function setServiceEnv(env: Record<string, string | undefined>): void {
-  for (const [key, value] of Object.entries(env)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
+  setProcessEnv(env);
 }
 
 export interface TestInfra {
@@ -36,18 +32,20 @@ export interface TestInfra {
   cleanup(apps: (NestFastifyApplication | undefined)[]): Promise<void>;
 }
 
+/** A database and namespace for the services a test then bootstraps itself (automation, and slack alongside). */
 export async function startInfra(prefix: string): Promise<TestInfra> {
-  const db = await createTestDatabase(`crm_${prefix}`);
-  const namespace = uniqueNamespace(prefix);
-  setServiceEnv({
-    DATABASE_URL: db.url,
-    NATS_URL,
-    NATS_NAMESPACE: namespace,
-    AUTOMATION_PORT: String(await freePort()),
-    SLACK_PORT: String(await freePort()),
-    MESSAGING_BACKOFF_SCALE: '0.001',
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+  const environment = await prepareServiceEnvironment({
+    name: prefix,
+    dbPrefix: `crm_${prefix}`,
+    portEnv: 'AUTOMATION_PORT',
+    natsUrl: NATS_URL,
+    backoffScale: 0.001,
+    env: {
+      SLACK_PORT: String(await freePort()),
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    },
   });
+  const { db, namespace } = environment;
   const nats = await NatsTestClient.connect(namespace, NATS_URL);
   return {
     db,
@@ -65,8 +63,7 @@ export async function startInfra(prefix: string): Promise<TestInfra> {
     async cleanup(apps) {
       for (const app of apps) await app?.close().catch(() => undefined);
       await nats.close().catch(() => undefined);
-      await db.drop().catch(() => undefined);
-      await deleteNamespaceStreams(NATS_URL, namespace).catch(() => undefined);
+      await environment.dispose().catch(() => undefined);
     },
   };
 }

@@ -3,13 +3,7 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import {
-  createTestDatabase,
-  deleteNamespaceStreams,
-  freePort,
-  uniqueNamespace,
-  type TestDatabase,
-} from '@crm/testing';
+import { startInProcessService, type InProcessService, type TestDatabase } from '@crm/testing';
 import { Client } from 'pg';
 import { bootstrap } from '../../src/main';
 
@@ -38,28 +32,28 @@ export class GatewayHarness {
     readonly db: TestDatabase,
     readonly nc: NatsConnection,
     readonly jsm: JetStreamManager,
+    private readonly stopService: InProcessService<NestFastifyApplication>['stop'],
   ) {}
 
   static async start(env: Record<string, string> = {}): Promise<GatewayHarness> {
-    // The default prefix, so CI's stale-database cleanup finds leftovers of crashed runs.
-    const db = await createTestDatabase();
-    const namespace = uniqueNamespace('gw');
-    const port = await freePort();
-    Object.assign(process.env, {
-      NODE_ENV: 'test',
-      DATABASE_URL: db.url,
-      NATS_URL,
-      NATS_NAMESPACE: namespace,
-      GATEWAY_PORT: String(port),
-      HOST: '127.0.0.1',
-      MESSAGING_BACKOFF_SCALE: '0.01',
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      ...env,
+    const service = await startInProcessService({
+      name: 'gw',
+      // createTestDatabase's default prefix, so CI's stale-database cleanup finds leftovers of crashed runs.
+      dbPrefix: 'crm_test',
+      portEnv: 'GATEWAY_PORT',
+      natsUrl: NATS_URL,
+      env: {
+        NODE_ENV: 'test',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+        ...env,
+      },
+      bootstrap,
     });
-    const app = await bootstrap();
     const nc = await connect({ servers: NATS_URL });
     const jsm = await jetstreamManager(nc);
-    return new GatewayHarness(app, `http://127.0.0.1:${port}`, namespace, db, nc, jsm);
+    const { app, port, namespace, db, stop } = service;
+    return new GatewayHarness(app, `http://127.0.0.1:${port}`, namespace, db, nc, jsm, stop);
   }
 
   /** The broker subject of a contract subject in this run's namespace. */
@@ -109,10 +103,7 @@ export class GatewayHarness {
   }
 
   async close(): Promise<void> {
-    await this.app.close();
-    await this.nc.close();
-    await deleteNamespaceStreams(NATS_URL, this.namespace);
-    await this.db.drop();
+    await this.stopService(() => this.nc.close());
   }
 }
 

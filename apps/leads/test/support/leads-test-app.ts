@@ -14,14 +14,7 @@ import {
   type StreamName,
   type Subject,
 } from '@crm/contracts';
-import {
-  createTestDatabase,
-  deleteNamespaceStreams,
-  freePort,
-  uniqueNamespace,
-  waitFor,
-  type TestDatabase,
-} from '@crm/testing';
+import { startInProcessService, waitFor, type InProcessService } from '@crm/testing';
 import { bootstrap } from '../../src/main';
 
 type NatsConnection = Awaited<ReturnType<typeof connect>>;
@@ -41,37 +34,37 @@ function durableOf(subject: Subject): string {
  * way the other services do: JetStream publishes to its streams, core-NATS requests for queries/commands.
  */
 export class LeadsTestApp {
-  private app!: NestFastifyApplication;
-  private db!: TestDatabase;
+  private service?: InProcessService<NestFastifyApplication>;
   private pool!: Pool;
   private nc!: NatsConnection;
   private js!: JetStreamClient;
   private jsm!: JetStreamManager;
-  namespace!: string;
 
   async start(): Promise<this> {
-    this.db = await createTestDatabase('leads_it');
-    this.namespace = uniqueNamespace('leads');
-    process.env.DATABASE_URL = this.db.url;
-    process.env.NATS_URL = NATS_URL;
-    process.env.NATS_NAMESPACE = this.namespace;
-    process.env.LEADS_PORT = String(await freePort());
-    process.env.MESSAGING_BACKOFF_SCALE = '0.01';
-    process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'warn';
-    this.app = await bootstrap();
-    this.pool = new Pool({ connectionString: this.db.url, max: 4 });
+    this.service = await startInProcessService({
+      name: 'leads',
+      dbPrefix: 'leads_it',
+      portEnv: 'LEADS_PORT',
+      natsUrl: NATS_URL,
+      bootstrap,
+    });
+    this.pool = new Pool({ connectionString: this.service.db.url, max: 4 });
     this.nc = await connect({ servers: NATS_URL });
     this.js = jetstream(this.nc);
     this.jsm = await jetstreamManager(this.nc);
     return this;
   }
 
+  /** The NATS namespace of this run; available once `start()` resolved. */
+  get namespace(): string {
+    return this.service!.namespace;
+  }
+
   async stop(): Promise<void> {
-    await this.app?.close();
-    await this.nc?.close();
-    await this.pool?.end();
-    await this.db?.drop();
-    if (this.namespace) await deleteNamespaceStreams(NATS_URL, this.namespace);
+    await this.service?.stop(async () => {
+      await this.nc?.close();
+      await this.pool?.end();
+    });
   }
 
   /** An ingest event as the gateway publishes it; `overrides` replace top-level fields. */

@@ -16,14 +16,7 @@ import {
   type LeadScoredV1,
   type MessageEnvelope,
 } from '@crm/contracts';
-import {
-  createTestDatabase,
-  deleteNamespaceStreams,
-  freePort,
-  uniqueNamespace,
-  waitFor,
-  type TestDatabase,
-} from '@crm/testing';
+import { startInProcessService, waitFor, type InProcessService } from '@crm/testing';
 import { bootstrap } from '../../src/main';
 
 type NatsConnection = Awaited<ReturnType<typeof connect>>;
@@ -63,37 +56,36 @@ export interface LeadScoreRow {
  */
 export class ScoringTestHarness {
   readonly scored: MessageEnvelope<LeadScoredV1>[] = [];
-  private app!: NestFastifyApplication;
-  private db!: TestDatabase;
+  private service?: InProcessService<NestFastifyApplication>;
   private pool!: Pool;
   private nc!: NatsConnection;
   private js!: JetStreamClient;
   private scoredFeed?: ConsumerMessages;
-  private namespace!: string;
 
   async start(): Promise<void> {
-    this.db = await createTestDatabase('scoring_it');
-    this.namespace = uniqueNamespace('scoring');
-    process.env.DATABASE_URL = this.db.url;
-    process.env.NATS_URL = NATS_URL;
-    process.env.NATS_NAMESPACE = this.namespace;
-    process.env.SCORING_PORT = String(await freePort());
-    process.env.MESSAGING_BACKOFF_SCALE = '0.01';
-    process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'warn';
-    this.app = await bootstrap();
-    this.pool = new Pool({ connectionString: this.db.url, max: 4 });
+    this.service = await startInProcessService({
+      name: 'scoring',
+      dbPrefix: 'scoring_it',
+      portEnv: 'SCORING_PORT',
+      natsUrl: NATS_URL,
+      bootstrap,
+    });
+    this.pool = new Pool({ connectionString: this.service.db.url, max: 4 });
     this.nc = await connect({ servers: NATS_URL });
     this.js = jetstream(this.nc);
     await this.followScoredStream();
   }
 
+  private get namespace(): string {
+    return this.service!.namespace;
+  }
+
   async stop(): Promise<void> {
     await this.scoredFeed?.close().catch(() => undefined);
-    await this.app?.close();
-    await this.nc?.close();
-    await this.pool?.end();
-    await this.db?.drop();
-    if (this.namespace) await deleteNamespaceStreams(NATS_URL, this.namespace);
+    await this.service?.stop(async () => {
+      await this.nc?.close();
+      await this.pool?.end();
+    });
   }
 
   /** An envelope as leads would publish it. */

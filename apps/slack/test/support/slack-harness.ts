@@ -2,12 +2,10 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import {
   FakeSlackServer,
-  createTestDatabase,
-  deleteNamespaceStreams,
-  freePort,
-  uniqueNamespace,
-  type TestDatabase,
   NatsTestClient,
+  startInProcessService,
+  type InProcessService,
+  type TestDatabase,
 } from '@crm/testing';
 import { bootstrap } from '../../src/main';
 
@@ -26,32 +24,29 @@ export class SlackHarness {
     readonly nats: NatsTestClient,
     readonly db: TestDatabase,
     readonly namespace: string,
+    private readonly stopService: InProcessService<NestFastifyApplication>['stop'],
   ) {}
 
   static async start(options: SlackHarnessOptions = {}): Promise<SlackHarness> {
     const fake = await FakeSlackServer.start();
-    const db = await createTestDatabase('crm_slack');
-    const namespace = uniqueNamespace('slack');
-    const env: Record<string, string | undefined> = {
-      DATABASE_URL: db.url,
-      NATS_URL,
-      NATS_NAMESPACE: namespace,
-      SLACK_PORT: String(await freePort()),
-      MESSAGING_BACKOFF_SCALE: '0.001',
-      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-      SLACK_WEBHOOK_URL: fake.webhookUrl(),
-      SLACK_BOT_TOKEN: undefined,
-      SLACK_API_URL: undefined,
-      SLACK_WEBHOOK_CHANNELS: undefined,
-      ...options.env?.(fake),
-    };
-    for (const [key, value] of Object.entries(env)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-    const app = await bootstrap();
-    const nats = await NatsTestClient.connect(namespace, NATS_URL);
-    return new SlackHarness(app, fake, nats, db, namespace);
+    const service = await startInProcessService({
+      name: 'slack',
+      dbPrefix: 'crm_slack',
+      portEnv: 'SLACK_PORT',
+      natsUrl: NATS_URL,
+      backoffScale: 0.001,
+      env: {
+        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+        SLACK_WEBHOOK_URL: fake.webhookUrl(),
+        SLACK_BOT_TOKEN: undefined,
+        SLACK_API_URL: undefined,
+        SLACK_WEBHOOK_CHANNELS: undefined,
+        ...options.env?.(fake),
+      },
+      bootstrap,
+    });
+    const nats = await NatsTestClient.connect(service.namespace, NATS_URL);
+    return new SlackHarness(service.app, fake, nats, service.db, service.namespace, service.stop);
   }
 
   /** Reads the message log straight from the service's schema. */
@@ -69,10 +64,9 @@ export class SlackHarness {
   }
 
   async stop(): Promise<void> {
-    await this.app.close().catch(() => undefined);
-    await this.nats.close().catch(() => undefined);
-    await this.fake.close().catch(() => undefined);
-    await this.db.drop().catch(() => undefined);
-    await deleteNamespaceStreams(NATS_URL, this.namespace).catch(() => undefined);
+    await this.stopService(async () => {
+      await this.nats.close().catch(() => undefined);
+      await this.fake.close().catch(() => undefined);
+    }).catch(() => undefined);
   }
 }

@@ -91,7 +91,9 @@ describe('startServiceProcess', () => {
     const before = Date.now();
     const error = await start({ READY_DELAY_MS: '60000' }, 500).catch((err: Error) => err);
     expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toMatch(/not ready at http:\/\/127\.0\.0\.1:\d+\/health within 500 ms[\s\S]*listening on/);
+    expect((error as Error).message).toMatch(
+      /not ready at http:\/\/127\.0\.0\.1:\d+\/health within 500 ms[\s\S]*listening on/,
+    );
     expect(Date.now() - before).toBeGreaterThanOrEqual(500);
   });
 
@@ -125,7 +127,9 @@ describe('freePort', () => {
     expect(port).toBeGreaterThan(0);
     const { createServer } = await import('node:net');
     const server = createServer();
-    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) =>
+      server.once('error', reject).listen(port, '127.0.0.1', resolve),
+    );
     await new Promise((resolve) => server.close(resolve));
   });
 });

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { applyEnv } from './env';
 import { LineRingBuffer, LineSplitter } from './line-ring-buffer';
 
 export interface ServiceProcessOptions {
@@ -47,7 +48,15 @@ let exitHookInstalled = false;
 
 /** Spawns `node <entry>` and resolves once `readyUrl` answers 200; rejects (with logs) on early exit or timeout. */
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
-  const { name, cwd, entry = 'dist/main.js', nodeArgs = [], readyUrl, timeoutMs = 30_000, echo = false } = options;
+  const {
+    name,
+    cwd,
+    entry = 'dist/main.js',
+    nodeArgs = [],
+    readyUrl,
+    timeoutMs = 30_000,
+    echo = false,
+  } = options;
   installExitHook();
 
   const buffer = new LineRingBuffer(500);
@@ -87,12 +96,17 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
 
   // Includes a not yet terminated line (e.g. a crash message without newline) without splitting it in the buffer.
   const logs = (): string =>
-    [buffer.toString(), stdout.pending, stderr.pending && `[stderr] ${stderr.pending}`].filter(Boolean).join('\n');
+    [buffer.toString(), stdout.pending, stderr.pending && `[stderr] ${stderr.pending}`]
+      .filter(Boolean)
+      .join('\n');
   const killHard = async (): Promise<void> => {
     if (isRunning(child)) child.kill('SIGKILL');
     await exited;
   };
-  const kill = async (signal: NodeJS.Signals = 'SIGTERM', escalateAfterMs = 10_000): Promise<number | null> => {
+  const kill = async (
+    signal: NodeJS.Signals = 'SIGTERM',
+    escalateAfterMs = 10_000,
+  ): Promise<number | null> => {
     if (isRunning(child)) {
       child.kill(signal);
       const timer = setTimeout(() => isRunning(child) && child.kill('SIGKILL'), escalateAfterMs);
@@ -136,12 +150,7 @@ async function answers200(url: string): Promise<boolean> {
 }
 
 function mergeEnv(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const [key, value] of Object.entries(overrides)) {
-    if (value === undefined) delete env[key];
-    else env[key] = value;
-  }
-  return env;
+  return applyEnv({ ...process.env }, overrides);
 }
 
 function isRunning(child: ChildProcess): boolean {

@@ -26,7 +26,9 @@ export async function waitFor<T>(
       last = err;
     }
     if (Date.now() >= deadline) {
-      throw new Error(`waitFor timed out after ${timeoutMs} ms: ${message}; last value: ${inspect(last, { depth: 4 })}`);
+      throw new Error(
+        `waitFor timed out after ${timeoutMs} ms: ${message}; last value: ${inspect(last, { depth: 4 })}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
