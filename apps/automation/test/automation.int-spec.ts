@@ -6,6 +6,7 @@ import {
   Subjects,
   type MessageEnvelope,
   type Page,
+  type SlackMessageFailedV1,
   type SlackPostMessageV1,
   type StageTriggersView,
   type TriggerRunView,
@@ -73,6 +74,24 @@ describe('automation service (real NATS + Postgres)', () => {
 
   function commandsFor(key: (envelope: MessageEnvelope<SlackPostMessageV1>) => boolean) {
     return infra.nats.collect<SlackPostMessageV1>(Subjects.SlackPostMessage, key);
+  }
+
+  /** The slack service's answer that a run's message finally failed. */
+  async function publishSlackFailure(
+    run: TriggerRunView,
+    error: SlackMessageFailedV1['error'],
+    attempts: number,
+  ) {
+    await infra.nats.publish(
+      Subjects.SlackMessageFailed,
+      infra.nats.envelope(Subjects.SlackMessageFailed, {
+        idempotency_key: run.idempotency_key,
+        reference: run.id,
+        channel: '#hot-leads',
+        error,
+        attempts,
+      }),
+    );
   }
 
   async function expectRejected(promise: Promise<unknown>): Promise<DomainError> {
@@ -321,20 +340,15 @@ describe('automation service (real NATS + Postgres)', () => {
       await publishStageChange(event);
       const run = await waitForRun(event.deal_id);
 
-      await infra.nats.publish(
-        Subjects.SlackMessageFailed,
-        infra.nats.envelope(Subjects.SlackMessageFailed, {
-          idempotency_key: run.idempotency_key,
-          reference: run.id,
-          channel: '#hot-leads',
-          error: {
-            code: 'rollup_error',
-            message: 'Slack webhook answered HTTP 500 rollup_error',
-            retryable: true,
-            vendor_status: 500,
-          },
-          attempts: 5,
-        }),
+      await publishSlackFailure(
+        run,
+        {
+          code: 'rollup_error',
+          message: 'Slack webhook answered HTTP 500 rollup_error',
+          retryable: true,
+          vendor_status: 500,
+        },
+        5,
       );
       const failed = await waitForRun(event.deal_id, (r) => r.status === 'failed', 'failed run');
       expect(failed.error).toEqual({
@@ -382,20 +396,15 @@ describe('automation service (real NATS + Postgres)', () => {
       const commands = commandsFor((e) => e.idempotency_key?.includes(event.deal_id) === true);
       await publishStageChange(event);
       const run = await waitForRun(event.deal_id);
-      await infra.nats.publish(
-        Subjects.SlackMessageFailed,
-        infra.nats.envelope(Subjects.SlackMessageFailed, {
-          idempotency_key: run.idempotency_key,
-          reference: run.id,
-          channel: '#hot-leads',
-          error: {
-            code: 'channel_not_found',
-            message: 'Slack webhook answered HTTP 404',
-            retryable: false,
-            vendor_status: 404,
-          },
-          attempts: 1,
-        }),
+      await publishSlackFailure(
+        run,
+        {
+          code: 'channel_not_found',
+          message: 'Slack webhook answered HTTP 404',
+          retryable: false,
+          vendor_status: 404,
+        },
+        1,
       );
       await waitForRun(event.deal_id, (r) => r.status === 'failed', 'failed run');
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DeadLetterQueries, DomainError, ErrorCode, NotFoundError, Queries, toPage } from '@crm/contracts';
+import { DomainError, ErrorCode, HealthQueries, NotFoundError, Queries, toPage } from '@crm/contracts';
 import { GatewayHarness, sha256Hex, UUID } from './support/gateway-harness';
 
 const KEY = 'proxy-key-all-scopes';
@@ -371,7 +371,7 @@ describe('stage triggers and runs', () => {
 });
 
 describe('/health', () => {
-  it('reports each service by whether it answers over NATS; an expected one missing makes it degraded', async () => {
+  it('reports each service by whether it answers ready over NATS; an expected one missing makes it degraded', async () => {
     const degraded = await gw.request('/health');
     expect(degraded.status).toBe(200);
     expect(degraded.body).toEqual({
@@ -392,9 +392,20 @@ describe('/health', () => {
       },
     });
 
-    await responder(DeadLetterQueries.list('leads'), () => toPage([], 0, 1, 1));
+    await responder(HealthQueries.ready('leads'), () => ({
+      ready: true,
+      checks: { database: true, nats: true },
+    }));
     const ok = await gw.request('/health');
     expect(ok.body.status).toBe('ok');
     expect(ok.body.services).toMatchObject({ leads: true, scoring: false });
+
+    // Answering is not enough: a service whose own database check fails is reported down.
+    await responder(HealthQueries.ready('scoring'), () => ({
+      ready: false,
+      checks: { database: false, nats: true },
+    }));
+    const scoringDown = await gw.request('/health');
+    expect(scoringDown.body.services).toMatchObject({ leads: true, scoring: false });
   });
 });

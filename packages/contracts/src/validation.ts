@@ -18,7 +18,10 @@ export function toValidationIssues(errors: ValidationError[], parentPath = ''): 
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; issues: ValidationIssue[] };
 
 /** Turns plain data into a validated instance of `cls`, without throwing. */
-export function validatePlain<T extends object>(cls: ClassConstructor<T>, plain: unknown): ValidationResult<T> {
+export function validatePlain<T extends object>(
+  cls: ClassConstructor<T>,
+  plain: unknown,
+): ValidationResult<T> {
   if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
     return { ok: false, issues: [{ path: '', message: 'must be an object', code: 'isObject' }] };
   }

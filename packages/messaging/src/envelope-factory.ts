@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { validatePlain, PayloadClasses, type MessageEnvelope, type PayloadOf, type Subject } from '@crm/contracts';
+import {
+  validatePlain,
+  PayloadClasses,
+  type MessageEnvelope,
+  type PayloadOf,
+  type Subject,
+} from '@crm/contracts';
 import { RequestContext } from '@crm/service-kit';
 
 export interface PublishOptions {

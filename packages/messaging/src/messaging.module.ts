@@ -34,7 +34,10 @@ const providers = [
 export class MessagingModule {
   /** `consumers` overrides the contract definitions; only tests use it (e.g. a short ack wait). */
   static forRoot(options: { service: ServiceName; consumers?: ConsumerDefinition[] }): DynamicModule {
-    const definitions = { provide: CONSUMER_DEFINITIONS, useValue: options.consumers ?? consumersOf(options.service) };
+    const definitions = {
+      provide: CONSUMER_DEFINITIONS,
+      useValue: options.consumers ?? consumersOf(options.service),
+    };
     return { module: MessagingModule, providers: [...providers, definitions], exports: providers };
   }
 }

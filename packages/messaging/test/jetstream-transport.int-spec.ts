@@ -1,12 +1,18 @@
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DeadLetterQueries, Queries, Subjects } from '@crm/contracts';
-import { createTestDatabase, deleteNamespaceStreams, uniqueNamespace, waitFor, type TestDatabase } from '@crm/testing';
+import { DeadLetterQueries, HealthQueries, Queries, Subjects } from '@crm/contracts';
+import {
+  NatsTestClient,
+  createTestDatabase,
+  deleteNamespaceStreams,
+  uniqueNamespace,
+  waitFor,
+  type TestDatabase,
+} from '@crm/testing';
 import { NatsClient, PermanentError, RpcClient, TransientError } from '../src';
 import {
   PROBE_SCHEMA,
   Probe,
-  TestBroker,
   createProbeTable,
   leadEventEnvelope,
   probeConsumer,
@@ -18,18 +24,22 @@ import {
 describe('JetStream transport (real nats-server and PostgreSQL)', () => {
   let db: TestDatabase;
   let namespace: string;
-  let broker: TestBroker;
+  let broker: NatsTestClient;
   const apps: INestApplication[] = [];
 
   const effects = (messageId: string) =>
     withDb(db.url, async (c) => {
-      const r = await c.query(`SELECT count(*)::int AS n FROM ${PROBE_SCHEMA}.probe_effect WHERE message_id = $1`, [
-        messageId,
-      ]);
+      const r = await c.query(
+        `SELECT count(*)::int AS n FROM ${PROBE_SCHEMA}.probe_effect WHERE message_id = $1`,
+        [messageId],
+      );
       return r.rows[0].n as number;
     });
   const deadLetters = () =>
-    withDb(db.url, async (c) => (await c.query(`SELECT * FROM ${PROBE_SCHEMA}.dead_letter ORDER BY created_at`)).rows);
+    withDb(
+      db.url,
+      async (c) => (await c.query(`SELECT * FROM ${PROBE_SCHEMA}.dead_letter ORDER BY created_at`)).rows,
+    );
 
   async function start(probe = new Probe()) {
     const started = await startProbeApp({ databaseUrl: db.url, namespace }, probe);
@@ -41,7 +51,7 @@ describe('JetStream transport (real nats-server and PostgreSQL)', () => {
     db = await createTestDatabase();
     namespace = uniqueNamespace('msg');
     await createProbeTable(db.url);
-    broker = await TestBroker.connect(namespace);
+    broker = await NatsTestClient.connect(namespace);
   });
 
   afterEach(async () => {
@@ -75,8 +85,10 @@ describe('JetStream transport (real nats-server and PostgreSQL)', () => {
     await broker.publishRaw(Subjects.LeadEventRecorded, envelope, 'second-publish-outside-dedupe-window');
 
     await waitFor(async () => (await broker.consumerInfo('LEADS', probeConsumer.durable)).num_pending === 0);
-    await waitFor(async () => (await broker.consumerInfo('LEADS', probeConsumer.durable)).num_ack_pending === 0);
-    expect(await broker.streamMessageCount('LEADS')).toBe(2);
+    await waitFor(
+      async () => (await broker.consumerInfo('LEADS', probeConsumer.durable)).num_ack_pending === 0,
+    );
+    expect(await broker.streamMessages('LEADS')).toBe(2);
     expect(probe.deliveries).toHaveLength(1);
     expect(await effects(envelope.id)).toBe(1);
   });
@@ -139,13 +151,18 @@ describe('JetStream transport (real nats-server and PostgreSQL)', () => {
     await sleep(800); // terminated: no further delivery
     expect(probe.deliveries).toHaveLength(probeConsumer.maxDeliver);
 
-    const listed = await broker.request(DeadLetterQueries.list('scoring'), {});
+    const listed = await broker.requestReply<any>(DeadLetterQueries.list('scoring'), {});
     expect(listed.ok).toBe(true);
     expect(listed.data.data.map((d: { id: string }) => d.id)).toEqual([letter.id]);
     expect(listed.data.pagination.total).toBe(1);
 
+    const malformed = await broker.requestReply<any>(DeadLetterQueries.retry('scoring'), {
+      id: 'not-a-uuid',
+    });
+    expect(malformed).toMatchObject({ ok: false, error: { code: 'VALIDATION_ERROR', status: 400 } });
+
     healthy = true;
-    const retried = await broker.request(DeadLetterQueries.retry('scoring'), { id: letter.id });
+    const retried = await broker.requestReply<any>(DeadLetterQueries.retry('scoring'), { id: letter.id });
     expect(retried).toEqual({ ok: true, data: { id: letter.id, status: 'requeued' } });
     await waitFor(async () => (await effects(envelope.id)) === 1);
     expect((await deadLetters())[0].status).toBe('requeued');
@@ -205,7 +222,9 @@ describe('JetStream transport (real nats-server and PostgreSQL)', () => {
 
     const { probe: survivor } = await start();
     await waitFor(async () => (await effects(envelope.id)) === 1, { timeoutMs: 15_000 });
-    expect(survivor.deliveries).toEqual([expect.objectContaining({ messageId: envelope.id, deliveryCount: 2 })]);
+    expect(survivor.deliveries).toEqual([
+      expect.objectContaining({ messageId: envelope.id, deliveryCount: 2 }),
+    ]);
     await sleep(500);
     expect(await effects(envelope.id)).toBe(1);
   });
@@ -238,19 +257,34 @@ describe('JetStream transport (real nats-server and PostgreSQL)', () => {
       const probe = new Probe();
       await start(probe);
       const id = '5b0f3c1e-8a43-4a4e-9d6c-0d7f1e9a2b11';
-      expect(await broker.request(Queries.LeadsGetLead, { id })).toEqual({ ok: true, data: { echo: id } });
+      expect(await broker.requestReply<any>(Queries.LeadsGetLead, { id })).toEqual({
+        ok: true,
+        data: { echo: id },
+      });
 
-      const invalid = await broker.request(Queries.LeadsGetLead, { id: 'nope' });
+      const invalid = await broker.requestReply<any>(Queries.LeadsGetLead, { id: 'nope' });
       expect(invalid.ok).toBe(false);
       expect(invalid.error).toMatchObject({ code: 'VALIDATION_ERROR', status: 400 });
-      expect(invalid.error.details.validation_errors[0].path).toBe('id');
+      expect((invalid.error as any).details.validation_errors[0].path).toBe('id');
 
       const { NotFoundError } = await import('@crm/contracts');
       probe.onRequest = async (q) => {
         throw new NotFoundError('Lead', q.id);
       };
-      const missing = await broker.request(Queries.LeadsGetLead, { id });
-      expect(missing.error).toMatchObject({ code: 'NOT_FOUND', status: 404, details: { resource: 'Lead', identifier: id } });
+      const missing = await broker.requestReply<any>(Queries.LeadsGetLead, { id });
+      expect(missing.error).toMatchObject({
+        code: 'NOT_FOUND',
+        status: 404,
+        details: { resource: 'Lead', identifier: id },
+      });
+    });
+
+    it('answers the readiness query from its own database and broker checks', async () => {
+      await start();
+      expect(await broker.requestReply(HealthQueries.ready('scoring'), {})).toEqual({
+        ok: true,
+        data: { ready: true, checks: { database: true, nats: true } },
+      });
     });
 
     it('maps nobody answering to 503 and a slow answer to 504 in the client', async () => {

@@ -2,11 +2,17 @@ import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Subjects } from '@crm/contracts';
 import { TransactionHost } from '@crm/service-kit';
-import { createTestDatabase, deleteNamespaceStreams, uniqueNamespace, waitFor, type TestDatabase } from '@crm/testing';
+import {
+  NatsTestClient,
+  createTestDatabase,
+  deleteNamespaceStreams,
+  uniqueNamespace,
+  waitFor,
+  type TestDatabase,
+} from '@crm/testing';
 import { Outbox, OutboxRelay, createEnvelope } from '../src';
 import {
   PROBE_SCHEMA,
-  TestBroker,
   createProbeTable,
   migrateProbeSchema,
   startProbeApp,
@@ -30,13 +36,18 @@ const scored = (leadId = randomUUID()) => ({
 describe('Transactional outbox and relay (real nats-server and PostgreSQL)', () => {
   let db: TestDatabase;
   let namespace: string;
-  let broker: TestBroker;
+  let broker: NatsTestClient;
   const apps: INestApplication[] = [];
 
   const unpublished = () =>
-    withDb(db.url, async (c) =>
-      (await c.query(`SELECT count(*)::int AS n FROM ${PROBE_SCHEMA}.outbox_message WHERE published_at IS NULL`))
-        .rows[0].n as number,
+    withDb(
+      db.url,
+      async (c) =>
+        (
+          await c.query(
+            `SELECT count(*)::int AS n FROM ${PROBE_SCHEMA}.outbox_message WHERE published_at IS NULL`,
+          )
+        ).rows[0].n as number,
     );
   const insertCommittedRow = (subject: string, envelope: object & { id: string }) =>
     withDb(db.url, (c) =>
@@ -52,7 +63,7 @@ describe('Transactional outbox and relay (real nats-server and PostgreSQL)', () 
     namespace = uniqueNamespace('outbox');
     await createProbeTable(db.url);
     await migrateProbeSchema(db.url);
-    broker = await TestBroker.connect(namespace);
+    broker = await NatsTestClient.connect(namespace);
   });
 
   afterEach(async () => {
@@ -81,9 +92,9 @@ describe('Transactional outbox and relay (real nats-server and PostgreSQL)', () 
     ).rejects.toThrow('use case failed');
     const committedId = await tx.transaction(() => outbox.publish(Subjects.LeadScored, scored()));
 
-    await waitFor(async () => (await broker.streamMessageCount('SCORING')) === 1);
+    await waitFor(async () => (await broker.streamMessages('SCORING')) === 1);
     await waitFor(async () => (await unpublished()) === 0);
-    const stored = await broker.jsm.streams.getMessage(broker.stream('SCORING'), { seq: 1 });
+    const stored = await (await broker.manager()).streams.getMessage(broker.stream('SCORING'), { seq: 1 });
     expect(stored!.json<{ id: string }>().id).toBe(committedId);
     expect(stored!.header.get('Nats-Msg-Id')).toBe(committedId);
   });
@@ -95,7 +106,7 @@ describe('Transactional outbox and relay (real nats-server and PostgreSQL)', () 
     await start();
 
     await waitFor(async () => (await unpublished()) === 0);
-    expect(await broker.streamMessageCount('SCORING')).toBe(3);
+    expect(await broker.streamMessages('SCORING')).toBe(3);
   });
 
   it('does not duplicate a row published just before a crash (publish done, mark lost)', async () => {
@@ -109,7 +120,7 @@ describe('Transactional outbox and relay (real nats-server and PostgreSQL)', () 
     await start();
 
     await waitFor(async () => (await unpublished()) === 0);
-    expect(await broker.streamMessageCount('SCORING')).toBe(1);
+    expect(await broker.streamMessages('SCORING')).toBe(1);
   });
 
   it('publishes every row exactly once with two relays running at the same time', async () => {
@@ -131,10 +142,12 @@ describe('Transactional outbox and relay (real nats-server and PostgreSQL)', () 
     await waitFor(async () => (await unpublished()) === 0);
     // Row locks split the work; neither relay published a row the other had claimed.
     expect(a + b).toBeLessThanOrEqual(600);
-    const attempts = await withDb(db.url, async (c) =>
-      (await c.query(`SELECT max(attempts)::int AS max FROM ${PROBE_SCHEMA}.outbox_message`)).rows[0].max,
+    const attempts = await withDb(
+      db.url,
+      async (c) =>
+        (await c.query(`SELECT max(attempts)::int AS max FROM ${PROBE_SCHEMA}.outbox_message`)).rows[0].max,
     );
     expect(attempts).toBe(1);
-    expect(await broker.streamMessageCount('SCORING')).toBe(600);
+    expect(await broker.streamMessages('SCORING')).toBe(600);
   });
 });

@@ -15,3 +15,4 @@ export * from './database/database.module';
 export * from './bootstrap';
 export * from './rethrow-rpc-errors.filter';
 export * from './database/run-migrations';
+export * from './database/schema-of';

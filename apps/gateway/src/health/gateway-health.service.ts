@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DeadLetterQueries, streamOf, Subjects } from '@crm/contracts';
+import { HealthQueries, streamOf, Subjects } from '@crm/contracts';
 import { JetStreamPublisher, RpcClient } from '@crm/messaging';
 import { HealthRegistry } from '@crm/service-kit';
 import { GatewayConfig } from '../config/gateway.config';
@@ -95,18 +95,15 @@ export class GatewayHealthService {
     };
   }
 
-  /**
-   * A service is up when it answers a cheap request over NATS. Every service's messaging transport serves its
-   * dead-letter list (one indexed count on its own database), which proves process, broker link and database.
-   */
+  /** A service is up when its transport answers over NATS that its own database and broker checks pass. */
   private async probe(service: ProbedService): Promise<boolean> {
     try {
-      await this.rpc.request(
-        DeadLetterQueries.list(service),
-        { page: 1, limit: 1 },
+      const answer = await this.rpc.request<{ ready: boolean }>(
+        HealthQueries.ready(service),
+        {},
         { timeoutMs: PROBE_TIMEOUT_MS },
       );
-      return true;
+      return answer.ready === true;
     } catch {
       return false;
     }

@@ -52,7 +52,9 @@ export function parseEnvelope<T extends object>(
   try {
     plain = JSON.parse(typeof raw === 'string' ? raw : Buffer.from(raw).toString('utf8'));
   } catch {
-    throw new InvalidMessageError('Message is not JSON', [{ path: '', message: 'invalid JSON', code: 'json' }]);
+    throw new InvalidMessageError('Message is not JSON', [
+      { path: '', message: 'invalid JSON', code: 'json' },
+    ]);
   }
   const envelope = validatePlain(EnvelopeShape, plain);
   if (!envelope.ok) throw new InvalidMessageError('Invalid envelope', envelope.issues);

@@ -3,7 +3,11 @@ import { DealStageChangedV1 } from '../payloads/deal-stage-changed.v1.event';
 import { IngestEventReceivedV1 } from '../payloads/ingest-event-received.v1.event';
 import { LeadEventRecordedV1 } from '../payloads/lead-event-recorded.v1.event';
 import { LeadScoredV1 } from '../payloads/lead-scored.v1.event';
-import { SlackMessageFailedV1, SlackMessagePostedV1, SlackPostMessageV1 } from '../payloads/slack.v1.messages';
+import {
+  SlackMessageFailedV1,
+  SlackMessagePostedV1,
+  SlackPostMessageV1,
+} from '../payloads/slack.v1.messages';
 import { Subjects, type Subject } from './subjects';
 
 /** The payload class of every durable subject: publishers and consumers validate against it. */

@@ -36,6 +36,11 @@ export const Queries = {
 } as const;
 export type QuerySubject = (typeof Queries)[keyof typeof Queries];
 
+/** Every service answers whether it is ready (its database and broker checks), for the gateway's /health. */
+export const HealthQueries = {
+  ready: (service: string) => `${service}.rpc.health.ready`,
+};
+
 /** Operator queries every service with consumers answers for its own dead letters. */
 export const DeadLetterQueries = {
   list: (service: string) => `${service}.rpc.dead_letters.list`,

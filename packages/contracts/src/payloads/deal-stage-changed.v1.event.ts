@@ -9,7 +9,14 @@ import {
   IsUUID,
   ValidateNested,
 } from 'class-validator';
-import { ACTOR_TYPES, DEAL_STATUSES, STAGE_TYPES, type ActorType, type DealStatus, type StageType } from '../enums';
+import {
+  ACTOR_TYPES,
+  DEAL_STATUSES,
+  STAGE_TYPES,
+  type ActorType,
+  type DealStatus,
+  type StageType,
+} from '../enums';
 
 export class Actor {
   @IsIn(ACTOR_TYPES) type: ActorType;
@@ -33,7 +40,15 @@ export class LeadSnapshot {
   @IsOptional() @IsString() primary_intent: string | null;
 }
 
-export const STAGE_CHANGE_REASONS = ['created', 'move', 'close', 'reopen', 'routing', 'automation', 'booking'] as const;
+export const STAGE_CHANGE_REASONS = [
+  'created',
+  'move',
+  'close',
+  'reopen',
+  'routing',
+  'automation',
+  'booking',
+] as const;
 export type StageChangeReason = (typeof STAGE_CHANGE_REASONS)[number];
 
 /** `deal.stage_changed` (api.md §19) plus the snapshots automation renders templates from. */

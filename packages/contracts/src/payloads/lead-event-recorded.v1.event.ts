@@ -1,4 +1,13 @@
-import { IsBoolean, IsIn, IsISO8601, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+} from 'class-validator';
 import { EVENT_SOURCES, type EventSource } from '../enums';
 
 /** Leads stored a producer event against a lead; scoring scores it. */

@@ -1,6 +1,12 @@
 import { IsEmail, IsOptional, IsString, IsUrl, MaxLength } from 'class-validator';
 
-export const LEAD_IDENTIFIER_KEYS = ['email', 'portal_id', 'waalaxy_id', 'linkedin_url', 'lemlist_id'] as const;
+export const LEAD_IDENTIFIER_KEYS = [
+  'email',
+  'portal_id',
+  'waalaxy_id',
+  'linkedin_url',
+  'lemlist_id',
+] as const;
 
 /** The ways a producer can name a lead; identity resolution tries them in this order (product.md). */
 export class LeadIdentifier {

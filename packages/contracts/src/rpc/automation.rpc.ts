@@ -40,7 +40,11 @@ export class TriggerInput {
 }
 
 export class ReplaceStageTriggersBody {
-  @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => TriggerInput) triggers: TriggerInput[];
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => TriggerInput)
+  triggers: TriggerInput[];
 }
 
 /** The stage as the gateway resolved it from leads, so automation can name it without reading leads. */

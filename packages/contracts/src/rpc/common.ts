@@ -19,7 +19,12 @@ export class ByIdQuery {
 
 /** `?id=a,b,c` (react-admin getMany) arrives as a string; turn it into a uuid list. */
 export const toIdList = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : value;
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean)
+    : value;
 
 export class PageQuery {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) page: number = 1;
@@ -46,6 +51,13 @@ export function toPage<T>(data: T[], total: number, page: number, limit: number)
   const totalPages = Math.ceil(total / limit);
   return {
     data,
-    pagination: { page, limit, total, total_pages: totalPages, has_next: page < totalPages, has_prev: page > 1 },
+    pagination: {
+      page,
+      limit,
+      total,
+      total_pages: totalPages,
+      has_next: page < totalPages,
+      has_prev: page > 1,
+    },
   };
 }

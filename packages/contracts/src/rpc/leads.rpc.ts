@@ -50,8 +50,14 @@ export class ListLeadsQuery extends PageQuery {
 }
 
 export class ListPipelinesQuery {
-  @IsOptional() @Transform(({ value }) => value === true || value === 'true') @IsBoolean() include_inactive?: boolean;
-  @IsOptional() @Transform(({ value }) => value === true || value === 'true') @IsBoolean() with_summary?: boolean;
+  @IsOptional()
+  @Transform(({ value }) => value === true || value === 'true')
+  @IsBoolean()
+  include_inactive?: boolean;
+  @IsOptional()
+  @Transform(({ value }) => value === true || value === 'true')
+  @IsBoolean()
+  with_summary?: boolean;
 }
 
 export const DEAL_SORT_FIELDS = [

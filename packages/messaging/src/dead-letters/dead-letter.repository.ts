@@ -4,7 +4,15 @@ import { DeadLetterEntity } from './dead-letter.entity';
 
 export type NewDeadLetter = Pick<
   DeadLetterEntity,
-  'consumer' | 'subject' | 'messageId' | 'type' | 'reason' | 'deliveryCount' | 'streamSequence' | 'lastError' | 'payload'
+  | 'consumer'
+  | 'subject'
+  | 'messageId'
+  | 'type'
+  | 'reason'
+  | 'deliveryCount'
+  | 'streamSequence'
+  | 'lastError'
+  | 'payload'
 >;
 
 @Injectable()
@@ -12,12 +20,17 @@ export class DeadLetterRepository {
   constructor(private readonly tx: TransactionHost) {}
 
   async add(letter: NewDeadLetter): Promise<DeadLetterEntity> {
-    return this.tx.manager.getRepository(DeadLetterEntity).save(this.tx.manager.create(DeadLetterEntity, letter));
+    return this.tx.manager
+      .getRepository(DeadLetterEntity)
+      .save(this.tx.manager.create(DeadLetterEntity, letter));
   }
 
   async list(filter: { status?: 'dead' | 'requeued'; subject?: string }, page: number, limit: number) {
     const [rows, total] = await this.tx.manager.getRepository(DeadLetterEntity).findAndCount({
-      where: { ...(filter.status && { status: filter.status }), ...(filter.subject && { subject: filter.subject }) },
+      where: {
+        ...(filter.status && { status: filter.status }),
+        ...(filter.subject && { subject: filter.subject }),
+      },
       order: { createdAt: 'DESC' },
       skip: (page - 1) * limit,
       take: limit,

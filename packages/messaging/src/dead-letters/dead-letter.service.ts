@@ -1,10 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { headers as natsHeaders, type Subscription } from '@nats-io/nats-core';
+import { headers as natsHeaders } from '@nats-io/nats-core';
 import type { JsMsg } from '@nats-io/jetstream';
-import { DeadLetterQueries, NotFoundError, toPage, type ConsumerDefinition } from '@crm/contracts';
-import { AppLogger, TransactionHost } from '@crm/service-kit';
+import {
+  ByIdQuery,
+  DeadLetterQueries,
+  NotFoundError,
+  ValidationFailedError,
+  toPage,
+  validatePlain,
+  type ConsumerDefinition,
+} from '@crm/contracts';
+import { AppLogger } from '@crm/service-kit';
 import { NatsClient } from '../nats/nats-client';
-import type { InFlight } from '../transport/in-flight';
 import type { DeadLetterEntity, DeadLetterReason } from './dead-letter.entity';
 import { DeadLetterRepository } from './dead-letter.repository';
 
@@ -33,7 +40,6 @@ export class DeadLetterService {
   constructor(
     private readonly repository: DeadLetterRepository,
     private readonly nats: NatsClient,
-    private readonly tx: TransactionHost,
     logger: AppLogger,
   ) {
     this.log = logger.child('dead-letters');
@@ -64,11 +70,18 @@ export class DeadLetterService {
     });
   }
 
-  async list(query: { page?: number; limit?: number; status?: 'dead' | 'requeued'; subject?: string }) {
+  async list(query: { page?: unknown; limit?: unknown; status?: unknown; subject?: unknown }) {
     const page = Math.max(1, Number(query.page) || 1);
     const limit = Math.min(100, Math.max(1, Number(query.limit) || 20));
-    const { rows, total } = await this.repository.list(query, page, limit);
-    return toPage(rows.map((row) => this.toView(row)), total, page, limit);
+    const status = query.status === 'dead' || query.status === 'requeued' ? query.status : undefined;
+    const subject = typeof query.subject === 'string' ? query.subject : undefined;
+    const { rows, total } = await this.repository.list({ status, subject }, page, limit);
+    return toPage(
+      rows.map((row) => this.toView(row)),
+      total,
+      page,
+      limit,
+    );
   }
 
   /**
@@ -93,38 +106,22 @@ export class DeadLetterService {
     if (!(await this.repository.delete(id))) throw new NotFoundError('DeadLetter', id);
   }
 
-  /** Answers the operator queries of contracts' DeadLetterQueries for this service. */
-  serve(service: string, subscriptions: Subscription[], inFlight: InFlight): void {
+  /** The operator queries of contracts' DeadLetterQueries for this service; the transport answers them. */
+  routes(service: string): [subject: string, handle: (input: unknown) => Promise<unknown>][] {
     this.service = service;
-    const routes: [string, (input: Record<string, unknown>) => Promise<unknown>][] = [
-      [DeadLetterQueries.list(service), (input) => this.list(input)],
-      [DeadLetterQueries.retry(service), (input) => this.retry(String(input.id))],
-      [DeadLetterQueries.delete(service), (input) => this.remove(String(input.id)).then(() => ({ deleted: true }))],
+    const byId = (input: unknown) => {
+      const checked = validatePlain(ByIdQuery, input);
+      if (!checked.ok) throw new ValidationFailedError(checked.issues);
+      return checked.value.id;
+    };
+    return [
+      [DeadLetterQueries.list(service), (input) => this.list((input ?? {}) as Record<string, unknown>)],
+      [DeadLetterQueries.retry(service), (input) => this.retry(byId(input))],
+      [
+        DeadLetterQueries.delete(service),
+        (input) => this.remove(byId(input)).then(() => ({ deleted: true })),
+      ],
     ];
-    for (const [subject, handle] of routes) {
-      subscriptions.push(
-        this.nats.nc.subscribe(this.nats.namespace.subject(subject), {
-          queue: service,
-          callback: (_error, message) => {
-            void inFlight.track(
-              (async () => {
-                let reply: unknown;
-                try {
-                  reply = { ok: true, data: await this.tx.transaction(() => handle(message.json())) };
-                } catch (error) {
-                  const body =
-                    error instanceof NotFoundError
-                      ? error.toBody()
-                      : { code: 'INTERNAL_ERROR', message: describe(error), status: 500 };
-                  reply = { ok: false, error: body };
-                }
-                message.respond(JSON.stringify(reply));
-              })(),
-            );
-          },
-        }),
-      );
-    }
   }
 
   private toView(row: DeadLetterEntity): DeadLetterView {

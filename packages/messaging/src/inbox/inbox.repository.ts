@@ -14,8 +14,4 @@ export class InboxRepository {
     );
     return rows.length === 1;
   }
-
-  async deleteProcessedBefore(cutoff: Date): Promise<void> {
-    await this.tx.manager.query(`DELETE FROM processed_message WHERE processed_at < $1`, [cutoff]);
-  }
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { schemaOf } from '@crm/service-kit';
 
 /** Outbox, inbox and dead letters, in the schema of the service that runs it. */
 export class CreateMessagingTables1763900000000 implements MigrationInterface {
@@ -53,10 +54,4 @@ export class CreateMessagingTables1763900000000 implements MigrationInterface {
     await runner.query(`DROP TABLE IF EXISTS "${schema}".processed_message`);
     await runner.query(`DROP TABLE IF EXISTS "${schema}".outbox_message`);
   }
-}
-
-function schemaOf(runner: QueryRunner): string {
-  const schema = (runner.connection.options as { schema?: string }).schema;
-  if (!schema) throw new Error('messaging tables need a DataSource with a schema');
-  return schema;
 }

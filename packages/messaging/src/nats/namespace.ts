@@ -11,7 +11,9 @@ export class Namespace {
 
   /** The contract subject of a namespaced one. */
   stripSubject(subject: string): string {
-    return this.prefix && subject.startsWith(`${this.prefix}.`) ? subject.slice(this.prefix.length + 1) : subject;
+    return this.prefix && subject.startsWith(`${this.prefix}.`)
+      ? subject.slice(this.prefix.length + 1)
+      : subject;
   }
 
   stream(name: string): string {

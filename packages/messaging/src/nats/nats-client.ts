@@ -36,7 +36,8 @@ export class NatsClient implements OnModuleInit {
     this.health.register('nats', async () => !this.connection!.isClosed() && !this.connection!.isDraining());
     void (async () => {
       for await (const status of this.connection!.status()) {
-        if (status.type === 'disconnect' || status.type === 'reconnect') log.warn({ status: status.type }, 'nats');
+        if (status.type === 'disconnect' || status.type === 'reconnect')
+          log.warn({ status: status.type }, 'nats');
       }
     })();
     log.info({ server: this.connection!.getServer() }, 'connected to NATS');

@@ -104,8 +104,11 @@ export class OutboxRelay implements OnApplicationBootstrap {
         }
       }),
     );
-    const failed = results.filter((r) => !r.ok).map((r) => ({ id: r.id, error: (r as { error: string }).error }));
-    if (failed.length) this.log.warn({ failed: failed.length, first_error: failed[0].error }, 'outbox publish failed');
+    const failed = results
+      .filter((r) => !r.ok)
+      .map((r) => ({ id: r.id, error: (r as { error: string }).error }));
+    if (failed.length)
+      this.log.warn({ failed: failed.length, first_error: failed[0].error }, 'outbox publish failed');
     return { published: results.filter((r) => r.ok).map((r) => r.id), failed };
   }
 

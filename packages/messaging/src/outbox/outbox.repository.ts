@@ -12,10 +12,11 @@ export class OutboxRepository {
   constructor(private readonly tx: TransactionHost) {}
 
   async add(message: PendingOutboxMessage): Promise<void> {
-    await this.tx.manager.query(
-      `INSERT INTO outbox_message (id, subject, envelope) VALUES ($1, $2, $3)`,
-      [message.id, message.subject, message.envelope],
-    );
+    await this.tx.manager.query(`INSERT INTO outbox_message (id, subject, envelope) VALUES ($1, $2, $3)`, [
+      message.id,
+      message.subject,
+      message.envelope,
+    ]);
   }
 
   /**
@@ -24,7 +25,9 @@ export class OutboxRepository {
    */
   async claimBatch(
     limit: number,
-    publish: (rows: PendingOutboxMessage[]) => Promise<{ published: string[]; failed: { id: string; error: string }[] }>,
+    publish: (
+      rows: PendingOutboxMessage[],
+    ) => Promise<{ published: string[]; failed: { id: string; error: string }[] }>,
   ): Promise<number> {
     return this.tx.transaction(async () => {
       const rows: PendingOutboxMessage[] = await this.tx.manager.query(
@@ -52,12 +55,5 @@ export class OutboxRepository {
 
   async deletePublishedBefore(cutoff: Date): Promise<void> {
     await this.tx.manager.query(`DELETE FROM outbox_message WHERE published_at < $1`, [cutoff]);
-  }
-
-  async countUnpublished(): Promise<number> {
-    const [row] = await this.tx.manager.query(
-      `SELECT count(*)::int AS n FROM outbox_message WHERE published_at IS NULL`,
-    );
-    return row.n;
   }
 }

@@ -19,9 +19,17 @@ export class Outbox {
   ) {}
 
   /** Returns the message id. */
-  async publish<S extends Subject>(subject: S, data: PayloadOf[S], options: PublishOptions = {}): Promise<string> {
+  async publish<S extends Subject>(
+    subject: S,
+    data: PayloadOf[S],
+    options: PublishOptions = {},
+  ): Promise<string> {
     const envelope = createEnvelope(this.service, subject, data, options);
-    await this.repository.add({ id: envelope.id, subject, envelope: envelope as unknown as Record<string, unknown> });
+    await this.repository.add({
+      id: envelope.id,
+      subject,
+      envelope: envelope as unknown as Record<string, unknown>,
+    });
     this.tx.onCommit(() => this.relay.wake());
     return envelope.id;
   }

@@ -75,7 +75,8 @@ export class StreamProvisioner {
       });
       return;
     }
-    const subjectsChanged = [...existing.config.subjects].sort().join() !== [...config.subjects!].sort().join();
+    const subjectsChanged =
+      [...existing.config.subjects].sort().join() !== [...config.subjects!].sort().join();
     if (
       subjectsChanged ||
       existing.config.max_age !== config.max_age ||

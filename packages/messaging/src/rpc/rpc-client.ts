@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { headers as natsHeaders, RequestError, TimeoutError } from '@nats-io/nats-core';
-import { CORRELATION_HEADER, DomainError, ErrorCode, type ErrorBody, type QuerySubject } from '@crm/contracts';
+import {
+  CORRELATION_HEADER,
+  DomainError,
+  ErrorCode,
+  type ErrorBody,
+  type QuerySubject,
+} from '@crm/contracts';
 import { RequestContext } from '@crm/service-kit';
 import { NatsClient } from '../nats/nats-client';
 
@@ -13,7 +19,11 @@ type Reply<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
 export class RpcClient {
   constructor(private readonly nats: NatsClient) {}
 
-  async request<T>(subject: QuerySubject | string, data: unknown, options: { timeoutMs?: number } = {}): Promise<T> {
+  async request<T>(
+    subject: QuerySubject | string,
+    data: unknown,
+    options: { timeoutMs?: number } = {},
+  ): Promise<T> {
     const service = subject.split('.')[0];
     const h = natsHeaders();
     h.set(CORRELATION_HEADER, RequestContext.correlationId());
@@ -25,9 +35,14 @@ export class RpcClient {
       });
     } catch (error) {
       if (isTimeout(error)) {
-        throw new DomainError(ErrorCode.UpstreamTimeout, `The ${service} service did not answer in time`, 504, {
-          service,
-        });
+        throw new DomainError(
+          ErrorCode.UpstreamTimeout,
+          `The ${service} service did not answer in time`,
+          504,
+          {
+            service,
+          },
+        );
       }
       throw new DomainError(ErrorCode.ServiceUnavailable, `The ${service} service is unavailable`, 503, {
         service,

@@ -10,6 +10,7 @@ import {
   InvalidMessageError,
   PayloadClasses,
   CORRELATION_HEADER,
+  HealthQueries,
   Streams,
   parseEnvelope,
   type ConsumerDefinition,
@@ -17,7 +18,14 @@ import {
   type ServiceName,
   type Subject,
 } from '@crm/contracts';
-import { AppLogger, BaseServiceConfig, RequestContext, SERVICE_NAME, TransactionHost } from '@crm/service-kit';
+import {
+  AppLogger,
+  BaseServiceConfig,
+  HealthRegistry,
+  RequestContext,
+  SERVICE_NAME,
+  TransactionHost,
+} from '@crm/service-kit';
 import { DeadLetterService } from '../dead-letters/dead-letter.service';
 import { InboxRepository } from '../inbox/inbox.repository';
 import { NatsClient } from '../nats/nats-client';
@@ -30,6 +38,8 @@ import { MessageContext } from './message-context';
 import { PermanentError } from './message-errors';
 
 export const CONSUMER_DEFINITIONS = Symbol('CONSUMER_DEFINITIONS');
+
+type RequestHandler = (data: unknown, context: MessageContext) => Promise<unknown>;
 
 /**
  * The Nest transport of every service. `@OnEvent` handlers become durable JetStream pull consumers
@@ -54,6 +64,7 @@ export class MessagingTransport extends Server implements CustomTransportStrateg
     private readonly inbox: InboxRepository,
     private readonly deadLetters: DeadLetterService,
     private readonly relay: OutboxRelay,
+    private readonly health: HealthRegistry,
     private readonly config: BaseServiceConfig,
     @Inject(SERVICE_NAME) private readonly service: ServiceName,
     @Inject(CONSUMER_DEFINITIONS) private readonly consumers: ConsumerDefinition[],
@@ -76,9 +87,15 @@ export class MessagingTransport extends Server implements CustomTransportStrateg
       await this.provisioner.ensureStreams(Streams);
       for (const [pattern, handler] of this.messageHandlers) {
         if (handler.isEventHandler) await this.startConsumer(pattern, handler);
-        else this.startResponder(pattern, handler);
+        else this.startResponder(pattern, (data, context) => this.invoke(handler, data, context));
       }
-      this.deadLetters.serve(this.service, this.responders, this.inFlight);
+      for (const [subject, handle] of this.deadLetters.routes(this.service)) {
+        this.startResponder(subject, (data) => this.tx.transaction(() => handle(data)));
+      }
+      this.startResponder(HealthQueries.ready(this.service), async () => {
+        const checks = await this.health.run();
+        return { ready: Object.values(checks).every(Boolean), checks };
+      });
       // Ready means answering: the server must have registered our subscriptions before we say so.
       await this.nats.nc.flush();
       callback();
@@ -122,9 +139,13 @@ export class MessagingTransport extends Server implements CustomTransportStrateg
           continue;
         }
         await slots.acquire();
-        void this.inFlight.track(this.handleDelivery(definition, handler, message).finally(() => slots.release()));
+        void this.inFlight.track(
+          this.handleDelivery(definition, handler, message).finally(() => slots.release()),
+        );
       }
-    })().catch((error) => this.log.error({ err: error, consumer: definition.durable }, 'consumer loop ended'));
+    })().catch((error) =>
+      this.log.error({ err: error, consumer: definition.durable }, 'consumer loop ended'),
+    );
     this.log.info({ consumer: definition.durable, subject: pattern }, 'consuming');
   }
 
@@ -146,29 +167,43 @@ export class MessagingTransport extends Server implements CustomTransportStrateg
       definition.maxDeliver,
       message.info.streamSequence,
     );
-    await RequestContext.run({ correlationId: envelope.correlation_id, causationId: envelope.id }, async () => {
-      try {
-        await this.tx.transaction(async () => {
-          const fresh = await this.inbox.markProcessed(definition.durable, envelope.id);
-          if (fresh) await this.invoke(handler, envelope, context);
-        });
-        message.ack();
-      } catch (error) {
-        if (error instanceof PermanentError || error instanceof InvalidMessageError) {
-          await this.giveUp(definition, message, 'permanent_error', error);
-        } else if (deliveryCount >= definition.maxDeliver) {
-          await this.giveUp(definition, message, 'max_deliver_exceeded', error);
-        } else {
-          const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
-          const delay = redeliveryDelayMs(definition, deliveryCount, this.config.MESSAGING_BACKOFF_SCALE, retryAfterMs);
-          this.log.warn(
-            { err: error, consumer: definition.durable, message_id: envelope.id, delivery: deliveryCount, delay_ms: delay },
-            'handler failed, redelivering later',
-          );
-          message.nak(delay);
+    await RequestContext.run(
+      { correlationId: envelope.correlation_id, causationId: envelope.id },
+      async () => {
+        try {
+          await this.tx.transaction(async () => {
+            const fresh = await this.inbox.markProcessed(definition.durable, envelope.id);
+            if (fresh) await this.invoke(handler, envelope, context);
+          });
+          message.ack();
+        } catch (error) {
+          if (error instanceof PermanentError || error instanceof InvalidMessageError) {
+            await this.giveUp(definition, message, 'permanent_error', error);
+          } else if (deliveryCount >= definition.maxDeliver) {
+            await this.giveUp(definition, message, 'max_deliver_exceeded', error);
+          } else {
+            const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
+            const delay = redeliveryDelayMs(
+              definition,
+              deliveryCount,
+              this.config.MESSAGING_BACKOFF_SCALE,
+              retryAfterMs,
+            );
+            this.log.warn(
+              {
+                err: error,
+                consumer: definition.durable,
+                message_id: envelope.id,
+                delivery: deliveryCount,
+                delay_ms: delay,
+              },
+              'handler failed, redelivering later',
+            );
+            message.nak(delay);
+          }
         }
-      }
-    });
+      },
+    );
   }
 
   /** Records a dead letter, then terminates; if even that fails, the message is redelivered rather than lost. */
@@ -184,29 +219,31 @@ export class MessagingTransport extends Server implements CustomTransportStrateg
       this.log.error({ err: error, consumer: definition.durable, reason }, 'message dead-lettered');
     } catch (recordError) {
       this.log.error({ err: recordError }, 'could not record dead letter; redelivering');
-      message.nak(redeliveryDelayMs(definition, message.info.deliveryCount, this.config.MESSAGING_BACKOFF_SCALE));
+      message.nak(
+        redeliveryDelayMs(definition, message.info.deliveryCount, this.config.MESSAGING_BACKOFF_SCALE),
+      );
     }
   }
 
-  private startResponder(pattern: string, handler: MessageHandler): void {
+  private startResponder(pattern: string, handle: RequestHandler): void {
     const subscription = this.nats.nc.subscribe(this.nats.namespace.subject(pattern), {
       queue: this.service,
       callback: (error, message) => {
         if (error) return this.log.error({ err: error }, 'responder subscription failed');
-        void this.inFlight.track(this.answer(pattern, handler, message));
+        void this.inFlight.track(this.answer(pattern, handle, message));
       },
     });
     this.responders.push(subscription);
   }
 
-  private async answer(pattern: string, handler: MessageHandler, message: Msg): Promise<void> {
+  private async answer(pattern: string, handle: RequestHandler, message: Msg): Promise<void> {
     const correlationId = message.headers?.get(CORRELATION_HEADER) || randomUUID();
     await RequestContext.run({ correlationId }, async () => {
       let reply: { ok: true; data: unknown } | { ok: false; error: ErrorBody };
       try {
         const data = message.data.length ? message.json() : {};
         const context = new MessageContext(pattern, 'request', correlationId, 1, 1, null);
-        reply = { ok: true, data: (await this.invoke(handler, data, context)) ?? null };
+        reply = { ok: true, data: (await handle(data, context)) ?? null };
       } catch (error) {
         reply = { ok: false, error: toErrorBody(error) };
         if (reply.error.status >= 500) this.log.error({ err: error, subject: pattern }, 'request failed');

@@ -1,8 +1,5 @@
 import { Controller, Injectable, Module, type INestApplication } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
-import { connect } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import {
@@ -59,7 +56,8 @@ export interface Delivery {
 @Injectable()
 export class Probe {
   deliveries: Delivery[] = [];
-  onEvent: (envelope: MessageEnvelope<LeadEventRecordedV1>, ctx: MessageContext) => Promise<void> = async () => {};
+  onEvent: (envelope: MessageEnvelope<LeadEventRecordedV1>, ctx: MessageContext) => Promise<void> =
+    async () => {};
   onRequest: (query: ByIdQuery) => Promise<unknown> = async (query) => ({ echo: query.id });
 }
 
@@ -103,7 +101,11 @@ export async function startProbeApp(
       ConfigModule.forRoot('scoring', BaseServiceConfig),
       LoggingModule.forRoot('scoring'),
       HealthModule.forRoot(),
-      DatabaseModule.forRoot({ schema: PROBE_SCHEMA, entities: messagingEntities, migrations: messagingMigrations }),
+      DatabaseModule.forRoot({
+        schema: PROBE_SCHEMA,
+        entities: messagingEntities,
+        migrations: messagingMigrations,
+      }),
       MessagingModule.forRoot({ service: 'scoring', consumers }),
     ],
     controllers: [ProbeMessageController],
@@ -119,52 +121,6 @@ export async function startProbeApp(
     transports: (a) => [a.get(MessagingTransport)],
   });
   return { app, probe };
-}
-
-/** The test's own broker client, speaking the same namespace. */
-export class TestBroker {
-  private constructor(
-    readonly nc: NatsConnection,
-    readonly js: JetStreamClient,
-    readonly jsm: JetStreamManager,
-    readonly namespace: string,
-  ) {}
-
-  static async connect(namespace: string): Promise<TestBroker> {
-    const nc = await connect({ servers: 'nats://127.0.0.1:4222' });
-    return new TestBroker(nc, jetstream(nc), await jetstreamManager(nc), namespace);
-  }
-
-  subject(subject: string): string {
-    return `${this.namespace}.${subject}`;
-  }
-
-  stream(name: string): string {
-    return `${this.namespace.toUpperCase()}_${name}`;
-  }
-
-  async publishRaw(subject: string, payload: string | object, msgID: string = randomUUID()) {
-    return this.js.publish(this.subject(subject), typeof payload === 'string' ? payload : JSON.stringify(payload), {
-      msgID,
-    });
-  }
-
-  async streamMessageCount(name: string): Promise<number> {
-    return (await this.jsm.streams.info(this.stream(name))).state.messages;
-  }
-
-  async consumerInfo(stream: string, durable: string) {
-    return this.jsm.consumers.info(this.stream(stream), durable);
-  }
-
-  async request(subject: string, data: unknown, timeout = 2000) {
-    const reply = await this.nc.request(this.subject(subject), JSON.stringify(data), { timeout });
-    return reply.json<{ ok: boolean; data?: any; error?: any }>();
-  }
-
-  async close(): Promise<void> {
-    await this.nc.close();
-  }
 }
 
 export function leadEventEnvelope(overrides: Partial<MessageEnvelope<LeadEventRecordedV1>> = {}) {

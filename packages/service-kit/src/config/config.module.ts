@@ -9,7 +9,11 @@ export const SERVICE_NAME = Symbol('SERVICE_NAME');
 @Global()
 @Module({})
 export class ConfigModule {
-  static forRoot<T extends BaseServiceConfig>(service: string, cls: ClassConstructor<T>, config?: T): DynamicModule {
+  static forRoot<T extends BaseServiceConfig>(
+    service: string,
+    cls: ClassConstructor<T>,
+    config?: T,
+  ): DynamicModule {
     return {
       module: ConfigModule,
       providers: [

@@ -19,7 +19,11 @@ describe('loadConfig', () => {
   it('names every bad variable with the value given, hiding secrets and URLs', () => {
     let error: unknown;
     try {
-      loadConfig(ExampleConfig, { EXAMPLE_PORT: 'abc', DATABASE_URL: 'mysql://user:secret@db/crm', NATS_NAMESPACE: 'Bad-NS' });
+      loadConfig(ExampleConfig, {
+        EXAMPLE_PORT: 'abc',
+        DATABASE_URL: 'mysql://user:secret@db/crm',
+        NATS_NAMESPACE: 'Bad-NS',
+      });
     } catch (caught) {
       error = caught;
     }

@@ -9,7 +9,10 @@ export class ConfigError extends Error {
 }
 
 /** Reads and validates the environment into `cls`; throws ConfigError naming every bad variable. */
-export function loadConfig<T extends object>(cls: ClassConstructor<T>, env: NodeJS.ProcessEnv = process.env): T {
+export function loadConfig<T extends object>(
+  cls: ClassConstructor<T>,
+  env: NodeJS.ProcessEnv = process.env,
+): T {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const config = plainToInstance(cls, present, { exposeDefaultValues: true });
   const errors = validateSync(config, { forbidUnknownValues: false, validationError: { target: false } });
@@ -17,7 +20,9 @@ export function loadConfig<T extends object>(cls: ClassConstructor<T>, env: Node
     throw new ConfigError(
       errors.map((e) => {
         const raw = env[e.property];
-        const shown = /SECRET|KEY|TOKEN|PASS|URL/i.test(e.property) ? '(hidden)' : JSON.stringify(raw ?? e.value);
+        const shown = /SECRET|KEY|TOKEN|PASS|URL/i.test(e.property)
+          ? '(hidden)'
+          : JSON.stringify(raw ?? e.value);
         return `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')} (got ${shown})`;
       }),
     );

@@ -6,7 +6,8 @@ import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from '
  * defaults that work on a developer machine (architecture.md, Configuration).
  */
 export class BaseServiceConfig {
-  @IsIn(['development', 'test', 'production']) NODE_ENV: 'development' | 'test' | 'production' = 'development';
+  @IsIn(['development', 'test', 'production']) NODE_ENV: 'development' | 'test' | 'production' =
+    'development';
 
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/crm';
@@ -15,7 +16,8 @@ export class BaseServiceConfig {
   NATS_URL = 'nats://127.0.0.1:4222';
 
   /** Prefixes subjects and stream names so parallel test runs never see each other's messages. */
-  @IsOptional() @Matches(/^[a-z0-9_]*$/, { message: 'NATS_NAMESPACE may hold only a-z, 0-9 and _' })
+  @IsOptional()
+  @Matches(/^[a-z0-9_]*$/, { message: 'NATS_NAMESPACE may hold only a-z, 0-9 and _' })
   NATS_NAMESPACE = '';
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';

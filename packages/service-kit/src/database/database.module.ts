@@ -41,7 +41,9 @@ export async function initializeDatabase(dataSource: DataSource, url: string, sc
     await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`migrations:${schema}`]);
     await dataSource.runMigrations({ transaction: 'each' });
   } finally {
-    await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`migrations:${schema}`]).catch(() => undefined);
+    await runner
+      .query('SELECT pg_advisory_unlock(hashtext($1))', [`migrations:${schema}`])
+      .catch(() => undefined);
     await runner.release();
   }
 }

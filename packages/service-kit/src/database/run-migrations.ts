@@ -22,7 +22,9 @@ export async function runMigrationsCli(
     }
     process.stdout.write(`${service}: migrations applied\n`);
   } catch (error) {
-    process.stderr.write(`${service}: migration failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `${service}: migration failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exitCode = 1;
   }
 }

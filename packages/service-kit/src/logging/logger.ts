@@ -25,7 +25,11 @@ export function createLogger(service: string, level = process.env.LOG_LEVEL ?? '
     messageKey: 'msg',
     formatters: { level: (label) => ({ level: label }) },
     redact: {
-      paths: [...REDACTED_KEYS, ...REDACTED_KEYS.map((k) => `*.${k}`), ...REDACTED_KEYS.map((k) => `*.*.${k}`)],
+      paths: [
+        ...REDACTED_KEYS,
+        ...REDACTED_KEYS.map((k) => `*.${k}`),
+        ...REDACTED_KEYS.map((k) => `*.*.${k}`),
+      ],
       censor: '[redacted]',
     },
     mixin() {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { headers as natsHeaders } from '@nats-io/nats-core';
@@ -13,9 +13,17 @@ import {
   type Subject,
 } from '@crm/contracts';
 
+/** A request-reply answer as it travels on the wire. */
+export interface Reply<T> {
+  ok: boolean;
+  data?: T;
+  error?: ErrorBody;
+}
+
 /** The test side of NATS, namespaced the way the services namespace themselves. */
 export class NatsTestClient {
   private readonly subscriptions: Subscription[] = [];
+  private jsm?: JetStreamManager;
 
   private constructor(
     readonly nc: NatsConnection,
@@ -86,23 +94,54 @@ export class NatsTestClient {
     return received;
   }
 
-  /** A request to a service's `@OnRequest` handler; resolves with its data or rejects with its DomainError. */
-  async request<T>(subject: QuerySubject, data: unknown, timeoutMs = 10_000): Promise<T> {
+  /**
+   * Publishes any payload as it is (also what is not a valid envelope, or not JSON at all) with an explicit
+   * Nats-Msg-Id, the way a faulty producer or a re-publish would.
+   */
+  async publishRaw(subject: string, payload: string | object, msgID: string = randomUUID()) {
+    return this.js.publish(
+      this.subject(subject),
+      typeof payload === 'string' ? payload : JSON.stringify(payload),
+      {
+        msgID,
+      },
+    );
+  }
+
+  /** A request-reply call, answered with the reply as it travels: `{ok:true,data}` or `{ok:false,error}`. */
+  async requestReply<T>(
+    subject: QuerySubject | string,
+    data: unknown,
+    timeoutMs = 10_000,
+  ): Promise<Reply<T>> {
     const h = natsHeaders();
     h.set(CORRELATION_HEADER, randomUUID());
     const reply = await this.nc.request(this.subject(subject), JSON.stringify(data), {
       timeout: timeoutMs,
       headers: h,
     });
-    const body = reply.json<{ ok: true; data: T } | { ok: false; error: ErrorBody }>();
-    if (!body.ok) throw DomainError.fromBody(body.error);
-    return body.data;
+    return reply.json<Reply<T>>();
+  }
+
+  /** A request to a service's `@OnRequest` handler; resolves with its data or rejects with its DomainError. */
+  async request<T>(subject: QuerySubject | string, data: unknown, timeoutMs = 10_000): Promise<T> {
+    const body = await this.requestReply<T>(subject, data, timeoutMs);
+    if (!body.ok) throw DomainError.fromBody(body.error as ErrorBody);
+    return body.data as T;
+  }
+
+  async manager(): Promise<JetStreamManager> {
+    this.jsm ??= await jetstreamManager(this.nc);
+    return this.jsm;
   }
 
   /** Number of messages a stream holds right now. */
   async streamMessages(stream: string): Promise<number> {
-    const jsm = await jetstreamManager(this.nc);
-    return (await jsm.streams.info(this.stream(stream))).state.messages;
+    return (await (await this.manager()).streams.info(this.stream(stream))).state.messages;
+  }
+
+  async consumerInfo(stream: string, durable: string) {
+    return (await this.manager()).consumers.info(this.stream(stream), durable);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { schemaOf } from '@crm/service-kit';
 
 /** Stage triggers and trigger runs (api.md §9). */
 export class CreateAutomationTables1763920000000 implements MigrationInterface {
@@ -71,10 +72,4 @@ export class CreateAutomationTables1763920000000 implements MigrationInterface {
     await runner.query(`DROP TABLE IF EXISTS "${schema}".trigger_runs`);
     await runner.query(`DROP TABLE IF EXISTS "${schema}".stage_triggers`);
   }
-}
-
-function schemaOf(runner: QueryRunner): string {
-  const schema = (runner.connection.options as { schema?: string }).schema;
-  if (!schema) throw new Error('migrations need a DataSource with a schema');
-  return schema;
 }

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { schemaOf } from '../schema-of';
+import { schemaOf } from '@crm/service-kit';
 
 /**
  * The leads schema: organizations, leads (with the score/intent read model), the producer event log,

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { schemaOf } from '../schema-of';
+import { schemaOf } from '@crm/service-kit';
 
 interface SeedStage {
   name: string;

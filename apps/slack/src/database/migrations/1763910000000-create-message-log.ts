@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { schemaOf } from '@crm/service-kit';
 
 /** The slack service's message log (idempotency per command key). */
 export class CreateMessageLog1763910000000 implements MigrationInterface {
@@ -34,10 +35,4 @@ export class CreateMessageLog1763910000000 implements MigrationInterface {
   async down(runner: QueryRunner): Promise<void> {
     await runner.query(`DROP TABLE IF EXISTS "${schemaOf(runner)}".message_log`);
   }
-}
-
-function schemaOf(runner: QueryRunner): string {
-  const schema = (runner.connection.options as { schema?: string }).schema;
-  if (!schema) throw new Error('migrations need a DataSource with a schema');
-  return schema;
 }
