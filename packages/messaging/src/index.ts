@@ -1,4 +1,5 @@
 import { CreateMessagingTables1763900000000 } from './migrations/1763900000000-create-messaging-tables';
+import { DeadLetterOncePerMessage1796000000000 } from './migrations/1796000000000-dead-letter-once-per-message';
 import { DeadLetterEntity } from './dead-letters/dead-letter.entity';
 import { ProcessedMessageEntity } from './inbox/processed-message.entity';
 import { OutboxMessageEntity } from './outbox/outbox-message.entity';
@@ -27,4 +28,7 @@ export { CreateMessagingTables1763900000000 };
 
 /** Include first in every service's DatabaseModule entities and migrations. */
 export const messagingEntities = [OutboxMessageEntity, ProcessedMessageEntity, DeadLetterEntity];
-export const messagingMigrations = [CreateMessagingTables1763900000000];
+export const messagingMigrations = [
+  CreateMessagingTables1763900000000,
+  DeadLetterOncePerMessage1796000000000,
+];

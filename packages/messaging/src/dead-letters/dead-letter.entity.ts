@@ -21,4 +21,5 @@ export class DeadLetterEntity {
   @Column({ name: 'requeue_count', type: 'int', default: 0 }) requeueCount: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @Column({ name: 'requeued_at', type: 'timestamptz', nullable: true }) requeuedAt: Date | null;
+  @Column({ name: 'last_failed_at', type: 'timestamptz', nullable: true }) lastFailedAt: Date | null;
 }

@@ -19,10 +19,34 @@ export type NewDeadLetter = Pick<
 export class DeadLetterRepository {
   constructor(private readonly tx: TransactionHost) {}
 
-  async add(letter: NewDeadLetter): Promise<DeadLetterEntity> {
-    return this.tx.manager
-      .getRepository(DeadLetterEntity)
-      .save(this.tx.manager.create(DeadLetterEntity, letter));
+  /**
+   * Records the message as dead unless it already is: returns the row id when it became dead now (new, or
+   * requeued earlier and failed again), null when a dead letter for it already stood (a redelivery).
+   */
+  async recordOnce(letter: NewDeadLetter): Promise<string | null> {
+    const rows: { id: string }[] = await this.tx.manager.query(
+      `INSERT INTO dead_letter (consumer, subject, message_id, type, reason, delivery_count, stream_sequence,
+                                last_error, payload, last_failed_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())
+       ON CONFLICT (consumer, (coalesce(message_id, 'seq:' || stream_sequence::text)))
+       DO UPDATE SET status = 'dead', reason = EXCLUDED.reason, delivery_count = EXCLUDED.delivery_count,
+                     stream_sequence = EXCLUDED.stream_sequence, last_error = EXCLUDED.last_error,
+                     payload = EXCLUDED.payload, last_failed_at = now()
+         WHERE dead_letter.status = 'requeued'
+       RETURNING id`,
+      [
+        letter.consumer,
+        letter.subject,
+        letter.messageId,
+        letter.type,
+        letter.reason,
+        letter.deliveryCount,
+        letter.streamSequence,
+        letter.lastError,
+        letter.payload,
+      ],
+    );
+    return rows[0]?.id ?? null;
   }
 
   async list(filter: { status?: 'dead' | 'requeued'; subject?: string }, page: number, limit: number) {

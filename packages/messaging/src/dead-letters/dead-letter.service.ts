@@ -9,8 +9,9 @@ import {
   toPage,
   validatePlain,
   type ConsumerDefinition,
+  type MessageEnvelope,
 } from '@crm/contracts';
-import { AppLogger } from '@crm/service-kit';
+import { AppLogger, TransactionHost } from '@crm/service-kit';
 import { NatsClient } from '../nats/nats-client';
 import type { DeadLetterEntity, DeadLetterReason } from './dead-letter.entity';
 import { DeadLetterRepository } from './dead-letter.repository';
@@ -31,13 +32,32 @@ export interface DeadLetterView {
   requeue_count: number;
 }
 
+/** A message that just became a dead letter, as its consumer's listener sees it. */
+export interface DeadLetteredMessage {
+  consumer: string;
+  subject: string;
+  reason: DeadLetterReason;
+  /** the error that killed it (already free of payload data). */
+  error: string;
+  /** the message parsed as JSON but not validated (it may be why it died); null when it is not JSON. */
+  envelope: Partial<MessageEnvelope<Record<string, unknown>>> | null;
+}
+
+/**
+ * Runs in the transaction that records the dead letter, once per message becoming dead: a consumer uses it to
+ * announce the failure (e.g. a command's `failed` event through the outbox), so nobody waits for it forever.
+ */
+export type DeadLetterListener = (letter: DeadLetteredMessage) => Promise<void>;
+
 /** Messages consumers gave up on: recorded with their error, listed, re-published or dropped by an operator. */
 @Injectable()
 export class DeadLetterService {
   private service = '';
+  private readonly listeners = new Map<string, DeadLetterListener[]>();
   private readonly log;
 
   constructor(
+    private readonly tx: TransactionHost,
     private readonly repository: DeadLetterRepository,
     private readonly nats: NatsClient,
     logger: AppLogger,
@@ -45,28 +65,47 @@ export class DeadLetterService {
     this.log = logger.child('dead-letters');
   }
 
-  async record(definition: ConsumerDefinition, message: JsMsg, reason: DeadLetterReason, error: unknown) {
+  /** Registers a listener for the consumer's messages that become dead letters (call it at module init). */
+  onDeadLettered(consumer: string, listener: DeadLetterListener): void {
+    this.listeners.set(consumer, [...(this.listeners.get(consumer) ?? []), listener]);
+  }
+
+  /**
+   * Records the message as dead, in its own transaction (the handler's was rolled back), together with what
+   * the consumer's listeners write. Returns false when it was dead already (a redelivery): nothing is written.
+   */
+  async record(
+    definition: ConsumerDefinition,
+    message: JsMsg,
+    reason: DeadLetterReason,
+    error: unknown,
+  ): Promise<boolean> {
     const payload = Buffer.from(message.data).toString('utf8');
-    let messageId: string | null = null;
-    let type: string | null = null;
+    let envelope: DeadLetteredMessage['envelope'] = null;
     try {
-      const parsed = JSON.parse(payload);
-      messageId = typeof parsed.id === 'string' ? parsed.id : null;
-      type = typeof parsed.type === 'string' ? parsed.type : null;
+      const parsed: unknown = JSON.parse(payload);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) envelope = parsed;
     } catch {
       // Not JSON: kept raw.
     }
-    // Outside the handler's (rolled back) transaction, on purpose.
-    return this.repository.add({
-      consumer: definition.durable,
-      subject: definition.subject,
-      messageId,
-      type,
-      reason,
-      deliveryCount: message.info.deliveryCount,
-      streamSequence: String(message.info.streamSequence),
-      lastError: describe(error),
-      payload,
+    const lastError = describe(error);
+    return this.tx.transaction(async () => {
+      const id = await this.repository.recordOnce({
+        consumer: definition.durable,
+        subject: definition.subject,
+        messageId: typeof envelope?.id === 'string' ? envelope.id : null,
+        type: typeof envelope?.type === 'string' ? envelope.type : null,
+        reason,
+        deliveryCount: message.info.deliveryCount,
+        streamSequence: String(message.info.streamSequence),
+        lastError,
+        payload,
+      });
+      if (!id) return false;
+      for (const listener of this.listeners.get(definition.durable) ?? []) {
+        await listener({ consumer: definition.durable, subject: definition.subject, reason, error: lastError, envelope });
+      }
+      return true;
     });
   }
 

@@ -26,6 +26,7 @@ import {
   SERVICE_NAME,
   TransactionHost,
 } from '@crm/service-kit';
+import type { DeadLetterReason } from '../dead-letters/dead-letter.entity';
 import { DeadLetterService } from '../dead-letters/dead-letter.service';
 import { InboxRepository } from '../inbox/inbox.repository';
 import { NatsClient } from '../nats/nats-client';
@@ -206,17 +207,21 @@ export class MessagingTransport extends Server implements CustomTransportStrateg
     );
   }
 
-  /** Records a dead letter, then terminates; if even that fails, the message is redelivered rather than lost. */
+  /**
+   * Records a dead letter, then terminates. A plain term: nats-server before 2.10.4 ignores a TERM that
+   * carries a reason and redelivers after ack_wait. If recording fails, the message is redelivered, not lost.
+   */
   private async giveUp(
     definition: ConsumerDefinition,
     message: JsMsg,
-    reason: 'invalid_message' | 'permanent_error' | 'max_deliver_exceeded',
+    reason: DeadLetterReason,
     error: unknown,
   ): Promise<void> {
     try {
-      await this.deadLetters.record(definition, message, reason, error);
-      message.term(reason);
-      this.log.error({ err: error, consumer: definition.durable, reason }, 'message dead-lettered');
+      const recorded = await this.deadLetters.record(definition, message, reason, error);
+      message.term();
+      if (recorded) this.log.error({ err: error, consumer: definition.durable, reason }, 'message dead-lettered');
+      else this.log.warn({ consumer: definition.durable, reason }, 'dead letter redelivered; terminated again');
     } catch (recordError) {
       this.log.error({ err: recordError }, 'could not record dead letter; redelivering');
       message.nak(
