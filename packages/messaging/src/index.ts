@@ -1,5 +1,6 @@
 import { CreateMessagingTables1763900000000 } from './migrations/1763900000000-create-messaging-tables';
 import { DeadLetterOncePerMessage1796000000000 } from './migrations/1796000000000-dead-letter-once-per-message';
+import { InboxPruningIndex1796000000200 } from './migrations/1796000000200-inbox-pruning-index';
 import { DeadLetterEntity } from './dead-letters/dead-letter.entity';
 import { ProcessedMessageEntity } from './inbox/processed-message.entity';
 import { OutboxMessageEntity } from './outbox/outbox-message.entity';
@@ -31,4 +32,5 @@ export const messagingEntities = [OutboxMessageEntity, ProcessedMessageEntity, D
 export const messagingMigrations = [
   CreateMessagingTables1763900000000,
   DeadLetterOncePerMessage1796000000000,
+  InboxPruningIndex1796000000200,
 ];

@@ -1,94 +1,60 @@
-import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DeadLetterQueries, HealthQueries, Queries, Subjects } from '@crm/contracts';
-import {
-  NatsTestClient,
-  createTestDatabase,
-  deleteNamespaceStreams,
-  uniqueNamespace,
-  waitFor,
-  type TestDatabase,
-} from '@crm/testing';
+import { waitFor } from '@crm/testing';
 import { NatsClient, PermanentError, RpcClient, TransientError } from '../src';
 import {
   PROBE_SCHEMA,
   Probe,
-  createProbeTable,
   leadEventEnvelope,
   probeConsumer,
   sleep,
-  startProbeApp,
   withDb,
+  useProbeTestBed,
 } from './support/probe-app';
 
 describe('JetStream transport (real nats-server and PostgreSQL)', () => {
-  let db: TestDatabase;
-  let namespace: string;
-  let broker: NatsTestClient;
-  const apps: INestApplication[] = [];
+  const bed = useProbeTestBed('msg');
+  const { deadLetters } = bed;
 
   const effects = (messageId: string) =>
-    withDb(db.url, async (c) => {
+    withDb(bed.db.url, async (c) => {
       const r = await c.query(
         `SELECT count(*)::int AS n FROM ${PROBE_SCHEMA}.probe_effect WHERE message_id = $1`,
         [messageId],
       );
       return r.rows[0].n as number;
     });
-  const deadLetters = () =>
-    withDb(
-      db.url,
-      async (c) => (await c.query(`SELECT * FROM ${PROBE_SCHEMA}.dead_letter ORDER BY created_at`)).rows,
-    );
-
-  async function start(probe = new Probe()) {
-    const started = await startProbeApp({ databaseUrl: db.url, namespace }, probe);
-    apps.push(started.app);
-    return started;
-  }
-
-  beforeEach(async () => {
-    db = await createTestDatabase();
-    namespace = uniqueNamespace('msg');
-    await createProbeTable(db.url);
-    broker = await NatsTestClient.connect(namespace);
-  });
-
-  afterEach(async () => {
-    await Promise.all(apps.splice(0).map((app) => app.close().catch(() => undefined)));
-    await broker.close();
-    await deleteNamespaceStreams('nats://127.0.0.1:4222', namespace);
-    await db.drop();
-  });
 
   it('handles a message once, with its effects in the same commit, and acks after commit', async () => {
-    const { probe } = await start();
+    const { probe } = await bed.start();
     const envelope = leadEventEnvelope();
-    await broker.publishRaw(Subjects.LeadEventRecorded, envelope, envelope.id);
+    await bed.broker.publishRaw(Subjects.LeadEventRecorded, envelope, envelope.id);
 
     await waitFor(async () => (await effects(envelope.id)) === 1, { message: 'effect not written' });
     await waitFor(async () => {
-      const info = await broker.consumerInfo('LEADS', probeConsumer.durable);
+      const info = await bed.broker.consumerInfo('LEADS', probeConsumer.durable);
       return info.num_ack_pending === 0 && info.num_pending === 0;
     });
     expect(probe.deliveries).toHaveLength(1);
-    const inbox = await withDb(db.url, (c) =>
+    const inbox = await withDb(bed.db.url, (c) =>
       c.query(`SELECT consumer FROM ${PROBE_SCHEMA}.processed_message WHERE message_id = $1`, [envelope.id]),
     );
     expect(inbox.rows).toEqual([{ consumer: probeConsumer.durable }]);
   });
 
   it('skips a re-published message id (new broker id, same envelope) through the inbox', async () => {
-    const { probe } = await start();
+    const { probe } = await bed.start();
     const envelope = leadEventEnvelope();
-    await broker.publishRaw(Subjects.LeadEventRecorded, envelope, 'first-publish');
-    await broker.publishRaw(Subjects.LeadEventRecorded, envelope, 'second-publish-outside-dedupe-window');
+    await bed.broker.publishRaw(Subjects.LeadEventRecorded, envelope, 'first-publish');
+    await bed.broker.publishRaw(Subjects.LeadEventRecorded, envelope, 'second-publish-outside-dedupe-window');
 
-    await waitFor(async () => (await broker.consumerInfo('LEADS', probeConsumer.durable)).num_pending === 0);
     await waitFor(
-      async () => (await broker.consumerInfo('LEADS', probeConsumer.durable)).num_ack_pending === 0,
+      async () => (await bed.broker.consumerInfo('LEADS', probeConsumer.durable)).num_pending === 0,
     );
-    expect(await broker.streamMessages('LEADS')).toBe(2);
+    await waitFor(
+      async () => (await bed.broker.consumerInfo('LEADS', probeConsumer.durable)).num_ack_pending === 0,
+    );
+    expect(await bed.broker.streamMessages('LEADS')).toBe(2);
     expect(probe.deliveries).toHaveLength(1);
     expect(await effects(envelope.id)).toBe(1);
   });
@@ -98,9 +64,9 @@ describe('JetStream transport (real nats-server and PostgreSQL)', () => {
     probe.onEvent = async (_envelope, ctx) => {
       if (ctx.deliveryCount < 3) throw new TransientError('vendor briefly down');
     };
-    await start(probe);
+    await bed.start(probe);
     const envelope = leadEventEnvelope();
-    await broker.publishRaw(Subjects.LeadEventRecorded, envelope, envelope.id);
+    await bed.broker.publishRaw(Subjects.LeadEventRecorded, envelope, envelope.id);
 
     await waitFor(async () => (await effects(envelope.id)) === 1, { timeoutMs: 10_000 });
     expect(probe.deliveries.map((d) => d.deliveryCount)).toEqual([1, 2, 3]);
@@ -108,6 +74,9 @@ describe('JetStream transport (real nats-server and PostgreSQL)', () => {
     // backoff [300, 600] ms: the first retry waits >= 300 ms, the second >= 600 ms.
     expect(second - first).toBeGreaterThanOrEqual(280);
     expect(third - second).toBeGreaterThanOrEqual(580);
+    // ...and comes from the nak: without it the server would redeliver only after ack_wait (2 s).
+    expect(second - first).toBeLessThan(1_500);
+    expect(third - second).toBeLessThan(1_800);
     expect(await deadLetters()).toHaveLength(0);
   });
 
@@ -116,9 +85,9 @@ describe('JetStream transport (real nats-server and PostgreSQL)', () => {
     probe.onEvent = async (_envelope, ctx) => {
       if (ctx.deliveryCount === 1) throw new TransientError('429', { retryAfterMs: 1500 });
     };
-    await start(probe);
+    await bed.start(probe);
     const envelope = leadEventEnvelope();
-    await broker.publishRaw(Subjects.LeadEventRecorded, envelope, envelope.id);
+    await bed.broker.publishRaw(Subjects.LeadEventRecorded, envelope, envelope.id);
 
     await waitFor(async () => (await effects(envelope.id)) === 1, { timeoutMs: 10_000 });
     expect(probe.deliveries[1].at - probe.deliveries[0].at).toBeGreaterThanOrEqual(1450);
@@ -130,9 +99,9 @@ describe('JetStream transport (real nats-server and PostgreSQL)', () => {
     probe.onEvent = async () => {
       if (!healthy) throw new Error('database constraint exploded');
     };
-    await start(probe);
+    await bed.start(probe);
     const envelope = leadEventEnvelope();
-    await broker.publishRaw(Subjects.LeadEventRecorded, envelope, envelope.id);
+    await bed.broker.publishRaw(Subjects.LeadEventRecorded, envelope, envelope.id);
 
     const [letter] = await waitFor(async () => {
       const rows = await deadLetters();
@@ -151,29 +120,29 @@ describe('JetStream transport (real nats-server and PostgreSQL)', () => {
     await sleep(800); // terminated: no further delivery
     expect(probe.deliveries).toHaveLength(probeConsumer.maxDeliver);
 
-    const listed = await broker.requestReply<any>(DeadLetterQueries.list('scoring'), {});
+    const listed = await bed.broker.requestReply<any>(DeadLetterQueries.list('scoring'), {});
     expect(listed.ok).toBe(true);
     expect(listed.data.data.map((d: { id: string }) => d.id)).toEqual([letter.id]);
     expect(listed.data.pagination.total).toBe(1);
 
-    const malformed = await broker.requestReply<any>(DeadLetterQueries.retry('scoring'), {
+    const malformed = await bed.broker.requestReply<any>(DeadLetterQueries.retry('scoring'), {
       id: 'not-a-uuid',
     });
     expect(malformed).toMatchObject({ ok: false, error: { code: 'VALIDATION_ERROR', status: 400 } });
 
     healthy = true;
-    const retried = await broker.requestReply<any>(DeadLetterQueries.retry('scoring'), { id: letter.id });
+    const retried = await bed.broker.requestReply<any>(DeadLetterQueries.retry('scoring'), { id: letter.id });
     expect(retried).toEqual({ ok: true, data: { id: letter.id, status: 'requeued' } });
     await waitFor(async () => (await effects(envelope.id)) === 1);
     expect((await deadLetters())[0].status).toBe('requeued');
   });
 
   it('terminates an invalid payload at once as a dead letter, without calling the handler', async () => {
-    const { probe } = await start();
+    const { probe } = await bed.start();
     const invalid = leadEventEnvelope();
     (invalid.data as Record<string, unknown>).lead_id = 'not-a-uuid';
-    await broker.publishRaw(Subjects.LeadEventRecorded, invalid, invalid.id);
-    await broker.publishRaw(Subjects.LeadEventRecorded, '{not json', 'garbage');
+    await bed.broker.publishRaw(Subjects.LeadEventRecorded, invalid, invalid.id);
+    await bed.broker.publishRaw(Subjects.LeadEventRecorded, '{not json', 'garbage');
 
     const letters = await waitFor(async () => {
       const rows = await deadLetters();
@@ -181,7 +150,9 @@ describe('JetStream transport (real nats-server and PostgreSQL)', () => {
     });
     expect(letters.map((l) => l.reason)).toEqual(['invalid_message', 'invalid_message']);
     expect(letters.map((l) => l.delivery_count)).toEqual([1, 1]);
-    expect(letters[0].last_error).toContain('data.lead_id');
+    // Handled concurrently: find each by its message id, not by the order they were recorded in.
+    expect(letters.find((l) => l.message_id === invalid.id)?.last_error).toContain('data.lead_id');
+    expect(letters.find((l) => l.message_id === null)?.last_error).toContain('not JSON');
     expect(probe.deliveries).toHaveLength(0);
   });
 
@@ -190,9 +161,9 @@ describe('JetStream transport (real nats-server and PostgreSQL)', () => {
     probe.onEvent = async () => {
       throw new PermanentError('unknown lead, will never exist');
     };
-    await start(probe);
+    await bed.start(probe);
     const envelope = leadEventEnvelope();
-    await broker.publishRaw(Subjects.LeadEventRecorded, envelope, envelope.id);
+    await bed.broker.publishRaw(Subjects.LeadEventRecorded, envelope, envelope.id);
     const [letter] = await waitFor(async () => ((await deadLetters()).length ? deadLetters() : undefined));
     expect(letter).toMatchObject({ reason: 'permanent_error', delivery_count: 1 });
   });
@@ -205,22 +176,22 @@ describe('JetStream transport (real nats-server and PostgreSQL)', () => {
       started();
       return new Promise<void>(() => undefined); // hangs: the process "dies" mid-handler
     };
-    const { app: doomed } = await start(crashing);
+    const { app: doomed } = await bed.start(crashing);
     const envelope = leadEventEnvelope();
-    await broker.publishRaw(Subjects.LeadEventRecorded, envelope, envelope.id);
+    await bed.broker.publishRaw(Subjects.LeadEventRecorded, envelope, envelope.id);
     await handlerStarted;
 
     // Simulate kill -9: the broker connection and the open database transaction vanish; nothing is acked.
     await doomed.get(DataSource).query('SELECT 1');
     await doomed.get(NatsClient).nc.close();
-    await withDb(db.url, (c) =>
+    await withDb(bed.db.url, (c) =>
       c.query(
         `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND state LIKE 'idle in transaction%'`,
-        [db.name],
+        [bed.db.name],
       ),
     );
 
-    const { probe: survivor } = await start();
+    const { probe: survivor } = await bed.start();
     await waitFor(async () => (await effects(envelope.id)) === 1, { timeoutMs: 15_000 });
     expect(survivor.deliveries).toEqual([
       expect.objectContaining({ messageId: envelope.id, deliveryCount: 2 }),
@@ -237,17 +208,17 @@ describe('JetStream transport (real nats-server and PostgreSQL)', () => {
       started();
       await sleep(700);
     };
-    const { app } = await start(probe);
+    const { app } = await bed.start(probe);
     const envelope = leadEventEnvelope();
-    await broker.publishRaw(Subjects.LeadEventRecorded, envelope, envelope.id);
+    await bed.broker.publishRaw(Subjects.LeadEventRecorded, envelope, envelope.id);
     await handlerStarted;
     const closing = Date.now();
     await app.close();
-    apps.splice(apps.indexOf(app), 1);
+    bed.apps.splice(bed.apps.indexOf(app), 1);
 
     expect(Date.now() - closing).toBeGreaterThanOrEqual(600);
     expect(await effects(envelope.id)).toBe(1);
-    const info = await broker.consumerInfo('LEADS', probeConsumer.durable);
+    const info = await bed.broker.consumerInfo('LEADS', probeConsumer.durable);
     expect(info.num_ack_pending).toBe(0);
     expect(info.num_redelivered).toBe(0);
   });
@@ -255,14 +226,14 @@ describe('JetStream transport (real nats-server and PostgreSQL)', () => {
   describe('request-reply', () => {
     it('answers with data, validates input, and carries domain errors', async () => {
       const probe = new Probe();
-      await start(probe);
+      await bed.start(probe);
       const id = '5b0f3c1e-8a43-4a4e-9d6c-0d7f1e9a2b11';
-      expect(await broker.requestReply<any>(Queries.LeadsGetLead, { id })).toEqual({
+      expect(await bed.broker.requestReply<any>(Queries.LeadsGetLead, { id })).toEqual({
         ok: true,
         data: { echo: id },
       });
 
-      const invalid = await broker.requestReply<any>(Queries.LeadsGetLead, { id: 'nope' });
+      const invalid = await bed.broker.requestReply<any>(Queries.LeadsGetLead, { id: 'nope' });
       expect(invalid.ok).toBe(false);
       expect(invalid.error).toMatchObject({ code: 'VALIDATION_ERROR', status: 400 });
       expect((invalid.error as any).details.validation_errors[0].path).toBe('id');
@@ -271,7 +242,7 @@ describe('JetStream transport (real nats-server and PostgreSQL)', () => {
       probe.onRequest = async (q) => {
         throw new NotFoundError('Lead', q.id);
       };
-      const missing = await broker.requestReply<any>(Queries.LeadsGetLead, { id });
+      const missing = await bed.broker.requestReply<any>(Queries.LeadsGetLead, { id });
       expect(missing.error).toMatchObject({
         code: 'NOT_FOUND',
         status: 404,
@@ -280,16 +251,16 @@ describe('JetStream transport (real nats-server and PostgreSQL)', () => {
     });
 
     it('answers the readiness query from its own database and broker checks', async () => {
-      await start();
-      expect(await broker.requestReply(HealthQueries.ready('scoring'), {})).toEqual({
+      await bed.start();
+      expect(await bed.broker.requestReply(HealthQueries.ready('scoring'), {})).toEqual({
         ok: true,
-        data: { ready: true, checks: { database: true, nats: true } },
+        data: { ready: true, checks: { consumers: true, database: true, nats: true } },
       });
     });
 
     it('maps nobody answering to 503 and a slow answer to 504 in the client', async () => {
       const probe = new Probe();
-      const { app } = await start(probe);
+      const { app } = await bed.start(probe);
       const rpc = app.get(RpcClient);
       await expect(rpc.request(Queries.AutomationGetRun, { id: 'x' })).rejects.toMatchObject({
         code: 'SERVICE_UNAVAILABLE',

@@ -13,8 +13,13 @@ export interface ConsumerDefinition {
   backoffMs: number[];
   ackWaitSeconds: number;
   maxAckPending: number;
-  /** Handlers of this consumer running at once in one process. */
+  /** Handlers of this consumer running at once in one process (per-message handlers). */
   concurrency: number;
+  /**
+   * Batch handlers: at most `size` messages per transaction, collected for at most `waitMs` after the first one
+   * arrived. One batch at a time per process, so a process applies a key's messages in stream order.
+   */
+  batch: { size: number; waitMs: number };
 }
 
 const EVENT_BACKOFF_MS = [1_000, 5_000, 30_000, 120_000, 600_000];
@@ -35,6 +40,7 @@ function consumer(
     ackWaitSeconds: 30,
     maxAckPending: 1000,
     concurrency: 16,
+    batch: { size: 200, waitMs: 5 },
     ...overrides,
   };
 }

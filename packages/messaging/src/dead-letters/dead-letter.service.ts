@@ -103,7 +103,13 @@ export class DeadLetterService {
       });
       if (!id) return false;
       for (const listener of this.listeners.get(definition.durable) ?? []) {
-        await listener({ consumer: definition.durable, subject: definition.subject, reason, error: lastError, envelope });
+        await listener({
+          consumer: definition.durable,
+          subject: definition.subject,
+          reason,
+          error: lastError,
+          envelope,
+        });
       }
       return true;
     });

@@ -19,7 +19,9 @@ export class DeadLetterOncePerMessage1796000000000 implements MigrationInterface
     await runner.query(`
       CREATE UNIQUE INDEX IF NOT EXISTS dead_letter_once_per_message
         ON "${schema}".dead_letter (consumer, (coalesce(message_id, 'seq:' || stream_sequence::text)))`);
-    await runner.query(`ALTER TABLE "${schema}".dead_letter ADD COLUMN IF NOT EXISTS last_failed_at timestamptz`);
+    await runner.query(
+      `ALTER TABLE "${schema}".dead_letter ADD COLUMN IF NOT EXISTS last_failed_at timestamptz`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

@@ -33,9 +33,16 @@ export class NatsClient implements OnModuleInit {
     });
     this.jsClient = jetstream(this.connection);
     this.jsManager = await jetstreamManager(this.connection);
-    this.health.register('nats', async () => !this.connection!.isClosed() && !this.connection!.isDraining());
+    // Not ready while disconnected: a reconnecting client buffers publishes, but nothing reaches the server.
+    let connected = true;
+    this.health.register(
+      'nats',
+      async () => connected && !this.connection!.isClosed() && !this.connection!.isDraining(),
+    );
     void (async () => {
       for await (const status of this.connection!.status()) {
+        if (status.type === 'disconnect') connected = false;
+        if (status.type === 'reconnect') connected = true;
         if (status.type === 'disconnect' || status.type === 'reconnect')
           log.warn({ status: status.type }, 'nats');
       }

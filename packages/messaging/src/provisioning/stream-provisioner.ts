@@ -14,6 +14,13 @@ import { NatsClient } from '../nats/nats-client';
 const NANOS_PER_SECOND = 1_000_000_000;
 
 /**
+ * The server delivers a few times more than the consumer's own limit: the transport dead-letters on its last
+ * delivery, and if that delivery dies (crash, ack_wait expiry, the dead letter could not be written) the server
+ * still redelivers instead of dropping the message silently.
+ */
+export const SERVER_DELIVERY_HEADROOM = 5;
+
+/**
  * Creates or updates streams and durable consumers from their definitions in contracts. Idempotent: every
  * instance of every service runs it at start, and concurrent runs converge.
  */
@@ -32,7 +39,7 @@ export class StreamProvisioner {
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       filter_subject: this.nats.namespace.subject(definition.subject),
-      max_deliver: definition.maxDeliver,
+      max_deliver: definition.maxDeliver + SERVER_DELIVERY_HEADROOM,
       ack_wait: definition.ackWaitSeconds * NANOS_PER_SECOND,
       max_ack_pending: definition.maxAckPending,
     };

@@ -1,22 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
 import { headers as natsHeaders, type Msg, type Subscription } from '@nats-io/nats-core';
-import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import { lastValueFrom } from 'rxjs';
 import { randomUUID } from 'node:crypto';
 import {
   DomainError,
   ErrorCode,
   InvalidMessageError,
-  PayloadClasses,
   CORRELATION_HEADER,
   HealthQueries,
   Streams,
-  parseEnvelope,
   type ConsumerDefinition,
   type ErrorBody,
   type ServiceName,
-  type Subject,
 } from '@crm/contracts';
 import {
   AppLogger,
@@ -26,34 +22,42 @@ import {
   SERVICE_NAME,
   TransactionHost,
 } from '@crm/service-kit';
-import type { DeadLetterReason } from '../dead-letters/dead-letter.entity';
 import { DeadLetterService } from '../dead-letters/dead-letter.service';
 import { InboxRepository } from '../inbox/inbox.repository';
 import { NatsClient } from '../nats/nats-client';
 import { OutboxRelay } from '../outbox/outbox-relay';
 import { StreamProvisioner } from '../provisioning/stream-provisioner';
-import { redeliveryDelayMs } from './backoff';
+import { ConsumerRunner } from './consumer-runner';
 import { NATS_TRANSPORT } from './decorators';
 import { InFlight, Semaphore } from './in-flight';
 import { MessageContext } from './message-context';
-import { PermanentError } from './message-errors';
+import { isDatabaseUnavailable } from './failure-policy';
 
 export const CONSUMER_DEFINITIONS = Symbol('CONSUMER_DEFINITIONS');
 
 type RequestHandler = (data: unknown, context: MessageContext) => Promise<unknown>;
 
+/** Requests answered at once per process; more wait, so a burst cannot take every database connection. */
+const MAX_CONCURRENT_REQUESTS = 32;
+const INBOX_PRUNE_EVERY_MS = 3_600_000;
+const INBOX_PRUNE_CHUNK = 5_000;
+/** Streams keep messages 14 days; an inbox row older than that (plus a margin) can never be needed again. */
+const INBOX_KEEP_MS = 16 * 24 * 3_600_000;
+
 /**
- * The Nest transport of every service. `@OnEvent` handlers become durable JetStream pull consumers
- * (provisioned from contracts): each message is validated, handled in a database transaction together with
- * its inbox row, and acked only after commit; failures are nak'd with backoff or become dead letters.
- * `@OnRequest` handlers answer core-NATS requests in a queue group.
+ * The Nest transport of every service. `@OnEvent` and `@OnEventBatch` handlers become durable JetStream pull
+ * consumers (provisioned from contracts, run by a ConsumerRunner each): messages are validated, handled in a
+ * database transaction together with their inbox rows, and acked only after commit. `@OnRequest` handlers
+ * answer core-NATS requests in a queue group, with bounded concurrency.
  */
 @Injectable()
 export class MessagingTransport extends Server implements CustomTransportStrategy {
   override readonly transportId = NATS_TRANSPORT;
-  private readonly pulls: ConsumerMessages[] = [];
+  private readonly runners: ConsumerRunner[] = [];
   private readonly responders: Subscription[] = [];
   private readonly inFlight = new InFlight();
+  private readonly requestSlots = new Semaphore(MAX_CONCURRENT_REQUESTS);
+  private inboxPruning?: NodeJS.Timeout;
   private stopping = false;
   private closing?: Promise<void>;
   private readonly log;
@@ -90,6 +94,10 @@ export class MessagingTransport extends Server implements CustomTransportStrateg
         if (handler.isEventHandler) await this.startConsumer(pattern, handler);
         else this.startResponder(pattern, (data, context) => this.invoke(handler, data, context));
       }
+      if (this.runners.length) {
+        this.health.register('consumers', async () => this.runners.every((runner) => runner.ready));
+        this.scheduleInboxPruning();
+      }
       for (const [subject, handle] of this.deadLetters.routes(this.service)) {
         this.startResponder(subject, (data) => this.tx.transaction(() => handle(data)));
       }
@@ -109,10 +117,12 @@ export class MessagingTransport extends Server implements CustomTransportStrateg
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.stopping = true;
+      clearInterval(this.inboxPruning);
       for (const responder of this.responders) responder.unsubscribe();
-      await Promise.all(this.pulls.map((pull) => pull.close().catch(() => undefined)));
+      await Promise.all(this.runners.map((runner) => runner.stop()));
       const finished = await this.inFlight.drain(this.config.SHUTDOWN_TIMEOUT_MS);
       if (!finished) this.log.warn({ in_flight: this.inFlight.size }, 'handlers still running at shutdown');
+      for (const runner of this.runners) runner.dispose();
       await this.relay.stop();
       await this.nats.drain();
       this.log.info('messaging stopped');
@@ -125,109 +135,39 @@ export class MessagingTransport extends Server implements CustomTransportStrateg
     if (!definition) {
       throw new Error(`${this.service} handles ${pattern} but contracts define no consumer for it`);
     }
-    await this.provisioner.ensureConsumer(definition);
-    const consumer = await this.nats.js.consumers.get(
-      this.nats.namespace.stream(definition.stream),
-      definition.durable,
-    );
-    const pull = await consumer.consume({ max_messages: definition.concurrency * 2 });
-    this.pulls.push(pull);
-    const slots = new Semaphore(definition.concurrency);
-    void (async () => {
-      for await (const message of pull) {
-        if (this.stopping) {
-          message.nak(); // hand it straight to another instance
-          continue;
-        }
-        await slots.acquire();
-        void this.inFlight.track(
-          this.handleDelivery(definition, handler, message).finally(() => slots.release()),
-        );
+    const mode = (handler.extras as { batch?: boolean } | undefined)?.batch ? 'batch' : 'message';
+    const runner = new ConsumerRunner(definition, handler, mode, {
+      nats: this.nats,
+      provisioner: this.provisioner,
+      tx: this.tx,
+      inbox: this.inbox,
+      deadLetters: this.deadLetters,
+      inFlight: this.inFlight,
+      backoffScale: this.config.MESSAGING_BACKOFF_SCALE,
+      databaseHealthy: () => this.tx.dataSource.query('SELECT 1').then(() => true),
+      invoke: (h, data, context) => this.invoke(h, data, context),
+      log: this.log,
+    });
+    await runner.start();
+    this.runners.push(runner);
+    this.log.info({ consumer: definition.durable, subject: pattern, mode }, 'consuming');
+  }
+
+  private scheduleInboxPruning(): void {
+    const prune = async () => {
+      const cutoff = new Date(Date.now() - INBOX_KEEP_MS);
+      let deleted = 0;
+      for (let removed = INBOX_PRUNE_CHUNK; removed === INBOX_PRUNE_CHUNK && !this.stopping;) {
+        removed = await this.inbox.pruneProcessedBefore(cutoff, INBOX_PRUNE_CHUNK);
+        deleted += removed;
       }
-    })().catch((error) =>
-      this.log.error({ err: error, consumer: definition.durable }, 'consumer loop ended'),
+      if (deleted) this.log.info({ deleted }, 'inbox pruned');
+    };
+    this.inboxPruning = setInterval(
+      () => void prune().catch((error) => this.log.warn({ err: error }, 'inbox pruning failed')),
+      INBOX_PRUNE_EVERY_MS,
     );
-    this.log.info({ consumer: definition.durable, subject: pattern }, 'consuming');
-  }
-
-  private async handleDelivery(definition: ConsumerDefinition, handler: MessageHandler, message: JsMsg) {
-    const subject = this.nats.namespace.stripSubject(message.subject) as Subject;
-    const deliveryCount = message.info.deliveryCount;
-    let envelope;
-    try {
-      envelope = parseEnvelope(message.data, PayloadClasses[subject] ?? PayloadClasses[definition.subject]);
-    } catch (error) {
-      await this.giveUp(definition, message, 'invalid_message', error);
-      return;
-    }
-    const context = new MessageContext(
-      subject,
-      definition.durable,
-      envelope.id,
-      deliveryCount,
-      definition.maxDeliver,
-      message.info.streamSequence,
-    );
-    await RequestContext.run(
-      { correlationId: envelope.correlation_id, causationId: envelope.id },
-      async () => {
-        try {
-          await this.tx.transaction(async () => {
-            const fresh = await this.inbox.markProcessed(definition.durable, envelope.id);
-            if (fresh) await this.invoke(handler, envelope, context);
-          });
-          message.ack();
-        } catch (error) {
-          if (error instanceof PermanentError || error instanceof InvalidMessageError) {
-            await this.giveUp(definition, message, 'permanent_error', error);
-          } else if (deliveryCount >= definition.maxDeliver) {
-            await this.giveUp(definition, message, 'max_deliver_exceeded', error);
-          } else {
-            const retryAfterMs = (error as { retryAfterMs?: number }).retryAfterMs;
-            const delay = redeliveryDelayMs(
-              definition,
-              deliveryCount,
-              this.config.MESSAGING_BACKOFF_SCALE,
-              retryAfterMs,
-            );
-            this.log.warn(
-              {
-                err: error,
-                consumer: definition.durable,
-                message_id: envelope.id,
-                delivery: deliveryCount,
-                delay_ms: delay,
-              },
-              'handler failed, redelivering later',
-            );
-            message.nak(delay);
-          }
-        }
-      },
-    );
-  }
-
-  /**
-   * Records a dead letter, then terminates. A plain term: nats-server before 2.10.4 ignores a TERM that
-   * carries a reason and redelivers after ack_wait. If recording fails, the message is redelivered, not lost.
-   */
-  private async giveUp(
-    definition: ConsumerDefinition,
-    message: JsMsg,
-    reason: DeadLetterReason,
-    error: unknown,
-  ): Promise<void> {
-    try {
-      const recorded = await this.deadLetters.record(definition, message, reason, error);
-      message.term();
-      if (recorded) this.log.error({ err: error, consumer: definition.durable, reason }, 'message dead-lettered');
-      else this.log.warn({ consumer: definition.durable, reason }, 'dead letter redelivered; terminated again');
-    } catch (recordError) {
-      this.log.error({ err: recordError }, 'could not record dead letter; redelivering');
-      message.nak(
-        redeliveryDelayMs(definition, message.info.deliveryCount, this.config.MESSAGING_BACKOFF_SCALE),
-      );
-    }
+    this.inboxPruning.unref();
   }
 
   private startResponder(pattern: string, handle: RequestHandler): void {
@@ -243,25 +183,42 @@ export class MessagingTransport extends Server implements CustomTransportStrateg
 
   private async answer(pattern: string, handle: RequestHandler, message: Msg): Promise<void> {
     const correlationId = message.headers?.get(CORRELATION_HEADER) || randomUUID();
-    await RequestContext.run({ correlationId }, async () => {
-      let reply: { ok: true; data: unknown } | { ok: false; error: ErrorBody };
-      try {
-        const data = message.data.length ? message.json() : {};
-        const context = new MessageContext(pattern, 'request', correlationId, 1, 1, null);
-        reply = { ok: true, data: (await handle(data, context)) ?? null };
-      } catch (error) {
-        reply = { ok: false, error: toErrorBody(error) };
-        if (reply.error.status >= 500) this.log.error({ err: error, subject: pattern }, 'request failed');
-      }
-      const h = natsHeaders();
-      h.set(CORRELATION_HEADER, correlationId);
-      message.respond(JSON.stringify(reply), { headers: h });
-    });
+    await this.requestSlots.acquire();
+    try {
+      await RequestContext.run({ correlationId }, async () => {
+        let reply: { ok: true; data: unknown } | { ok: false; error: ErrorBody };
+        try {
+          const data = parseRequest(message.data);
+          const context = new MessageContext(pattern, 'request', correlationId, 1, 1, null);
+          reply = { ok: true, data: (await handle(data, context)) ?? null };
+        } catch (error) {
+          reply = { ok: false, error: toErrorBody(error) };
+          if (reply.error.status >= 500) this.log.error({ err: error, subject: pattern }, 'request failed');
+        }
+        const h = natsHeaders();
+        h.set(CORRELATION_HEADER, correlationId);
+        if (!this.nats.nc.isClosed()) message.respond(JSON.stringify(reply), { headers: h });
+      });
+    } finally {
+      this.requestSlots.release();
+    }
   }
 
-  private async invoke(handler: MessageHandler, data: unknown, context: MessageContext): Promise<unknown> {
+  private async invoke(handler: MessageHandler, data: unknown, context: unknown): Promise<unknown> {
     const result = await handler(data, context);
     return lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
+  }
+}
+
+/** A request body: empty means no input; anything but JSON is the caller's mistake (400), not ours. */
+function parseRequest(raw: Uint8Array): unknown {
+  if (!raw.length) return {};
+  try {
+    return JSON.parse(Buffer.from(raw).toString('utf8'));
+  } catch {
+    throw new InvalidMessageError('Request is not JSON', [
+      { path: '', message: 'invalid JSON', code: 'json' },
+    ]);
   }
 }
 
@@ -274,6 +231,9 @@ export function toErrorBody(error: unknown): ErrorBody {
       status: 400,
       details: { validation_errors: error.issues },
     };
+  }
+  if (isDatabaseUnavailable(error)) {
+    return { code: ErrorCode.ServiceUnavailable, message: 'Service temporarily unavailable', status: 503 };
   }
   return { code: ErrorCode.InternalError, message: 'Internal error', status: 500 };
 }

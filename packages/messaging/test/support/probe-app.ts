@@ -9,6 +9,7 @@ import {
   Subjects,
   type ConsumerDefinition,
   type LeadEventRecordedV1,
+  type LeadScoredV1,
   type MessageEnvelope,
 } from '@crm/contracts';
 import {
@@ -22,13 +23,22 @@ import {
   createDataSource,
   initializeDatabase,
 } from '@crm/service-kit';
-import { freePort } from '@crm/testing';
+import {
+  NatsTestClient,
+  createTestDatabase,
+  deleteNamespaceStreams,
+  freePort,
+  uniqueNamespace,
+  type TestDatabase,
+} from '@crm/testing';
 import {
   ContractValidationPipe,
+  BatchContext,
   MessageContext,
   MessagingModule,
   MessagingTransport,
   OnEvent,
+  OnEventBatch,
   OnRequest,
   Outbox,
   messagingEntities,
@@ -46,6 +56,15 @@ export const probeConsumer: ConsumerDefinition = {
   concurrency: 4,
 };
 
+/** A batch consumer: batches of up to 8, collected for up to 50 ms, so tests see several messages per batch. */
+export const batchProbeConsumer: ConsumerDefinition = {
+  ...Consumers.find((c) => c.durable === 'leads-lead-scored')!,
+  maxDeliver: 3,
+  backoffMs: [200, 400],
+  ackWaitSeconds: 2,
+  batch: { size: 8, waitMs: 50 },
+};
+
 export interface Delivery {
   messageId: string;
   deliveryCount: number;
@@ -59,6 +78,9 @@ export class Probe {
   onEvent: (envelope: MessageEnvelope<LeadEventRecordedV1>, ctx: MessageContext) => Promise<void> =
     async () => {};
   onRequest: (query: ByIdQuery) => Promise<unknown> = async (query) => ({ echo: query.id });
+  /** Each batch handed to the batch handler: its envelope ids in the order given. */
+  batches: string[][] = [];
+  onBatch: (envelopes: MessageEnvelope<LeadScoredV1>[], ctx: BatchContext) => Promise<void> = async () => {};
 }
 
 @Controller()
@@ -83,10 +105,28 @@ class ProbeMessageController {
   }
 }
 
+@Controller()
+class ProbeBatchMessageController {
+  constructor(
+    private readonly probe: Probe,
+    private readonly tx: TransactionHost,
+  ) {}
+
+  @OnEventBatch(Subjects.LeadScored)
+  async handle(@Payload() envelopes: MessageEnvelope<LeadScoredV1>[], @Ctx() ctx: BatchContext) {
+    this.probe.batches.push(envelopes.map((e) => e.id));
+    // Effects in the batch's transaction: each must exist exactly once per message, whatever happens.
+    await this.tx.manager.query(`INSERT INTO probe_effect (message_id) SELECT unnest($1::uuid[])`, [
+      envelopes.map((e) => e.id),
+    ]);
+    await this.probe.onBatch(envelopes, ctx);
+  }
+}
+
 export async function startProbeApp(
   env: { databaseUrl: string; namespace: string },
   probe = new Probe(),
-  consumers: ConsumerDefinition[] = [probeConsumer],
+  consumers: ConsumerDefinition[] = [probeConsumer, batchProbeConsumer],
 ): Promise<{ app: INestApplication; probe: Probe }> {
   Object.assign(process.env, {
     DATABASE_URL: env.databaseUrl,
@@ -108,7 +148,7 @@ export async function startProbeApp(
       }),
       MessagingModule.forRoot({ service: 'scoring', consumers }),
     ],
-    controllers: [ProbeMessageController],
+    controllers: [ProbeMessageController, ProbeBatchMessageController],
     providers: [{ provide: Probe, useValue: probe }],
   })
   class ProbeAppModule {}
@@ -123,17 +163,22 @@ export async function startProbeApp(
   return { app, probe };
 }
 
-export function leadEventEnvelope(overrides: Partial<MessageEnvelope<LeadEventRecordedV1>> = {}) {
-  const id = randomUUID();
+function probeEnvelope<T>(type: string, data: T) {
   return {
-    id,
-    type: Subjects.LeadEventRecorded,
+    id: randomUUID(),
+    type,
     occurred_at: new Date().toISOString(),
     producer: 'test',
     correlation_id: randomUUID(),
     causation_id: null,
     idempotency_key: null,
-    data: {
+    data,
+  };
+}
+
+export function leadEventEnvelope(overrides: Partial<MessageEnvelope<LeadEventRecordedV1>> = {}) {
+  return {
+    ...probeEnvelope(Subjects.LeadEventRecorded, {
       event_id: randomUUID(),
       lead_id: randomUUID(),
       lead_created: true,
@@ -143,9 +188,61 @@ export function leadEventEnvelope(overrides: Partial<MessageEnvelope<LeadEventRe
       occurred_at: new Date().toISOString(),
       metadata: {},
       campaign_id: null,
-    },
+    }),
     ...overrides,
   };
+}
+
+export function leadScoredEnvelope(leadId = randomUUID(), version = 1) {
+  return probeEnvelope(Subjects.LeadScored, {
+    lead_id: leadId,
+    version,
+    scores: { demographic: 0, engagement: 0, behavior: version, total: version },
+    previous_total: version - 1,
+    tier: 'cold',
+    previous_tier: 'cold',
+    tier_changed: false,
+    reason: 'event',
+    event_id: randomUUID(),
+    points_applied: 1,
+    scored_at: new Date().toISOString(),
+  });
+}
+
+/**
+ * Per test: a fresh database with the probe table, a NATS namespace, a broker client, and the probe apps
+ * started in it (closed afterwards). Registers its own beforeEach/afterEach.
+ */
+export function useProbeTestBed(prefix: string) {
+  const bed = {
+    db: undefined as unknown as TestDatabase,
+    namespace: '',
+    broker: undefined as unknown as NatsTestClient,
+    apps: [] as INestApplication[],
+    async start(probe = new Probe()) {
+      const started = await startProbeApp({ databaseUrl: bed.db.url, namespace: bed.namespace }, probe);
+      bed.apps.push(started.app);
+      return started;
+    },
+    deadLetters: () =>
+      withDb(
+        bed.db.url,
+        async (c) => (await c.query(`SELECT * FROM ${PROBE_SCHEMA}.dead_letter ORDER BY created_at`)).rows,
+      ),
+  };
+  beforeEach(async () => {
+    bed.db = await createTestDatabase();
+    bed.namespace = uniqueNamespace(prefix);
+    await createProbeTable(bed.db.url);
+    bed.broker = await NatsTestClient.connect(bed.namespace);
+  });
+  afterEach(async () => {
+    await Promise.all(bed.apps.splice(0).map((app) => app.close().catch(() => undefined)));
+    await bed.broker.close();
+    await deleteNamespaceStreams('nats://127.0.0.1:4222', bed.namespace);
+    await bed.db.drop();
+  });
+  return bed;
 }
 
 /** Direct SQL for assertions (the test is outside the service). */
