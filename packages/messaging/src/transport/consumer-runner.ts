@@ -128,7 +128,7 @@ export class ConsumerRunner {
 
   private receive(message: JsMsg): void {
     if (this.stopping) {
-      message.nak();
+      this.settle(() => message.nak());
       return;
     }
     this.queue.push(message);
@@ -176,8 +176,7 @@ export class ConsumerRunner {
   }
 
   private touchHeld(): void {
-    for (const message of this.queue) message.working();
-    for (const message of this.held) message.working();
+    for (const message of [...this.queue, ...this.held]) this.settle(() => message.working());
   }
 
   /** Waits until a message is queued or the runner stops; false when stopping. */
