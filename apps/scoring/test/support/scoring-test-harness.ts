@@ -9,6 +9,7 @@ import {
 import { connect } from '@nats-io/transport-node';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Pool } from 'pg';
+import { DataSource } from 'typeorm';
 import {
   Consumers,
   Subjects,
@@ -159,6 +160,14 @@ export class ScoringTestHarness {
     });
   }
 
+  /** Waits until at least `count` lead.scored messages (of any lead) reached the SCORING stream. */
+  async waitScoredCount(count: number, timeoutMs = 15_000): Promise<void> {
+    await waitFor(async () => this.scored.length >= count, {
+      timeoutMs,
+      message: `${count} lead.scored message(s) in all`,
+    });
+  }
+
   async ledger(leadId: string): Promise<LedgerRow[]> {
     const { rows } = await this.pool.query<LedgerRow>(
       `SELECT lead_id, event_id, rule_slug, rule_version, category, points, occurred_at, expires_at, expired,
@@ -177,6 +186,19 @@ export class ScoringTestHarness {
     return rows[0];
   }
 
+  /** Counts from now on every SQL statement the service sends (TypeORM logs each one, logging on or off). */
+  countStatements(): StatementCounter {
+    const dataSource = this.service!.app.get(DataSource);
+    const counter = new StatementCounter();
+    const logger = dataSource.logger;
+    const logQuery = logger.logQuery.bind(logger);
+    logger.logQuery = (query, parameters, queryRunner) => {
+      counter.record(query);
+      return logQuery(query, parameters, queryRunner);
+    };
+    return counter;
+  }
+
   query<R extends object>(sql: string, params: unknown[] = []): Promise<R[]> {
     return this.pool.query<R>(sql, params).then((r) => r.rows);
   }
@@ -190,6 +212,30 @@ export class ScoringTestHarness {
       }
     })();
   }
+}
+
+/** Statements seen by `countStatements`, by kind (first keyword, plus the table for writes). */
+export class StatementCounter {
+  total = 0;
+  readonly byKind = new Map<string, number>();
+
+  record(sql: string): void {
+    this.total++;
+    const kind = statementKind(sql);
+    this.byKind.set(kind, (this.byKind.get(kind) ?? 0) + 1);
+  }
+
+  get transactions(): number {
+    return this.byKind.get('START TRANSACTION') ?? 0;
+  }
+}
+
+function statementKind(sql: string): string {
+  const text = sql.replace(/\s+/g, ' ').trim();
+  if (/^START TRANSACTION/i.test(text)) return 'START TRANSACTION';
+  const table = /(?:INTO|UPDATE|FROM)\s+"?(?:\w+"?\."?)?(\w+)/i.exec(text)?.[1];
+  const verb = /^(WITH|SELECT|INSERT|UPDATE|DELETE|COMMIT|ROLLBACK)/i.exec(text)?.[1]?.toUpperCase() ?? text.slice(0, 20);
+  return table ? `${verb} ${table}` : verb;
 }
 
 /** A recorded page visit (or other event) of `leadId`, `minutesAgo` before now by event time. */
