@@ -234,7 +234,9 @@ function statementKind(sql: string): string {
   const text = sql.replace(/\s+/g, ' ').trim();
   if (/^START TRANSACTION/i.test(text)) return 'START TRANSACTION';
   const table = /(?:INTO|UPDATE|FROM)\s+"?(?:\w+"?\."?)?(\w+)/i.exec(text)?.[1];
-  const verb = /^(WITH|SELECT|INSERT|UPDATE|DELETE|COMMIT|ROLLBACK)/i.exec(text)?.[1]?.toUpperCase() ?? text.slice(0, 20);
+  const verb =
+    /^(WITH|SELECT|INSERT|UPDATE|DELETE|COMMIT|ROLLBACK)/i.exec(text)?.[1]?.toUpperCase() ??
+    text.slice(0, 20);
   return table ? `${verb} ${table}` : verb;
 }
 
