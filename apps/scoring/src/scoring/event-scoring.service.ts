@@ -24,6 +24,13 @@ export interface EventScoringResult {
   emitted: LeadScoredV1 | null;
 }
 
+/** One recorded event of a batch to score. */
+export interface RecordedEventToScore {
+  event: LeadEventRecordedV1;
+  /** Runs `work` as part of the flow of the message that carried the event, so what it publishes names it. */
+  inMessageFlow?: <T>(work: () => T) => T;
+}
+
 @Injectable()
 export class EventScoringService {
   private readonly log: ReturnType<AppLogger['child']>;
@@ -39,6 +46,17 @@ export class EventScoringService {
     this.log = logger.child('event-scoring');
   }
 
+  /** Scores recorded events in the order given; one result per event. */
+  async scoreRecordedEvents(batch: RecordedEventToScore[]): Promise<EventScoringResult[]> {
+    return this.tx.transaction(async () => {
+      const results: EventScoringResult[] = [];
+      for (const { event, inMessageFlow } of batch) {
+        results.push(await this.scoreRecordedEvent(event, inMessageFlow));
+      }
+      return results;
+    });
+  }
+
   /**
    * Scores one recorded lead event: every active `event` rule that matches applies unless a cap stops it,
    * each application is a ledger row, and the lead's totals are re-summed from the ledger.
@@ -48,7 +66,10 @@ export class EventScoringService {
    * is new (`lead_created`), so the leads read model gets the new lead's tier even if it scored nothing.
    * An event that matched nothing emits nothing: the reader would see no change.
    */
-  async scoreRecordedEvent(event: LeadEventRecordedV1): Promise<EventScoringResult> {
+  async scoreRecordedEvent(
+    event: LeadEventRecordedV1,
+    inMessageFlow: <T>(work: () => T) => T = (work) => work(),
+  ): Promise<EventScoringResult> {
     const occurredAt = new Date(event.occurred_at);
     if (Number.isNaN(occurredAt.getTime())) {
       throw new PermanentError(`event ${event.event_id} has an unreadable occurred_at`);
@@ -108,7 +129,7 @@ export class EventScoringService {
         scored_at: now.toISOString(),
       };
       await this.leadScores.saveScore(event.lead_id, scores, tier, emitted.version);
-      await this.outbox.publish(Subjects.LeadScored, emitted);
+      await inMessageFlow(() => this.outbox.publish(Subjects.LeadScored, emitted));
       return { outcomes, emitted };
     });
   }

@@ -1,16 +1,27 @@
 import { Controller } from '@nestjs/common';
-import { Payload } from '@nestjs/microservices';
+import { Ctx, Payload } from '@nestjs/microservices';
 import { Subjects, type LeadEventRecordedV1, type MessageEnvelope } from '@crm/contracts';
-import { OnEvent } from '@crm/messaging';
+import { BatchContext, OnEventBatch } from '@crm/messaging';
 import { EventScoringService } from './event-scoring.service';
 
-/** Leads recorded an event for a lead: score it. The transport validates, dedupes (inbox) and wraps a transaction. */
+/**
+ * Leads recorded events for leads: score them, a batch at a time. The transport validates, dedupes (inbox) and
+ * wraps the batch in one transaction; what a message's event publishes belongs to that message's flow.
+ */
 @Controller()
 export class LeadEventRecordedMessageController {
   constructor(private readonly scoring: EventScoringService) {}
 
-  @OnEvent(Subjects.LeadEventRecorded)
-  async handle(@Payload() envelope: MessageEnvelope<LeadEventRecordedV1>): Promise<void> {
-    await this.scoring.scoreRecordedEvent(envelope.data);
+  @OnEventBatch(Subjects.LeadEventRecorded)
+  async handle(
+    @Payload() envelopes: MessageEnvelope<LeadEventRecordedV1>[],
+    @Ctx() ctx: BatchContext,
+  ): Promise<void> {
+    await this.scoring.scoreRecordedEvents(
+      envelopes.map((envelope) => ({
+        event: envelope.data,
+        inMessageFlow: (work) => ctx.within(envelope, work),
+      })),
+    );
   }
 }
