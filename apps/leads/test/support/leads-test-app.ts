@@ -60,6 +60,11 @@ export class LeadsTestApp {
     return this.service!.namespace;
   }
 
+  /** The name of this run's database; available once `start()` resolved. */
+  get databaseName(): string {
+    return this.service!.db.name;
+  }
+
   async stop(): Promise<void> {
     await this.service?.stop(async () => {
       await this.nc?.close();
@@ -122,6 +127,30 @@ export class LeadsTestApp {
       msgID: envelope.id,
     });
     await this.waitHandled(Subjects.LeadScored, envelope.id);
+  }
+
+  /** Publishes a score as scoring would, without waiting for leads to handle it. */
+  async publishScore(data: LeadScoredV1): Promise<MessageEnvelope<LeadScoredV1>> {
+    const envelope = this.envelope(Subjects.LeadScored, data, 'scoring');
+    await this.js.publish(this.subject(Subjects.LeadScored), JSON.stringify(envelope), {
+      msgID: envelope.id,
+    });
+    return envelope;
+  }
+
+  /** Resolves once leads has handled (committed or skipped) every one of the messages. */
+  async waitAllHandled(subject: Subject, messageIds: string[], timeoutMs = 60_000): Promise<void> {
+    await waitFor(
+      async () => {
+        const [{ n }] = await this.sql<{ n: number }>(
+          `SELECT count(*)::int AS n FROM leads.processed_message
+            WHERE consumer = $1 AND message_id = ANY($2::uuid[])`,
+          [durableOf(subject), messageIds],
+        );
+        return n === new Set(messageIds).size;
+      },
+      { timeoutMs, intervalMs: 50, message: `leads handled ${messageIds.length} ${subject} messages` },
+    );
   }
 
   /** The inbox row is written in the handler's transaction: once it is visible, the handling has committed. */

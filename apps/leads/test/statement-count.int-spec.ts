@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { Subjects, type IngestEventReceivedV1, type LeadScoredV1, type Subject } from '@crm/contracts';
+import { LeadsTestApp } from './support/leads-test-app';
+import { StatementCounter, statementProfile } from './support/statement-counter';
+
+/**
+ * The hot path's cost in database round trips: a burst of ingest events (new and known people, corporate and
+ * free-mail, external ids) and a burst of scores, counted at the pg driver and reported.
+ */
+describe('leads: database statements per event on the hot path', () => {
+  const app = new LeadsTestApp();
+  const PEOPLE = 100;
+  const EVENTS_PER_PERSON = 4;
+
+  beforeAll(() => app.start());
+  afterAll(() => app.stop());
+
+  const burstOfPerson = (i: number, run: string): IngestEventReceivedV1[] => {
+    const identifiers = [
+      { email: `p${i}.${run}@lab-${i % 20}-${run}.example` },
+      { email: `p${i}.${run}@gmail.com` },
+      { waalaxy_id: `wx-${i}-${run}` },
+      { email: `p${i}.${run}@uni-${run}.example`, lemlist_id: `lm-${i}-${run}` },
+    ];
+    const metadata = [
+      { company_name: `Lab ${i % 20} ${run}`, industry: 'Biotech', first_name: 'Ada' },
+      { company_name: `Free ${i % 10} ${run}`, job_title: 'Scientist' },
+      { first_name: 'Grace', page_path: '/pricing' },
+      { company_size: '51-200', country: 'de' },
+    ];
+    return Array.from({ length: EVENTS_PER_PERSON }, (_, n) =>
+      app.ingestEvent({
+        lead_identifier: identifiers[i % identifiers.length],
+        metadata: metadata[(i + n) % metadata.length],
+        occurred_at: new Date(Date.UTC(2025, 0, 1 + n, i % 24)).toISOString(),
+        campaign_id: n % 2 ? `c-${n}` : null,
+      }),
+    );
+  };
+
+  /** Publishes the messages one after another, then counts until leads handled all and relayed what it published. */
+  const countStatements = async <T>(
+    subject: Subject,
+    messages: T[],
+    publish: (message: T) => Promise<{ id: string }>,
+  ): Promise<string[]> => {
+    const counter = new StatementCounter(app.databaseName).start();
+    try {
+      const ids: string[] = [];
+      for (const message of messages) ids.push((await publish(message)).id);
+      await app.waitAllHandled(subject, ids);
+      await app.outboxDrained();
+      return counter.stop();
+    } finally {
+      counter.stop();
+    }
+  };
+
+  it('ingest: reports statements per event for a burst', async () => {
+    const run = randomUUID().slice(0, 6);
+    const events = Array.from({ length: PEOPLE }, (_, i) => burstOfPerson(i, run)).flat();
+    const statements = await countStatements(Subjects.IngestEventReceived, events, (event) =>
+      app.publishIngest(event),
+    );
+
+    const perEvent = statements.length / events.length;
+    report('ingest', events.length, statements);
+    expect(await app.sql('SELECT id FROM leads.dead_letter')).toEqual([]);
+    expect(await app.sql('SELECT id FROM leads.lead_events')).toHaveLength(events.length);
+    expect(perEvent).toBeGreaterThan(0);
+  });
+
+  it('scores: reports statements per score for a burst', async () => {
+    const leads = await app.sql<{ id: string }>('SELECT id FROM leads.leads ORDER BY id LIMIT 100');
+    const events = await app.sql<{ lead_id: string; event_id: string }>(
+      'SELECT lead_id, event_id FROM leads.lead_events ORDER BY lead_id',
+    );
+    const scores: LeadScoredV1[] = events.map((event, i) => ({
+      lead_id: event.lead_id,
+      version: i + 1,
+      scores: { demographic: 0, engagement: i, behavior: 0, total: i },
+      previous_total: 0,
+      tier: 'cold',
+      previous_tier: 'cold',
+      tier_changed: false,
+      reason: 'event',
+      event_id: event.event_id,
+      points_applied: 2,
+      scored_at: new Date().toISOString(),
+    }));
+    expect(leads.length).toBeGreaterThan(0);
+
+    const statements = await countStatements(Subjects.LeadScored, scores, (score) => app.publishScore(score));
+
+    report('scores', scores.length, statements);
+    expect(await app.sql('SELECT id FROM leads.dead_letter')).toEqual([]);
+  });
+});
+
+function report(label: string, messages: number, statements: string[]): void {
+  const perMessage = (statements.length / messages).toFixed(2);
+  const top = statementProfile(statements)
+    .slice(0, 12)
+    .map(([text, n]) => `  ${n}\t${text}`)
+    .join('\n');
+  console.log(
+    `${label}: ${statements.length} statements for ${messages} messages = ${perMessage} per message\n${top}`,
+  );
+}
