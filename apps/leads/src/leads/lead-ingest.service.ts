@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Subjects, type IngestEventReceivedV1 } from '@crm/contracts';
-import { Outbox, TransientError } from '@crm/messaging';
+import { Subjects, type IngestEventReceivedV1, type MessageEnvelope } from '@crm/contracts';
+import { Outbox, TransientError, type BatchContext } from '@crm/messaging';
 import { AppLogger, TransactionHost } from '@crm/service-kit';
 import type { Logger } from 'pino';
 import { planAttribution, touchCampaign } from './attribution.rules';
@@ -31,6 +31,13 @@ export interface RecordIngestEventInput {
   correlationId: string;
 }
 
+export interface RecordIngestEventsInput {
+  /** validated, in stream order; the transport's transaction is open. */
+  envelopes: readonly MessageEnvelope<IngestEventReceivedV1>[];
+  /** runs publishing as part of one message's flow (its correlation id, caused by it). */
+  batch: Pick<BatchContext, 'within'>;
+}
+
 export type RecordIngestEventResult =
   | { outcome: 'duplicate' }
   | { outcome: 'recorded'; leadId: string; leadCreated: boolean; matchedBy: IdentifierKey | null };
@@ -59,6 +66,21 @@ export class LeadIngestService {
     logger: AppLogger,
   ) {
     this.log = logger.child('lead-ingest');
+  }
+
+  /** Records a batch of events in stream order, in one transaction: each sees the effects of those before it. */
+  async recordIngestEvents({ envelopes, batch }: RecordIngestEventsInput): Promise<RecordIngestEventResult[]> {
+    return this.tx.transaction(async () => {
+      const results: RecordIngestEventResult[] = [];
+      for (const envelope of envelopes) {
+        results.push(
+          await batch.within(envelope, () =>
+            this.recordIngestEvent({ event: envelope.data, correlationId: envelope.correlation_id }),
+          ),
+        );
+      }
+      return results;
+    });
   }
 
   async recordIngestEvent({

@@ -19,6 +19,13 @@ export class LeadScoreService {
     this.log = logger.child('lead-score');
   }
 
+  /** Applies a batch of scores in delivery order, in one transaction. */
+  async applyScores({ scores }: { scores: readonly LeadScoredV1[] }): Promise<void> {
+    await this.tx.transaction(async () => {
+      for (const score of scores) await this.applyScore(score);
+    });
+  }
+
   /** Applies the score only if its version is newer than the stored one: deliveries may arrive out of order. */
   async applyScore(score: LeadScoredV1): Promise<{ applied: boolean }> {
     return this.tx.transaction(async () => {

@@ -1,15 +1,16 @@
 import { Module } from '@nestjs/common';
 import { LeadEventRepository } from './lead-event.repository';
-import { LeadEventsMessageController } from './lead-events.message-controller';
+import { LeadIngestMessageController } from './lead-ingest.message-controller';
 import { LeadIngestService } from './lead-ingest.service';
 import { LeadRepository } from './lead.repository';
+import { LeadScoreMessageController } from './lead-score.message-controller';
 import { LeadScoreService } from './lead-score.service';
 import { LeadsMessageController } from './leads.message-controller';
 import { LeadsQueryService } from './leads-query.service';
 import { OrganizationRepository } from './organization.repository';
 
 @Module({
-  controllers: [LeadEventsMessageController, LeadsMessageController],
+  controllers: [LeadIngestMessageController, LeadScoreMessageController, LeadsMessageController],
   providers: [
     LeadRepository,
     OrganizationRepository,
