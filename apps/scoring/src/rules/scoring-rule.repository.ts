@@ -15,4 +15,13 @@ export class ScoringRuleRepository {
       order: { priority: 'ASC', slug: 'ASC' },
     });
   }
+
+  /** Grows with every committed change of the rules table (a trigger keeps it); an opaque value to compare. */
+  async currentRevision(): Promise<string> {
+    const rows: { revision: string }[] = await this.tx.manager.query(
+      `SELECT revision::text AS revision FROM rules_revision`,
+    );
+    if (!rows.length) throw new Error('rules_revision has no row: migrations incomplete');
+    return rows[0].revision;
+  }
 }

@@ -1,68 +1,87 @@
 import { randomUUID } from 'node:crypto';
-import { Subjects, type LeadEventRecordedV1, type ScoreTier } from '@crm/contracts';
+import { Subjects, type LeadEventRecordedV1, type LeadScoredV1, type ScoreTotals } from '@crm/contracts';
 import type { Outbox } from '@crm/messaging';
 import type { AppLogger, TransactionHost } from '@crm/service-kit';
+import type { LiveEventRulesCache } from '../rules/live-event-rules.cache';
 import type { ScoringRule } from '../rules/scoring-rule.entity';
-import type { ScoringRuleRepository } from '../rules/scoring-rule.repository';
-import { EventScoringService } from './event-scoring.service';
-import type { LeadScore } from './lead-score.entity';
+import { EventScoringService, type RecordedEventToScore } from './event-scoring.service';
 import type { LeadScoreRepository } from './lead-score.repository';
+import type { CapHistory, CapHistoryRequest } from './rule-application-plan';
+import type { StoredScore } from './score-emission-plan';
 import type { ScoreLedgerEntry } from './score-ledger-entry.entity';
 import type { NewLedgerEntry, ScoreLedgerRepository } from './score-ledger.repository';
+import { addPoints, zeroTotals } from './score-totals';
 
 /** In-memory stand-ins with the repositories' contracts; the SQL versions run in test/*.int-spec.ts. */
 class InMemoryLedger {
   rows: ScoreLedgerEntry[] = [];
-  countApplications = async (leadId: string, ruleId: string) =>
-    this.rows.filter((r) => r.leadId === leadId && r.ruleId === ruleId).length;
-  applicationTimesBetween = async (leadId: string, ruleId: string, from: Date, to: Date) =>
-    this.rows
-      .filter((r) => r.leadId === leadId && r.ruleId === ruleId && r.occurredAt > from && r.occurredAt < to)
-      .map((r) => r.occurredAt);
-  insertOnce = async (entry: NewLedgerEntry) => {
-    if (this.rows.some((r) => r.eventId === entry.eventId && r.ruleId === entry.ruleId)) return false;
-    this.rows.push({ ...entry, id: randomUUID(), createdAt: new Date() });
-    return true;
+  calls: string[] = [];
+
+  expireDue = async (leadIds: string[], now: Date) => {
+    this.calls.push('expireDue');
+    for (const row of this.rows.filter(
+      (r) => leadIds.includes(r.leadId) && !r.expired && r.expiresAt && r.expiresAt <= now,
+    ))
+      Object.assign(row, { expired: true, expiredAt: now });
   };
-  expireDue = async (leadId: string, now: Date) => {
-    const due = this.rows.filter(
-      (r) => r.leadId === leadId && !r.expired && r.expiresAt && r.expiresAt <= now,
-    );
-    for (const row of due) Object.assign(row, { expired: true, expiredAt: now });
-    return due.length;
+
+  capHistory = async (request: CapHistoryRequest): Promise<CapHistory> => {
+    this.calls.push('capHistory');
+    const of = (leadId: string, ruleId: string) =>
+      this.rows.filter((r) => r.leadId === leadId && r.ruleId === ruleId);
+    return {
+      lifetimeCounts: request.lifetimePairs.map((p) => ({ ...p, count: of(p.leadId, p.ruleId).length })),
+      applicationTimes: request.windows.flatMap((w) =>
+        of(w.leadId, w.ruleId)
+          .filter((r) => r.occurredAt > w.after && r.occurredAt < w.before)
+          .map((r) => ({ leadId: r.leadId, ruleId: r.ruleId, occurredAt: r.occurredAt })),
+      ),
+      appliedEventRules: request.eventRules.filter((e) =>
+        this.rows.some((r) => r.eventId === e.eventId && r.ruleId === e.ruleId),
+      ),
+    };
   };
-  sumLive = async (leadId: string) => {
-    const totals = { demographic: 0, engagement: 0, behavior: 0, total: 0 };
-    for (const r of this.rows.filter((row) => row.leadId === leadId && !row.expired))
-      totals[r.category] += r.points;
-    totals.total = totals.demographic + totals.engagement + totals.behavior;
+
+  insertMany = async (entries: NewLedgerEntry[]) => {
+    this.calls.push('insertMany');
+    const inserted: { eventId: string; ruleId: string }[] = [];
+    for (const entry of entries) {
+      if (this.rows.some((r) => r.eventId === entry.eventId && r.ruleId === entry.ruleId)) continue;
+      this.rows.push({ ...entry, id: randomUUID(), createdAt: new Date() });
+      inserted.push({ eventId: entry.eventId!, ruleId: entry.ruleId });
+    }
+    return inserted;
+  };
+
+  sumLive = async (leadIds: string[]) => {
+    this.calls.push('sumLive');
+    const totals = new Map<string, ScoreTotals>(leadIds.map((id) => [id, zeroTotals()]));
+    for (const r of this.rows.filter((row) => leadIds.includes(row.leadId) && !row.expired))
+      totals.set(r.leadId, addPoints(totals.get(r.leadId)!, r.category, r.points));
     return totals;
   };
 }
 
 class InMemoryLeadScores {
-  rows = new Map<string, LeadScore>();
-  lockForScoring = async (leadId: string) => {
-    if (!this.rows.has(leadId)) {
-      this.rows.set(leadId, {
-        leadId,
-        demographic: 0,
-        engagement: 0,
-        behavior: 0,
-        total: 0,
-        tier: 'cold',
-        version: 0,
-        updatedAt: new Date(),
-      });
+  rows = new Map<string, StoredScore>();
+  calls: string[] = [];
+
+  lockForScoring = async (leadIds: string[]) => {
+    this.calls.push('lockForScoring');
+    for (const leadId of leadIds) {
+      if (!this.rows.has(leadId)) this.rows.set(leadId, { totals: zeroTotals(), tier: 'cold', version: 0 });
     }
-    return { ...this.rows.get(leadId)! };
+    return new Map(leadIds.map((leadId) => [leadId, structuredClone(this.rows.get(leadId)!)]));
   };
-  saveScore = async (leadId: string, totals: LeadScore, tier: ScoreTier, version: number) => {
-    this.rows.set(leadId, { ...this.rows.get(leadId)!, ...totals, tier, version });
+
+  saveScores = async (scores: { leadId: string; score: StoredScore }[]) => {
+    this.calls.push('saveScores');
+    for (const { leadId, score } of scores) this.rows.set(leadId, structuredClone(score));
   };
 }
 
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
 
 function rule(slug: string, overrides: Partial<ScoringRule>): ScoringRule {
   return {
@@ -104,7 +123,10 @@ describe('EventScoringService', () => {
 
   let ledger: InMemoryLedger;
   let leadScores: InMemoryLeadScores;
-  let published: { subject: string; payload: unknown }[];
+  let published: { subject: string; payload: LeadScoredV1; flow?: string }[];
+  let ruleLoads: number;
+  /** The message flow a publish ran in (what BatchContext.within sets in production). */
+  let currentFlow: string | undefined;
   let service: EventScoringService;
   const leadId = randomUUID();
 
@@ -112,23 +134,44 @@ describe('EventScoringService', () => {
     ledger = new InMemoryLedger();
     leadScores = new InMemoryLeadScores();
     published = [];
+    ruleLoads = 0;
     const tx = { transaction: <T>(work: () => Promise<T>) => work() } as unknown as TransactionHost;
-    const rules = {
-      findLiveByType: async () => [pageVisit, pricing, demo],
-    } as unknown as ScoringRuleRepository;
+    const liveRules = {
+      current: async () => {
+        ruleLoads++;
+        return [pageVisit, pricing, demo];
+      },
+    } as unknown as LiveEventRulesCache;
     const outbox = {
-      publish: async (subject: string, payload: unknown) => void published.push({ subject, payload }),
+      publish: async (subject: string, payload: LeadScoredV1) =>
+        void published.push({ subject, payload, flow: currentFlow }),
     } as unknown as Outbox;
     const logger = { child: () => ({ debug: () => undefined }) } as unknown as AppLogger;
     service = new EventScoringService(
       tx,
-      rules,
+      liveRules,
       ledger as unknown as ScoreLedgerRepository,
       leadScores as unknown as LeadScoreRepository,
       outbox,
       logger,
     );
   });
+
+  const scoreOne = async (event: LeadEventRecordedV1) => (await service.scoreRecordedEvents([{ event }]))[0];
+
+  /** Each event in the flow of a message named after its event id. */
+  const inFlows = (events: LeadEventRecordedV1[]): RecordedEventToScore[] =>
+    events.map((event) => ({
+      event,
+      inMessageFlow: <T>(work: () => T): T => {
+        currentFlow = event.event_id;
+        try {
+          return work();
+        } finally {
+          currentFlow = undefined;
+        }
+      },
+    }));
 
   function recorded(overrides: Partial<LeadEventRecordedV1> = {}): LeadEventRecordedV1 {
     return {
@@ -147,7 +190,7 @@ describe('EventScoringService', () => {
 
   it('applies every matching rule, writes a ledger row each, and emits the new totals', async () => {
     const event = recorded({ metadata: { page_path: '/pricing' } });
-    const result = await service.scoreRecordedEvent(event);
+    const result = await scoreOne(event);
 
     expect(result.outcomes).toEqual([
       { slug: 'eng-page-visit', outcome: 'applied' },
@@ -178,8 +221,8 @@ describe('EventScoringService', () => {
   });
 
   it('reports tier changes against the stored score and bumps the version per emission', async () => {
-    await service.scoreRecordedEvent(recorded({ event_type: 'demo_requested' }));
-    const second = await service.scoreRecordedEvent(recorded({ metadata: { page_path: '/pricing' } }));
+    await scoreOne(recorded({ event_type: 'demo_requested' }));
+    const second = await scoreOne(recorded({ metadata: { page_path: '/pricing' } }));
     expect(second.emitted).toMatchObject({
       version: 2,
       previous_total: 50,
@@ -188,20 +231,24 @@ describe('EventScoringService', () => {
       tier: 'warm',
       tier_changed: false,
     });
-    const third = await service.scoreRecordedEvent(recorded({ metadata: { page_path: '/pricing' } }));
+    const third = await scoreOne(recorded({ metadata: { page_path: '/pricing' } }));
     expect(third.emitted).toMatchObject({ version: 3, previous_total: 67, tier: 'hot', tier_changed: true });
-    expect(leadScores.rows.get(leadId)).toMatchObject({ total: 84, tier: 'hot', version: 3, behavior: 50 });
+    expect(leadScores.rows.get(leadId)).toMatchObject({
+      totals: { total: 84, behavior: 50 },
+      tier: 'hot',
+      version: 3,
+    });
   });
 
   it('emits nothing when no rule matched an existing lead', async () => {
-    const result = await service.scoreRecordedEvent(recorded({ event_type: 'newsletter_signup' }));
+    const result = await scoreOne(recorded({ event_type: 'newsletter_signup' }));
     expect(result).toEqual({ outcomes: [], emitted: null });
     expect(published).toEqual([]);
   });
 
   it('always emits for a newly created lead, even with zero points', async () => {
     const event = recorded({ event_type: 'newsletter_signup', lead_created: true });
-    const result = await service.scoreRecordedEvent(event);
+    const result = await scoreOne(event);
     expect(result.emitted).toMatchObject({
       version: 1,
       scores: { total: 0 },
@@ -212,8 +259,8 @@ describe('EventScoringService', () => {
   });
 
   it('emits nothing when the only matching rule is capped', async () => {
-    await service.scoreRecordedEvent(recorded({ event_type: 'demo_requested' }));
-    const again = await service.scoreRecordedEvent(recorded({ event_type: 'demo_requested' }));
+    await scoreOne(recorded({ event_type: 'demo_requested' }));
+    const again = await scoreOne(recorded({ event_type: 'demo_requested' }));
     expect(again).toEqual({ outcomes: [{ slug: 'beh-demo-request', outcome: 'capped' }], emitted: null });
     expect(ledger.rows).toHaveLength(1);
     expect(published).toHaveLength(1);
@@ -221,7 +268,7 @@ describe('EventScoringService', () => {
 
   it('writes points of an event older than decay_days as expired, and they do not count', async () => {
     const old = recorded({ occurred_at: new Date(Date.now() - 31 * DAY).toISOString() });
-    const result = await service.scoreRecordedEvent(old);
+    const result = await scoreOne(old);
     expect(result).toEqual({
       outcomes: [{ slug: 'eng-page-visit', outcome: 'applied_expired' }],
       emitted: null,
@@ -248,10 +295,13 @@ describe('EventScoringService', () => {
       reason: 'event',
       createdAt: new Date(),
     });
-    await leadScores.lockForScoring(leadId);
-    await leadScores.saveScore(leadId, { total: 15, engagement: 15 } as LeadScore, 'cold', 4);
+    leadScores.rows.set(leadId, {
+      totals: { ...zeroTotals(), engagement: 15, total: 15 },
+      tier: 'cold',
+      version: 4,
+    });
 
-    const result = await service.scoreRecordedEvent(recorded({ event_type: 'newsletter_signup' }));
+    const result = await scoreOne(recorded({ event_type: 'newsletter_signup' }));
     expect(ledger.rows[0].expired).toBe(true);
     expect(result.emitted).toMatchObject({
       version: 5,
@@ -263,8 +313,8 @@ describe('EventScoringService', () => {
 
   it('does not apply a rule twice for the same event', async () => {
     const event = recorded({ event_type: 'page_visited' });
-    await service.scoreRecordedEvent(event);
-    const again = await service.scoreRecordedEvent(event);
+    await scoreOne(event);
+    const again = await scoreOne(event);
     expect(again).toEqual({
       outcomes: [{ slug: 'eng-page-visit', outcome: 'already_applied' }],
       emitted: null,
@@ -273,9 +323,134 @@ describe('EventScoringService', () => {
   });
 
   it('rejects an unreadable event time permanently, before touching anything', async () => {
-    await expect(service.scoreRecordedEvent(recorded({ occurred_at: 'not a date' }))).rejects.toThrow(
-      /unreadable occurred_at/,
-    );
+    await expect(scoreOne(recorded({ occurred_at: 'not a date' }))).rejects.toThrow(/unreadable occurred_at/);
     expect(leadScores.rows.size).toBe(0);
+  });
+
+  describe('batches', () => {
+    const otherLead = randomUUID();
+    const hoursAgo = (hours: number) => new Date(Date.now() - hours * HOUR).toISOString();
+
+    it("decides in event order: caps count the batch's earlier applications, versions grow per lead", async () => {
+      const pricingVisits = [5, 4, 3, 2].map((h) =>
+        recorded({ occurred_at: hoursAgo(h), metadata: { page_path: '/pricing' } }),
+      );
+      const demos = [
+        recorded({ lead_id: otherLead, event_type: 'demo_requested', lead_created: true }),
+        recorded({ lead_id: otherLead, event_type: 'demo_requested' }),
+      ];
+      const batch = [
+        pricingVisits[0],
+        demos[0],
+        pricingVisits[1],
+        pricingVisits[2],
+        demos[1],
+        pricingVisits[3],
+      ];
+
+      const results = await service.scoreRecordedEvents(inFlows(batch));
+
+      expect(results.map((r) => r.outcomes.map((o) => o.outcome))).toEqual([
+        ['applied', 'applied'],
+        ['applied'],
+        ['applied', 'applied'],
+        ['applied', 'applied'],
+        ['capped'],
+        ['applied', 'capped'],
+      ]);
+      const ofLead = published.map((p) => p.payload).filter((p) => p.lead_id === leadId);
+      expect(
+        ofLead.map((p) => [p.version, p.event_id, p.previous_total, p.scores.total, p.points_applied]),
+      ).toEqual([
+        [1, pricingVisits[0].event_id, 0, 17, 17],
+        [2, pricingVisits[1].event_id, 17, 34, 17],
+        [3, pricingVisits[2].event_id, 34, 51, 17],
+        [4, pricingVisits[3].event_id, 51, 53, 2],
+      ]);
+      expect(ofLead.map((p) => [p.previous_tier, p.tier, p.tier_changed])).toEqual([
+        ['cold', 'cold', false],
+        ['cold', 'cold', false],
+        ['cold', 'warm', true],
+        ['warm', 'warm', false],
+      ]);
+      expect(published.filter((p) => p.payload.lead_id === otherLead).map((p) => p.payload)).toEqual([
+        expect.objectContaining({
+          version: 1,
+          event_id: demos[0].event_id,
+          scores: expect.objectContaining({ total: 50 }),
+        }),
+      ]);
+      expect(leadScores.rows.get(leadId)).toEqual({
+        totals: { demographic: 0, engagement: 53, behavior: 0, total: 53 },
+        tier: 'warm',
+        version: 4,
+      });
+      expect(leadScores.rows.get(otherLead)).toMatchObject({ version: 1, tier: 'warm' });
+    });
+
+    it('runs each statement once per batch, whatever its size, and reads the rules once', async () => {
+      const leads = Array.from({ length: 7 }, () => randomUUID());
+      const batch = Array.from({ length: 30 }, (_, i) =>
+        recorded({ lead_id: leads[i % leads.length], metadata: { page_path: i % 3 ? '/x' : '/pricing' } }),
+      );
+      await service.scoreRecordedEvents(inFlows(batch));
+
+      expect(leadScores.calls).toEqual(['lockForScoring', 'saveScores']);
+      expect(ledger.calls).toEqual(['expireDue', 'capHistory', 'insertMany', 'sumLive']);
+      expect(ruleLoads).toBe(1);
+      expect(published).toHaveLength(30);
+    });
+
+    it("publishes each score in the flow of its own event's message", async () => {
+      const batch = [recorded(), recorded({ lead_id: otherLead }), recorded()];
+      await service.scoreRecordedEvents(inFlows(batch));
+      expect(published.map((p) => [p.flow, p.payload.event_id])).toEqual(
+        batch.map((e) => [e.event_id, e.event_id]),
+      );
+    });
+
+    it('does not count a replayed event again when later events of the batch check their caps', async () => {
+      const first = recorded({ occurred_at: hoursAgo(6), metadata: { page_path: '/pricing' } });
+      await scoreOne(first);
+      await scoreOne(recorded({ occurred_at: hoursAgo(5), metadata: { page_path: '/pricing' } }));
+      published = [];
+
+      const third = recorded({ occurred_at: hoursAgo(4), metadata: { page_path: '/pricing' } });
+      const fourth = recorded({ occurred_at: hoursAgo(3), metadata: { page_path: '/pricing' } });
+      const results = await service.scoreRecordedEvents(inFlows([first, third, fourth]));
+
+      expect(results.map((r) => r.outcomes.map((o) => o.outcome))).toEqual([
+        ['already_applied', 'already_applied'],
+        ['applied', 'applied'],
+        ['applied', 'capped'],
+      ]);
+      expect(results[0].emitted).toBeNull();
+      expect(published.map((p) => [p.payload.version, p.payload.event_id])).toEqual([
+        [3, third.event_id],
+        [4, fourth.event_id],
+      ]);
+    });
+
+    it('applies an event that comes twice in one batch once', async () => {
+      const event = recorded({ event_type: 'demo_requested' });
+      const results = await service.scoreRecordedEvents(inFlows([event, { ...event }]));
+      expect(results.map((r) => r.outcomes)).toEqual([
+        [{ slug: 'beh-demo-request', outcome: 'applied' }],
+        [{ slug: 'beh-demo-request', outcome: 'capped' }],
+      ]);
+      const page = recorded();
+      const pages = await service.scoreRecordedEvents(inFlows([page, { ...page }]));
+      expect(pages.map((r) => r.outcomes.map((o) => o.outcome))).toEqual([['applied'], ['already_applied']]);
+      expect(ledger.rows).toHaveLength(2);
+    });
+
+    it('rejects the whole batch permanently for one unreadable event time, before touching anything', async () => {
+      const batch = [recorded(), recorded({ occurred_at: '2026-W05-3' }), recorded()];
+      await expect(service.scoreRecordedEvents(inFlows(batch))).rejects.toThrow(
+        new RegExp(`event ${batch[1].event_id} has an unreadable occurred_at`),
+      );
+      expect([...leadScores.calls, ...ledger.calls]).toEqual([]);
+      expect(ruleLoads).toBe(0);
+    });
   });
 });

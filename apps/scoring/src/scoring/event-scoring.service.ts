@@ -3,14 +3,19 @@ import { Subjects, type LeadEventRecordedV1, type LeadScoredV1, type ScoreTotals
 import { Outbox, PermanentError } from '@crm/messaging';
 import { AppLogger, TransactionHost } from '@crm/service-kit';
 import { matchesEventRule } from '../rules/event-rule-matcher';
+import { LiveEventRulesCache } from '../rules/live-event-rules.cache';
 import type { EventRuleConditions } from '../rules/rule-conditions';
-import type { ScoringRule } from '../rules/scoring-rule.entity';
-import { ScoringRuleRepository } from '../rules/scoring-rule.repository';
-import { expiresAtFor, isCapReached, ROLLING_DAY_MS, type PriorApplications } from './cap-policy';
 import { LeadScoreRepository } from './lead-score.repository';
-import { ScoreLedgerRepository } from './score-ledger.repository';
-import { tierFor } from './score-tier';
-import { sameTotals } from './score-totals';
+import {
+  capHistoryRequestFor,
+  eventRuleKey,
+  planRuleApplications,
+  type EventToPlan,
+  type PlannedApplication,
+} from './rule-application-plan';
+import { planLeadEmissions, type ScoredEvent, type StoredScore } from './score-emission-plan';
+import { ScoreLedgerRepository, type NewLedgerEntry } from './score-ledger.repository';
+import { addPoints } from './score-totals';
 
 /** What happened to one matching rule for one event (for logs and tests). */
 export interface RuleOutcome {
@@ -20,7 +25,7 @@ export interface RuleOutcome {
 
 export interface EventScoringResult {
   outcomes: RuleOutcome[];
-  /** The emitted score, or null when nothing a reader shows changed (see scoreRecordedEvent). */
+  /** The emitted score, or null when nothing a reader shows changed (see scoreRecordedEvents). */
   emitted: LeadScoredV1 | null;
 }
 
@@ -31,13 +36,21 @@ export interface RecordedEventToScore {
   inMessageFlow?: <T>(work: () => T) => T;
 }
 
+/** An event of the batch with its plan and, once the ledger answered, its outcomes. */
+interface EventInBatch {
+  item: RecordedEventToScore;
+  plan: EventToPlan;
+  applications: PlannedApplication[];
+  outcomes: RuleOutcome[];
+}
+
 @Injectable()
 export class EventScoringService {
   private readonly log: ReturnType<AppLogger['child']>;
 
   constructor(
     private readonly tx: TransactionHost,
-    private readonly rules: ScoringRuleRepository,
+    private readonly liveRules: LiveEventRulesCache,
     private readonly ledger: ScoreLedgerRepository,
     private readonly leadScores: LeadScoreRepository,
     private readonly outbox: Outbox,
@@ -46,140 +59,157 @@ export class EventScoringService {
     this.log = logger.child('event-scoring');
   }
 
-  /** Scores recorded events in the order given; one result per event. */
+  /**
+   * Scores recorded lead events, in the order given, as scoring them one after the other would: every active
+   * `event` rule that matches an event applies unless a cap stops it, each application is a ledger row, and the
+   * leads' totals are re-summed from the ledger. The work is set-based: a fixed number of statements per batch
+   * (lock the leads, expire their due points, read the caps' history, insert the rows, re-sum, store the
+   * scores), with the caps decided in memory in event order.
+   *
+   * Per event, emits `scoring.lead.scored.v1` (same transaction, through the outbox, in the event's message
+   * flow) only when at least one rule applied with points that count, when the totals changed anyway (points of
+   * earlier events ran out), or when the lead is new (`lead_created`), so the leads read model gets the new
+   * lead's tier even if it scored nothing. An event that matched nothing emits nothing: the reader would see no
+   * change. A lead's versions grow by one per emission, in event order.
+   *
+   * Throws PermanentError, before touching anything, for an event whose occurred_at cannot be read.
+   */
   async scoreRecordedEvents(batch: RecordedEventToScore[]): Promise<EventScoringResult[]> {
+    const occurredAts = batch.map(({ event }) => readOccurredAt(event));
+    if (!batch.length) return [];
     return this.tx.transaction(async () => {
-      const results: EventScoringResult[] = [];
-      for (const { event, inMessageFlow } of batch) {
-        results.push(await this.scoreRecordedEvent(event, inMessageFlow));
-      }
-      return results;
+      const rules = await this.liveRules.current();
+      const events: EventInBatch[] = batch.map((item, i) => ({
+        item,
+        plan: {
+          // PostgreSQL answers with lowercase uuids; the batch's maps are keyed the same way.
+          eventId: item.event.event_id.toLowerCase(),
+          leadId: item.event.lead_id.toLowerCase(),
+          occurredAt: occurredAts[i],
+          matchingRules: rules.filter((rule) =>
+            matchesEventRule(rule.conditions as EventRuleConditions, item.event),
+          ),
+        },
+        applications: [],
+        outcomes: [],
+      }));
+      const leadIds = [...new Set(events.map((e) => e.plan.leadId))];
+
+      // From here on these leads' other events wait for our commit, so the caps below see every earlier row.
+      const stored = await this.leadScores.lockForScoring(leadIds);
+      const now = new Date();
+      await this.ledger.expireDue(leadIds, now);
+      const plans = events.map((e) => e.plan);
+      const history = await this.ledger.capHistory(capHistoryRequestFor(plans));
+      planRuleApplications(plans, history, now).forEach((applications, i) => {
+        events[i].applications = applications;
+      });
+
+      const inserted = await this.ledger.insertMany(events.flatMap((e) => ledgerEntriesOf(e, now)));
+      const insertedKeys = new Set(inserted.map((row) => eventRuleKey(row.eventId, row.ruleId)));
+      for (const e of events) e.outcomes = outcomesOf(e, insertedKeys);
+
+      const liveTotals = await this.ledger.sumLive(leadIds);
+      return this.emitScores(events, leadIds, stored, liveTotals, now);
     });
   }
 
-  /**
-   * Scores one recorded lead event: every active `event` rule that matches applies unless a cap stops it,
-   * each application is a ledger row, and the lead's totals are re-summed from the ledger.
-   *
-   * Emits `scoring.lead.scored.v1` (same transaction, through the outbox) only when at least one rule applied
-   * with points that count, when the totals changed anyway (points of earlier events ran out), or when the lead
-   * is new (`lead_created`), so the leads read model gets the new lead's tier even if it scored nothing.
-   * An event that matched nothing emits nothing: the reader would see no change.
-   */
-  async scoreRecordedEvent(
-    event: LeadEventRecordedV1,
-    inMessageFlow: <T>(work: () => T) => T = (work) => work(),
-  ): Promise<EventScoringResult> {
-    const occurredAt = new Date(event.occurred_at);
-    if (Number.isNaN(occurredAt.getTime())) {
-      throw new PermanentError(`event ${event.event_id} has an unreadable occurred_at`);
+  /** Plans each lead's emissions, stores the final scores, then publishes in event order. */
+  private async emitScores(
+    events: EventInBatch[],
+    leadIds: string[],
+    stored: Map<string, StoredScore>,
+    liveTotals: Map<string, ScoreTotals>,
+    now: Date,
+  ): Promise<EventScoringResult[]> {
+    const emitted = new Map<EventInBatch, LeadScoredV1 | null>();
+    const changedScores: { leadId: string; score: StoredScore }[] = [];
+    const eventsByLead = new Map(leadIds.map((leadId) => [leadId, [] as EventInBatch[]]));
+    for (const e of events) eventsByLead.get(e.plan.leadId)!.push(e);
+    for (const [leadId, ofLead] of eventsByLead) {
+      const scored = ofLead.map(scoredEventOf);
+      // The ledger already holds this batch's rows: take their points off to get where the batch started.
+      let liveBefore = liveTotals.get(leadId)!;
+      for (const { applied } of scored)
+        for (const { category, points } of applied) liveBefore = addPoints(liveBefore, category, -points);
+      const plan = planLeadEmissions(leadId, stored.get(leadId)!, liveBefore, scored, now);
+      ofLead.forEach((e, i) => emitted.set(e, plan.emissions[i]));
+      if (plan.final.version !== stored.get(leadId)!.version)
+        changedScores.push({ leadId, score: plan.final });
     }
-    return this.tx.transaction(async () => {
-      const liveRules = await this.rules.findLiveByType('event');
-      const matching = liveRules.filter((rule) =>
-        matchesEventRule(rule.conditions as EventRuleConditions, event),
-      );
+    await this.leadScores.saveScores(changedScores);
 
-      // From here on this lead's other events wait for our commit, so the caps below see every earlier row.
-      const before = await this.leadScores.lockForScoring(event.lead_id);
-      const now = new Date();
-      await this.ledger.expireDue(event.lead_id, now);
-
-      const outcomes: RuleOutcome[] = [];
-      let pointsApplied = 0;
-      for (const rule of matching) {
-        const outcome = await this.applyRule(rule, event, occurredAt, now);
-        outcomes.push({ slug: rule.slug, outcome });
-        if (outcome === 'applied') pointsApplied += rule.points;
-      }
-
-      const scores = await this.ledger.sumLive(event.lead_id);
-      const previous: ScoreTotals = {
-        demographic: before.demographic,
-        engagement: before.engagement,
-        behavior: before.behavior,
-        total: before.total,
-      };
-      const anyApplied = outcomes.some((o) => o.outcome === 'applied');
-      const shouldEmit = anyApplied || event.lead_created || !sameTotals(scores, previous);
+    const results: EventScoringResult[] = [];
+    for (const e of events) {
+      const score = emitted.get(e) ?? null;
       this.log.debug(
         {
-          lead_id: event.lead_id,
-          event_id: event.event_id,
-          outcomes,
-          points_applied: pointsApplied,
-          emit: shouldEmit,
+          lead_id: e.plan.leadId,
+          event_id: e.plan.eventId,
+          outcomes: e.outcomes,
+          points_applied: score?.points_applied ?? 0,
+          emit: score !== null,
         },
         'event scored',
       );
-      if (!shouldEmit) return { outcomes, emitted: null };
-
-      const tier = tierFor(scores.total);
-      const emitted: LeadScoredV1 = {
-        lead_id: event.lead_id,
-        version: before.version + 1,
-        scores,
-        previous_total: before.total,
-        tier,
-        previous_tier: before.tier,
-        tier_changed: tier !== before.tier,
-        reason: 'event',
-        event_id: event.event_id,
-        points_applied: pointsApplied,
-        scored_at: now.toISOString(),
-      };
-      await this.leadScores.saveScore(event.lead_id, scores, tier, emitted.version);
-      await inMessageFlow(() => this.outbox.publish(Subjects.LeadScored, emitted));
-      return { outcomes, emitted };
-    });
+      if (score) {
+        const inMessageFlow = e.item.inMessageFlow ?? ((work) => work());
+        await inMessageFlow(() => this.outbox.publish(Subjects.LeadScored, score));
+      }
+      results.push({ outcomes: e.outcomes, emitted: score });
+    }
+    return results;
   }
+}
 
-  private async applyRule(
-    rule: ScoringRule,
-    event: LeadEventRecordedV1,
-    occurredAt: Date,
-    now: Date,
-  ): Promise<RuleOutcome['outcome']> {
-    const prior = await this.priorApplications(rule, event.lead_id, occurredAt);
-    if (isCapReached(rule, prior, occurredAt)) return 'capped';
-
-    const expiresAt = expiresAtFor(occurredAt, rule.decayDays);
-    // An old event still uses up its cap, but its points ran out before we saw it: they never count.
-    const alreadyExpired = expiresAt !== null && expiresAt.getTime() <= now.getTime();
-    const inserted = await this.ledger.insertOnce({
-      leadId: event.lead_id,
-      eventId: event.event_id,
-      ruleId: rule.id,
-      ruleSlug: rule.slug,
-      ruleVersion: rule.version,
-      category: rule.category,
-      points: rule.points,
-      occurredAt,
-      expiresAt,
-      expired: alreadyExpired,
-      expiredAt: alreadyExpired ? now : null,
-      reason: 'event',
-    });
-    if (!inserted) return 'already_applied';
-    return alreadyExpired ? 'applied_expired' : 'applied';
+function readOccurredAt(event: LeadEventRecordedV1): Date {
+  const occurredAt = new Date(event.occurred_at);
+  if (Number.isNaN(occurredAt.getTime())) {
+    throw new PermanentError(`event ${event.event_id} has an unreadable occurred_at`);
   }
+  return occurredAt;
+}
 
-  /** Only the counts a rule's caps need are read. */
-  private async priorApplications(
-    rule: ScoringRule,
-    leadId: string,
-    occurredAt: Date,
-  ): Promise<PriorApplications> {
-    const lifetimeCount = rule.maxPerLead === null ? 0 : await this.ledger.countApplications(leadId, rule.id);
-    const nearbyOccurredAt =
-      rule.maxPerDay === null
-        ? []
-        : await this.ledger.applicationTimesBetween(
-            leadId,
-            rule.id,
-            new Date(occurredAt.getTime() - ROLLING_DAY_MS),
-            new Date(occurredAt.getTime() + ROLLING_DAY_MS),
-          );
-    return { lifetimeCount, nearbyOccurredAt };
-  }
+function ledgerEntriesOf({ plan, applications }: EventInBatch, now: Date): NewLedgerEntry[] {
+  return applications.flatMap((application) =>
+    application.decision === 'apply'
+      ? [
+          {
+            leadId: plan.leadId,
+            eventId: plan.eventId,
+            ruleId: application.rule.id,
+            ruleSlug: application.rule.slug,
+            ruleVersion: application.rule.version,
+            category: application.rule.category,
+            points: application.rule.points,
+            occurredAt: plan.occurredAt,
+            expiresAt: application.expiresAt,
+            expired: application.alreadyExpired,
+            expiredAt: application.alreadyExpired ? now : null,
+            reason: 'event',
+          },
+        ]
+      : [],
+  );
+}
+
+/** A planned row the ledger did not take was written meanwhile for the same (event, rule): already applied. */
+function outcomesOf({ plan, applications }: EventInBatch, insertedKeys: Set<string>): RuleOutcome[] {
+  return applications.map((application) => {
+    const { slug } = application.rule;
+    if (application.decision !== 'apply') return { slug, outcome: application.decision };
+    if (!insertedKeys.has(eventRuleKey(plan.eventId, application.rule.id)))
+      return { slug, outcome: 'already_applied' };
+    return { slug, outcome: application.alreadyExpired ? 'applied_expired' : 'applied' };
+  });
+}
+
+function scoredEventOf({ item, plan, applications, outcomes }: EventInBatch): ScoredEvent {
+  return {
+    eventId: plan.eventId,
+    leadCreated: item.event.lead_created,
+    applied: applications
+      .filter((_, i) => outcomes[i].outcome === 'applied')
+      .map(({ rule }) => ({ category: rule.category, points: rule.points })),
+  };
 }

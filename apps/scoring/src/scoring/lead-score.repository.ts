@@ -1,25 +1,74 @@
 import { Injectable } from '@nestjs/common';
-import type { ScoreTier, ScoreTotals } from '@crm/contracts';
+import type { ScoreTier } from '@crm/contracts';
 import { TransactionHost } from '@crm/service-kit';
-import { LeadScore } from './lead-score.entity';
+import type { StoredScore } from './score-emission-plan';
+
+interface LeadScoreRow {
+  lead_id: string;
+  demographic: number;
+  engagement: number;
+  behavior: number;
+  total: number;
+  tier: ScoreTier;
+  version: number;
+}
 
 @Injectable()
 export class LeadScoreRepository {
   constructor(private readonly tx: TransactionHost) {}
 
   /**
-   * Creates the lead's score row if needed and locks it until the current transaction ends. Every score
-   * change of a lead goes through here first, so events of one lead are scored strictly one at a time.
+   * Creates the leads' score rows where missing and locks them all until the current transaction ends, in one
+   * statement. Every score change of a lead goes through here first, so a lead's events are scored strictly one
+   * batch at a time; the rows are locked in lead_id order, so two instances locking overlapping sets queue up
+   * instead of deadlocking.
    */
-  async lockForScoring(leadId: string): Promise<LeadScore> {
-    const repository = this.tx.manager.getRepository(LeadScore);
-    await repository.createQueryBuilder().insert().values({ leadId }).orIgnore().execute();
-    const row = await repository.findOne({ where: { leadId }, lock: { mode: 'pessimistic_write' } });
-    if (!row) throw new Error(`lead_scores row of ${leadId} vanished while locking it`);
-    return row;
+  async lockForScoring(leadIds: string[]): Promise<Map<string, StoredScore>> {
+    // DO UPDATE (a no-op) rather than DO NOTHING: it locks the rows that already exist and returns them too.
+    const rows: LeadScoreRow[] = await this.tx.manager.query(
+      `INSERT INTO lead_scores (lead_id)
+       SELECT DISTINCT id FROM unnest($1::uuid[]) AS id ORDER BY id
+       ON CONFLICT (lead_id) DO UPDATE SET lead_id = EXCLUDED.lead_id
+       RETURNING lead_id, demographic, engagement, behavior, total, tier, version`,
+      [leadIds],
+    );
+    return new Map(
+      rows.map((row) => [
+        row.lead_id,
+        {
+          totals: {
+            demographic: row.demographic,
+            engagement: row.engagement,
+            behavior: row.behavior,
+            total: row.total,
+          },
+          tier: row.tier,
+          version: row.version,
+        },
+      ]),
+    );
   }
 
-  async saveScore(leadId: string, totals: ScoreTotals, tier: ScoreTier, version: number): Promise<void> {
-    await this.tx.manager.getRepository(LeadScore).update({ leadId }, { ...totals, tier, version });
+  /** Stores the leads' new scores in one statement. */
+  async saveScores(scores: { leadId: string; score: StoredScore }[]): Promise<void> {
+    if (!scores.length) return;
+    const column = <T>(value: (s: { leadId: string; score: StoredScore }) => T) => scores.map(value);
+    await this.tx.manager.query(
+      `UPDATE lead_scores AS s
+          SET demographic = u.demographic, engagement = u.engagement, behavior = u.behavior, total = u.total,
+              tier = u.tier, version = u.version, updated_at = now()
+         FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[], $5::int[], $6::varchar[], $7::int[])
+              AS u(lead_id, demographic, engagement, behavior, total, tier, version)
+        WHERE s.lead_id = u.lead_id`,
+      [
+        column((s) => s.leadId),
+        column((s) => s.score.totals.demographic),
+        column((s) => s.score.totals.engagement),
+        column((s) => s.score.totals.behavior),
+        column((s) => s.score.totals.total),
+        column((s) => s.score.tier),
+        column((s) => s.score.version),
+      ],
+    );
   }
 }

@@ -1,64 +1,125 @@
 import { Injectable } from '@nestjs/common';
 import type { ScoreCategory, ScoreTotals } from '@crm/contracts';
 import { TransactionHost } from '@crm/service-kit';
-import { And, LessThan, LessThanOrEqual, MoreThan } from 'typeorm';
-import { ScoreLedgerEntry } from './score-ledger-entry.entity';
+import type { CapHistory, CapHistoryRequest } from './rule-application-plan';
+import type { ScoreLedgerEntry } from './score-ledger-entry.entity';
+import { addPoints, zeroTotals } from './score-totals';
 
 export type NewLedgerEntry = Omit<ScoreLedgerEntry, 'id' | 'createdAt'>;
+
+type HistoryRow =
+  | { kind: 'count'; lead_id: string; rule_id: string; applications: number }
+  | { kind: 'time'; lead_id: string; rule_id: string; occurred_at: Date }
+  | { kind: 'applied'; event_id: string; rule_id: string };
 
 @Injectable()
 export class ScoreLedgerRepository {
   constructor(private readonly tx: TransactionHost) {}
 
-  /** Every application of the rule to the lead, expired or not (the `max_per_lead` count). */
-  countApplications(leadId: string, ruleId: string): Promise<number> {
-    return this.tx.manager.getRepository(ScoreLedgerEntry).count({ where: { leadId, ruleId } });
+  /** Marks the leads' rows whose points ran out by `now` as expired. */
+  async expireDue(leadIds: string[], now: Date): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE score_ledger SET expired = true, expired_at = $2
+        WHERE lead_id = ANY($1::uuid[]) AND NOT expired AND expires_at <= $2`,
+      [leadIds, now],
+    );
   }
 
-  /** Event times of the rule's applications to the lead with occurred_at strictly inside (from, to). */
-  async applicationTimesBetween(leadId: string, ruleId: string, from: Date, to: Date): Promise<Date[]> {
-    const rows = await this.tx.manager.getRepository(ScoreLedgerEntry).find({
-      select: { occurredAt: true },
-      where: { leadId, ruleId, occurredAt: And(MoreThan(from), LessThan(to)) },
-    });
-    return rows.map((row) => row.occurredAt);
+  /** Everything the caps of a batch need, in one query (see CapHistoryRequest). */
+  async capHistory(request: CapHistoryRequest): Promise<CapHistory> {
+    const { lifetimePairs, windows, eventRules } = request;
+    const rows: HistoryRow[] = await this.tx.manager.query(
+      `WITH lifetime AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS p(lead_id, rule_id)
+       ), windows AS (
+         SELECT * FROM unnest($3::uuid[], $4::uuid[], $5::timestamptz[], $6::timestamptz[])
+           AS w(lead_id, rule_id, after, before)
+       ), event_rules AS (
+         SELECT * FROM unnest($7::uuid[], $8::uuid[]) AS e(event_id, rule_id)
+       )
+       SELECT 'count' AS kind, p.lead_id, p.rule_id, NULL::uuid AS event_id, NULL::timestamptz AS occurred_at,
+              (SELECT count(*)::int FROM score_ledger l WHERE l.lead_id = p.lead_id AND l.rule_id = p.rule_id)
+                AS applications
+         FROM lifetime p
+       UNION ALL
+       SELECT 'time', l.lead_id, l.rule_id, NULL, l.occurred_at, NULL
+         FROM windows w
+         JOIN score_ledger l ON l.lead_id = w.lead_id AND l.rule_id = w.rule_id
+                            AND l.occurred_at > w.after AND l.occurred_at < w.before
+       UNION ALL
+       SELECT 'applied', l.lead_id, l.rule_id, l.event_id, NULL, NULL
+         FROM event_rules e
+         JOIN score_ledger l ON l.event_id = e.event_id AND l.rule_id = e.rule_id`,
+      [
+        lifetimePairs.map((p) => p.leadId),
+        lifetimePairs.map((p) => p.ruleId),
+        windows.map((w) => w.leadId),
+        windows.map((w) => w.ruleId),
+        windows.map((w) => w.after),
+        windows.map((w) => w.before),
+        eventRules.map((e) => e.eventId),
+        eventRules.map((e) => e.ruleId),
+      ],
+    );
+    const history: CapHistory = { lifetimeCounts: [], applicationTimes: [], appliedEventRules: [] };
+    for (const row of rows) {
+      if (row.kind === 'count')
+        history.lifetimeCounts.push({ leadId: row.lead_id, ruleId: row.rule_id, count: row.applications });
+      else if (row.kind === 'time')
+        history.applicationTimes.push({
+          leadId: row.lead_id,
+          ruleId: row.rule_id,
+          occurredAt: row.occurred_at,
+        });
+      else history.appliedEventRules.push({ eventId: row.event_id, ruleId: row.rule_id });
+    }
+    return history;
   }
 
-  /** Inserts the row unless this (event, rule) was already applied; returns whether it was inserted. */
-  async insertOnce(entry: NewLedgerEntry): Promise<boolean> {
-    const result = await this.tx.manager
-      .createQueryBuilder()
-      .insert()
-      .into(ScoreLedgerEntry)
-      .values(entry)
-      .orIgnore()
-      .returning(['id'])
-      .execute();
-    return Array.isArray(result.raw) && result.raw.length === 1;
+  /**
+   * Inserts the rows in one statement, skipping any (event, rule) the ledger already holds; returns the
+   * (event, rule) pairs inserted.
+   */
+  async insertMany(entries: NewLedgerEntry[]): Promise<{ eventId: string; ruleId: string }[]> {
+    if (!entries.length) return [];
+    const column = <T>(value: (e: NewLedgerEntry) => T) => entries.map(value);
+    const rows: { event_id: string; rule_id: string }[] = await this.tx.manager.query(
+      `INSERT INTO score_ledger (lead_id, event_id, rule_id, rule_slug, rule_version, category, points,
+                                 occurred_at, expires_at, expired, expired_at, reason)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::int[], $6::varchar[],
+                            $7::int[], $8::timestamptz[], $9::timestamptz[], $10::boolean[],
+                            $11::timestamptz[], $12::varchar[])
+       ON CONFLICT (event_id, rule_id) DO NOTHING
+       RETURNING event_id, rule_id`,
+      [
+        column((e) => e.leadId),
+        column((e) => e.eventId),
+        column((e) => e.ruleId),
+        column((e) => e.ruleSlug),
+        column((e) => e.ruleVersion),
+        column((e) => e.category),
+        column((e) => e.points),
+        column((e) => e.occurredAt),
+        column((e) => e.expiresAt),
+        column((e) => e.expired),
+        column((e) => e.expiredAt),
+        column((e) => e.reason),
+      ],
+    );
+    return rows.map((row) => ({ eventId: row.event_id, ruleId: row.rule_id }));
   }
 
-  /** Marks the lead's rows whose points ran out by `now` as expired; returns how many changed. */
-  async expireDue(leadId: string, now: Date): Promise<number> {
-    const result = await this.tx.manager
-      .getRepository(ScoreLedgerEntry)
-      .update({ leadId, expired: false, expiresAt: LessThanOrEqual(now) }, { expired: true, expiredAt: now });
-    return result.affected ?? 0;
-  }
-
-  /** Sums of the lead's non-expired rows per category, and their total. */
-  async sumLive(leadId: string): Promise<ScoreTotals> {
-    const rows: { category: ScoreCategory; points: string }[] = await this.tx.manager
-      .getRepository(ScoreLedgerEntry)
-      .createQueryBuilder('ledger')
-      .select('ledger.category', 'category')
-      .addSelect('SUM(ledger.points)', 'points')
-      .where('ledger.lead_id = :leadId', { leadId })
-      .andWhere('NOT ledger.expired')
-      .groupBy('ledger.category')
-      .getRawMany();
-    const totals: ScoreTotals = { demographic: 0, engagement: 0, behavior: 0, total: 0 };
-    for (const row of rows) totals[row.category] = Number(row.points);
-    totals.total = totals.demographic + totals.engagement + totals.behavior;
+  /** Sums of each lead's non-expired rows per category, and their total (zero for a lead without rows). */
+  async sumLive(leadIds: string[]): Promise<Map<string, ScoreTotals>> {
+    const rows: { lead_id: string; category: ScoreCategory; points: number }[] = await this.tx.manager.query(
+      `SELECT lead_id, category, sum(points)::int AS points
+         FROM score_ledger WHERE lead_id = ANY($1::uuid[]) AND NOT expired
+        GROUP BY lead_id, category`,
+      [leadIds],
+    );
+    const totals = new Map(leadIds.map((leadId) => [leadId, zeroTotals()]));
+    for (const row of rows)
+      totals.set(row.lead_id, addPoints(totals.get(row.lead_id)!, row.category, row.points));
     return totals;
   }
 }

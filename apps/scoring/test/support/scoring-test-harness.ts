@@ -233,7 +233,8 @@ export class StatementCounter {
 function statementKind(sql: string): string {
   const text = sql.replace(/\s+/g, ' ').trim();
   if (/^START TRANSACTION/i.test(text)) return 'START TRANSACTION';
-  const table = /(?:INTO|UPDATE|FROM)\s+"?(?:\w+"?\."?)?(\w+)/i.exec(text)?.[1];
+  const tables = [...text.matchAll(/(?:INTO|UPDATE|FROM|JOIN)\s+"?(?:\w+"?\."?)?(\w+)/gi)].map((m) => m[1]);
+  const table = tables.find((name) => !/^(unnest|lifetime|windows|event_rules)$/i.test(name));
   const verb =
     /^(WITH|SELECT|INSERT|UPDATE|DELETE|COMMIT|ROLLBACK)/i.exec(text)?.[1]?.toUpperCase() ??
     text.slice(0, 20);
