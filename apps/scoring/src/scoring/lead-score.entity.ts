@@ -3,8 +3,8 @@ import type { ScoreTier } from '@crm/contracts';
 
 /**
  * A lead's current totals (the sums of its non-expired ledger rows) and tier. The row is also the lead's lock:
- * every score change of a lead runs under `SELECT … FOR UPDATE` on it, so concurrent events of one lead
- * are scored one after the other and cannot both pass a cap.
+ * every score change of a lead runs under a row lock on it (taken in lead_id order for a batch of leads), so
+ * concurrent batches with events of one lead are scored one after the other and cannot both pass a cap.
  */
 @Entity({ name: 'lead_scores' })
 export class LeadScore {

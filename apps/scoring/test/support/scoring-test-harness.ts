@@ -8,7 +8,7 @@ import {
 } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import {
   Consumers,
@@ -71,7 +71,8 @@ export class ScoringTestHarness {
       natsUrl: NATS_URL,
       bootstrap,
     });
-    this.pool = new Pool({ connectionString: this.service.db.url, max: 4 });
+    // Owned by the test database: dropping it ends this pool first.
+    this.pool = this.service.db.pool({ max: 4 });
     this.nc = await connect({ servers: NATS_URL });
     this.js = jetstream(this.nc);
     await this.followScoredStream();
@@ -81,11 +82,17 @@ export class ScoringTestHarness {
     return this.service!.namespace;
   }
 
+  /**
+   * Closes the service (and its pool), then this side's feed and NATS link, then drops the database, which ends
+   * `pool` before it terminates anything. Every step runs; the first failure is reported.
+   */
   async stop(): Promise<void> {
-    await this.scoredFeed?.close().catch(() => undefined);
     await this.service?.stop(async () => {
-      await this.nc?.close();
-      await this.pool?.end();
+      try {
+        await this.scoredFeed?.close();
+      } finally {
+        await this.nc?.close();
+      }
     });
   }
 
