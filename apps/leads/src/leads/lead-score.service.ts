@@ -4,6 +4,12 @@ import { AppLogger, TransactionHost } from '@crm/service-kit';
 import type { Logger } from 'pino';
 import { LeadEventRepository } from './lead-event.repository';
 import { LeadRepository } from './lead.repository';
+import { eventPointsOf, newestScorePerLead } from './lead-score.rules';
+
+export interface ApplyScoresInput {
+  /** validated scores in delivery order; may repeat or arrive out of version order. */
+  scores: readonly LeadScoredV1[];
+}
 
 /** Keeps the lead's copy of its score (read model of scoring) so lists can filter and sort by it. */
 @Injectable()
@@ -19,26 +25,17 @@ export class LeadScoreService {
     this.log = logger.child('lead-score');
   }
 
-  /** Applies a batch of scores in delivery order, in one transaction. */
-  async applyScores({ scores }: { scores: readonly LeadScoredV1[] }): Promise<void> {
-    await this.tx.transaction(async () => {
-      for (const score of scores) await this.applyScore(score);
-    });
-  }
-
-  /** Applies the score only if its version is newer than the stored one: deliveries may arrive out of order. */
-  async applyScore(score: LeadScoredV1): Promise<{ applied: boolean }> {
+  /**
+   * Applies the newest score of each lead in the batch, unless the lead already holds that version or a newer
+   * one (deliveries may arrive out of order), and records the points of each scored event.
+   */
+  async applyScores({ scores }: ApplyScoresInput): Promise<{ applied: number }> {
     return this.tx.transaction(async () => {
-      const applied = await this.leads.applyScoreIfNewer(score);
-      // The points of one event never change with later versions, so they are recorded whatever the order.
-      if (score.reason === 'event' && score.event_id) {
-        await this.events.setScorePoints(score.lead_id, score.event_id, score.points_applied);
-      }
-      if (!applied) {
-        this.log.debug(
-          { lead_id: score.lead_id, version: score.version },
-          'stale or unknown-lead score ignored',
-        );
+      const newest = newestScorePerLead(scores);
+      const applied = await this.leads.applyScoresIfNewer(newest);
+      await this.events.setScorePointsMany(eventPointsOf(scores));
+      if (applied < newest.length) {
+        this.log.debug({ ignored: newest.length - applied }, 'stale or unknown-lead scores ignored');
       }
       return { applied };
     });

@@ -3,23 +3,32 @@ import { Brackets, type SelectQueryBuilder } from 'typeorm';
 import type { LeadScoredV1, ListLeadsQuery } from '@crm/contracts';
 import { TransactionHost } from '@crm/service-kit';
 import { LeadEntity } from './lead.entity';
-import type { IdentityFields, NormalizedIdentifier, ProfileFields } from './identity.rules';
+import { LEAD_IDENTIFIER_KEYS } from '@crm/contracts';
+import { IDENTIFIER_FIELD } from './identity.rules';
+import type { IdentifierValues, LeadState } from './ingest-batch.plan';
+import { Recordset } from './recordset';
 
-export type LeadPatch = Partial<
-  Pick<
-    LeadEntity,
-    | keyof IdentityFields
-    | keyof ProfileFields
-    | 'organizationId'
-    | 'firstTouchSource'
-    | 'firstTouchCampaign'
-    | 'firstTouchDate'
-    | 'lastTouchSource'
-    | 'lastTouchCampaign'
-    | 'lastTouchDate'
-    | 'lastActivity'
-  >
->;
+/** The columns of a LeadState, as bulk statements write them. */
+const LEAD_STATE = new Recordset<LeadState>([
+  ['id', 'id', 'uuid'],
+  ['email', 'email', 'varchar'],
+  ['portal_id', 'portalId', 'varchar'],
+  ['waalaxy_id', 'waalaxyId', 'varchar'],
+  ['linkedin_url', 'linkedinUrl', 'varchar'],
+  ['lemlist_id', 'lemlistId', 'varchar'],
+  ['first_name', 'firstName', 'varchar'],
+  ['last_name', 'lastName', 'varchar'],
+  ['phone', 'phone', 'varchar'],
+  ['job_title', 'jobTitle', 'varchar'],
+  ['organization_id', 'organizationId', 'uuid'],
+  ['first_touch_source', 'firstTouchSource', 'varchar'],
+  ['first_touch_campaign', 'firstTouchCampaign', 'varchar'],
+  ['first_touch_date', 'firstTouchDate', 'timestamptz'],
+  ['last_touch_source', 'lastTouchSource', 'varchar'],
+  ['last_touch_campaign', 'lastTouchCampaign', 'varchar'],
+  ['last_touch_date', 'lastTouchDate', 'timestamptz'],
+  ['last_activity', 'lastActivity', 'timestamptz'],
+]);
 
 const LEAD_SORT_COLUMNS: Record<NonNullable<ListLeadsQuery['sort_by']>, string> = {
   created_at: 'lead.createdAt',
@@ -45,59 +54,57 @@ export class LeadRepository {
     return this.tx.manager.getRepository(LeadEntity);
   }
 
-  /** Every lead holding any of the identifiers (at most one per key, thanks to the unique indexes). */
-  async findByIdentifiers(identifier: NormalizedIdentifier): Promise<LeadEntity[]> {
-    const qb = this.repo.createQueryBuilder('lead');
+  /**
+   * Every lead holding any of the identifiers, locked until the transaction ends. Locks are taken in id order,
+   * so two batches sharing leads wait for each other instead of deadlocking.
+   */
+  async lockByIdentifiers(values: IdentifierValues): Promise<LeadEntity[]> {
     const conditions: string[] = [];
-    const params: Record<string, string> = {};
-    if (identifier.email) {
-      conditions.push('lower(lead.email) = :email');
-      params.email = identifier.email;
-    }
-    const external = {
-      portal_id: 'portalId',
-      waalaxy_id: 'waalaxyId',
-      linkedin_url: 'linkedinUrl',
-      lemlist_id: 'lemlistId',
-    };
-    for (const [key, property] of Object.entries(external) as [keyof typeof external, string][]) {
-      if (!identifier[key]) continue;
-      conditions.push(`lead.${property} = :${key}`);
-      params[key] = identifier[key];
+    const params: Record<string, string[]> = {};
+    for (const key of LEAD_IDENTIFIER_KEYS) {
+      if (!values[key].length) continue;
+      const column = key === 'email' ? 'lower(lead.email)' : `lead.${IDENTIFIER_FIELD[key]}`;
+      conditions.push(`${column} = ANY(:${key})`);
+      params[key] = values[key];
     }
     if (!conditions.length) return [];
-    return qb.where(conditions.join(' OR '), params).getMany();
-  }
-
-  /** Re-reads the lead and holds its row lock until the transaction ends. */
-  lockById(id: string): Promise<LeadEntity | null> {
     return this.repo
       .createQueryBuilder('lead')
+      .where(conditions.join(' OR '), params)
+      .orderBy('lead.id')
       .setLock('pessimistic_write')
-      .where('lead.id = :id', { id })
-      .getOne();
+      .getMany();
   }
 
   /**
-   * Creates the lead unless any identity key is already taken (a concurrent event may be creating the same
-   * person right now: the insert then waits for that transaction and does nothing). Returns null in that case.
+   * Creates the leads unless an identity key is already taken (by a writer that does not serialise with
+   * ingest); such a lead is skipped. Returns how many were created.
    */
-  async insertIfAbsent(fields: Partial<IdentityFields & ProfileFields>): Promise<LeadEntity | null> {
-    const result = await this.repo
-      .createQueryBuilder()
-      .insert()
-      .into(LeadEntity)
-      .values({ intentSummary: { research: 0, b2b: 0, co_creation: 0 }, ...fields })
-      .orIgnore()
-      .returning('id')
-      .execute();
-    const id = (result.raw as { id: string }[])[0]?.id;
-    return id ? this.repo.findOneByOrFail({ id }) : null;
+  async insertMany(leads: readonly LeadState[]): Promise<number> {
+    if (!leads.length) return 0;
+    const rows: { id: string }[] = await this.tx.manager.query(
+      `INSERT INTO leads (${LEAD_STATE.columns})
+       SELECT ${LEAD_STATE.columns} FROM jsonb_to_recordset($1::jsonb) AS r(${LEAD_STATE.definition})
+       ON CONFLICT DO NOTHING
+       RETURNING id`,
+      [LEAD_STATE.parameter(leads)],
+    );
+    return rows.length;
   }
 
-  async update(id: string, patch: LeadPatch): Promise<void> {
-    if (Object.keys(patch).length === 0) return;
-    await this.repo.update({ id }, patch);
+  /** Writes the leads' identity, profile, organization and attribution; the caller holds their row locks. */
+  async updateMany(leads: readonly LeadState[]): Promise<void> {
+    if (!leads.length) return;
+    const assignments = LEAD_STATE.columnNames
+      .filter((column) => column !== 'id')
+      .map((column) => `${column} = r.${column}`)
+      .join(', ');
+    await this.tx.manager.query(
+      `UPDATE leads l SET ${assignments}, updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS r(${LEAD_STATE.definition})
+        WHERE l.id = r.id`,
+      [LEAD_STATE.parameter(leads)],
+    );
   }
 
   findById(id: string): Promise<LeadEntity | null> {
@@ -152,29 +159,53 @@ export class LeadRepository {
       ['last_activity_before', 'lastActivity', '<'],
     ];
     for (const [key, property, operator] of ranges) {
-      if (query[key] !== undefined) qb.andWhere(`lead.${property} ${operator} :${key}`, { [key]: query[key] });
+      if (query[key] !== undefined)
+        qb.andWhere(`lead.${property} ${operator} :${key}`, { [key]: query[key] });
     }
     if (query.min_intent_confidence !== undefined) {
       qb.andWhere('lead.intentConfidence >= :minConfidence', { minConfidence: query.min_intent_confidence });
     }
   }
 
-  /** Applies a score only when it is newer than the stored one; returns whether it was applied. */
-  async applyScoreIfNewer(score: LeadScoredV1): Promise<boolean> {
-    const result = await this.repo
-      .createQueryBuilder()
-      .update(LeadEntity)
-      .set({
-        demographicScore: score.scores.demographic,
-        engagementScore: score.scores.engagement,
-        behaviorScore: score.scores.behavior,
-        totalScore: score.scores.total,
-        scoreTier: score.tier,
-        scoreVersion: score.version,
-        scoredAt: new Date(score.scored_at),
-      })
-      .where('id = :id AND score_version < :version', { id: score.lead_id, version: score.version })
-      .execute();
-    return (result.affected ?? 0) > 0;
+  /**
+   * Applies each lead's score unless the stored one has the same or a newer version (deliveries may arrive
+   * out of order or twice). At most one score per lead. The leads are locked in id order first, as ingest
+   * does. Returns how many were applied.
+   */
+  async applyScoresIfNewer(scores: readonly LeadScoredV1[]): Promise<number> {
+    if (!scores.length) return 0;
+    await this.lockByIds(scores.map((score) => score.lead_id));
+    const rows: { id: string }[] = await this.tx.manager.query(
+      `WITH applied AS (
+         UPDATE leads l
+            SET demographic_score = s.demographic, engagement_score = s.engagement,
+                behavior_score = s.behavior, total_score = s.total, score_tier = s.tier,
+                score_version = s.version, scored_at = s.scored_at, updated_at = now()
+           FROM jsonb_to_recordset($1::jsonb) AS s(lead_id uuid, version int, demographic int, engagement int,
+                                                  behavior int, total int, tier varchar, scored_at timestamptz)
+          WHERE l.id = s.lead_id AND l.score_version < s.version
+         RETURNING l.id
+       )
+       SELECT id FROM applied`,
+      [
+        JSON.stringify(
+          scores.map((score) => ({
+            lead_id: score.lead_id,
+            version: score.version,
+            ...score.scores,
+            tier: score.tier,
+            scored_at: score.scored_at,
+          })),
+        ),
+      ],
+    );
+    return rows.length;
+  }
+
+  /** Holds the leads' row locks until the transaction ends, taken in id order. */
+  private async lockByIds(ids: readonly string[]): Promise<void> {
+    await this.tx.manager.query(`SELECT id FROM leads WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [
+      [...new Set(ids)],
+    ]);
   }
 }

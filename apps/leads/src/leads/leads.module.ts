@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IngestLockRepository } from './ingest-lock.repository';
 import { LeadEventRepository } from './lead-event.repository';
 import { LeadIngestMessageController } from './lead-ingest.message-controller';
 import { LeadIngestService } from './lead-ingest.service';
@@ -12,6 +13,7 @@ import { OrganizationRepository } from './organization.repository';
 @Module({
   controllers: [LeadIngestMessageController, LeadScoreMessageController, LeadsMessageController],
   providers: [
+    IngestLockRepository,
     LeadRepository,
     OrganizationRepository,
     LeadEventRepository,
