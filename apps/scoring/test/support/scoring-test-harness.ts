@@ -17,7 +17,13 @@ import {
   type LeadScoredV1,
   type MessageEnvelope,
 } from '@crm/contracts';
-import { startInProcessService, waitFor, type InProcessService } from '@crm/testing';
+import {
+  freePort,
+  prepareServiceEnvironment,
+  setProcessEnv,
+  waitFor,
+  type ServiceEnvironment,
+} from '@crm/testing';
 import { bootstrap } from '../../src/main';
 
 type NatsConnection = Awaited<ReturnType<typeof connect>>;
@@ -57,43 +63,75 @@ export interface LeadScoreRow {
  */
 export class ScoringTestHarness {
   readonly scored: MessageEnvelope<LeadScoredV1>[] = [];
-  private service?: InProcessService<NestFastifyApplication>;
+  private environment?: ServiceEnvironment;
+  /** The running scoring instances: all share the database, the namespace and the durable consumer. */
+  private readonly instances: NestFastifyApplication[] = [];
   private pool!: Pool;
   private nc!: NatsConnection;
   private js!: JetStreamClient;
   private scoredFeed?: ConsumerMessages;
 
   async start(): Promise<void> {
-    this.service = await startInProcessService({
+    this.environment = await prepareServiceEnvironment({
       name: 'scoring',
       dbPrefix: 'scoring_it',
       portEnv: 'SCORING_PORT',
       natsUrl: NATS_URL,
-      bootstrap,
     });
+    try {
+      await this.startInstance();
+    } catch (error) {
+      await this.environment.dispose().catch(() => undefined);
+      throw error;
+    }
     // Owned by the test database: dropping it ends this pool first.
-    this.pool = this.service.db.pool({ max: 4 });
+    this.pool = this.environment.db.pool({ max: 4 });
     this.nc = await connect({ servers: NATS_URL });
     this.js = jetstream(this.nc);
     await this.followScoredStream();
   }
 
+  /** Starts one more scoring instance on the same database and namespace, with a port of its own. */
+  async startInstance(): Promise<NestFastifyApplication> {
+    const { db, namespace, natsUrl } = this.environment!;
+    setProcessEnv({
+      DATABASE_URL: db.url,
+      NATS_URL: natsUrl,
+      NATS_NAMESPACE: namespace,
+      SCORING_PORT: String(this.instances.length ? await freePort() : this.environment!.port),
+    });
+    const app = await bootstrap();
+    this.instances.push(app);
+    return app;
+  }
+
+  /** Stops every instance; published events wait in JetStream until `startInstance`. */
+  async stopInstances(): Promise<void> {
+    for (const app of this.instances.splice(0)) await app.close();
+  }
+
   private get namespace(): string {
-    return this.service!.namespace;
+    return this.environment!.namespace;
   }
 
   /**
-   * Closes the service (and its pool), then this side's feed and NATS link, then drops the database, which ends
-   * `pool` before it terminates anything. Every step runs; the first failure is reported.
+   * Closes the instances (and their pools), then this side's feed and NATS link, then drops the database, which
+   * ends `pool` before it terminates anything. Every step runs; the first failure is reported.
    */
   async stop(): Promise<void> {
-    await this.service?.stop(async () => {
+    const failures: unknown[] = [];
+    const attempt = async (step: () => Promise<unknown> | undefined) => {
       try {
-        await this.scoredFeed?.close();
-      } finally {
-        await this.nc?.close();
+        await step();
+      } catch (error) {
+        failures.push(error);
       }
-    });
+    };
+    await attempt(() => this.stopInstances());
+    await attempt(() => this.scoredFeed?.close());
+    await attempt(() => this.nc?.close());
+    await attempt(() => this.environment?.dispose());
+    if (failures.length) throw failures[0];
   }
 
   /** An envelope as leads would publish it. */
@@ -157,7 +195,11 @@ export class ScoringTestHarness {
   }
 
   scoredFor(leadId: string): LeadScoredV1[] {
-    return this.scored.map((e) => e.data).filter((d) => d.lead_id === leadId);
+    return this.scoredEnvelopesFor(leadId).map((e) => e.data);
+  }
+
+  scoredEnvelopesFor(leadId: string): MessageEnvelope<LeadScoredV1>[] {
+    return this.scored.filter((e) => e.data.lead_id === leadId);
   }
 
   async waitScored(leadId: string, count: number, timeoutMs = 15_000): Promise<LeadScoredV1[]> {
@@ -185,6 +227,18 @@ export class ScoringTestHarness {
     return rows;
   }
 
+  /** How many ledger rows each rule has for each of these leads: lead → rule slug → rows. */
+  async applicationsByRule(leadIds: string[]): Promise<Map<string, Record<string, number>>> {
+    const rows = await this.query<{ lead_id: string; rule_slug: string; n: number }>(
+      `SELECT lead_id, rule_slug, count(*)::int AS n FROM scoring.score_ledger
+        WHERE lead_id = ANY($1) GROUP BY lead_id, rule_slug`,
+      [leadIds],
+    );
+    const byLead = new Map(leadIds.map((leadId) => [leadId, {} as Record<string, number>]));
+    for (const row of rows) byLead.get(row.lead_id)![row.rule_slug] = row.n;
+    return byLead;
+  }
+
   async leadScore(leadId: string): Promise<LeadScoreRow | undefined> {
     const { rows } = await this.pool.query<LeadScoreRow>(
       `SELECT demographic, engagement, behavior, total, tier, version FROM scoring.lead_scores WHERE lead_id = $1`,
@@ -193,9 +247,9 @@ export class ScoringTestHarness {
     return rows[0];
   }
 
-  /** Counts from now on every SQL statement the service sends (TypeORM logs each one, logging on or off). */
-  countStatements(): StatementCounter {
-    const dataSource = this.service!.app.get(DataSource);
+  /** Counts from now on every SQL statement an instance sends (TypeORM logs each one, logging on or off). */
+  countStatements(instance = this.instances[0]): StatementCounter {
+    const dataSource = instance.get(DataSource);
     const counter = new StatementCounter();
     const logger = dataSource.logger;
     const logQuery = logger.logQuery.bind(logger);
@@ -204,6 +258,48 @@ export class ScoringTestHarness {
       return logQuery(query, parameters, queryRunner);
     };
     return counter;
+  }
+
+  /**
+   * What breaks the scoring invariants for these leads, as readable lines (none when all hold): a stored total
+   * that is not the sum of the lead's live ledger rows, an (event, rule) in the ledger twice, more applications
+   * of a rule than its max_per_lead, or a rolling 24 h window (ending at an application) holding more than its
+   * max_per_day.
+   */
+  async invariantViolations(leadIds: string[]): Promise<string[]> {
+    const rows = await this.query<{ violation: string }>(
+      `SELECT 'total of ' || s.lead_id || ': stored ' || s.total || ', ledger ' || coalesce(l.live, 0) AS violation
+         FROM scoring.lead_scores s
+         LEFT JOIN (SELECT lead_id, sum(points) FILTER (WHERE NOT expired) AS live
+                      FROM scoring.score_ledger GROUP BY lead_id) l ON l.lead_id = s.lead_id
+        WHERE s.lead_id = ANY($1) AND s.total IS DISTINCT FROM coalesce(l.live, 0)
+       UNION ALL
+       SELECT 'twice: event ' || event_id || ', rule ' || rule_slug
+         FROM scoring.score_ledger WHERE lead_id = ANY($1)
+        GROUP BY event_id, rule_id, rule_slug HAVING count(*) > 1
+       UNION ALL
+       SELECT 'max_per_lead of ' || r.slug || ' for ' || l.lead_id || ': ' || count(*)
+         FROM scoring.score_ledger l JOIN scoring.scoring_rules r ON r.id = l.rule_id
+        WHERE l.lead_id = ANY($1) AND r.max_per_lead IS NOT NULL
+        GROUP BY l.lead_id, r.slug, r.max_per_lead HAVING count(*) > r.max_per_lead
+       UNION ALL
+       SELECT 'max_per_day of ' || r.slug || ' for ' || l.lead_id || ' at ' || l.occurred_at || ': ' || w.n
+         FROM scoring.score_ledger l JOIN scoring.scoring_rules r ON r.id = l.rule_id
+        CROSS JOIN LATERAL (
+          SELECT count(*) AS n FROM scoring.score_ledger o
+           WHERE o.lead_id = l.lead_id AND o.rule_id = l.rule_id
+             AND o.occurred_at > l.occurred_at - interval '24 hours' AND o.occurred_at <= l.occurred_at) w
+        WHERE l.lead_id = ANY($1) AND r.max_per_day IS NOT NULL AND w.n > r.max_per_day`,
+      [leadIds],
+    );
+    return rows.map((row) => row.violation);
+  }
+
+  async deadLetters(): Promise<{ message_id: string; reason: string; last_error: string }[]> {
+    return this.query(
+      `SELECT message_id, reason, last_error FROM scoring.dead_letter WHERE consumer = $1 ORDER BY created_at`,
+      [SCORING_CONSUMER.durable],
+    );
   }
 
   query<R extends object>(sql: string, params: unknown[] = []): Promise<R[]> {
