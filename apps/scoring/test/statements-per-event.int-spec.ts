@@ -30,6 +30,7 @@ describe('statements per scored event (real PostgreSQL + NATS)', () => {
     ).flat();
 
     const counter = harness.countStatements();
+    const startedAt = Date.now();
     await Promise.all(envelopes.map((e) => harness.publish(e)));
     await harness.waitProcessed(
       envelopes.map((e) => e.id),
@@ -39,8 +40,10 @@ describe('statements per scored event (real PostgreSQL + NATS)', () => {
     await harness.waitScoredCount(envelopes.length, 120_000);
 
     const perEvent = counter.total / envelopes.length;
+    const seconds = (Date.now() - startedAt) / 1000;
     process.stdout.write(
       `scoring statements: ${counter.total} for ${envelopes.length} events = ${perEvent.toFixed(2)} per event, ` +
+        `published and scored in ${seconds.toFixed(1)} s (for the record; the machine is shared), ` +
         `${counter.transactions} transactions; by kind: ${JSON.stringify(Object.fromEntries(counter.byKind))}\n`,
     );
 
