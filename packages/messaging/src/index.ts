@@ -1,5 +1,6 @@
 import { CreateMessagingTables1763900000000 } from './migrations/1763900000000-create-messaging-tables';
 import { DeadLetterOncePerMessage1796000000000 } from './migrations/1796000000000-dead-letter-once-per-message';
+import { OutboxDeliveryAttempts1796000000100 } from './migrations/1796000000100-outbox-delivery-attempts';
 import { InboxPruningIndex1796000000200 } from './migrations/1796000000200-inbox-pruning-index';
 import { DeadLetterEntity } from './dead-letters/dead-letter.entity';
 import { ProcessedMessageEntity } from './inbox/processed-message.entity';
@@ -32,5 +33,6 @@ export const messagingEntities = [OutboxMessageEntity, ProcessedMessageEntity, D
 export const messagingMigrations = [
   CreateMessagingTables1763900000000,
   DeadLetterOncePerMessage1796000000000,
+  OutboxDeliveryAttempts1796000000100,
   InboxPruningIndex1796000000200,
 ];

@@ -1,31 +1,63 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { headers as natsHeaders } from '@nats-io/nats-core';
-import { AppLogger } from '@crm/service-kit';
+import { AppLogger, BaseServiceConfig } from '@crm/service-kit';
 import { NatsClient } from '../nats/nats-client';
-import { OutboxRepository, type PendingOutboxMessage } from './outbox.repository';
+import { outboxPublication } from './outbox-publication';
+import { describePublishFailure, outboxRetryAfterFailure } from './outbox-retry-policy';
+import { OutboxRepository, type ClaimedOutboxMessage, type OutboxDeliveryFailure } from './outbox.repository';
 
 const BATCH_SIZE = 200;
-const IDLE_POLL_MS = 500;
+const BATCHES_PER_ROUND = 20;
+const PUBLISH_TIMEOUT_MS = 5_000;
+/** Longer than a batch can take to publish (each publish times out after PUBLISH_TIMEOUT_MS, all in parallel). */
+const CLAIM_LEASE_MS = 30_000;
+/**
+ * Commits in this process wake the relay at once, so polling is only a safety net for rows this process did not
+ * write: left by an instance that crashed after its commit, or whose lease ran out. A cheap indexed query every
+ * few seconds is enough for that; LISTEN/NOTIFY would save those few queries but needs a dedicated connection
+ * outside the pool, with its own reconnect handling, for a case that is rare.
+ */
+const SAFETY_NET_POLL_MS = 5_000;
 const HOUSEKEEPING_EVERY_MS = 3_600_000;
+const HOUSEKEEPING_CHUNK = 1_000;
 const KEEP_PUBLISHED_MS = 3 * 24 * 3_600_000;
 
+interface FailedPublish {
+  row: ClaimedOutboxMessage;
+  failure: OutboxDeliveryFailure;
+}
+
+/** What this relay has done since it started; tests and diagnostics read it. */
+export interface OutboxRelayStats {
+  /** claim statements run: the only query the relay repeats while idle. */
+  claims: number;
+  published: number;
+  failed: number;
+  parked: number;
+}
+
 /**
- * Publishes outbox rows to JetStream with `msgID` = row id and marks them published. Woken right after a
- * commit, and polling as a safety net (rows left by a crash between commit and publish). Safe to run in
- * several instances at once: rows are claimed with SKIP LOCKED, and a re-publish is dropped by JetStream.
+ * Publishes outbox rows to JetStream with `msgID` = row id and marks them published. Safe to run in several
+ * instances at once: rows are claimed with SKIP LOCKED and a lease, and a re-publish is dropped by JetStream.
+ * A row that fails is retried with exponential backoff and parked after OUTBOX_MAX_ATTEMPTS, so it never holds
+ * up the rows behind it.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap {
+  readonly batchSize = BATCH_SIZE;
+  readonly stats: OutboxRelayStats = { claims: 0, published: 0, failed: 0, parked: 0 };
   private running = false;
   private loop?: Promise<void>;
   private wakeUp?: () => void;
   private pendingWake = false;
-  private lastHousekeeping = 0;
+  /** When the earliest retry this relay scheduled is due, so it wakes for it rather than at the next poll. */
+  private retryDueAt = Number.POSITIVE_INFINITY;
+  private nextHousekeepingAt = 0;
   private readonly log;
 
   constructor(
     private readonly repository: OutboxRepository,
     private readonly nats: NatsClient,
+    private readonly config: BaseServiceConfig,
     logger: AppLogger,
   ) {
     this.log = logger.child('outbox-relay');
@@ -55,66 +87,114 @@ export class OutboxRelay implements OnApplicationBootstrap {
     await this.flush(5).catch((error) => this.log.warn({ err: error }, 'final outbox flush failed'));
   }
 
-  /** Publishes pending rows until none are left or `maxBatches` ran; returns how many were published. */
+  /** Publishes due rows until none are left or `maxBatches` ran; returns how many were published. */
   async flush(maxBatches = Number.POSITIVE_INFINITY): Promise<number> {
-    let total = 0;
-    for (let i = 0; i < maxBatches; i++) {
-      const published = await this.repository.claimBatch(BATCH_SIZE, (rows) => this.publishRows(rows));
-      total += published;
-      if (published < BATCH_SIZE) break;
+    return (await this.relayDue(maxBatches)).published;
+  }
+
+  private async relayDue(maxBatches: number): Promise<{ published: number; mayHaveMore: boolean }> {
+    let published = 0;
+    for (let batch = 0; batch < maxBatches; batch++) {
+      // Retries due by now are this claim's to take (or the next one's, if this batch comes back full).
+      if (this.retryDueAt <= Date.now()) this.retryDueAt = Number.POSITIVE_INFINITY;
+      this.stats.claims++;
+      const rows = await this.repository.claimDue(BATCH_SIZE, CLAIM_LEASE_MS);
+      published += await this.publishBatch(rows);
+      // A short batch took everything due: querying again now would come back empty.
+      if (rows.length < BATCH_SIZE) return { published, mayHaveMore: false };
     }
-    return total;
+    return { published, mayHaveMore: true };
   }
 
   private async run(): Promise<void> {
     while (this.running) {
       try {
         this.pendingWake = false;
-        const published = await this.flush(20);
+        const { mayHaveMore } = await this.relayDue(BATCHES_PER_ROUND);
         await this.housekeeping();
-        if (published > 0 || this.pendingWake) continue;
+        if (mayHaveMore || this.pendingWake) continue;
       } catch (error) {
         this.log.error({ err: error }, 'outbox relay iteration failed');
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, IDLE_POLL_MS);
-        this.wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wakeUp = undefined;
+      await this.sleep(Math.min(SAFETY_NET_POLL_MS, this.retryDueAt - Date.now()));
     }
   }
 
-  private async publishRows(rows: PendingOutboxMessage[]) {
-    const results = await Promise.all(
-      rows.map(async (row) => {
-        try {
-          const h = natsHeaders();
-          h.set('Content-Type', 'application/json');
-          await this.nats.js.publish(this.nats.namespace.subject(row.subject), JSON.stringify(row.envelope), {
-            msgID: row.id,
-            headers: h,
-            timeout: 5000,
-          });
-          return { id: row.id, ok: true as const };
-        } catch (error) {
-          return { id: row.id, ok: false as const, error: (error as Error).message };
-        }
-      }),
-    );
-    const failed = results
-      .filter((r) => !r.ok)
-      .map((r) => ({ id: r.id, error: (r as { error: string }).error }));
-    if (failed.length)
-      this.log.warn({ failed: failed.length, first_error: failed[0].error }, 'outbox publish failed');
-    return { published: results.filter((r) => r.ok).map((r) => r.id), failed };
+  private async sleep(ms: number): Promise<void> {
+    if (!this.running || this.pendingWake) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(ms, 0));
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wakeUp = undefined;
   }
 
+  /** Publishes outside any transaction, then records the outcome in at most two statements. */
+  private async publishBatch(rows: ClaimedOutboxMessage[]): Promise<number> {
+    if (!rows.length) return 0;
+    const outcomes = await Promise.all(rows.map((row) => this.publishRow(row)));
+    const published = rows.filter((_, i) => outcomes[i] === null).map((row) => row.id);
+    const failed = outcomes.filter((outcome): outcome is FailedPublish => outcome !== null);
+    if (published.length) await this.repository.markPublished(published);
+    if (failed.length) await this.recordFailures(failed);
+    this.stats.published += published.length;
+    return published.length;
+  }
+
+  /** null when JetStream stored the message (or dropped it as a duplicate of an earlier publish). */
+  private async publishRow(row: ClaimedOutboxMessage): Promise<FailedPublish | null> {
+    try {
+      const { payload, headers } = outboxPublication(row.id, row.envelope);
+      await this.nats.js.publish(this.nats.namespace.subject(row.subject), payload, {
+        msgID: row.id,
+        headers,
+        timeout: PUBLISH_TIMEOUT_MS,
+      });
+      return null;
+    } catch (error) {
+      return { row, failure: this.failureOf(row, error) };
+    }
+  }
+
+  private failureOf(row: ClaimedOutboxMessage, error: unknown): OutboxDeliveryFailure {
+    return {
+      id: row.id,
+      error: describePublishFailure(error, row.subject),
+      retryInMs: outboxRetryAfterFailure(row.attempts, error, this.config.MESSAGING_BACKOFF_SCALE),
+    };
+  }
+
+  private async recordFailures(failed: FailedPublish[]): Promise<void> {
+    await this.repository.recordFailures(failed.map(({ failure }) => failure));
+    // Counted from after the update, whose next_attempt_at was set from the (earlier) statement time.
+    const soonestRetryMs = Math.min(
+      ...failed.map(({ failure }) => failure.retryInMs ?? Number.POSITIVE_INFINITY),
+    );
+    this.retryDueAt = Math.min(this.retryDueAt, Date.now() + soonestRetryMs);
+    const parked = failed.filter(({ failure }) => failure.retryInMs === null);
+    this.stats.failed += failed.length;
+    this.stats.parked += parked.length;
+    this.log.warn({ failed: failed.length, first_error: failed[0].failure.error }, 'outbox publish failed');
+    // One line per parked row, for alerting: ids and subject only, never the payload.
+    for (const { row, failure } of parked) {
+      this.log.error(
+        { message_id: row.id, subject: row.subject, attempts: row.attempts, error: failure.error },
+        'outbox message parked: it is not published again unless an operator clears parked_at',
+      );
+    }
+  }
+
+  /** Deletes old published rows in bounded chunks, yielding to publishing as soon as there is something to do. */
   private async housekeeping(): Promise<void> {
-    if (Date.now() - this.lastHousekeeping < HOUSEKEEPING_EVERY_MS) return;
-    this.lastHousekeeping = Date.now();
-    await this.repository.deletePublishedBefore(new Date(Date.now() - KEEP_PUBLISHED_MS));
+    if (Date.now() < this.nextHousekeepingAt) return;
+    const cutoff = new Date(Date.now() - KEEP_PUBLISHED_MS);
+    let deleted: number;
+    do deleted = await this.repository.deletePublishedBefore(cutoff, HOUSEKEEPING_CHUNK);
+    while (deleted === HOUSEKEEPING_CHUNK && this.running && !this.pendingWake);
+    // Unfinished (a wake came in): carry on in the next round instead of an hour later.
+    this.nextHousekeepingAt = deleted === HOUSEKEEPING_CHUNK ? 0 : Date.now() + HOUSEKEEPING_EVERY_MS;
   }
 }

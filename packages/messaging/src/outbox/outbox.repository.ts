@@ -7,6 +7,20 @@ export interface PendingOutboxMessage {
   envelope: Record<string, unknown>;
 }
 
+export interface ClaimedOutboxMessage extends PendingOutboxMessage {
+  /** attempts so far, this one included. */
+  attempts: number;
+}
+
+export interface OutboxDeliveryFailure {
+  id: string;
+  error: string;
+  /** null parks the row: it keeps its error and is never claimed again. */
+  retryInMs: number | null;
+}
+
+const MAX_ERROR_LENGTH = 2000;
+
 @Injectable()
 export class OutboxRepository {
   constructor(private readonly tx: TransactionHost) {}
@@ -20,40 +34,64 @@ export class OutboxRepository {
   }
 
   /**
-   * Runs `publish` on a batch of unpublished rows while holding their row locks; rows another relay holds are
-   * skipped, so two relays never publish the same row at the same time.
+   * Claims up to `limit` due rows, oldest first, in one statement: each gets an attempt and a lease (its next
+   * attempt moves `leaseMs` ahead), so no other relay takes it while it is published outside any transaction.
+   * A relay that dies holding a lease leaves its rows due again when the lease ends; the re-publish keeps its
+   * msgID, which JetStream drops as a duplicate.
    */
-  async claimBatch(
-    limit: number,
-    publish: (
-      rows: PendingOutboxMessage[],
-    ) => Promise<{ published: string[]; failed: { id: string; error: string }[] }>,
-  ): Promise<number> {
-    return this.tx.transaction(async () => {
-      const rows: PendingOutboxMessage[] = await this.tx.manager.query(
-        `SELECT id, subject, envelope FROM outbox_message
-          WHERE published_at IS NULL ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [limit],
-      );
-      if (!rows.length) return 0;
-      const { published, failed } = await publish(rows);
-      if (published.length) {
-        await this.tx.manager.query(
-          `UPDATE outbox_message SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1)`,
-          [published],
-        );
-      }
-      for (const { id, error } of failed) {
-        await this.tx.manager.query(
-          `UPDATE outbox_message SET attempts = attempts + 1, last_error = $2 WHERE id = $1`,
-          [id, error.slice(0, 2000)],
-        );
-      }
-      return published.length;
-    });
+  async claimDue(limit: number, leaseMs: number): Promise<ClaimedOutboxMessage[]> {
+    return this.tx.manager.query(
+      `WITH due AS (
+         SELECT id FROM outbox_message
+          WHERE published_at IS NULL AND parked_at IS NULL AND next_attempt_at <= now()
+          ORDER BY next_attempt_at LIMIT $1
+          FOR UPDATE SKIP LOCKED
+       ), claimed AS (
+         UPDATE outbox_message o
+            SET attempts = o.attempts + 1, next_attempt_at = now() + $2 * interval '1 millisecond'
+           FROM due WHERE o.id = due.id
+         RETURNING o.id, o.subject, o.envelope, o.attempts, o.created_at
+       )
+       SELECT id, subject, envelope, attempts FROM claimed ORDER BY created_at, id`,
+      [limit, leaseMs],
+    );
   }
 
-  async deletePublishedBefore(cutoff: Date): Promise<void> {
-    await this.tx.manager.query(`DELETE FROM outbox_message WHERE published_at < $1`, [cutoff]);
+  async markPublished(ids: string[]): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE outbox_message SET published_at = now() WHERE id = ANY($1::uuid[]) AND published_at IS NULL`,
+      [ids],
+    );
+  }
+
+  /** One statement for the whole batch; a row another relay has published meanwhile stays as it is. */
+  async recordFailures(failures: OutboxDeliveryFailure[]): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE outbox_message o
+          SET last_error = f.error,
+              next_attempt_at = now() + coalesce(f.retry_in_ms, 0) * interval '1 millisecond',
+              parked_at = CASE WHEN f.retry_in_ms IS NULL THEN now() END
+         FROM unnest($1::uuid[], $2::text[], $3::int[]) AS f(id, error, retry_in_ms)
+        WHERE o.id = f.id AND o.published_at IS NULL`,
+      [
+        failures.map((f) => f.id),
+        failures.map((f) => f.error.slice(0, MAX_ERROR_LENGTH)),
+        failures.map((f) => f.retryInMs),
+      ],
+    );
+  }
+
+  /** Deletes at most `limit` rows published before `cutoff`; returns how many. */
+  async deletePublishedBefore(cutoff: Date, limit: number): Promise<number> {
+    const [{ deleted }] = await this.tx.manager.query(
+      `WITH doomed AS (
+         SELECT id FROM outbox_message WHERE published_at < $1 LIMIT $2
+       ), deleted AS (
+         DELETE FROM outbox_message o USING doomed WHERE o.id = doomed.id RETURNING 1
+       )
+       SELECT count(*)::int AS deleted FROM deleted`,
+      [cutoff, limit],
+    );
+    return deleted;
   }
 }

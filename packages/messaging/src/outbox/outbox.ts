@@ -1,9 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { PayloadOf, Subject } from '@crm/contracts';
+import type { MessageEnvelope, PayloadOf, Subject } from '@crm/contracts';
 import { SERVICE_NAME, TransactionHost } from '@crm/service-kit';
 import { createEnvelope, type PublishOptions } from '../envelope-factory';
+import { NatsClient } from '../nats/nats-client';
+import { OutboxMessageTooLargeError } from './outbox-message-too-large.error';
+import { outboxPublication, publicationSizeBytes } from './outbox-publication';
 import { OutboxRelay } from './outbox-relay';
 import { OutboxRepository } from './outbox.repository';
+
+export { OutboxMessageTooLargeError };
+
+/** nats-server's default `max_payload`, assumed while the connection has not told us the real one. */
+const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
 
 /**
  * Publishing that accompanies a state change. The message is stored in the caller's transaction and relayed
@@ -16,15 +24,20 @@ export class Outbox {
     private readonly repository: OutboxRepository,
     private readonly relay: OutboxRelay,
     private readonly tx: TransactionHost,
+    private readonly nats: NatsClient,
   ) {}
 
-  /** Returns the message id. */
+  /**
+   * Returns the message id. Throws OutboxMessageTooLargeError for an envelope the broker would refuse, so the
+   * caller's transaction rolls back rather than committing a message that can never be published.
+   */
   async publish<S extends Subject>(
     subject: S,
     data: PayloadOf[S],
     options: PublishOptions = {},
   ): Promise<string> {
     const envelope = createEnvelope(this.service, subject, data, options);
+    this.assertFitsBroker(envelope);
     await this.repository.add({
       id: envelope.id,
       subject,
@@ -32,5 +45,21 @@ export class Outbox {
     });
     this.tx.onCommit(() => this.relay.wake());
     return envelope.id;
+  }
+
+  private assertFitsBroker(envelope: MessageEnvelope<unknown>): void {
+    const sizeBytes = publicationSizeBytes(outboxPublication(envelope.id, envelope));
+    const maxPayloadBytes = this.maxPayloadBytes();
+    if (sizeBytes > maxPayloadBytes)
+      throw new OutboxMessageTooLargeError(envelope.type, envelope.id, sizeBytes, maxPayloadBytes);
+  }
+
+  private maxPayloadBytes(): number {
+    try {
+      return this.nats.nc.info?.max_payload ?? DEFAULT_MAX_PAYLOAD_BYTES;
+    } catch {
+      // Not connected yet: writing a state change must not depend on the broker being up.
+      return DEFAULT_MAX_PAYLOAD_BYTES;
+    }
   }
 }
