@@ -97,14 +97,16 @@ export class LeadIngestService {
    */
   private async withoutDuplicates(parsed: ParsedEvent[]): Promise<ParsedEvent[]> {
     const recorded = await this.events.findRecorded(parsed.map((p) => eventKeyOf(p.envelope.data)));
-    const fresh = parsed.filter((p) => {
+    const fresh: ParsedEvent[] = [];
+    const duplicates: IngestEventReceivedV1[] = [];
+    for (const p of parsed) {
       const key = leadEventKeyOf(eventKeyOf(p.envelope.data));
-      if (recorded.has(key)) return false;
+      if (recorded.has(key)) duplicates.push(p.envelope.data);
+      else fresh.push(p);
       recorded.add(key);
-      return true;
-    });
-    if (fresh.length < parsed.length) {
-      this.log.info({ duplicates: parsed.length - fresh.length }, 'duplicate events skipped');
+    }
+    for (const { event_id, source } of duplicates) {
+      this.log.info({ event_id, source }, 'duplicate event skipped');
     }
     return fresh;
   }

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, type SelectQueryBuilder } from 'typeorm';
-import type { LeadScoredV1, ListLeadsQuery } from '@crm/contracts';
+import { LEAD_IDENTIFIER_KEYS, type LeadScoredV1, type ListLeadsQuery } from '@crm/contracts';
 import { TransactionHost } from '@crm/service-kit';
 import { LeadEntity } from './lead.entity';
-import { LEAD_IDENTIFIER_KEYS } from '@crm/contracts';
 import { IDENTIFIER_FIELD } from './identity.rules';
 import type { IdentifierValues, LeadState } from './ingest-batch.plan';
 import { Recordset } from './recordset';
