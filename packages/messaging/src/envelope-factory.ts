@@ -12,6 +12,8 @@ export interface PublishOptions {
   idempotencyKey?: string | null;
   /** defaults to a new uuid. */
   id?: string;
+  /** The message this one answers to (a batch handler's input): its correlation id, and it as the cause. */
+  causedBy?: { id: string; correlation_id: string };
 }
 
 /**
@@ -30,7 +32,9 @@ export function createEnvelope<S extends Subject>(
       `Refusing to publish an invalid ${subject}: ${checked.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
     );
   }
-  const context = RequestContext.current();
+  const context = options.causedBy
+    ? { correlationId: options.causedBy.correlation_id, causationId: options.causedBy.id }
+    : RequestContext.current();
   return {
     id: options.id ?? randomUUID(),
     type: subject,

@@ -2,6 +2,7 @@ import { CreateMessagingTables1763900000000 } from './migrations/1763900000000-c
 import { DeadLetterOncePerMessage1796000000000 } from './migrations/1796000000000-dead-letter-once-per-message';
 import { OutboxDeliveryAttempts1796000000100 } from './migrations/1796000000100-outbox-delivery-attempts';
 import { InboxPruningIndex1796000000200 } from './migrations/1796000000200-inbox-pruning-index';
+import { OutboxPublishOrder1796000000300 } from './migrations/1796000000300-outbox-publish-order';
 import { DeadLetterEntity } from './dead-letters/dead-letter.entity';
 import { ProcessedMessageEntity } from './inbox/processed-message.entity';
 import { OutboxMessageEntity } from './outbox/outbox-message.entity';
@@ -35,4 +36,5 @@ export const messagingMigrations = [
   DeadLetterOncePerMessage1796000000000,
   OutboxDeliveryAttempts1796000000100,
   InboxPruningIndex1796000000200,
+  OutboxPublishOrder1796000000300,
 ];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Subjects, type LeadEventRecordedV1, type LeadScoredV1, type ScoreTotals } from '@crm/contracts';
-import type { Outbox } from '@crm/messaging';
+import type { Outbox, PublishOptions } from '@crm/messaging';
 import type { AppLogger, TransactionHost } from '@crm/service-kit';
 import type { LiveEventRulesCache } from '../rules/live-event-rules.cache';
 import type { ScoringRule } from '../rules/scoring-rule.entity';
@@ -125,8 +125,6 @@ describe('EventScoringService', () => {
   let leadScores: InMemoryLeadScores;
   let published: { subject: string; payload: LeadScoredV1; flow?: string }[];
   let ruleLoads: number;
-  /** The message flow a publish ran in (what BatchContext.within sets in production). */
-  let currentFlow: string | undefined;
   let service: EventScoringService;
   const leadId = randomUUID();
 
@@ -143,8 +141,14 @@ describe('EventScoringService', () => {
       },
     } as unknown as LiveEventRulesCache;
     const outbox = {
-      publish: async (subject: string, payload: LeadScoredV1) =>
-        void published.push({ subject, payload, flow: currentFlow }),
+      publishMany: async (messages: { subject: string; data: LeadScoredV1; options?: PublishOptions }[]) =>
+        void published.push(
+          ...messages.map(({ subject, data, options }) => ({
+            subject,
+            payload: data,
+            flow: options?.causedBy?.id,
+          })),
+        ),
     } as unknown as Outbox;
     const logger = { child: () => ({ debug: () => undefined }) } as unknown as AppLogger;
     service = new EventScoringService(
@@ -159,18 +163,11 @@ describe('EventScoringService', () => {
 
   const scoreOne = async (event: LeadEventRecordedV1) => (await service.scoreRecordedEvents([{ event }]))[0];
 
-  /** Each event in the flow of a message named after its event id. */
+  /** Each event carried by a message whose id is its event id. */
   const inFlows = (events: LeadEventRecordedV1[]): RecordedEventToScore[] =>
     events.map((event) => ({
       event,
-      inMessageFlow: <T>(work: () => T): T => {
-        currentFlow = event.event_id;
-        try {
-          return work();
-        } finally {
-          currentFlow = undefined;
-        }
-      },
+      causedBy: { id: event.event_id, correlation_id: `corr-${event.event_id}` },
     }));
 
   function recorded(overrides: Partial<LeadEventRecordedV1> = {}): LeadEventRecordedV1 {
@@ -401,7 +398,7 @@ describe('EventScoringService', () => {
       expect(published).toHaveLength(30);
     });
 
-    it("publishes each score in the flow of its own event's message", async () => {
+    it("publishes each score as caused by its own event's message, in one insert", async () => {
       const batch = [recorded(), recorded({ lead_id: otherLead }), recorded()];
       await service.scoreRecordedEvents(inFlows(batch));
       expect(published.map((p) => [p.flow, p.payload.event_id])).toEqual(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Subjects, type LeadEventRecordedV1, type LeadScoredV1, type ScoreTotals } from '@crm/contracts';
-import { Outbox, PermanentError } from '@crm/messaging';
+import { Outbox, PermanentError, type OutboxMessage } from '@crm/messaging';
 import { AppLogger, TransactionHost } from '@crm/service-kit';
 import { matchesEventRule } from '../rules/event-rule-matcher';
 import { LiveEventRulesCache } from '../rules/live-event-rules.cache';
@@ -32,8 +32,8 @@ export interface EventScoringResult {
 /** One recorded event of a batch to score. */
 export interface RecordedEventToScore {
   event: LeadEventRecordedV1;
-  /** Runs `work` as part of the flow of the message that carried the event, so what it publishes names it. */
-  inMessageFlow?: <T>(work: () => T) => T;
+  /** The message that carried the event: what scoring it publishes carries its correlation id and names it. */
+  causedBy?: { id: string; correlation_id: string };
 }
 
 /** An event of the batch with its plan and, once the ledger answered, its outcomes. */
@@ -140,6 +140,7 @@ export class EventScoringService {
     await this.leadScores.saveScores(changedScores);
 
     const results: EventScoringResult[] = [];
+    const scores: OutboxMessage[] = [];
     for (const e of events) {
       const score = emitted.get(e) ?? null;
       this.log.debug(
@@ -152,12 +153,12 @@ export class EventScoringService {
         },
         'event scored',
       );
-      if (score) {
-        const inMessageFlow = e.item.inMessageFlow ?? ((work) => work());
-        await inMessageFlow(() => this.outbox.publish(Subjects.LeadScored, score));
-      }
+      if (score)
+        scores.push({ subject: Subjects.LeadScored, data: score, options: { causedBy: e.item.causedBy } });
       results.push({ outcomes: e.outcomes, emitted: score });
     }
+    // One insert for the batch, in event order: the relay publishes in that order.
+    await this.outbox.publishMany(scores);
     return results;
   }
 }

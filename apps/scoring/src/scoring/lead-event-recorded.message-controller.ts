@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { Subjects, type LeadEventRecordedV1, type MessageEnvelope } from '@crm/contracts';
-import { BatchContext, OnEventBatch } from '@crm/messaging';
+import { OnEventBatch } from '@crm/messaging';
 import { EventScoringService } from './event-scoring.service';
 
 /**
@@ -13,14 +13,11 @@ export class LeadEventRecordedMessageController {
   constructor(private readonly scoring: EventScoringService) {}
 
   @OnEventBatch(Subjects.LeadEventRecorded)
-  async handle(
-    @Payload() envelopes: MessageEnvelope<LeadEventRecordedV1>[],
-    @Ctx() ctx: BatchContext,
-  ): Promise<void> {
+  async handle(@Payload() envelopes: MessageEnvelope<LeadEventRecordedV1>[]): Promise<void> {
     await this.scoring.scoreRecordedEvents(
       envelopes.map((envelope) => ({
         event: envelope.data,
-        inMessageFlow: (work) => ctx.within(envelope, work),
+        causedBy: envelope,
       })),
     );
   }

@@ -25,6 +25,22 @@ const MAX_ERROR_LENGTH = 2000;
 export class OutboxRepository {
   constructor(private readonly tx: TransactionHost) {}
 
+  /** One statement for many rows; `position` follows the array's order, which is the order they publish in. */
+  async addMany(messages: PendingOutboxMessage[]): Promise<void> {
+    if (!messages.length) return;
+    await this.tx.manager.query(
+      `INSERT INTO outbox_message (id, subject, envelope)
+       SELECT m.id, m.subject, m.envelope::jsonb
+         FROM unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS m(id, subject, envelope, n)
+        ORDER BY m.n`,
+      [
+        messages.map((m) => m.id),
+        messages.map((m) => m.subject),
+        messages.map((m) => JSON.stringify(m.envelope)),
+      ],
+    );
+  }
+
   async add(message: PendingOutboxMessage): Promise<void> {
     await this.tx.manager.query(`INSERT INTO outbox_message (id, subject, envelope) VALUES ($1, $2, $3)`, [
       message.id,
@@ -44,15 +60,15 @@ export class OutboxRepository {
       `WITH due AS (
          SELECT id FROM outbox_message
           WHERE published_at IS NULL AND parked_at IS NULL AND next_attempt_at <= now()
-          ORDER BY next_attempt_at LIMIT $1
+          ORDER BY next_attempt_at, position LIMIT $1
           FOR UPDATE SKIP LOCKED
        ), claimed AS (
          UPDATE outbox_message o
             SET attempts = o.attempts + 1, next_attempt_at = now() + $2 * interval '1 millisecond'
            FROM due WHERE o.id = due.id
-         RETURNING o.id, o.subject, o.envelope, o.attempts, o.created_at
+         RETURNING o.id, o.subject, o.envelope, o.attempts, o.position
        )
-       SELECT id, subject, envelope, attempts FROM claimed ORDER BY created_at, id`,
+       SELECT id, subject, envelope, attempts FROM claimed ORDER BY position`,
       [limit, leaseMs],
     );
   }

@@ -10,6 +10,11 @@ import { OutboxRepository } from './outbox.repository';
 
 export { OutboxMessageTooLargeError };
 
+/** One message for `publishMany`: a subject with its payload type. */
+export type OutboxMessage = {
+  [S in Subject]: { subject: S; data: PayloadOf[S]; options?: PublishOptions };
+}[Subject];
+
 /** nats-server's default `max_payload`, assumed while the connection has not told us the real one. */
 const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
 
@@ -45,6 +50,27 @@ export class Outbox {
     });
     this.tx.onCommit(() => this.relay.wake());
     return envelope.id;
+  }
+
+  /**
+   * Many messages in one insert (a batch handler's output), published in the order given. Each may name the
+   * message that caused it (`options.causedBy`). Returns the message ids in the same order.
+   */
+  async publishMany(messages: OutboxMessage[]): Promise<string[]> {
+    const envelopes = messages.map(({ subject, data, options }) => {
+      const envelope = createEnvelope(this.service, subject, data, options);
+      this.assertFitsBroker(envelope);
+      return envelope;
+    });
+    await this.repository.addMany(
+      envelopes.map((envelope) => ({
+        id: envelope.id,
+        subject: envelope.type,
+        envelope: envelope as unknown as Record<string, unknown>,
+      })),
+    );
+    if (envelopes.length) this.tx.onCommit(() => this.relay.wake());
+    return envelopes.map((envelope) => envelope.id);
   }
 
   private assertFitsBroker(envelope: MessageEnvelope<unknown>): void {
