@@ -1,7 +1,13 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cpus } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { Client } from 'pg';
-import { RunningSystem, SYSTEM_API_KEY } from './system';
+import { FakeSlackServer, waitFor } from '@crm/testing';
+import { ApiClient } from './api-client';
+import { EventSender, pageVisitBurst, type IngestEvent } from './event-burst';
+import { SystemProbe } from './invariants';
+import { RunningSystem, SERVICES, SYSTEM_API_KEY, type ServiceKey } from './system';
 
 interface AutocannonResult {
   '2xx': number;
@@ -13,24 +19,110 @@ interface AutocannonResult {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (options: object) => Promise<AutocannonResult>;
 
-const INGEST_SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 20);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const BURST_EVENTS = Number(process.env.BENCH_BURST_EVENTS ?? 20_000);
+const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+/** Sizes and durations; every one can be lowered for a quick smoke run. */
+const CONFIG = {
+  ingestSeconds: num('BENCH_INGEST_SECONDS', 20),
+  connections: num('BENCH_CONNECTIONS', 50),
+  batchEvents: num('BENCH_BATCH_EVENTS', 50_000),
+  batchSize: num('BENCH_BATCH_SIZE', 1000),
+  batchConcurrency: num('BENCH_BATCH_CONCURRENCY', 4),
+  burstEvents: num('BENCH_BURST_EVENTS', 20_000),
+  latencySamples: num('BENCH_LATENCY_SAMPLES', 200),
+  slackSamples: num('BENCH_SLACK_SAMPLES', 50),
+  /** Pause between two latency samples: the system is idle when each one starts. */
+  samplePauseMs: num('BENCH_SAMPLE_PAUSE_MS', 50),
+};
 const EVENTS_PER_LEAD = 5; // page visits: 2 points each, under the rule's 10-per-day cap
+const TARGETS = {
+  ingest_requests_per_s: 3000,
+  ingest_p99_ms: 30,
+  batch_events_per_s: 20_000,
+  end_to_end_events_per_s: 2000,
+  ingest_to_score_p99_ms: 25,
+  stage_change_to_slack_p99_ms: 100,
+  idle_rss_total_mb: 1024,
+};
+const CLOCK_TICKS_PER_S = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
 /**
- * `npm run bench`: starts the system and measures (a) accepted ingest requests/s and latency at concurrency
- * 50, (b) how fast a burst of events is fully scored and visible on the leads. Prints one JSON object.
+ * `npm run bench`: measures the whole system (five services, PostgreSQL, NATS) on this machine and prints one
+ * JSON object, each result next to its target. Two fresh systems: the first for the idle latencies and the
+ * ingest rate while processing (that leaves a backlog), the second for the burst, CPU, memory and batch ingest.
  */
 async function main(): Promise<void> {
-  // Each measurement gets a fresh system, so the burst is not slowed by the ingest phase's backlog.
-  const ingest = await withSystem(measureIngest);
-  const burst = await withSystem(measureBurst);
-  console.log(JSON.stringify({ machine: { cpus: cpus().length }, ingest, burst }, null, 2));
+  const startedAt = new Date().toISOString();
+  const loadAtStart = loadavg();
+  const slack = await FakeSlackServer.start();
+  try {
+    const first = await withSystem({ slackWebhookUrl: slack.webhookUrl() }, async (system) => ({
+      rssAfterStart: rssOf(system),
+      ingestToScore: await measureIngestToScore(system),
+      stageChangeToSlack: await measureStageChangeToSlack(system, slack),
+      ingest: await measureIngestWhileProcessing(system),
+    }));
+    const second = await withSystem({}, async (system) => {
+      const rssAfterStart = rssOf(system);
+      const burst = await measureBurst(system);
+      return {
+        rssAfterStart,
+        ...burst,
+        rssAfterBurst: rssOf(system),
+        batch: await measureBatchIngest(system),
+      };
+    });
+    const rssTotals = [first.rssAfterStart.total, second.rssAfterStart.total, second.rssAfterBurst.total];
+    const report = {
+      machine: { cpus: cpus().length, load_average_at_start: loadAtStart.map((l) => +l.toFixed(2)) },
+      started_at: startedAt,
+      config: CONFIG,
+      ingest_while_processing: {
+        ...first.ingest,
+        target: `>= ${TARGETS.ingest_requests_per_s} req/s, p99 <= ${TARGETS.ingest_p99_ms} ms`,
+        met:
+          first.ingest.requests_per_s >= TARGETS.ingest_requests_per_s &&
+          first.ingest.latency_ms.p99 <= TARGETS.ingest_p99_ms,
+      },
+      batch_ingest: {
+        ...second.batch,
+        target: `>= ${TARGETS.batch_events_per_s} events/s`,
+        met: second.batch.events_per_s !== null && second.batch.events_per_s >= TARGETS.batch_events_per_s,
+      },
+      end_to_end_burst: {
+        ...second.burst,
+        target: `>= ${TARGETS.end_to_end_events_per_s} events/s`,
+        met: second.burst.events_per_s >= TARGETS.end_to_end_events_per_s,
+      },
+      idle_ingest_to_score_ms: {
+        ...first.ingestToScore,
+        target: `p99 <= ${TARGETS.ingest_to_score_p99_ms} ms`,
+        met: first.ingestToScore.p99 <= TARGETS.ingest_to_score_p99_ms,
+      },
+      stage_change_to_slack_ms: {
+        ...first.stageChangeToSlack,
+        target: `p99 <= ${TARGETS.stage_change_to_slack_p99_ms} ms`,
+        met: first.stageChangeToSlack.p99 <= TARGETS.stage_change_to_slack_p99_ms,
+      },
+      cpu_seconds_per_event: second.cpuPerEvent,
+      rss_idle_mb: {
+        after_start: first.rssAfterStart,
+        after_start_second_system: second.rssAfterStart,
+        after_burst: second.rssAfterBurst,
+        target: `total < ${TARGETS.idle_rss_total_mb} MB`,
+        met: Math.max(...rssTotals) < TARGETS.idle_rss_total_mb,
+      },
+    };
+    console.log(JSON.stringify(report, null, 2));
+  } finally {
+    await slack.close();
+  }
 }
 
-async function withSystem<T>(measure: (system: RunningSystem) => Promise<T>): Promise<T> {
-  const system = await RunningSystem.start({ env: { LOG_LEVEL: 'error' } });
+async function withSystem<T>(
+  options: { slackWebhookUrl?: string },
+  measure: (system: RunningSystem) => Promise<T>,
+): Promise<T> {
+  const system = await RunningSystem.start({ ...options, env: { LOG_LEVEL: 'error' } });
   try {
     return await measure(system);
   } finally {
@@ -38,13 +130,16 @@ async function withSystem<T>(measure: (system: RunningSystem) => Promise<T>): Pr
   }
 }
 
-async function measureIngest(system: RunningSystem) {
+/** Single events at concurrency 50 while leads and scoring consume what is ingested. */
+async function measureIngestWhileProcessing(system: RunningSystem) {
   const run = randomUUID().slice(0, 8);
   let n = 0;
+  const db = await connectDb(system);
+  const recordedBefore = await countEvents(db);
   const result = await autocannon({
     url: `${system.gatewayUrl}/api/v1/events/ingest`,
-    connections: CONNECTIONS,
-    duration: INGEST_SECONDS,
+    connections: CONFIG.connections,
+    duration: CONFIG.ingestSeconds,
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': SYSTEM_API_KEY },
     requests: [
@@ -54,75 +149,257 @@ async function measureIngest(system: RunningSystem) {
           return {
             ...request,
             body: JSON.stringify({
-              event_id: `bench-${run}-${n}`,
+              event_id: randomUUID(),
               event_type: 'page_visited',
               source: 'website',
               occurred_at: new Date().toISOString(),
               metadata: { page_path: '/bench' },
-              lead_identifier: { email: `bench-${run}-${n % 5000}@bench-lab.com` },
+              lead_identifier: { email: `ingest-${run}-${n % 5000}@bench-lab.com` },
             }),
           };
         },
       },
     ],
   });
+  const recordedDuring = (await countEvents(db)) - recordedBefore;
+  await db.end();
   return {
-    connections: CONNECTIONS,
-    duration_s: INGEST_SECONDS,
+    connections: CONFIG.connections,
+    duration_s: CONFIG.ingestSeconds,
     accepted_requests: result['2xx'],
     non_2xx: result.non2xx,
     errors: result.errors,
-    requests_per_s: Math.round(result['2xx'] / INGEST_SECONDS),
+    requests_per_s: Math.round(result['2xx'] / CONFIG.ingestSeconds),
     latency_ms: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+    /** Shows processing ran alongside: events leads stored during the window. */
+    recorded_by_leads_meanwhile: recordedDuring,
   };
 }
 
+/** Events accepted per second through the batch endpoint (the consumers process them meanwhile). */
+async function measureBatchIngest(system: RunningSystem) {
+  const sender = new EventSender(system.gatewayUrl, SYSTEM_API_KEY);
+  if (!(await sender.hasBatchEndpoint())) {
+    return { events_per_s: null, reason: 'the gateway has no POST /api/v1/events/ingest/batch' };
+  }
+  const burst = pageVisitBurst(Math.ceil(CONFIG.batchEvents / EVENTS_PER_LEAD), EVENTS_PER_LEAD);
+  const started = performance.now();
+  const sent = await sender.send(burst.events, {
+    method: 'batch',
+    batchSize: CONFIG.batchSize,
+    concurrency: CONFIG.batchConcurrency,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    events: burst.events.length,
+    batch_size: CONFIG.batchSize,
+    concurrency: CONFIG.batchConcurrency,
+    seconds: round(seconds, 2),
+    retried_requests: sent.retries,
+    events_per_s: Math.round(burst.events.length / seconds),
+  };
+}
+
+/** A burst from accepted to fully scored and visible on the leads, with each service's CPU time for it. */
 async function measureBurst(system: RunningSystem) {
+  const burst = pageVisitBurst(Math.ceil(CONFIG.burstEvents / EVENTS_PER_LEAD), EVENTS_PER_LEAD);
+  const probe = await SystemProbe.open(system);
+  const sender = new EventSender(system.gatewayUrl, SYSTEM_API_KEY);
+  try {
+    const totals = new Set(
+      [...(await probe.expectedScores(burst)).values()].map((lead) => lead.totals.total),
+    );
+    if (totals.size !== 1) throw new Error('the bench burst expects one score for all its leads');
+    const [expectedScore] = totals;
+    const cpuBefore = cpuSecondsOf(system);
+    const started = performance.now();
+    const sent = await sender.send(burst.events, { concurrency: 100, batchSize: 500 });
+    const acceptedAfterMs = performance.now() - started;
+    for (;;) {
+      const [row] = await probe.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM leads.leads WHERE email LIKE $1 AND total_score = $2`,
+        [`${burst.run}-%`, expectedScore],
+      );
+      if (row.n >= burst.emails.length) break;
+      if (performance.now() - started > 20 * 60_000) {
+        throw new Error(`burst not scored after 20 min (${row.n}/${burst.emails.length} leads)`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const scoredAfterMs = performance.now() - started;
+    const cpuAfter = cpuSecondsOf(system);
+    const cpuPerEvent: Record<string, number> = {};
+    let total = 0;
+    for (const { name } of SERVICES) {
+      const seconds = cpuAfter[name] - cpuBefore[name];
+      total += seconds;
+      cpuPerEvent[name] = round(seconds / burst.events.length, 6);
+    }
+    cpuPerEvent.total = round(total / burst.events.length, 6);
+    return {
+      burst: {
+        events: burst.events.length,
+        leads: burst.emails.length,
+        sent_as: sent.method,
+        accepted_after_s: round(acceptedAfterMs / 1000, 2),
+        fully_scored_and_visible_after_s: round(scoredAfterMs / 1000, 2),
+        events_per_s: Math.round(burst.events.length / (scoredAfterMs / 1000)),
+      },
+      cpuPerEvent,
+    };
+  } finally {
+    await probe.close();
+  }
+}
+
+/**
+ * One event at a time on an idle system: from sending it until leads.leads shows the new lead's score. A
+ * trigger the bench adds to its own database NOTIFYs at commit, so nothing polls and the services are unchanged.
+ */
+async function measureIngestToScore(system: RunningSystem) {
   const run = randomUUID().slice(0, 8);
-  const leads = Math.ceil(BURST_EVENTS / EVENTS_PER_LEAD);
+  const sender = new EventSender(system.gatewayUrl, SYSTEM_API_KEY);
+  const db = await connectDb(system);
+  await db.query(`
+    CREATE FUNCTION leads.bench_notify_score() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN PERFORM pg_notify('bench_score', NEW.email); RETURN NEW; END $$`);
+  await db.query(`
+    CREATE TRIGGER bench_notify_score AFTER UPDATE ON leads.leads FOR EACH ROW
+    WHEN (NEW.total_score > 0 AND OLD.total_score IS DISTINCT FROM NEW.total_score)
+    EXECUTE FUNCTION leads.bench_notify_score()`);
+  const waiting = new Map<string, (at: number) => void>();
+  db.on('notification', ({ payload }) => waiting.get(payload ?? '')?.(performance.now()));
+  await db.query('LISTEN bench_score');
+  const samples: number[] = [];
+  try {
+    for (let i = 0; i < CONFIG.latencySamples; i++) {
+      const email = `latency-${run}-${i}@bench-lab.com`;
+      const visible = new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`score of ${email} not visible after 30 s`)), 30_000);
+        waiting.set(email, (at) => {
+          clearTimeout(timer);
+          resolve(at);
+        });
+      });
+      const sentAt = performance.now();
+      await sender.send([pageVisit(email)], { method: 'single' });
+      samples.push((await visible) - sentAt);
+      waiting.delete(email);
+      await new Promise((resolve) => setTimeout(resolve, CONFIG.samplePauseMs));
+    }
+  } finally {
+    await db.query('DROP TRIGGER bench_notify_score ON leads.leads').catch(() => undefined);
+    await db.end();
+  }
+  return summarize(samples);
+}
+
+/** A deal moved into a stage with a send_slack_message trigger, until the fake Slack receives the message. */
+async function measureStageChangeToSlack(system: RunningSystem, slack: FakeSlackServer) {
+  const run = randomUUID().slice(0, 8);
+  const api = new ApiClient(system.gatewayUrl, SYSTEM_API_KEY);
+  const db = await connectDb(system);
+  const emails = Array.from({ length: CONFIG.slackSamples }, (_, i) => `slack-${run}-${i}@bench-lab.com`);
+  await new EventSender(system.gatewayUrl, SYSTEM_API_KEY).send(emails.map(pageVisit));
+  const leadIds = await waitFor(
+    async () => {
+      const { rows } = await db.query<{ id: string }>(`SELECT id FROM leads.leads WHERE email LIKE $1`, [
+        `slack-${run}-%`,
+      ]);
+      return rows.length === emails.length ? rows.map((r) => r.id) : undefined;
+    },
+    { timeoutMs: 120_000, message: 'bench leads for the Slack measurement' },
+  );
+  await db.end();
+  const pipeline = (await api.get('/api/v1/pipelines')).body.data.find(
+    (p: { slug: string }) => p.slug === 'b2b-lab-enablement',
+  );
+  const stages = (await api.get(`/api/v1/pipelines/${pipeline.id}/stages`)).body.data;
+  const saved = await api.post(`/api/v1/stages/${stages[1].id}/triggers`, {
+    triggers: [
+      {
+        action: 'send_slack_message',
+        name: 'Bench',
+        config: { channel: '#sales', message: 'Deal {deal.name} moved' },
+      },
+    ],
+  });
+  if (saved.status !== 200) throw new Error(`saving the stage trigger answered ${saved.status}`);
+  const deals: string[] = [];
+  for (const leadId of leadIds) {
+    const created = await api.post('/api/v1/deals', { lead_id: leadId, pipeline_id: pipeline.id });
+    if (created.status !== 201) throw new Error(`creating a deal answered ${created.status}`);
+    deals.push(created.body.id);
+  }
+  slack.reset();
+  const samples: number[] = [];
+  for (const [i, dealId] of deals.entries()) {
+    const movedAt = Date.now();
+    const moved = await api.post(`/api/v1/deals/${dealId}/move`, { stage_id: stages[1].id });
+    if (moved.status !== 200) throw new Error(`moving a deal answered ${moved.status}`);
+    const messages = await slack.waitForMessages(i + 1, 30_000);
+    samples.push(messages[i].at.getTime() - movedAt);
+    await new Promise((resolve) => setTimeout(resolve, CONFIG.samplePauseMs));
+  }
+  return summarize(samples);
+}
+
+function pageVisit(email: string): IngestEvent {
+  return {
+    event_id: randomUUID(),
+    event_type: 'page_visited',
+    source: 'website',
+    occurred_at: new Date().toISOString(),
+    metadata: { page_path: '/bench' },
+    lead_identifier: { email },
+  };
+}
+
+/** utime + stime of each service process, in seconds (/proc/<pid>/stat fields 14 and 15). */
+function cpuSecondsOf(system: RunningSystem): Record<ServiceKey, number> {
+  const seconds = {} as Record<ServiceKey, number>;
+  for (const { name } of SERVICES) {
+    const stat = readFileSync(`/proc/${system.pid(name)}/stat`, 'utf8');
+    // The command name (field 2) may contain spaces; the fields after its closing parenthesis start at field 3.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    seconds[name] = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
+  }
+  return seconds;
+}
+
+/** VmRSS of each service process and their total, in MB. */
+function rssOf(system: RunningSystem): Record<string, number> {
+  const mb: Record<string, number> = {};
+  let total = 0;
+  for (const { name } of SERVICES) {
+    const status = readFileSync(`/proc/${system.pid(name)}/status`, 'utf8');
+    const kb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN);
+    mb[name] = round(kb / 1024, 1);
+    total += kb;
+  }
+  mb.total = round(total / 1024, 1);
+  return mb;
+}
+
+async function connectDb(system: RunningSystem): Promise<Client> {
   const db = new Client({ connectionString: system.db.url });
   await db.connect();
-  const started = Date.now();
-  let sent = 0;
-  const send = async () => {
-    while (sent < BURST_EVENTS) {
-      const i = sent++;
-      const response = await fetch(`${system.gatewayUrl}/api/v1/events/ingest`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': SYSTEM_API_KEY },
-        body: JSON.stringify({
-          event_id: `burst-${run}-${i}`,
-          event_type: 'page_visited',
-          source: 'website',
-          occurred_at: new Date(Date.now() - i).toISOString(),
-          metadata: { page_path: `/burst/${i % EVENTS_PER_LEAD}` },
-          lead_identifier: { email: `burst-${run}-${i % leads}@bench-lab.com` },
-        }),
-      });
-      if (response.status !== 202) throw new Error(`ingest answered ${response.status}`);
-    }
-  };
-  await Promise.all(Array.from({ length: 100 }, send));
-  const acceptedAfterMs = Date.now() - started;
-  const expectedScore = EVENTS_PER_LEAD * 2;
-  for (;;) {
-    const { rows } = await db.query(
-      `SELECT count(*)::int AS n FROM leads.leads WHERE email LIKE $1 AND total_score = $2`,
-      [`burst-${run}-%`, expectedScore],
-    );
-    if (rows[0].n >= leads) break;
-    if (Date.now() - started > 15 * 60_000) throw new Error(`burst not scored after 15 min (${rows[0].n}/${leads})`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  const scoredAfterMs = Date.now() - started;
-  await db.end();
-  return {
-    events: BURST_EVENTS,
-    leads,
-    accepted_after_s: acceptedAfterMs / 1000,
-    fully_scored_and_visible_after_s: scoredAfterMs / 1000,
-    events_per_s: Math.round(BURST_EVENTS / (scoredAfterMs / 1000)),
-  };
+  return db;
+}
+
+async function countEvents(db: Client): Promise<number> {
+  return (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM leads.lead_events`)).rows[0].n;
+}
+
+function summarize(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) =>
+    round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN, 1);
+  return { samples: samples.length, p50: at(0.5), p99: at(0.99), max: at(1) };
+}
+
+function round(value: number, digits: number): number {
+  return Number(value.toFixed(digits));
 }
 
 main().catch((error) => {

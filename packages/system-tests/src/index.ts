@@ -1,2 +1,5 @@
 export * from './system';
 export * from './api-client';
+export * from './event-burst';
+export * from './invariants';
+export * from './infrastructure';

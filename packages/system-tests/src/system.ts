@@ -96,6 +96,13 @@ export class RunningSystem {
     this.processes.delete(service);
   }
 
+  /** The OS process id of a running service (for /proc readings in the benchmark). */
+  pid(service: ServiceKey): number {
+    const running = this.processes.get(service);
+    if (!running) throw new Error(`${service} is not running`);
+    return running.pid;
+  }
+
   logs(service: ServiceKey): string {
     return this.processes.get(service)?.logs() ?? '';
   }
