@@ -46,7 +46,10 @@ export async function startInfra(prefix: string): Promise<TestInfra> {
     },
   });
   const { db, namespace } = environment;
-  const nats = await NatsTestClient.connect(namespace, NATS_URL);
+  const nats = await NatsTestClient.connect(namespace, NATS_URL).catch(async (error: unknown) => {
+    await environment.dispose();
+    throw error;
+  });
   return {
     db,
     namespace,
@@ -60,10 +63,15 @@ export async function startInfra(prefix: string): Promise<TestInfra> {
         await client.end();
       }
     },
+    /**
+     * Closes the apps (each closes its pool) and the NATS link, and only then drops the database. Every step runs;
+     * the first failure is reported, not swallowed.
+     */
     async cleanup(apps) {
-      for (const app of apps) await app?.close().catch(() => undefined);
-      await nats.close().catch(() => undefined);
-      await environment.dispose().catch(() => undefined);
+      const closed = await Promise.allSettled([...apps.map((app) => app?.close()), nats.close()]);
+      const failures = closed.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+      await environment.dispose().catch((error: unknown) => failures.push(error));
+      if (failures.length) throw failures[0];
     },
   };
 }

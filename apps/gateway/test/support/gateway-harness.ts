@@ -50,10 +50,18 @@ export class GatewayHarness {
       },
       bootstrap,
     });
-    const nc = await connect({ servers: NATS_URL });
-    const jsm = await jetstreamManager(nc);
     const { app, port, namespace, db, stop } = service;
-    return new GatewayHarness(app, `http://127.0.0.1:${port}`, namespace, db, nc, jsm, stop);
+    let nc: NatsConnection | undefined;
+    try {
+      const connection = await connect({ servers: NATS_URL });
+      nc = connection;
+      const jsm = await jetstreamManager(connection);
+      return new GatewayHarness(app, `http://127.0.0.1:${port}`, namespace, db, connection, jsm, stop);
+    } catch (error) {
+      // No harness for afterAll to close: stop the service and drop its database here.
+      await stop(async () => nc?.close());
+      throw error;
+    }
   }
 
   /** The broker subject of a contract subject in this run's namespace. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
 import {
   Consumers,
   Subjects,
@@ -48,7 +48,8 @@ export class LeadsTestApp {
       natsUrl: NATS_URL,
       bootstrap,
     });
-    this.pool = new Pool({ connectionString: this.service.db.url, max: 4 });
+    // Owned by the test database: dropping it ends this pool first.
+    this.pool = this.service.db.pool({ max: 4 });
     this.nc = await connect({ servers: NATS_URL });
     this.js = jetstream(this.nc);
     this.jsm = await jetstreamManager(this.nc);
@@ -65,10 +66,13 @@ export class LeadsTestApp {
     return this.service!.db.name;
   }
 
+  /**
+   * Closes the service (and its pool) and this side's NATS link, then drops the database, which ends `pool` before
+   * it terminates anything. Every step runs; the first failure is reported.
+   */
   async stop(): Promise<void> {
     await this.service?.stop(async () => {
       await this.nc?.close();
-      await this.pool?.end();
     });
   }
 

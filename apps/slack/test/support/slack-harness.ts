@@ -44,8 +44,14 @@ export class SlackHarness {
         ...options.env?.(fake),
       },
       bootstrap,
+    }).catch(async (error: unknown) => {
+      await fake.close();
+      throw error;
     });
-    const nats = await NatsTestClient.connect(service.namespace, NATS_URL);
+    const nats = await NatsTestClient.connect(service.namespace, NATS_URL).catch(async (error: unknown) => {
+      await service.stop(() => fake.close());
+      throw error;
+    });
     return new SlackHarness(service.app, fake, nats, service.db, service.namespace, service.stop);
   }
 
@@ -63,10 +69,14 @@ export class SlackHarness {
     }
   }
 
+  /** Closes the service, then the NATS link and the fake, then drops the database; the first failure is reported. */
   async stop(): Promise<void> {
     await this.stopService(async () => {
-      await this.nats.close().catch(() => undefined);
-      await this.fake.close().catch(() => undefined);
-    }).catch(() => undefined);
+      try {
+        await this.nats.close();
+      } finally {
+        await this.fake.close();
+      }
+    });
   }
 }

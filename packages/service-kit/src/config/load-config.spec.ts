@@ -36,3 +36,71 @@ describe('loadConfig', () => {
     expect(problems.find((p) => p.startsWith('NATS_NAMESPACE'))).toContain('a-z, 0-9 and _');
   });
 });
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(BaseServiceConfig, env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('MESSAGING_BACKOFF_SCALE', () => {
+  it('must be greater than 0: a scale of 0 would retry failed messages at once', () => {
+    expect(problemsOf({ MESSAGING_BACKOFF_SCALE: '0' })).toEqual([
+      'MESSAGING_BACKOFF_SCALE: MESSAGING_BACKOFF_SCALE must be greater than 0 (e.g. 0.001 in tests) (got "0")',
+    ]);
+    expect(problemsOf({ MESSAGING_BACKOFF_SCALE: '-1' })[0]).toMatch(
+      /^MESSAGING_BACKOFF_SCALE: .*greater than 0/,
+    );
+  });
+
+  it('accepts the small positive scales tests use', () => {
+    expect(loadConfig(BaseServiceConfig, { MESSAGING_BACKOFF_SCALE: '0.001' }).MESSAGING_BACKOFF_SCALE).toBe(
+      0.001,
+    );
+    expect(loadConfig(BaseServiceConfig, {}).MESSAGING_BACKOFF_SCALE).toBe(1);
+  });
+});
+
+describe('database timeouts', () => {
+  const TIMEOUTS = [
+    'DATABASE_CONNECT_TIMEOUT_MS',
+    'DATABASE_POOL_ACQUIRE_TIMEOUT_MS',
+    'DATABASE_STATEMENT_TIMEOUT_MS',
+    'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+  ] as const;
+
+  it('default to bounded values', () => {
+    const config = loadConfig(BaseServiceConfig, {});
+    expect(config.DATABASE_CONNECT_TIMEOUT_MS).toBe(5_000);
+    expect(config.DATABASE_POOL_ACQUIRE_TIMEOUT_MS).toBe(10_000);
+    expect(config.DATABASE_STATEMENT_TIMEOUT_MS).toBe(15_000);
+    expect(config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS).toBe(60_000);
+  });
+
+  it.each(TIMEOUTS)('%s reads whole milliseconds from the environment', (name) => {
+    expect(loadConfig(BaseServiceConfig, { [name]: '250' })[name]).toBe(250);
+    expect(loadConfig(BaseServiceConfig, { [name]: '2147483647' })[name]).toBe(2_147_483_647);
+  });
+
+  it.each(TIMEOUTS)('%s rejects 0, which pg and PostgreSQL read as "no timeout"', (name) => {
+    expect(problemsOf({ [name]: '0' })).toEqual([
+      `${name}: ${name} must be at least 1 (0 would disable the timeout) (got "0")`,
+    ]);
+  });
+
+  it.each(TIMEOUTS)('%s rejects negative, fractional, non-numeric and too large values', (name) => {
+    for (const value of ['-5', '1.5', 'soon']) {
+      const problems = problemsOf({ [name]: value });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(new RegExp(`^${name}: .*\\(got "${value}"\\)$`));
+    }
+    // Node fires a longer timer at once, and PostgreSQL refuses it.
+    expect(problemsOf({ [name]: '2147483648' })).toEqual([
+      `${name}: ${name} must be at most 2147483647 (got "2147483648")`,
+    ]);
+  });
+});

@@ -1,5 +1,19 @@
+import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsPositive, IsString, Matches, Max, Min } from 'class-validator';
+
+/** The longest timer Node keeps (a longer one fires at once) and PostgreSQL's limit for its timeouts. */
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/** An integer number of milliseconds in 1…MAX_TIMEOUT_MS: 0 would mean "wait forever" to pg and PostgreSQL. */
+function TimeoutMs(): PropertyDecorator {
+  return applyDecorators(
+    Type(() => Number),
+    IsInt({ message: '$property must be a whole number of milliseconds' }),
+    Min(1, { message: '$property must be at least 1 (0 would disable the timeout)' }),
+    Max(MAX_TIMEOUT_MS, { message: `$property must be at most ${MAX_TIMEOUT_MS}` }),
+  );
+}
 
 /**
  * Settings every service reads. Property names are the environment variable names; initial values are the
@@ -24,10 +38,29 @@ export class BaseServiceConfig {
 
   @IsString() HOST = '0.0.0.0';
 
-  /** Scales every retry backoff; tests set it below 1 to see a day of retries in seconds. */
-  @Type(() => Number) @IsNumber() @Min(0) @Max(10) MESSAGING_BACKOFF_SCALE = 1;
+  /** Scales every retry backoff; tests set it below 1 to see a day of retries in seconds. 0 would retry at once. */
+  @Type(() => Number)
+  @IsNumber()
+  @IsPositive({ message: 'MESSAGING_BACKOFF_SCALE must be greater than 0 (e.g. 0.001 in tests)' })
+  @Max(10)
+  MESSAGING_BACKOFF_SCALE = 1;
 
   @Type(() => Number) @IsInt() @Min(100) SHUTDOWN_TIMEOUT_MS = 15_000;
 
   @Type(() => Number) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE = 20;
+
+  /** Opening one connection (TCP, TLS, startup) may take this long before it fails. */
+  @TimeoutMs() DATABASE_CONNECT_TIMEOUT_MS = 5_000;
+
+  /** Getting a connection from the pool (waiting for a free one, or opening one) may take this long. */
+  @TimeoutMs() DATABASE_POOL_ACQUIRE_TIMEOUT_MS = 10_000;
+
+  /** PostgreSQL cancels a statement running longer (SQLSTATE 57014). Migrations are exempt. */
+  @TimeoutMs() DATABASE_STATEMENT_TIMEOUT_MS = 15_000;
+
+  /**
+   * PostgreSQL ends a session whose transaction sat idle this long (SQLSTATE 25P03). Handlers make vendor calls
+   * inside their transaction, so keep it above the longest vendor timeout (e.g. SLACK_HTTP_TIMEOUT_MS).
+   */
+  @TimeoutMs() DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
 }

@@ -1,7 +1,14 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
+import type { PoolClient } from 'pg';
+import { DataSource, MigrationExecutor, type MixedList, type EntitySchema } from 'typeorm';
 import { BaseServiceConfig } from '../config/service-config';
 import { HealthRegistry } from '../health/health.registry';
+import {
+  databaseTimeoutsOf,
+  DEFAULT_DATABASE_TIMEOUTS,
+  poolTimeoutOptions,
+  type DatabaseTimeouts,
+} from './database-timeouts';
 import { ensureDatabaseExists } from './ensure-database';
 import { TransactionHost } from './transaction-host';
 
@@ -14,7 +21,12 @@ export interface DatabaseModuleOptions {
   migrations: MixedList<Function | string>;
 }
 
-export function createDataSource(url: string, options: DatabaseModuleOptions, poolSize = 20): DataSource {
+export function createDataSource(
+  url: string,
+  options: DatabaseModuleOptions,
+  poolSize = 20,
+  timeouts: DatabaseTimeouts = DEFAULT_DATABASE_TIMEOUTS,
+): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -26,24 +38,37 @@ export function createDataSource(url: string, options: DatabaseModuleOptions, po
     migrationsRun: false,
     poolSize,
     applicationName: options.schema,
-    // Raw SQL in repositories resolves unqualified names to the service's own schema.
-    extra: { options: `-c search_path=${options.schema},public` },
+    extra: {
+      // Raw SQL in repositories resolves unqualified names to the service's own schema.
+      options: `-c search_path=${options.schema},public`,
+      ...poolTimeoutOptions(timeouts),
+    },
   });
 }
 
 /** Creates the database and schema if needed and applies committed migrations, one instance at a time. */
-export async function initializeDatabase(dataSource: DataSource, url: string, schema: string): Promise<void> {
-  await ensureDatabaseExists(url);
+export async function initializeDatabase(
+  dataSource: DataSource,
+  url: string,
+  schema: string,
+  timeouts: DatabaseTimeouts = DEFAULT_DATABASE_TIMEOUTS,
+): Promise<void> {
+  await ensureDatabaseExists(url, timeouts);
   await dataSource.initialize();
-  await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
   const runner = dataSource.createQueryRunner();
+  const session = (await runner.connect()) as PoolClient;
   try {
+    // A migration may run longer than any handler's statement, and so may the wait for another instance's.
+    await runner.query('SET statement_timeout = 0');
+    await runner.query('SET idle_in_transaction_session_timeout = 0');
     await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`migrations:${schema}`]);
-    await dataSource.runMigrations({ transaction: 'each' });
+    await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    const migrations = new MigrationExecutor(dataSource, runner);
+    migrations.transaction = 'each';
+    await migrations.executePendingMigrations();
   } finally {
-    await runner
-      .query('SELECT pg_advisory_unlock(hashtext($1))', [`migrations:${schema}`])
-      .catch(() => undefined);
+    // Never hand a session without limits back to the pool: close it (which also frees the advisory lock).
+    await session.end();
     await runner.release();
   }
 }
@@ -67,8 +92,14 @@ export class DatabaseModule {
           provide: DataSource,
           inject: [BaseServiceConfig, HealthRegistry],
           useFactory: async (config: BaseServiceConfig, health: HealthRegistry) => {
-            const dataSource = createDataSource(config.DATABASE_URL, options, config.DATABASE_POOL_SIZE);
-            await initializeDatabase(dataSource, config.DATABASE_URL, options.schema);
+            const timeouts = databaseTimeoutsOf(config);
+            const dataSource = createDataSource(
+              config.DATABASE_URL,
+              options,
+              config.DATABASE_POOL_SIZE,
+              timeouts,
+            );
+            await initializeDatabase(dataSource, config.DATABASE_URL, options.schema, timeouts);
             health.register('database', async () => {
               await dataSource.query('SELECT 1');
               return true;

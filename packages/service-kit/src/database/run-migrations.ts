@@ -2,6 +2,7 @@ import type { ClassConstructor } from 'class-transformer';
 import { loadConfig } from '../config/load-config';
 import type { BaseServiceConfig } from '../config/service-config';
 import { createDataSource, initializeDatabase, type DatabaseModuleOptions } from './database.module';
+import { databaseTimeoutsOf } from './database-timeouts';
 
 /**
  * A service's `npm run migrate`: creates the database and schema if missing and applies its committed
@@ -14,9 +15,10 @@ export async function runMigrationsCli(
 ): Promise<void> {
   try {
     const config = loadConfig(configClass);
-    const dataSource = createDataSource(config.DATABASE_URL, options, 2);
+    const timeouts = databaseTimeoutsOf(config);
+    const dataSource = createDataSource(config.DATABASE_URL, options, 2, timeouts);
     try {
-      await initializeDatabase(dataSource, config.DATABASE_URL, options.schema);
+      await initializeDatabase(dataSource, config.DATABASE_URL, options.schema, timeouts);
     } finally {
       if (dataSource.isInitialized) await dataSource.destroy();
     }
