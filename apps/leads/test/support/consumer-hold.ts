@@ -18,7 +18,7 @@ function leadsConsumerOf(subject: Subject) {
 }
 
 /** The JetStream view of one leads consumer in the test's namespace. */
-export class ConsumerProbe {
+class ConsumerProbe {
   private constructor(
     private readonly nc: NatsConnection,
     private readonly jsm: JetStreamManager,
