@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Queries, Subjects, type Page, type TriggerRunView } from '@crm/contracts';
+import { Queries, SlackFailureCodes, Subjects, type Page, type TriggerRunView } from '@crm/contracts';
 import { FakeSlackServer, waitFor } from '@crm/testing';
 import { bootstrap as bootstrapAutomation } from '../src/main';
 import {
@@ -12,11 +12,16 @@ import {
   type TestInfra,
 } from './support/automation-harness';
 
-// The slack app's own entry point, loaded from its sources (a type-only view keeps this app's build separate).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// The slack app's own entry point and its test fault helper, loaded from its sources (a type-only view keeps
+// this app's build separate).
+/* eslint-disable @typescript-eslint/no-require-imports */
 const { bootstrap: bootstrapSlack } = require('@crm/slack/src/main') as {
   bootstrap: () => Promise<NestFastifyApplication>;
 };
+const { injectMessageLogFault } = require('@crm/slack/test/support/message-log-faults') as {
+  injectMessageLogFault: (databaseUrl: string, fault: { channel?: string }) => Promise<void>;
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 describe('automation + slack in one process (real NATS + Postgres, fake Slack)', () => {
   let infra: TestInfra;
@@ -136,5 +141,32 @@ describe('automation + slack in one process (real NATS + Postgres, fake Slack)',
     expect(fake.deliveredMessages()).toHaveLength(1);
     expect(fake.deliveredMessages()[0].text).toContain('Unlucky deal');
     expect(fake.received).toHaveLength(6);
+  });
+
+  it('a Slack command that dies as a dead letter fails its run with dead_lettered and the reason', async () => {
+    const doomed = newStage('Doomed', from.pipeline_id);
+    await saveTriggers(infra.nats, doomed, [
+      {
+        action: 'send_slack_message',
+        name: 'Doomed',
+        config: { channel: '#doomed', message: '{deal.name}' },
+      },
+    ]);
+    // The slack service's database refuses every message-log write for #doomed, so no delivery can commit.
+    await injectMessageLogFault(infra.db.url, { channel: '#doomed' });
+    const event = stageChanged(from, doomed);
+    await infra.nats.publish(
+      Subjects.DealStageChanged,
+      infra.nats.envelope(Subjects.DealStageChanged, event),
+    );
+
+    const run = await runOf(event.deal_id, 'failed', 30_000);
+    expect(run.error).toEqual({
+      code: SlackFailureCodes.DeadLettered,
+      message: expect.stringContaining('max_deliver_exceeded'),
+      retryable: true,
+    });
+    expect(run.steps).toEqual([expect.objectContaining({ status: 'failed', error: run.error })]);
+    expect(fake.received).toHaveLength(0);
   });
 });

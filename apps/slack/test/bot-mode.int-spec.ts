@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import {
   Subjects,
   type SlackMessageFailedV1,
@@ -6,6 +7,7 @@ import {
   type SlackPostMessageV1,
 } from '@crm/contracts';
 import { waitFor } from '@crm/testing';
+import { injectMessageLogFault } from './support/message-log-faults';
 import { SlackHarness } from './support/slack-harness';
 
 describe('slack service with a bot token (chat.postMessage) and a webhook for #alerts', () => {
@@ -88,5 +90,67 @@ describe('slack service with a bot token (chat.postMessage) and a webhook for #a
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(h.fake.received).toHaveLength(1);
+  });
+
+  describe('a post whose outcome was not recorded', () => {
+    const calls = (method: string) => h.fake.received.filter((r) => r.path === `/api/${method}`);
+
+    it('a database failure after Slack accepted the post: the redelivery finds the message by its metadata and does not re-post', async () => {
+      const key = `key-${randomUUID()}`;
+      const posted = h.nats.collect<SlackMessagePostedV1>(Subjects.SlackMessagePosted, forKey(key));
+      await injectMessageLogFault(h.db.url, { key, status: 'sent', times: 1 });
+      await send({ channel: '#hot-leads', text: 'Hot lead!', reference: 'r1' }, key);
+
+      const [event] = await waitFor(async () => posted.length > 0 && posted, { message: 'posted' });
+      // Time for a second post to show up if the redelivery made one.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(h.fake.deliveredMessages()).toHaveLength(1);
+      expect(calls('chat.postMessage')).toHaveLength(1);
+      const [message] = h.fake.deliveredMessages();
+      expect(message.metadata).toEqual({
+        event_type: 'crm_message',
+        event_payload: { idempotency_key: key },
+      });
+      expect(event.data).toEqual({
+        idempotency_key: key,
+        reference: 'r1',
+        channel: '#hot-leads',
+        ts: message.ts,
+        attempts: 2,
+      });
+      expect(calls('conversations.history')[0].body).toMatchObject({
+        channel: message.channel,
+        include_all_metadata: 'true',
+      });
+      expect(posted).toHaveLength(1);
+      expect(await h.messageLog(key)).toMatchObject({ status: 'sent', vendor_ts: message.ts, attempts: 1 });
+    });
+
+    it('a message left `sending` that Slack never received is posted once after the lookup finds nothing', async () => {
+      const key = `key-${randomUUID()}`;
+      const posted = h.nats.collect<SlackMessagePostedV1>(Subjects.SlackMessagePosted, forKey(key));
+      // As if an earlier command had recorded its attempt and the process died before calling Slack.
+      const client = new Client({ connectionString: h.db.url });
+      await client.connect();
+      await client
+        .query(
+          `INSERT INTO slack.message_log (idempotency_key, channel, mode, status, attempts, attempt_started_at)
+           VALUES ($1, '#hot-leads', 'bot', 'sending', 1, now() - interval '1 minute')`,
+          [key],
+        )
+        .finally(() => client.end());
+
+      await send({ channel: '#hot-leads', text: 'Second chance' }, key);
+      const [event] = await waitFor(async () => posted.length > 0 && posted, { message: 'posted' });
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(h.fake.received.map((r) => r.path)).toEqual([
+        '/api/conversations.list',
+        '/api/conversations.history',
+        '/api/chat.postMessage',
+      ]);
+      expect(h.fake.deliveredMessages()).toHaveLength(1);
+      expect(event.data).toMatchObject({ ts: h.fake.deliveredMessages()[0].ts, attempts: 1 });
+      expect(await h.messageLog(key)).toMatchObject({ status: 'sent', attempts: 2 });
+    });
   });
 });

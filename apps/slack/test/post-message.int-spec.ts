@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
+  SlackFailureCodes,
   Subjects,
   type SlackMessageFailedV1,
   type SlackMessagePostedV1,
   type SlackPostMessageV1,
 } from '@crm/contracts';
 import { waitFor } from '@crm/testing';
+import { injectMessageLogFault } from './support/message-log-faults';
 import { SlackHarness } from './support/slack-harness';
 
 describe('slack service: post-message commands (webhook mode, real NATS + Postgres, fake Slack)', () => {
@@ -227,5 +229,72 @@ describe('slack service: post-message commands (webhook mode, real NATS + Postgr
       channel: '#hot-leads',
     });
     expect(h.fake.received).toHaveLength(1);
+  });
+
+  it('a database failure after Slack accepted the post: no second message, the outcome is reported unknown', async () => {
+    const key = `key-${randomUUID()}`;
+    const failed = h.nats.collect<SlackMessageFailedV1>(Subjects.SlackMessageFailed, forKey(key));
+    const posted = h.nats.collect<SlackMessagePostedV1>(Subjects.SlackMessagePosted, forKey(key));
+    await injectMessageLogFault(h.db.url, { key, status: 'sent', times: 1 });
+    const data = command();
+    await send(data, key);
+
+    await waitFor(async () => failed.length + posted.length > 0, { message: 'a result' });
+    // Time for a second post or result to show up if the redelivery made one.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(h.fake.deliveredMessages()).toHaveLength(1);
+    expect(h.fake.received).toHaveLength(1);
+    expect(posted).toHaveLength(0);
+    expect(failed.map((e) => e.data)).toEqual([
+      {
+        idempotency_key: key,
+        reference: data.reference,
+        channel: '#hot-leads',
+        error: {
+          code: SlackFailureCodes.OutcomeUnknown,
+          message: expect.stringContaining('may have been posted'),
+          retryable: false,
+          vendor_status: null,
+        },
+        attempts: 2,
+      },
+    ]);
+    expect(await h.messageLog(key)).toMatchObject({
+      status: 'failed',
+      error_code: SlackFailureCodes.OutcomeUnknown,
+      attempts: 1,
+      retryable: false,
+    });
+  });
+
+  it('a command that keeps failing is dead-lettered and reported as slack.message.failed.v1', async () => {
+    const key = `key-${randomUUID()}`;
+    const failed = h.nats.collect<SlackMessageFailedV1>(Subjects.SlackMessageFailed, forKey(key));
+    // Every write for this channel fails, so no delivery of the command can commit.
+    await injectMessageLogFault(h.db.url, { channel: '#doomed' });
+    const data = command({ channel: '#doomed' });
+    await send(data, key);
+
+    const [event] = await waitFor(async () => failed.length > 0 && failed, {
+      message: 'SlackMessageFailed from the dead-letter path',
+      timeoutMs: 30_000,
+    });
+    expect(event.data).toEqual({
+      idempotency_key: key,
+      reference: data.reference,
+      channel: '#doomed',
+      error: {
+        code: SlackFailureCodes.DeadLettered,
+        message: expect.stringContaining('max_deliver_exceeded'),
+        retryable: true,
+        vendor_status: null,
+      },
+      attempts: 5,
+    });
+    expect(event.data.error.message).toContain('test fault');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(failed).toHaveLength(1);
+    // The attempt is recorded before Slack is called, and that failed every time: Slack was never called.
+    expect(h.fake.received).toHaveLength(0);
   });
 });

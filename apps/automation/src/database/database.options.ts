@@ -3,10 +3,15 @@ import type { DatabaseModuleOptions } from '@crm/service-kit';
 import { TriggerRunEntity } from '../runs/trigger-run.entity';
 import { StageTriggerEntity } from '../triggers/stage-trigger.entity';
 import { CreateAutomationTables1763920000000 } from './migrations/1763920000000-create-automation-tables';
+import { TriggerRunsUpdatedAt1796100000000 } from './migrations/1796100000000-trigger-runs-updated-at';
 
 /** Shared by the AppModule and the migrate script, so both see the same schema, entities and migrations. */
 export const databaseOptions: DatabaseModuleOptions = {
   schema: 'automation',
   entities: [...messagingEntities, StageTriggerEntity, TriggerRunEntity],
-  migrations: [...messagingMigrations, CreateAutomationTables1763920000000],
+  migrations: [
+    ...messagingMigrations,
+    CreateAutomationTables1763920000000,
+    TriggerRunsUpdatedAt1796100000000,
+  ],
 };

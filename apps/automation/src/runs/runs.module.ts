@@ -5,6 +5,8 @@ import { SlackResultsMessageController } from './slack-results.message-controlle
 import { SlackResultsService } from './slack-results.service';
 import { StageChangeMessageController } from './stage-change.message-controller';
 import { StageChangeService } from './stage-change.service';
+import { StaleRunSweeper } from './stale-run.sweeper';
+import { StaleRunsService } from './stale-runs.service';
 import { TriggerRunsMessageController } from './trigger-runs.message-controller';
 import { TriggerRunsRepository } from './trigger-runs.repository';
 import { TriggerRunsService } from './trigger-runs.service';
@@ -18,6 +20,8 @@ import { TriggerRunsService } from './trigger-runs.service';
     TriggerRunsService,
     TriggerRunsRepository,
     RunDispatcher,
+    StaleRunsService,
+    StaleRunSweeper,
   ],
 })
 export class RunsModule {}

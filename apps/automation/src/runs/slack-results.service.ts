@@ -3,6 +3,7 @@ import type { SlackMessageFailedV1, SlackMessagePostedV1, TriggerRunStepView } f
 import { AppLogger } from '@crm/service-kit';
 import type { Logger } from 'pino';
 import { totalAttempts } from './run-dispatcher';
+import { STALE_RUN_ERROR_CODE } from './stale-runs.service';
 import type { RunError, TriggerRunEntity } from './trigger-run.entity';
 import { TriggerRunsRepository } from './trigger-runs.repository';
 
@@ -10,7 +11,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Applies the slack service's outcome to the run that asked for it. Outcomes for runs that are not running
- * (a duplicate result, or one from an attempt that was already settled) change nothing.
+ * (a duplicate result, or one from an attempt that was already settled) change nothing, except that a late
+ * outcome still settles a run the sweeper failed for want of one: it tells what really happened.
  */
 @Injectable()
 export class SlackResultsService {
@@ -73,7 +75,7 @@ export class SlackResultsService {
         : await this.runs.findByKeyForUpdate(event.idempotency_key);
     // Slack results of other requesters (alerts, say) share the stream: not ours.
     if (!run || run.idempotency_key !== event.idempotency_key) return null;
-    if (run.status !== 'running') {
+    if (run.status !== 'running' && !failedAsStale(run)) {
       this.log.info({ run_id: run.id, status: run.status }, 'slack result for a settled run ignored');
       return null;
     }
@@ -87,9 +89,15 @@ export class SlackResultsService {
     now: Date,
   ): void {
     const steps = [...(run.steps ?? [])];
-    const index = steps.map((s) => s.status).lastIndexOf('running');
+    const index = steps.findLastIndex(
+      (s) => s.status === 'running' || s.error?.code === STALE_RUN_ERROR_CODE,
+    );
     if (index >= 0) steps[index] = { ...steps[index], ...outcome, finished_at: now.toISOString() };
     run.steps = steps;
     run.attempts = totalAttempts(steps);
   }
+}
+
+function failedAsStale(run: TriggerRunEntity): boolean {
+  return run.status === 'failed' && run.error?.code === STALE_RUN_ERROR_CODE;
 }

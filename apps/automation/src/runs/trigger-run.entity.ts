@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { TriggerAction, TriggerRunStatus, TriggerRunStepView } from '@crm/contracts';
 
 export type TriggerRunSource = 'stage_change' | 'manual' | 'retry';
@@ -37,4 +37,6 @@ export class TriggerRunEntity {
   @Column({ type: 'timestamptz', default: () => 'now()' }) created_at: Date;
   @Column({ type: 'timestamptz', nullable: true }) started_at: Date | null;
   @Column({ type: 'timestamptz', nullable: true }) finished_at: Date | null;
+  /** Set by every save: how long a running run has waited for its result. */
+  @UpdateDateColumn({ type: 'timestamptz' }) updated_at: Date;
 }

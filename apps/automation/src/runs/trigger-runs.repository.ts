@@ -55,6 +55,33 @@ export class TriggerRunsRepository {
     });
   }
 
+  /**
+   * Takes the sweep for this transaction unless another instance holds it; false then. One sweeper at a time
+   * keeps the work cheap; correctness does not depend on it (the rows are locked and re-checked).
+   */
+  async trySweepLock(): Promise<boolean> {
+    const [row] = (await this.tx.manager.query(
+      `SELECT pg_try_advisory_xact_lock(hashtext('automation.stale_run_sweep')) AS locked`,
+    )) as { locked: boolean }[];
+    return row.locked;
+  }
+
+  /**
+   * Unfinished runs unchanged for `minutes` (by the database clock), oldest first, locked until the transaction
+   * ends. A run locked by a result being applied right now is skipped: that result settles it.
+   */
+  findStaleForUpdate(minutes: number, limit: number): Promise<TriggerRunEntity[]> {
+    return this.repo
+      .createQueryBuilder('r')
+      .where('r.status IN (:...statuses)', { statuses: ['pending', 'running'] })
+      .andWhere('r.updated_at < now() - make_interval(mins => :minutes)', { minutes })
+      .orderBy('r.updated_at', 'ASC')
+      .limit(limit)
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .getMany();
+  }
+
   async save(run: TriggerRunEntity): Promise<void> {
     await this.repo.save(run);
   }

@@ -1,6 +1,21 @@
 import { Transform, Type } from 'class-transformer';
 import { IsArray, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { consumersOf, Subjects } from '@crm/contracts';
 import { BaseServiceConfig } from '@crm/service-kit';
+
+const postMessage = consumersOf('slack').find((c) => c.subject === Subjects.SlackPostMessage);
+const postMessageAckWaitSeconds = postMessage?.ackWaitSeconds ?? 60;
+/**
+ * A command in flight holds two connections: its consumer transaction, and the one that commits the
+ * attempt before Slack is called. Too small a pool would leave handlers waiting for each other.
+ */
+export const MIN_SLACK_POOL_SIZE = 2 * (postMessage?.concurrency ?? 4) + 2;
+/**
+ * One Slack call may take at most a quarter of the post-message consumer's ack wait: a delivery may make
+ * several calls (a lookup, then the post) and must still finish before the broker hands the command to
+ * another instance.
+ */
+export const MAX_SLACK_HTTP_TIMEOUT_MS = (postMessageAckWaitSeconds * 1000) / 4;
 
 const splitList = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string'
@@ -16,6 +31,15 @@ const splitList = ({ value }: { value: unknown }): unknown =>
  */
 export class SlackConfig extends BaseServiceConfig {
   @Type(() => Number) @IsInt() @Min(1) @Max(65535) SLACK_PORT = 3004;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(MIN_SLACK_POOL_SIZE, {
+    message: `DATABASE_POOL_SIZE must be at least ${MIN_SLACK_POOL_SIZE} for the slack service (two connections per command in flight)`,
+  })
+  // Redeclaring the property replaces the base class's bounds, so its upper bound is repeated.
+  @Max(200)
+  override DATABASE_POOL_SIZE = 20;
 
   /** The default incoming-webhook target. An app webhook always posts to the channel chosen at install. */
   @IsOptional()
@@ -39,5 +63,14 @@ export class SlackConfig extends BaseServiceConfig {
   @IsOptional() @Transform(splitList) @IsArray() @IsString({ each: true }) SLACK_WEBHOOK_CHANNELS: string[] =
     [];
 
-  @Type(() => Number) @IsInt() @Min(100) @Max(120_000) SLACK_HTTP_TIMEOUT_MS = 10_000;
+  /** Bound of every Slack HTTP call (the clients' own retries are off; the queue retries). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(MAX_SLACK_HTTP_TIMEOUT_MS, {
+    message:
+      `SLACK_HTTP_TIMEOUT_MS must be at most ${MAX_SLACK_HTTP_TIMEOUT_MS} ms, a quarter of the ` +
+      `post-message consumer's ack wait (${postMessageAckWaitSeconds} s)`,
+  })
+  SLACK_HTTP_TIMEOUT_MS = 10_000;
 }

@@ -1,6 +1,11 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type MessageLogStatus = 'sent' | 'failed';
+/**
+ * `sending`: an attempt is under way, or ended without its outcome being recorded (then Slack may or may not
+ * show the message); `sent`: Slack accepted it; `failed`: it was not posted, or the outcome stayed unknown
+ * (error code `outcome_unknown`).
+ */
+export type MessageLogStatus = 'sending' | 'sent' | 'failed';
 
 /**
  * One row per idempotency key: what happened to the message, never what it said (no text, no webhook URL),
@@ -15,8 +20,10 @@ export class MessageLogEntity {
   @Column({ type: 'text' }) channel: string;
   @Column({ type: 'text', nullable: true }) mode: 'webhook' | 'bot' | null;
   @Column({ type: 'text' }) status: MessageLogStatus;
-  /** HTTP attempts across every command with this key. */
+  /** Attempts to post across every command with this key. */
   @Column({ type: 'int', default: 0 }) attempts: number;
+  /** When the latest attempt began (recorded before calling Slack). */
+  @Column({ type: 'timestamptz', nullable: true }) attempt_started_at: Date | null;
   @Column({ type: 'text', nullable: true }) vendor_ts: string | null;
   @Column({ type: 'text', nullable: true }) vendor_response: string | null;
   @Column({ type: 'text', nullable: true }) error_code: string | null;

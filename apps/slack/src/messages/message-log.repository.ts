@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { TransactionHost } from '@crm/service-kit';
 import { MessageLogEntity } from './message-log.entity';
 
-export interface SentRecord {
+export interface AttemptClaim {
   idempotencyKey: string;
   reference: string | null;
   channel: string;
   mode: 'webhook' | 'bot';
-  attempts: number;
+}
+
+export interface SentRecord {
+  idempotencyKey: string;
   ts: string | null;
   vendorResponse: string;
 }
@@ -17,14 +21,17 @@ export interface FailedRecord {
   reference: string | null;
   channel: string;
   mode: 'webhook' | 'bot' | null;
-  attempts: number;
   code: string;
   message: string;
   vendorStatus: number | null;
   retryable: boolean;
 }
 
-/** The only code touching the message log table; joins the handler's transaction. */
+/**
+ * The only code touching the message log table. Most writes join the handler's transaction; the ones named
+ * "now" commit at once on a connection of their own, so they survive a rollback of the handler's transaction:
+ * what was (or may have been) sent to Slack must never be forgotten.
+ */
 @Injectable()
 export class MessageLogRepository {
   constructor(private readonly tx: TransactionHost) {}
@@ -39,57 +46,68 @@ export class MessageLogRepository {
     ]);
   }
 
-  /** Schema-qualified: TypeORM sets no search_path, so raw SQL names the schema itself. */
-  private table(): string {
-    const metadata = this.tx.manager.connection.getMetadata(MessageLogEntity);
-    return `"${metadata.schema}"."${metadata.tableName}"`;
-  }
-
   findByKey(idempotencyKey: string): Promise<MessageLogEntity | null> {
     return this.tx.manager
       .getRepository(MessageLogEntity)
       .findOne({ where: { idempotency_key: idempotencyKey } });
   }
 
-  async recordSent(record: SentRecord): Promise<void> {
-    await this.tx.manager.query(
+  /** Records that an attempt to post begins (status `sending`, one more attempt); committed now. */
+  async claimNow(claim: AttemptClaim): Promise<void> {
+    await this.tx.dataSource.manager.query(
       `INSERT INTO ${this.table()} AS log
-         (idempotency_key, reference, channel, mode, status, attempts, vendor_ts, vendor_response,
-          error_code, error_message, vendor_status, retryable, sent_at)
-       VALUES ($1, $2, $3, $4, 'sent', $5, $6, $7, NULL, NULL, 200, NULL, now())
+         (idempotency_key, reference, channel, mode, status, attempts, attempt_started_at)
+       VALUES ($1, $2, $3, $4, 'sending', 1, now())
        ON CONFLICT (idempotency_key) DO UPDATE SET
-         reference = EXCLUDED.reference, channel = EXCLUDED.channel, mode = EXCLUDED.mode, status = 'sent',
-         attempts = EXCLUDED.attempts, vendor_ts = EXCLUDED.vendor_ts, vendor_response = EXCLUDED.vendor_response,
-         error_code = NULL, error_message = NULL, vendor_status = 200, retryable = NULL,
-         sent_at = now(), updated_at = now()`,
-      [
-        record.idempotencyKey,
-        record.reference,
-        record.channel,
-        record.mode,
-        record.attempts,
-        record.ts,
-        record.vendorResponse,
-      ],
+         reference = EXCLUDED.reference, channel = EXCLUDED.channel, mode = EXCLUDED.mode, status = 'sending',
+         attempts = log.attempts + 1, attempt_started_at = now(), error_code = NULL, error_message = NULL,
+         vendor_status = NULL, retryable = NULL, updated_at = now()`,
+      [claim.idempotencyKey, claim.reference, claim.channel, claim.mode],
     );
   }
 
-  async recordFailed(record: FailedRecord): Promise<void> {
-    await this.tx.manager.query(
+  async recordSent(record: SentRecord): Promise<void> {
+    const [, updated] = (await this.tx.manager.query(
+      `UPDATE ${this.table()} SET
+         status = 'sent', vendor_ts = $2, vendor_response = $3, error_code = NULL, error_message = NULL,
+         vendor_status = 200, retryable = NULL, sent_at = now(), updated_at = now()
+       WHERE idempotency_key = $1`,
+      [record.idempotencyKey, record.ts, record.vendorResponse],
+    )) as [unknown, number];
+    if (updated !== 1) throw new Error('message log row missing for a sent message');
+  }
+
+  /** The final failure of a command, in the handler's transaction (with its result event). */
+  recordFailed(record: FailedRecord): Promise<void> {
+    return this.writeFailed(this.tx.manager, record);
+  }
+
+  /** A failed attempt before the queue retries (the handler's transaction will roll back); committed now. */
+  recordFailedNow(record: FailedRecord): Promise<void> {
+    return this.writeFailed(this.tx.dataSource.manager, record);
+  }
+
+  /** Schema-qualified: raw SQL names the schema itself rather than relying on the search path. */
+  private table(): string {
+    const metadata = this.tx.dataSource.getMetadata(MessageLogEntity);
+    return `"${metadata.schema}"."${metadata.tableName}"`;
+  }
+
+  private async writeFailed(manager: EntityManager, record: FailedRecord): Promise<void> {
+    await manager.query(
       `INSERT INTO ${this.table()} AS log
          (idempotency_key, reference, channel, mode, status, attempts, error_code, error_message, vendor_status,
           retryable)
-       VALUES ($1, $2, $3, $4, 'failed', $5, $6, $7, $8, $9)
+       VALUES ($1, $2, $3, $4, 'failed', 0, $5, $6, $7, $8)
        ON CONFLICT (idempotency_key) DO UPDATE SET
-         reference = EXCLUDED.reference, channel = EXCLUDED.channel, mode = EXCLUDED.mode, status = 'failed',
-         attempts = EXCLUDED.attempts, error_code = EXCLUDED.error_code, error_message = EXCLUDED.error_message,
+         reference = EXCLUDED.reference, channel = EXCLUDED.channel, mode = COALESCE(EXCLUDED.mode, log.mode),
+         status = 'failed', error_code = EXCLUDED.error_code, error_message = EXCLUDED.error_message,
          vendor_status = EXCLUDED.vendor_status, retryable = EXCLUDED.retryable, updated_at = now()`,
       [
         record.idempotencyKey,
         record.reference,
         record.channel,
         record.mode,
-        record.attempts,
         record.code,
         record.message,
         record.vendorStatus,

@@ -34,6 +34,21 @@ export class VendorFailure {
   @IsOptional() @IsInt() vendor_status: number | null;
 }
 
+/**
+ * Error codes the slack service itself puts in SlackMessageFailedV1 (Slack's own codes, e.g. `channel_not_found`,
+ * pass through as they are).
+ */
+export const SlackFailureCodes = {
+  /**
+   * Slack may have posted the message, but the service lost track of the answer and cannot check (incoming
+   * webhooks), or could not find out: it did not post again, to avoid a duplicate. Look at the channel before
+   * retrying.
+   */
+  OutcomeUnknown: 'outcome_unknown',
+  /** The command could not be handled (e.g. every delivery failed) and became a dead letter. */
+  DeadLettered: 'dead_lettered',
+} as const;
+
 export class SlackMessageFailedV1 {
   @IsString() idempotency_key: string;
   @IsOptional() @IsString() reference: string | null;

@@ -459,6 +459,127 @@ describe('FakeSlackServer', () => {
     });
   });
 
+  describe('Web API message metadata, conversations.history and conversations.list', () => {
+    const METADATA = { event_type: 'crm_message', event_payload: { idempotency_key: 'key-1' } };
+
+    it('stores chat.postMessage metadata (a JSON string in the form) and echoes it in the message', async () => {
+      const result = await webClient('xoxb-test').chat.postMessage({
+        channel: 'C0123456789',
+        text: 'with metadata',
+        metadata: METADATA,
+      });
+      expect(new URLSearchParams(fake.received[0].rawBody).get('metadata')).toBe(JSON.stringify(METADATA));
+      expect(result.message).toMatchObject({ metadata: METADATA });
+      expect(fake.deliveredMessages()[0].metadata).toEqual(METADATA);
+    });
+
+    it('rejects malformed metadata with invalid_metadata_format and posts nothing', async () => {
+      const auth = { Authorization: 'Bearer xoxb-t' };
+      const notJson = await fetch(`${fake.url}/api/chat.postMessage`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...auth },
+        body: 'channel=C0123456789&text=hi&metadata=%7Bnot-json',
+      });
+      expect(await notJson.json()).toEqual({ ok: false, error: 'invalid_metadata_format' });
+      const noType = await postJson(
+        '/api/chat.postMessage',
+        { channel: 'C0123456789', text: 'hi', metadata: { event_payload: {} } },
+        auth,
+      );
+      expect(await noType.json()).toEqual({ ok: false, error: 'invalid_metadata_format' });
+      expect(fake.deliveredMessages()).toEqual([]);
+    });
+
+    it('returns a channel history newest first, with metadata only when include_all_metadata is set', async () => {
+      const client = webClient('xoxb-test');
+      const first = await client.chat.postMessage({ channel: '#hot-leads', text: 'one', metadata: METADATA });
+      const second = await client.chat.postMessage({ channel: '#hot-leads', text: 'two' });
+      await client.chat.postMessage({ channel: '#elsewhere', text: 'other channel' });
+
+      const plain = await client.conversations.history({ channel: first.channel! });
+      expect(plain.messages?.map((m) => [m.ts, m.text])).toEqual([
+        [second.ts, 'two'],
+        [first.ts, 'one'],
+      ]);
+      expect(plain.messages?.[1]).not.toHaveProperty('metadata');
+      expect(plain.has_more).toBe(false);
+
+      const full = await client.conversations.history({ channel: first.channel!, include_all_metadata: true });
+      expect(full.messages?.[1]).toMatchObject({ ts: first.ts, metadata: METADATA, bot_id: FAKE_SLACK_IDENTITY.bot_id });
+    });
+
+    it('needs a conversation ID: a channel name or an unknown channel is channel_not_found', async () => {
+      const client = webClient('xoxb-test');
+      await client.chat.postMessage({ channel: '#hot-leads', text: 'x' });
+      const byName = await rejectionOf(client.conversations.history({ channel: '#hot-leads' }));
+      expect(byName).toMatchObject({ data: { ok: false, error: 'channel_not_found' } });
+
+      fake.configure({ knownChannels: ['#hot-leads'] });
+      const unknown = await rejectionOf(client.conversations.history({ channel: 'C0000000000' }));
+      expect(unknown).toMatchObject({ data: { ok: false, error: 'channel_not_found' } });
+      const notAuthed = await postJson('/api/conversations.history', { channel: 'C0000000000' });
+      expect(await notAuthed.json()).toEqual({ ok: false, error: 'not_authed' });
+    });
+
+    it('pages with oldest/latest (exclusive unless inclusive), limit and cursor', async () => {
+      const client = webClient('xoxb-test');
+      const posted = [];
+      for (const text of ['a', 'b', 'c', 'd']) {
+        posted.push(await client.chat.postMessage({ channel: 'C0123456789', text }));
+      }
+      const channel = 'C0123456789';
+      const afterA = await client.conversations.history({ channel, oldest: posted[0].ts });
+      expect(afterA.messages?.map((m) => m.text)).toEqual(['d', 'c', 'b']);
+      const fromA = await client.conversations.history({ channel, oldest: posted[0].ts, inclusive: true });
+      expect(fromA.messages?.map((m) => m.text)).toEqual(['d', 'c', 'b', 'a']);
+      const beforeD = await client.conversations.history({ channel, latest: posted[3].ts });
+      expect(beforeD.messages?.map((m) => m.text)).toEqual(['c', 'b', 'a']);
+
+      const page1 = await client.conversations.history({ channel, limit: 3 });
+      expect(page1.messages?.map((m) => m.text)).toEqual(['d', 'c', 'b']);
+      expect(page1.has_more).toBe(true);
+      const cursor = page1.response_metadata?.next_cursor;
+      expect(cursor).toBeTruthy();
+      const page2 = await client.conversations.history({ channel, limit: 3, cursor });
+      expect(page2.messages?.map((m) => m.text)).toEqual(['a']);
+      expect(page2.has_more).toBe(false);
+
+      const badCursor = await rejectionOf(client.conversations.history({ channel, cursor: 'bm9wZQ==' }));
+      expect(badCursor).toMatchObject({ data: { error: 'invalid_cursor' } });
+      const badOldest = await rejectionOf(client.conversations.history({ channel, oldest: 'yesterday' }));
+      expect(badOldest).toMatchObject({ data: { error: 'invalid_ts_oldest' } });
+    });
+
+    it('conversations.list lists known and posted-to channels by name, paged by cursor', async () => {
+      fake.configure({ knownChannels: ['#alerts', '#hot-leads', 'C0123456789'] });
+      const client = webClient('xoxb-test');
+      const posted = await client.chat.postMessage({ channel: '#hot-leads', text: 'x' });
+
+      const all = await client.conversations.list({ types: 'public_channel,private_channel' });
+      expect(all.channels?.map((c) => [c.name, c.is_channel, c.is_private, c.is_archived])).toEqual([
+        ['alerts', true, false, false],
+        ['hot-leads', true, false, false],
+      ]);
+      expect(all.channels?.[1].id).toBe(posted.channel);
+      expect(all.response_metadata?.next_cursor).toBe('');
+
+      const first = await client.conversations.list({ limit: 1 });
+      expect(first.channels?.map((c) => c.name)).toEqual(['alerts']);
+      const rest = await client.conversations.list({ limit: 1, cursor: first.response_metadata?.next_cursor });
+      expect(rest.channels?.map((c) => c.name)).toEqual(['hot-leads']);
+      const imOnly = await client.conversations.list({ types: 'im' });
+      expect(imOnly.channels).toEqual([]);
+    });
+
+    it('reset() clears channel histories', async () => {
+      const client = webClient('xoxb-test');
+      await client.chat.postMessage({ channel: 'C0123456789', text: 'x' });
+      fake.reset();
+      const history = await client.conversations.history({ channel: 'C0123456789' });
+      expect(history.messages).toEqual([]);
+    });
+  });
+
   describe('Web API auth.test and unknown methods', () => {
     it('auth.test returns the fake identity for a valid token and auth errors otherwise', async () => {
       await expect(webClient('xoxb-test').auth.test()).resolves.toMatchObject({ ok: true, ...FAKE_SLACK_IDENTITY });

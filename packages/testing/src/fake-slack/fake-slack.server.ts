@@ -16,12 +16,15 @@ import { mediaType, readRawBody } from './request-body';
 import { TsClock } from './slack-ids';
 import { type WebApiOutcome, handleWebApi, parseWebApiBody, webApiFailureReply } from './web-api-handler';
 import { type WebhookOutcome, handleWebhook, parseWebhookBody, webhookFailureReply } from './webhook-handler';
+import { FakeWorkspace } from './workspace';
 
 const DELIVERED = 'delivered';
 
 /**
  * Localhost stand-in for hooks.slack.com (incoming webhooks) and slack.com/api (Web API),
  * faithful to external-apis.md section 3. Every request is recorded in `received`.
+ * Web API methods: chat.postMessage (with message `metadata`), auth.test, and conversations.history /
+ * conversations.list over what was posted, so a client can look up a message it may have posted.
  *
  * Point the SDKs at it with `new IncomingWebhook(fake.webhookUrl())` and
  * `new WebClient(token, { slackApiUrl: `${fake.url}/api/` })`.
@@ -33,6 +36,8 @@ export class FakeSlackServer {
   private readonly server: Server;
   private readonly failures = new FailureModes();
   private readonly clock = new TsClock();
+  /** Channel histories for conversations.history and the channel names for conversations.list. */
+  private readonly workspace = new FakeWorkspace();
   private readonly events = new EventEmitter();
   private config: FakeSlackConfig;
   private closed = false;
@@ -88,10 +93,11 @@ export class FakeSlackServer {
     this.failures.clear(opts.path === undefined ? undefined : normalizePath(opts.path));
   }
 
-  /** Clears recorded requests and failure modes; configuration (tokens, channels) is kept. */
+  /** Clears recorded requests, failure modes and channel histories; configuration (tokens, channels) is kept. */
   reset(): void {
     this.received.length = 0;
     this.failures.clear();
+    this.workspace.clear();
   }
 
   /** Messages Slack would have shown: webhook `200 ok` or chat.postMessage `ok:true`. */
@@ -166,7 +172,12 @@ export class FakeSlackServer {
     const mode = this.failures.take(path);
     const outcome: WebApiOutcome = mode
       ? { reply: webApiFailureReply(mode) }
-      : handleWebApi({ method, path, authorization: req.headers.authorization, parsed }, this.config, this.clock);
+      : handleWebApi(
+          { method, path, authorization: req.headers.authorization, parsed },
+          this.config,
+          this.clock,
+          this.workspace,
+        );
     const delivered = outcome.delivered && { ...outcome.delivered, kind, path, at };
     this.finish(res, { at, method, path, kind, req, rawBody, body: parsed.body, delivered }, outcome.reply);
   }

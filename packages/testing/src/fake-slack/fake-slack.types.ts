@@ -1,4 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { SlackMessageMetadata } from './workspace';
+
+export type { SlackMessageMetadata } from './workspace';
 
 /** Which Slack surface a request hit: incoming webhooks or the Web API (`/api/*`). */
 export type SlackRequestKind = 'webhook' | 'web_api';
@@ -44,7 +47,10 @@ export interface FailOptions {
 export interface FakeSlackConfig {
   /** Bot tokens accepted by the Web API. Default: any token starting with `xoxb-`. */
   validTokens?: string[];
-  /** Channel IDs or names (with or without `#`) chat.postMessage accepts. Default: any channel. */
+  /**
+   * Channel IDs or names (with or without `#`) chat.postMessage and conversations.history accept; the names are
+   * what conversations.list lists (besides channels posted to by name). Default: any channel.
+   */
   knownChannels?: string[];
 }
 
@@ -81,6 +87,8 @@ export interface SlackMessage {
   text?: string;
   blocks?: unknown[];
   attachments?: unknown[];
+  /** chat.postMessage `metadata` (`{event_type, event_payload}`), decoded; webhooks take none. */
+  metadata?: SlackMessageMetadata;
   /** The full parsed request body, e.g. to assert on `unfurl_links` or `thread_ts`. */
   body: Record<string, unknown>;
   at: Date;

@@ -16,12 +16,17 @@ export class TsClock {
 
 const CHANNEL_ID = /^[CGD][A-Z0-9]{8,}$/;
 
+/** True for a Slack conversation ID (`C…`, `G…`, `D…`), false for a name like `#hot-leads`. */
+export function isChannelId(channel: string): boolean {
+  return CHANNEL_ID.test(channel);
+}
+
 /**
  * Maps a channel argument to a Slack-looking ID. IDs pass through; names (`#hot-leads` or `hot-leads`)
  * get a stable derived ID so the same name always yields the same channel.
  */
 export function channelIdFor(channel: string): string {
-  if (CHANNEL_ID.test(channel)) return channel;
+  if (isChannelId(channel)) return channel;
   const name = channel.replace(/^#/, '');
   return 'C' + createHash('sha1').update(name).digest('hex').slice(0, 10).toUpperCase();
 }

@@ -1,7 +1,8 @@
 import type { FailureMode, FakeSlackConfig, SlackMessage } from './fake-slack.types';
 import { type Reply, jsonReply } from './reply';
 import { hasContent, isPlainObject, tryParseJson } from './request-body';
-import { type TsClock, channelIdFor } from './slack-ids';
+import { type TsClock, channelIdFor, isChannelId } from './slack-ids';
+import type { FakeWorkspace, SlackMessageMetadata, StoredMessage } from './workspace';
 
 /** Identity returned by `auth.test` and stamped on posted messages; exported so tests can assert on it. */
 export const FAKE_SLACK_IDENTITY = {
@@ -14,7 +15,16 @@ export const FAKE_SLACK_IDENTITY = {
 } as const;
 
 /** Form fields that @slack/web-api JSON-encodes (external-apis.md 3.2) and the error code Slack uses when they are malformed. */
-const JSON_FORM_FIELDS: Record<string, string> = { blocks: 'invalid_blocks', attachments: 'invalid_arguments' };
+const JSON_FORM_FIELDS: Record<string, string> = {
+  blocks: 'invalid_blocks',
+  attachments: 'invalid_arguments',
+  metadata: 'invalid_metadata_format',
+};
+
+/** conversations.history: default and largest page (Slack: "maximum of 999"). */
+const HISTORY_LIMIT = { default: 100, max: 999 };
+/** conversations.list: default and largest page. */
+const LIST_LIMIT = { default: 100, max: 1000 };
 
 export interface ParsedWebApiBody {
   body: Record<string, unknown> | null;
@@ -22,7 +32,10 @@ export interface ParsedWebApiBody {
   error?: string;
 }
 
-export type WebApiMessageFields = Pick<SlackMessage, 'channel' | 'ts' | 'text' | 'blocks' | 'attachments' | 'body'>;
+export type WebApiMessageFields = Pick<
+  SlackMessage,
+  'channel' | 'ts' | 'text' | 'blocks' | 'attachments' | 'metadata' | 'body'
+>;
 
 export interface WebApiOutcome {
   reply: Reply;
@@ -73,9 +86,16 @@ export function webApiFailureReply(mode: FailureMode): Reply {
   }
 }
 
-export function handleWebApi(request: WebApiRequest, config: FakeSlackConfig, clock: TsClock): WebApiOutcome {
+const METHODS = new Set(['chat.postMessage', 'auth.test', 'conversations.history', 'conversations.list']);
+
+export function handleWebApi(
+  request: WebApiRequest,
+  config: FakeSlackConfig,
+  clock: TsClock,
+  workspace: FakeWorkspace,
+): WebApiOutcome {
   const apiMethod = request.path.slice('/api/'.length);
-  if (apiMethod !== 'chat.postMessage' && apiMethod !== 'auth.test') {
+  if (!METHODS.has(apiMethod)) {
     return { reply: jsonReply(404, { ok: false, error: 'unknown_method' }) };
   }
   if (request.method !== 'POST') return platformError('invalid_request');
@@ -86,11 +106,25 @@ export function handleWebApi(request: WebApiRequest, config: FakeSlackConfig, cl
     return platformError(request.parsed.error ?? 'invalid_arguments');
   }
 
-  if (apiMethod === 'auth.test') return { reply: jsonReply(200, { ok: true, ...FAKE_SLACK_IDENTITY }) };
-  return postMessage(request.parsed.body, config, clock);
+  const body = request.parsed.body;
+  switch (apiMethod) {
+    case 'auth.test':
+      return { reply: jsonReply(200, { ok: true, ...FAKE_SLACK_IDENTITY }) };
+    case 'conversations.history':
+      return conversationsHistory(body, config, workspace);
+    case 'conversations.list':
+      return conversationsList(body, config, workspace);
+    default:
+      return postMessage(body, config, clock, workspace);
+  }
 }
 
-function postMessage(body: Record<string, unknown>, config: FakeSlackConfig, clock: TsClock): WebApiOutcome {
+function postMessage(
+  body: Record<string, unknown>,
+  config: FakeSlackConfig,
+  clock: TsClock,
+  workspace: FakeWorkspace,
+): WebApiOutcome {
   const channelArg = body.channel;
   if (typeof channelArg !== 'string' || channelArg.length === 0 || !isKnownChannel(channelArg, config)) {
     return platformError('channel_not_found');
@@ -100,13 +134,14 @@ function postMessage(body: Record<string, unknown>, config: FakeSlackConfig, clo
   if (!hasContent(body.text) && !hasContent(body.blocks) && !hasContent(body.attachments)) {
     return platformError('no_text');
   }
+  const metadata = metadataArg(body.metadata);
+  if (metadata === 'invalid') return platformError('invalid_metadata_format');
 
-  const channel = channelIdFor(channelArg);
   const ts = clock.next();
   const text = typeof body.text === 'string' ? body.text : '';
   const blocks = body.blocks as unknown[] | undefined;
   const attachments = body.attachments as unknown[] | undefined;
-  const message = {
+  const message: StoredMessage = {
     type: 'message',
     text,
     user: FAKE_SLACK_IDENTITY.user_id,
@@ -115,11 +150,137 @@ function postMessage(body: Record<string, unknown>, config: FakeSlackConfig, clo
     ...(blocks ? { blocks } : {}),
     ...(attachments ? { attachments } : {}),
     ...(typeof body.thread_ts === 'string' ? { thread_ts: body.thread_ts } : {}),
+    ...(metadata ? { metadata } : {}),
   };
+  const channel = workspace.post(channelArg, message);
   return {
     reply: jsonReply(200, { ok: true, channel, ts, message }),
-    delivered: { channel, ts, text, blocks, attachments, body },
+    delivered: { channel, ts, text, blocks, attachments, metadata, body },
   };
+}
+
+/**
+ * `metadata` is `{event_type, event_payload}`: an object in a JSON body, a JSON string in a form (as
+ * @slack/web-api sends it). Absent → undefined; anything else malformed → 'invalid'.
+ */
+function metadataArg(value: unknown): SlackMessageMetadata | undefined | 'invalid' {
+  if (value === undefined || value === '') return undefined;
+  const parsed = typeof value === 'string' ? tryParseJson(value) : value;
+  if (!isPlainObject(parsed)) return 'invalid';
+  const { event_type: eventType, event_payload: eventPayload } = parsed;
+  if (typeof eventType !== 'string' || eventType.length === 0 || !isPlainObject(eventPayload)) return 'invalid';
+  return { event_type: eventType, event_payload: eventPayload };
+}
+
+/**
+ * conversations.history: the channel must be a conversation ID (a name is `channel_not_found`), newest first,
+ * `oldest`/`latest` exclusive unless `inclusive`, cursor pagination, and message metadata only with
+ * `include_all_metadata`.
+ */
+function conversationsHistory(
+  body: Record<string, unknown>,
+  config: FakeSlackConfig,
+  workspace: FakeWorkspace,
+): WebApiOutcome {
+  const channel = body.channel;
+  if (typeof channel !== 'string' || !isChannelId(channel) || !isKnownChannel(channel, config)) {
+    return platformError('channel_not_found');
+  }
+  const oldest = tsArg(body.oldest);
+  if (oldest === 'invalid') return platformError('invalid_ts_oldest');
+  const latest = tsArg(body.latest);
+  if (latest === 'invalid') return platformError('invalid_ts_latest');
+  const limit = limitArg(body.limit, HISTORY_LIMIT);
+  if (limit === 'invalid') return platformError('invalid_limit');
+  const cursor = cursorArg(body.cursor, 'next_ts:');
+  if (cursor === 'invalid' || (cursor !== undefined && tsArg(cursor) === 'invalid')) {
+    return platformError('invalid_cursor');
+  }
+
+  const page = workspace.read(channel, {
+    oldest,
+    latest,
+    inclusive: boolArg(body.inclusive),
+    limit,
+    before: cursor,
+    includeAllMetadata: boolArg(body.include_all_metadata),
+  });
+  return {
+    reply: jsonReply(200, {
+      ok: true,
+      messages: page.messages,
+      has_more: page.hasMore,
+      pin_count: 0,
+      ...(page.nextBefore ? { response_metadata: { next_cursor: encodeCursor(`next_ts:${page.nextBefore}`) } } : {}),
+    }),
+  };
+}
+
+/** conversations.list: the public channels the fake knows by name (it has no private channels, DMs or archive). */
+function conversationsList(
+  body: Record<string, unknown>,
+  config: FakeSlackConfig,
+  workspace: FakeWorkspace,
+): WebApiOutcome {
+  const limit = limitArg(body.limit, LIST_LIMIT);
+  if (limit === 'invalid') return platformError('invalid_limit');
+  const cursor = cursorArg(body.cursor, 'offset:');
+  if (cursor === 'invalid' || (cursor !== undefined && !/^\d+$/.test(cursor))) return platformError('invalid_cursor');
+  const types = typeof body.types === 'string' && body.types.length > 0 ? body.types.split(',') : ['public_channel'];
+
+  const all = types.map((t) => t.trim()).includes('public_channel') ? workspace.channels(config.knownChannels) : [];
+  const offset = cursor === undefined ? 0 : Number(cursor);
+  const page = all.slice(offset, offset + limit);
+  const next = offset + page.length < all.length ? encodeCursor(`offset:${offset + page.length}`) : '';
+  return {
+    reply: jsonReply(200, {
+      ok: true,
+      channels: page.map(({ id, name }) => ({
+        id,
+        name,
+        name_normalized: name,
+        is_channel: true,
+        is_group: false,
+        is_im: false,
+        is_mpim: false,
+        is_private: false,
+        is_archived: false,
+        is_general: name === 'general',
+        is_member: true,
+      })),
+      response_metadata: { next_cursor: next },
+    }),
+  };
+}
+
+/** Form fields arrive as strings (`'true'`, `'1'`), JSON bodies as booleans. */
+function boolArg(value: unknown): boolean {
+  return value === true || value === 1 || value === 'true' || value === '1';
+}
+
+function limitArg(value: unknown, bounds: { default: number; max: number }): number | 'invalid' {
+  if (value === undefined || value === '') return bounds.default;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) return 'invalid';
+  return Math.min(n, bounds.max);
+}
+
+/** A message timestamp such as `1512085950.000216`. */
+function tsArg(value: unknown): string | undefined | 'invalid' {
+  if (value === undefined || value === '') return undefined;
+  const text = String(value);
+  return /^\d+(\.\d+)?$/.test(text) ? text : 'invalid';
+}
+
+/** Slack's cursors are opaque base64 strings; the fake's decode to `<prefix><position>`. */
+function cursorArg(value: unknown, prefix: string): string | undefined | 'invalid' {
+  if (value === undefined || value === '') return undefined;
+  const decoded = Buffer.from(String(value), 'base64').toString('utf8');
+  return decoded.startsWith(prefix) ? decoded.slice(prefix.length) : 'invalid';
+}
+
+function encodeCursor(position: string): string {
+  return Buffer.from(position, 'utf8').toString('base64');
 }
 
 /** Returns the Slack error code for a bad `Authorization` header, or undefined when the token is accepted. */

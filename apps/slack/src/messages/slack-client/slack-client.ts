@@ -3,6 +3,8 @@ export interface OutgoingSlackMessage {
   channel: string;
   text: string;
   blocks: Record<string, unknown>[];
+  /** The command's key; a bot post carries it as message metadata, so the message can be found again. */
+  idempotencyKey: string;
 }
 
 export interface SlackPostResult {
@@ -24,6 +26,13 @@ export type SlackClientMode = 'webhook' | 'bot';
  */
 export type SlackFailureKind = 'rate_limited' | 'transient' | 'permanent';
 
+/**
+ * Whether Slack may show the message although the call failed:
+ * - `not_posted`: Slack answered with a rejection, or the request never left (connection refused);
+ * - `unknown`: no answer (timeout, connection lost mid-request), or an error Slack says may have partly succeeded.
+ */
+export type SlackPostOutcome = 'not_posted' | 'unknown';
+
 export class SlackDeliveryError extends Error {
   constructor(
     readonly kind: SlackFailureKind,
@@ -32,6 +41,7 @@ export class SlackDeliveryError extends Error {
     readonly vendorStatus: number | null,
     message: string,
     readonly retryAfterMs: number | null = null,
+    readonly outcome: SlackPostOutcome = 'not_posted',
   ) {
     super(message);
     this.name = 'SlackDeliveryError';
@@ -42,8 +52,19 @@ export class SlackDeliveryError extends Error {
   }
 }
 
+/** What a client found out about a message an earlier attempt may have posted. */
+export type EarlierPost =
+  | { status: 'posted'; result: SlackPostResult }
+  | { status: 'not_posted' }
+  | { status: 'unknown'; reason: string };
+
 /** One way of delivering a message to Slack. Implementations throw SlackDeliveryError and nothing else. */
 export interface SlackClient {
   readonly mode: SlackClientMode;
   post(message: OutgoingSlackMessage): Promise<SlackPostResult>;
+  /**
+   * Looks for the message posted under `idempotencyKey` to `channel` by an attempt that started at `since`.
+   * Throws SlackDeliveryError when Slack could not be asked and a later try may succeed (429, 5xx, network).
+   */
+  findEarlierPost(channel: string, idempotencyKey: string, since: Date): Promise<EarlierPost>;
 }

@@ -5,9 +5,11 @@ import {
   type FetchFunction,
   type IncomingWebhookSendArguments,
 } from '@slack/webhook';
+import { requestFailure, safeReason } from './request-failure';
 import { parseRetryAfterMs, vendorCodeFrom } from './retry-after';
 import {
   SlackDeliveryError,
+  type EarlierPost,
   type OutgoingSlackMessage,
   type SlackClient,
   type SlackPostResult,
@@ -23,6 +25,9 @@ type FetchResponse = Awaited<ReturnType<FetchFunction>>;
  * The library fails at once on every 4xx including 429, and its IncomingWebhookHTTPError carries only
  * statusCode, statusMessage and body: the response headers, and with them `Retry-After`, are dropped.
  * So the client is given a `fetch` that keeps the last response's headers for this one send.
+ *
+ * An answered request, error or not, means Slack did not post (external-apis.md §3.1: errors are plain-text
+ * rejections); a request without an answer may have been posted, and a webhook offers no way to find out.
  */
 export class WebhookSlackClient implements SlackClient {
   readonly mode = 'webhook' as const;
@@ -58,6 +63,10 @@ export class WebhookSlackClient implements SlackClient {
       throw toDeliveryError(error, lastResponse);
     }
   }
+
+  async findEarlierPost(): Promise<EarlierPost> {
+    return { status: 'unknown', reason: 'an incoming webhook offers no way to look a message up' };
+  }
 }
 
 function toDeliveryError(error: unknown, response: FetchResponse | undefined): SlackDeliveryError {
@@ -71,26 +80,14 @@ function toDeliveryError(error: unknown, response: FetchResponse | undefined): S
     }
     return new SlackDeliveryError(status >= 500 ? 'transient' : 'permanent', code, status, described);
   }
-  if (error instanceof IncomingWebhookRequestError) {
-    const original = error.original;
-    const timedOut = original.name === 'TimeoutError' || original.name === 'AbortError';
-    return new SlackDeliveryError(
-      'transient',
-      null,
-      null,
-      timedOut
-        ? 'Slack webhook did not answer in time'
-        : `Slack webhook request failed: ${safeReason(original)}`,
-    );
-  }
-  return new SlackDeliveryError('transient', null, null, `Slack webhook call failed: ${safeReason(error)}`);
-}
-
-/** The error's own words without anything that could carry the webhook URL (its path is a secret). */
-export function safeReason(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  // fetch reports "fetch failed" and keeps the socket error (ECONNREFUSED, ...) in `cause`.
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined)?.code : undefined;
-  const full = typeof cause === 'string' ? `${text} (${cause})` : text;
-  return full.replace(/https?:\/\/\S+/g, '[url]').slice(0, 300);
+  if (error instanceof IncomingWebhookRequestError) return requestFailure(error.original, 'Slack webhook');
+  // Anything else happened inside the library, possibly after the request left.
+  return new SlackDeliveryError(
+    'transient',
+    null,
+    null,
+    `Slack webhook call failed: ${safeReason(error)}`,
+    null,
+    'unknown',
+  );
 }
