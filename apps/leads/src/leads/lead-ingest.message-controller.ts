@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
-import { Ctx, Payload } from '@nestjs/microservices';
+import { Payload } from '@nestjs/microservices';
 import { Subjects, type IngestEventReceivedV1, type MessageEnvelope } from '@crm/contracts';
-import { BatchContext, OnEventBatch } from '@crm/messaging';
+import { OnEventBatch } from '@crm/messaging';
 import { LeadIngestService } from './lead-ingest.service';
 
 /** Durable consumer of accepted producer events, in batches; the transport has validated the payloads. */
@@ -10,10 +10,7 @@ export class LeadIngestMessageController {
   constructor(private readonly ingest: LeadIngestService) {}
 
   @OnEventBatch(Subjects.IngestEventReceived)
-  async onIngestEvents(
-    @Payload() envelopes: MessageEnvelope<IngestEventReceivedV1>[],
-    @Ctx() batch: BatchContext,
-  ): Promise<void> {
-    await this.ingest.recordIngestEvents({ envelopes, batch });
+  async onIngestEvents(@Payload() envelopes: MessageEnvelope<IngestEventReceivedV1>[]): Promise<void> {
+    await this.ingest.recordIngestEvents({ envelopes });
   }
 }

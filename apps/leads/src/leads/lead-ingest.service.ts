@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Subjects, type IngestEventReceivedV1, type MessageEnvelope } from '@crm/contracts';
-import { Outbox, TransientError, type BatchContext } from '@crm/messaging';
+import { Outbox, TransientError, type OutboxMessage } from '@crm/messaging';
 import { AppLogger, TransactionHost } from '@crm/service-kit';
 import type { Logger } from 'pino';
 import { touchCampaign } from './attribution.rules';
@@ -22,8 +22,6 @@ import { OrganizationRepository } from './organization.repository';
 export interface RecordIngestEventsInput {
   /** validated, in stream order; the transport's transaction is open. */
   envelopes: readonly MessageEnvelope<IngestEventReceivedV1>[];
-  /** runs publishing as part of one message's flow (its correlation id, caused by it). */
-  batch: Pick<BatchContext, 'within'>;
 }
 
 export type RecordIngestEventResult =
@@ -37,7 +35,7 @@ interface ParsedEvent {
 
 /**
  * Turns accepted producer events into leads, organizations, event-log rows and recorded events, a batch at a
- * time with a fixed number of statements per batch (plus one outbox row per event).
+ * time with a fixed number of statements per batch.
  */
 @Injectable()
 export class LeadIngestService {
@@ -59,10 +57,7 @@ export class LeadIngestService {
    * Records the events in stream order, in one transaction: each event sees the leads and organizations the
    * events before it created or filled. Results are in the order of `envelopes`.
    */
-  async recordIngestEvents({
-    envelopes,
-    batch,
-  }: RecordIngestEventsInput): Promise<RecordIngestEventResult[]> {
+  async recordIngestEvents({ envelopes }: RecordIngestEventsInput): Promise<RecordIngestEventResult[]> {
     return this.tx.transaction(async () => {
       const parsed = envelopes.map(parseEvent);
       // Locked before anything is read, so what follows sees every concurrent batch of the same people committed.
@@ -71,7 +66,7 @@ export class LeadIngestService {
       const plan = await this.planFor(fresh.map((p) => p.facts));
       const resolutions = new Map(fresh.map((p) => [p, plan.apply(p.facts)]));
       await this.store(plan, fresh, resolutions);
-      for (const [event, resolution] of resolutions) await this.announce(event, resolution, batch);
+      await this.announce(resolutions);
 
       const created = plan.newLeads.length;
       this.log.info(
@@ -149,34 +144,40 @@ export class LeadIngestService {
     }
   }
 
-  private async announce(
-    { envelope, facts }: ParsedEvent,
-    resolution: LeadResolution,
-    batch: RecordIngestEventsInput['batch'],
-  ): Promise<void> {
-    const event = envelope.data;
-    await batch.within(envelope, () =>
-      this.outbox.publish(Subjects.LeadEventRecorded, {
-        event_id: event.event_id,
-        lead_id: resolution.leadId,
-        lead_created: resolution.created,
-        event_type: event.event_type,
-        event_category: event.event_category ?? null,
-        source: event.source,
-        occurred_at: facts.touch.occurredAt.toISOString(),
-        metadata: event.metadata,
-        campaign_id: event.campaign_id ?? null,
-      }),
-    );
-    this.log.debug(
-      {
-        event_id: event.event_id,
-        lead_id: resolution.leadId,
-        lead_created: resolution.created,
-        matched_by: resolution.matchedBy,
-      },
-      'event recorded',
-    );
+  /**
+   * One recorded event per stored event, in stream order (the relay publishes in that order), each in the flow
+   * of the message that carried it.
+   */
+  private async announce(resolutions: Map<ParsedEvent, LeadResolution>): Promise<void> {
+    const messages: OutboxMessage[] = [];
+    for (const [{ envelope, facts }, resolution] of resolutions) {
+      const event = envelope.data;
+      messages.push({
+        subject: Subjects.LeadEventRecorded,
+        data: {
+          event_id: event.event_id,
+          lead_id: resolution.leadId,
+          lead_created: resolution.created,
+          event_type: event.event_type,
+          event_category: event.event_category ?? null,
+          source: event.source,
+          occurred_at: facts.touch.occurredAt.toISOString(),
+          metadata: event.metadata,
+          campaign_id: event.campaign_id ?? null,
+        },
+        options: { causedBy: envelope },
+      });
+      this.log.debug(
+        {
+          event_id: event.event_id,
+          lead_id: resolution.leadId,
+          lead_created: resolution.created,
+          matched_by: resolution.matchedBy,
+        },
+        'event recorded',
+      );
+    }
+    await this.outbox.publishMany(messages);
   }
 }
 
