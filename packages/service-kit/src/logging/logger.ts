@@ -17,12 +17,31 @@ const REDACTED_KEYS = [
   'webhook_url',
 ];
 
+/**
+ * Error fields that carry data rather than describe the failure: a failed query's bound parameters (a batch's
+ * rows, emails among them) and PostgreSQL's `detail` ("Key (email)=(…) already exists").
+ */
+const ERROR_DATA_KEYS = ['parameters', 'detail', 'where'];
+
+/** pino's error serializer, minus data fields, also on the driver error TypeORM wraps. */
+export function serializeError(error: unknown): Record<string, unknown> {
+  const serialized = pino.stdSerializers.err(error as Error) as unknown as Record<string, unknown>;
+  if (!serialized || typeof serialized !== 'object') return serialized;
+  const clean: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(serialized)) {
+    if (ERROR_DATA_KEYS.includes(key)) continue;
+    clean[key] = key === 'driverError' && value && typeof value === 'object' ? serializeError(value) : value;
+  }
+  return clean;
+}
+
 export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
   return pino({
     level,
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
     messageKey: 'msg',
+    serializers: { err: serializeError },
     formatters: { level: (label) => ({ level: label }) },
     redact: {
       paths: [
