@@ -2,26 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Subjects } from '@crm/contracts';
 import { INGEST_EVENT_ID_NAMESPACE, uuidV5 } from '../src/events/event-id';
 import { GatewayHarness, sha256Hex, UUID } from './support/gateway-harness';
+import { validIngestEvent as validEvent } from './support/ingest-events';
 
 const WEBSITE_KEY = 'ingest-key-website';
 const ALL_SCOPES_KEY = 'all-scopes-key-01';
 const READER_KEY = 'reader-key-0001';
 
 let gw: GatewayHarness;
-
-function validEvent(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    event_id: `evt-${randomUUID()}`,
-    event_type: 'page_visited',
-    event_category: 'engagement',
-    source: 'website',
-    occurred_at: '2026-01-01T10:00:00+02:00',
-    lead_identifier: { email: 'Jane.Doe@Example.com' },
-    metadata: { page: '/enterprise' },
-    utm_campaign: 'spring',
-    ...overrides,
-  };
-}
 
 function ingest(body: unknown, headers: Record<string, string> = {}) {
   return gw.request('/api/v1/events/ingest', {

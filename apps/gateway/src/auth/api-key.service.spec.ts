@@ -134,6 +134,21 @@ describe('ApiKeyService', () => {
     expect(repository.lookups).toBe(3);
   });
 
+  it('keeps a key in use cached through a flood of unknown keys', async () => {
+    const { repository, service } = setup({ API_KEY_CACHE_TTL_MS: '60000' });
+    repository.add('good-key-123');
+    const t0 = new Date('2026-01-01T00:00:00Z');
+    await service.authenticate('good-key-123', t0);
+    let refused = 0;
+    for (let i = 0; i < 10_001; i++) {
+      await service.authenticate(`flood-key-${i}`, t0).catch(() => refused++);
+    }
+    expect(refused).toBe(10_001);
+    const lookups = repository.lookups;
+    await service.authenticate('good-key-123', t0);
+    expect(repository.lookups).toBe(lookups);
+  });
+
   it('writes last_used_at at most once a minute per key', async () => {
     const { repository, service } = setup();
     const row = repository.add('good-key-123');

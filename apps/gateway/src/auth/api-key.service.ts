@@ -5,6 +5,7 @@ import { GatewayErrors } from '../http/gateway-errors';
 import type { ApiKeyEntity } from './api-key.entity';
 import { apiKeyPrefix, hashApiKey } from './api-key-hash';
 import { ApiKeyRepository } from './api-key.repository';
+import { BoundedLruCache } from './bounded-lru-cache';
 import type { ApiKeyPrincipal } from './principal';
 
 interface CacheEntry {
@@ -12,14 +13,19 @@ interface CacheEntry {
   until: number;
 }
 
-/** Bounds the lookup cache, which also remembers misses (so a flood of bad keys does not reach the database). */
-const MAX_CACHE_ENTRIES = 10_000;
+/**
+ * Bounds of the lookup caches. Misses are remembered too (so a flood of bad keys does not reach the database),
+ * in their own cache, so such a flood cannot evict the keys in use.
+ */
+const MAX_CACHED_KEYS = 10_000;
+const MAX_CACHED_MISSES = 10_000;
 /** `last_used_at` is a hint, not an audit log: written at most this often per key. */
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 
 @Injectable()
 export class ApiKeyService implements OnModuleInit {
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly knownKeys = new BoundedLruCache<string, CacheEntry>(MAX_CACHED_KEYS);
+  private readonly unknownKeys = new BoundedLruCache<string, CacheEntry>(MAX_CACHED_MISSES);
   private readonly lastUsedWrites = new Map<string, number>();
   private readonly log: ReturnType<AppLogger['child']>;
 
@@ -71,12 +77,18 @@ export class ApiKeyService implements OnModuleInit {
   }
 
   private async lookup(keyHash: string, nowMs: number): Promise<ApiKeyEntity | null> {
-    const cached = this.cache.get(keyHash);
+    const cached = this.knownKeys.get(keyHash) ?? this.unknownKeys.get(keyHash);
     if (cached && cached.until > nowMs) return cached.key;
     const key = await this.repository.findByHash(keyHash);
     if (this.config.API_KEY_CACHE_TTL_MS > 0) {
-      if (this.cache.size >= MAX_CACHE_ENTRIES) this.cache.clear();
-      this.cache.set(keyHash, { key, until: nowMs + this.config.API_KEY_CACHE_TTL_MS });
+      const entry = { key, until: nowMs + this.config.API_KEY_CACHE_TTL_MS };
+      if (key) {
+        this.knownKeys.set(keyHash, entry);
+        this.unknownKeys.delete(keyHash);
+      } else {
+        this.unknownKeys.set(keyHash, entry);
+        this.knownKeys.delete(keyHash);
+      }
     }
     return key;
   }

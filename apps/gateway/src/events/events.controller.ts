@@ -1,9 +1,10 @@
-import { Body, Controller, Headers, Post, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import { CurrentPrincipal, RequiresScope } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { API_PREFIX } from '../http/api-prefix';
 import { CurrentRequestIds } from '../http/current-request-ids';
 import type { RequestIds } from '../http/request-ids';
+import { BatchIngestService, type BatchIngestResult } from './batch-ingest.service';
 import { IngestService, type IngestAccepted } from './ingest.service';
 
 interface ReplyLike {
@@ -13,7 +14,10 @@ interface ReplyLike {
 
 @Controller(`${API_PREFIX}/events`)
 export class EventsController {
-  constructor(private readonly ingestService: IngestService) {}
+  constructor(
+    private readonly ingestService: IngestService,
+    private readonly batchIngestService: BatchIngestService,
+  ) {}
 
   @Post('ingest')
   @RequiresScope('events:write')
@@ -31,5 +35,21 @@ export class EventsController {
     });
     reply.status(outcome.status).header('X-Correlation-ID', outcome.correlationId);
     return outcome.body;
+  }
+
+  @Post('ingest/batch')
+  @HttpCode(200)
+  @RequiresScope('events:write')
+  ingestBatch(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: unknown,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @CurrentRequestIds() ids: RequestIds,
+  ): Promise<BatchIngestResult> {
+    return this.batchIngestService.ingestBatch(principal, {
+      body,
+      idempotencyKey,
+      correlationIdFromClient: ids.correlationIdFromClient,
+    });
   }
 }

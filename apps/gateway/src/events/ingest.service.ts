@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import {
+  fastAcceptIngestEvent,
   IngestEventRequest,
   Subjects,
-  ValidationFailedError,
   type IngestEventReceivedV1,
 } from '@crm/contracts';
 import { JetStreamPublisher } from '@crm/messaging';
@@ -11,6 +11,8 @@ import { mayUseSource, type Principal } from '../auth/principal';
 import { GatewayErrors } from '../http/gateway-errors';
 import { validateInput } from '../http/validation';
 import { deriveEventId } from './event-id';
+import { checkedIdempotencyKey } from './idempotency-key';
+import { toIngestPayload } from './ingest-payload';
 
 export interface IngestInput {
   body: unknown;
@@ -34,7 +36,14 @@ export interface IngestOutcome {
   correlationId: string;
 }
 
-const IDEMPOTENCY_KEY_PATTERN = /^[\x20-\x7e]{1,255}$/;
+/** One event made durable on INGEST, or recognised as a repeat of one already there. */
+export interface DurableEvent {
+  duplicate: boolean;
+  /** The producer's `event_id`, else the uuid the gateway derived or generated. */
+  eventId: string;
+  /** When INGEST first accepted the event (for a duplicate: the original's `received_at`). */
+  queuedAt: string;
+}
 
 /** `POST /events/ingest` (api.md §4.1): validate, make durable on INGEST, answer only after the JetStream ack. */
 @Injectable()
@@ -49,91 +58,62 @@ export class IngestService {
   }
 
   async ingest(principal: Principal, input: IngestInput): Promise<IngestOutcome> {
-    const request = validateInput(IngestEventRequest, input.body);
-    const idempotencyKey = this.checkIdempotencyKey(input.idempotencyKey);
+    const request = fastAcceptIngestEvent(input.body) ?? validateInput(IngestEventRequest, input.body);
+    const idempotencyKey = checkedIdempotencyKey(input.idempotencyKey);
+    const correlationId = this.correlationIdOf(request, input.correlationIdFromClient);
+    const event = await this.makeDurable(principal, request, { dedupeKey: idempotencyKey, correlationId });
+
+    const body: IngestAccepted = event.duplicate
+      ? {
+          success: true,
+          event_id: event.eventId,
+          duplicate: true,
+          message: 'Duplicate event ignored',
+          queued_at: event.queuedAt,
+        }
+      : {
+          success: true,
+          event_id: event.eventId,
+          message: 'Event queued for processing',
+          queued_at: event.queuedAt,
+        };
+    return { status: event.duplicate ? 200 : 202, correlationId, body };
+  }
+
+  /**
+   * Publishes one validated event under its dedupe id and resolves after JetStream's ack. Throws 403
+   * SOURCE_NOT_ALLOWED for a source the principal may not use, 503 when the event could not be made durable.
+   */
+  async makeDurable(
+    principal: Principal,
+    request: IngestEventRequest,
+    options: { dedupeKey?: string; correlationId: string },
+  ): Promise<DurableEvent> {
     if (!mayUseSource(principal, request.source)) throw GatewayErrors.sourceNotAllowed(request.source);
 
-    const { uuid } = deriveEventId(request.source, request.event_id, idempotencyKey);
-    const payload = this.toPayload(request, uuid, principal);
-    const responseEventId = request.event_id ?? uuid;
-
+    const { uuid } = deriveEventId(request.source, request.event_id, options.dedupeKey);
+    const payload = toIngestPayload(request, uuid, principal);
+    const eventId = request.event_id ?? uuid;
     const context = RequestContext.current();
-    const correlationId =
-      !input.correlationIdFromClient && request.correlation_id
-        ? request.correlation_id
-        : (context?.correlationId ?? RequestContext.correlationId());
-    const ack = await RequestContext.run({ ...context, correlationId }, () => this.publish(payload));
-
-    if (!ack.duplicate) {
-      return {
-        status: 202,
-        correlationId,
-        body: {
-          success: true,
-          event_id: responseEventId,
-          message: 'Event queued for processing',
-          queued_at: payload.received_at,
-        },
-      };
-    }
+    const ack = await RequestContext.run({ ...context, correlationId: options.correlationId }, () =>
+      this.publish(payload),
+    );
+    if (!ack.duplicate) return { duplicate: false, eventId, queuedAt: payload.received_at };
     const queuedAt = (await this.firstAcceptedAt(ack.stream, ack.seq)) ?? payload.received_at;
-    return {
-      status: 200,
-      correlationId,
-      body: {
-        success: true,
-        event_id: responseEventId,
-        duplicate: true,
-        message: 'Duplicate event ignored',
-        queued_at: queuedAt,
-      },
-    };
+    return { duplicate: true, eventId, queuedAt };
   }
 
-  private checkIdempotencyKey(value: string | undefined): string | undefined {
-    if (value === undefined) return undefined;
-    if (!IDEMPOTENCY_KEY_PATTERN.test(value)) {
-      throw new ValidationFailedError([
-        {
-          path: 'headers.idempotency-key',
-          message: 'Idempotency-Key must be 1-255 printable ASCII characters',
-          code: 'idempotencyKey',
-        },
-      ]);
-    }
-    return value;
-  }
-
-  private toPayload(request: IngestEventRequest, uuid: string, principal: Principal): IngestEventReceivedV1 {
-    const identifier = request.lead_identifier;
-    return {
-      event_id: uuid,
-      producer_event_id: request.event_id ?? null,
-      event_type: request.event_type,
-      event_category: request.event_category ?? null,
-      source: request.source,
-      occurred_at: toUtcIso(request.occurred_at),
-      received_at: new Date().toISOString(),
-      lead_identifier: {
-        ...(identifier.email !== undefined ? { email: identifier.email } : {}),
-        ...(identifier.portal_id !== undefined ? { portal_id: identifier.portal_id } : {}),
-        ...(identifier.waalaxy_id !== undefined ? { waalaxy_id: identifier.waalaxy_id } : {}),
-        ...(identifier.linkedin_url !== undefined ? { linkedin_url: identifier.linkedin_url } : {}),
-        ...(identifier.lemlist_id !== undefined ? { lemlist_id: identifier.lemlist_id } : {}),
-      },
-      // The server, never the client, names the key's source (api.md §1.2).
-      metadata: { ...(request.metadata ?? {}), api_key_source: principal.source },
-      campaign_id: request.campaign_id ?? null,
-      utm_source: request.utm_source ?? null,
-      utm_medium: request.utm_medium ?? null,
-      utm_campaign: request.utm_campaign ?? null,
-    };
+  /** X-Correlation-ID if the client named one, else the body's `correlation_id`, else the request's. */
+  correlationIdOf(request: IngestEventRequest, correlationIdFromClient: boolean): string {
+    if (!correlationIdFromClient && request.correlation_id) return request.correlation_id;
+    return RequestContext.current()?.correlationId ?? RequestContext.correlationId();
   }
 
   private async publish(payload: IngestEventReceivedV1) {
     try {
       return await this.publisher.publish(Subjects.IngestEventReceived, payload, {
         msgId: `${payload.source}:${payload.event_id}`,
+        payloadValidated: true,
       });
     } catch (error) {
       this.log.warn({ err: error, event_id: payload.event_id }, 'ingest publish failed');
@@ -153,11 +133,4 @@ export class IngestService {
       return undefined;
     }
   }
-}
-
-/** Offsets are accepted on input; the CRM writes UTC with milliseconds (api.md §1.1). */
-function toUtcIso(value: string): string {
-  const date = new Date(value);
-  const year = date.getUTCFullYear();
-  return year >= 0 && year <= 9999 ? date.toISOString() : value;
 }

@@ -17,26 +17,40 @@ function hasBody(request: FastifyRequest): boolean {
  * the request/correlation ids on every response, and JSON-only bodies (415 before the body is read).
  */
 export function registerHttpHooks(fastify: FastifyInstance): void {
-  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const ids = idsOf(request);
-    reply.header('X-Request-ID', ids.requestId);
-    reply.header('X-Correlation-ID', ids.correlationId);
-
-    if (BODY_METHODS.has(request.method) && hasBody(request)) {
-      const contentType = request.headers['content-type'];
-      if (!contentType || !JSON_MEDIA_TYPE.test(contentType)) throw GatewayErrors.unsupportedMediaType();
-    }
-  });
-
-  // Responses sent by hooks that run before ours (CORS preflights) carry the ids too.
-  fastify.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    if (!reply.hasHeader('X-Request-ID')) {
+  // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
+  fastify.addHook(
+    'onRequest',
+    (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
       const ids = idsOf(request);
       reply.header('X-Request-ID', ids.requestId);
       reply.header('X-Correlation-ID', ids.correlationId);
-    }
-    return payload;
-  });
+
+      if (BODY_METHODS.has(request.method) && hasBody(request)) {
+        const contentType = request.headers['content-type'];
+        if (!contentType || !JSON_MEDIA_TYPE.test(contentType))
+          return done(GatewayErrors.unsupportedMediaType());
+      }
+      done();
+    },
+  );
+
+  // Responses sent by hooks that run before ours (CORS preflights) carry the ids too.
+  fastify.addHook(
+    'onSend',
+    (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      payload: unknown,
+      done: (error: Error | null, payload: unknown) => void,
+    ) => {
+      if (!reply.hasHeader('X-Request-ID')) {
+        const ids = idsOf(request);
+        reply.header('X-Request-ID', ids.requestId);
+        reply.header('X-Correlation-ID', ids.correlationId);
+      }
+      done(null, payload);
+    },
+  );
 }
 
 function idsOf(request: FastifyRequest): RequestIds {
