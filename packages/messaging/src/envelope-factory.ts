@@ -32,6 +32,19 @@ export function createEnvelope<S extends Subject>(
       `Refusing to publish an invalid ${subject}: ${checked.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
     );
   }
+  return wrapInEnvelope(producer, subject, data, options);
+}
+
+/**
+ * The envelope without the contract check, for a producer that built `data` from input it validated against an
+ * equivalent contract (the gateway's ingest). Everyone else uses createEnvelope.
+ */
+export function wrapInEnvelope<S extends Subject>(
+  producer: string,
+  subject: S,
+  data: PayloadOf[S],
+  options: PublishOptions = {},
+): MessageEnvelope<PayloadOf[S]> {
   const context = options.causedBy
     ? { correlationId: options.causedBy.correlation_id, causationId: options.causedBy.id }
     : RequestContext.current();

@@ -10,6 +10,7 @@ import { OutboxMessageEntity } from './outbox/outbox-message.entity';
 export * from './messaging.module';
 export * from './nats/namespace';
 export * from './nats/nats-client';
+export * from './nats/jetstream-pipeline';
 export * from './provisioning/stream-provisioner';
 export * from './outbox/outbox';
 export * from './outbox/outbox-relay';

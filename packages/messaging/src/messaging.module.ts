@@ -3,6 +3,7 @@ import { consumersOf, type ConsumerDefinition, type ServiceName } from '@crm/con
 import { DeadLetterRepository } from './dead-letters/dead-letter.repository';
 import { DeadLetterService } from './dead-letters/dead-letter.service';
 import { InboxRepository } from './inbox/inbox.repository';
+import { JetStreamPipeline } from './nats/jetstream-pipeline';
 import { NatsClient } from './nats/nats-client';
 import { Outbox } from './outbox/outbox';
 import { OutboxRelay } from './outbox/outbox-relay';
@@ -15,6 +16,7 @@ import { CONSUMER_DEFINITIONS, MessagingTransport } from './transport/messaging-
 
 const providers = [
   NatsClient,
+  JetStreamPipeline,
   StreamProvisioner,
   OutboxRepository,
   Outbox,

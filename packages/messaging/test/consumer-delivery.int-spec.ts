@@ -36,11 +36,14 @@ describe('consumer delivery (batch handlers, dead letters, long handlers, recove
 
   describe('batch handlers', () => {
     it('hands several messages to one handler call, in stream order, each applied and acked once', async () => {
-      const { probe } = await bed.start();
       const lead = 'a0000000-0000-4000-8000-000000000001';
       const envelopes = Array.from({ length: 40 }, (_, i) => leadScoredEnvelope(lead, i + 1));
+      // Published before the consumer starts: a backlog, as in a burst.
+      await bed.start(new Probe()).then(({ app }) => app.close());
+      bed.apps.length = 0;
       for (const envelope of envelopes)
         await bed.broker.publishRaw(Subjects.LeadScored, envelope, envelope.id);
+      const { probe } = await bed.start();
 
       await settled('SCORING', batchProbeConsumer.durable);
       const counts = await effectCounts();
@@ -76,6 +79,18 @@ describe('consumer delivery (batch handlers, dead letters, long handlers, recove
       // The neighbours were not redelivered: isolation happened within the first delivery.
       const info = await bed.broker.consumerInfo('SCORING', batchProbeConsumer.durable);
       expect(info.num_redelivered).toBe(0);
+    });
+
+    it('handles a lone message on an idle consumer at once, without waiting for the batch to fill', async () => {
+      // A minute of batch wait: applied to a message with nothing pending behind it, this test would time out.
+      const patient = { ...batchProbeConsumer, batch: { size: 8, waitMs: 60_000 } };
+      const { probe } = await bed.start(new Probe(), [probeConsumer, patient]);
+      for (const score of [1, 2]) {
+        const envelope = leadScoredEnvelope(undefined, score);
+        await bed.broker.publishRaw(Subjects.LeadScored, envelope, envelope.id);
+        await settled('SCORING', patient.durable);
+        expect(probe.batches.at(-1)).toEqual([envelope.id]);
+      }
     });
 
     it('skips a re-published envelope inside the same batch (inbox rows in one statement)', async () => {
@@ -218,6 +233,39 @@ describe('consumer delivery (batch handlers, dead letters, long handlers, recove
       await bed.broker.publishRaw(Subjects.LeadEventRecorded, envelope, envelope.id);
       await waitFor(async () => (await effectCounts()).get(envelope.id) === 1, { timeoutMs: 15_000 });
       expect(probe.deliveries).toHaveLength(1);
+    });
+  });
+
+  describe('stalled handling', () => {
+    it('reports itself unready while a handling makes no progress, and ready again once it does', async () => {
+      const probe = new Probe();
+      let release!: () => void;
+      const neverSettling = new Promise<void>((resolve) => (release = resolve));
+      probe.onEvent = () => neverSettling;
+      process.env.MESSAGING_STALL_TIMEOUT_MS = '1500';
+      try {
+        await bed.start(probe);
+      } finally {
+        delete process.env.MESSAGING_STALL_TIMEOUT_MS;
+      }
+      const readiness = async () =>
+        (
+          await bed.broker.request<{ ready: boolean; checks: Record<string, boolean> }>(
+            HealthQueries.ready('scoring'),
+            {},
+          )
+        ).checks.consumers;
+      expect(await readiness()).toBe(true);
+
+      const envelope = leadEventEnvelope();
+      await bed.broker.publishRaw(Subjects.LeadEventRecorded, envelope, envelope.id);
+      await waitFor(async () => (await readiness()) === false, {
+        timeoutMs: 15_000,
+        message: 'never unready',
+      });
+      release();
+      await waitFor(async () => (await effectCounts()).get(envelope.id) === 1, { timeoutMs: 15_000 });
+      expect(await readiness()).toBe(true);
     });
   });
 

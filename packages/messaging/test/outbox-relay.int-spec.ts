@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Subjects, type LeadEventRecordedV1, type MessageEnvelope, type Subject } from '@crm/contracts';
-import { TransactionHost } from '@crm/service-kit';
+import { Client } from 'pg';
+import { HealthRegistry, TransactionHost } from '@crm/service-kit';
 import {
   NatsTestClient,
   createTestDatabase,
@@ -280,6 +281,37 @@ describe('Transactional outbox and relay (real nats-server and PostgreSQL)', () 
       outbox.publish(Subjects.LeadEventRecorded, withMetadataOf(maxPayload - 4096)),
     );
     await waitFor(async () => (await streamMessageIds('LEADS')).includes(fits));
+  });
+
+  it('reports itself unready while a round is stuck, and ready again once it moves', async () => {
+    process.env.MESSAGING_STALL_TIMEOUT_MS = '1500';
+    let app: INestApplication;
+    try {
+      app = await start();
+    } finally {
+      delete process.env.MESSAGING_STALL_TIMEOUT_MS;
+    }
+    const relayReady = async () => (await app.get(HealthRegistry).run())['outbox_relay'];
+    expect(await relayReady()).toBe(true);
+    // The claim waits on this lock (well within the statement timeout) until it is released.
+    const blocker = new Client({ connectionString: db.url });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query(`LOCK TABLE ${PROBE_SCHEMA}.outbox_message IN ACCESS EXCLUSIVE MODE`);
+      app.get(OutboxRelay).wake();
+      await waitFor(async () => (await relayReady()) === false, {
+        timeoutMs: 10_000,
+        message: 'never unready',
+      });
+    } finally {
+      await blocker.query('ROLLBACK');
+      await blocker.end();
+    }
+    await waitFor(async () => (await relayReady()) === true, {
+      timeoutMs: 10_000,
+      message: 'never ready again',
+    });
   });
 
   it('claims once per commit and (almost) never while idle', async () => {

@@ -17,7 +17,8 @@ export interface ConsumerDefinition {
   concurrency: number;
   /**
    * Batch handlers: at most `size` messages per transaction, collected for at most `waitMs` after the first one
-   * arrived. One batch at a time per process, so a process applies a key's messages in stream order.
+   * arrived while the server reports more pending (an idle consumer does not wait). One batch at a time per
+   * process, so a process applies a key's messages in stream order.
    */
   batch: { size: number; waitMs: number };
 }

@@ -1,5 +1,6 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { AppLogger, BaseServiceConfig } from '@crm/service-kit';
+import { AppLogger, BaseServiceConfig, HealthRegistry } from '@crm/service-kit';
+import { JetStreamPipeline } from '../nats/jetstream-pipeline';
 import { NatsClient } from '../nats/nats-client';
 import { outboxPublication } from './outbox-publication';
 import { describePublishFailure, outboxRetryAfterFailure } from './outbox-retry-policy';
@@ -52,15 +53,28 @@ export class OutboxRelay implements OnApplicationBootstrap {
   /** When the earliest retry this relay scheduled is due, so it wakes for it rather than at the next poll. */
   private retryDueAt = Number.POSITIVE_INFINITY;
   private nextHousekeepingAt = 0;
+  /** When the running round began (undefined between rounds): a round that never ends makes the service unready. */
+  private roundStartedAt?: number;
   private readonly log;
 
   constructor(
     private readonly repository: OutboxRepository,
     private readonly nats: NatsClient,
+    private readonly pipeline: JetStreamPipeline,
     private readonly config: BaseServiceConfig,
     logger: AppLogger,
+    health: HealthRegistry,
   ) {
     this.log = logger.child('outbox-relay');
+    health.register('outbox_relay', async () => !this.stalled());
+  }
+
+  /** A round (claim, publish, record) running longer than MESSAGING_STALL_TIMEOUT_MS: stuck on a call. */
+  private stalled(): boolean {
+    return (
+      this.roundStartedAt !== undefined &&
+      Date.now() - this.roundStartedAt > this.config.MESSAGING_STALL_TIMEOUT_MS
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -108,6 +122,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
 
   private async run(): Promise<void> {
     while (this.running) {
+      this.roundStartedAt = Date.now();
       try {
         this.pendingWake = false;
         const { mayHaveMore } = await this.relayDue(BATCHES_PER_ROUND);
@@ -115,6 +130,8 @@ export class OutboxRelay implements OnApplicationBootstrap {
         if (mayHaveMore || this.pendingWake) continue;
       } catch (error) {
         this.log.error({ err: error }, 'outbox relay iteration failed');
+      } finally {
+        this.roundStartedAt = undefined;
       }
       await this.sleep(Math.min(SAFETY_NET_POLL_MS, this.retryDueAt - Date.now()));
     }
@@ -148,10 +165,10 @@ export class OutboxRelay implements OnApplicationBootstrap {
   private async publishRow(row: ClaimedOutboxMessage): Promise<FailedPublish | null> {
     try {
       const { payload, headers } = outboxPublication(row.id, row.envelope);
-      await this.nats.js.publish(this.nats.namespace.subject(row.subject), payload, {
-        msgID: row.id,
+      await this.pipeline.publish(this.nats.namespace.subject(row.subject), payload, {
+        msgId: row.id,
         headers,
-        timeout: PUBLISH_TIMEOUT_MS,
+        timeoutMs: PUBLISH_TIMEOUT_MS,
       });
       return null;
     } catch (error) {

@@ -28,6 +28,12 @@ export interface ConsumerRunnerDeps {
   deadLetters: DeadLetterService;
   inFlight: InFlight;
   backoffScale: number;
+  /**
+   * No progress for this long while holding messages makes the runner unready (MESSAGING_STALL_TIMEOUT_MS).
+   * Far above any legitimate batch: statements time out after DATABASE_STATEMENT_TIMEOUT_MS, vendor calls
+   * after their own timeouts.
+   */
+  stallTimeoutMs: number;
   /** Resolves once the database answers again (polled by the caller's health check). */
   databaseHealthy: () => Promise<boolean>;
   invoke: (handler: MessageHandler, data: unknown, context: unknown) => Promise<unknown>;
@@ -47,6 +53,8 @@ interface Delivery {
 
 const DATABASE_RECHECK_MS = 1_000;
 const RECOVERY_CHECK_MS = 2_000;
+/** Handling that runs longer than this (not counting waits for an unavailable database) is logged once a minute. */
+const SLOW_BATCH_AFTER_MS = 60_000;
 
 /**
  * Runs one durable pull consumer: receives messages, keeps the ones it holds alive with in-progress acks,
@@ -68,6 +76,11 @@ export class ConsumerRunner {
   private keepAlive?: NodeJS.Timeout;
   private recovery?: NodeJS.Timeout;
   private loop?: Promise<void>;
+  /** When a handling last finished (or began after an idle spell): the stall check's clock. */
+  private lastProgressAt = Date.now();
+  /** Handlings holding their messages until the database answers: waiting, not stuck. */
+  private waitingForDatabase = 0;
+  private lastSlowReport = 0;
 
   constructor(
     readonly definition: ConsumerDefinition,
@@ -76,16 +89,46 @@ export class ConsumerRunner {
     private readonly deps: ConsumerRunnerDeps,
   ) {}
 
-  /** Consuming, and the consumer exists on the server. */
+  /** Consuming, the consumer exists on the server, and no batch is stuck. */
   get ready(): boolean {
-    return this.pull !== undefined && !this.missing && !this.stopping;
+    return this.pull !== undefined && !this.missing && !this.stopping && !this.stalled(Date.now());
+  }
+
+  /** Messages held, none of them waiting for the database, and no handling finished for a long time. */
+  private stalled(now: number): boolean {
+    return this.busyFor(now) > this.deps.stallTimeoutMs;
+  }
+
+  private busyFor(now: number): number {
+    return this.held.size > 0 && this.waitingForDatabase === 0 ? now - this.lastProgressAt : 0;
+  }
+
+  /** A log line per minute while a batch takes unusually long, naming what it is doing. */
+  private reportSlowBatch(): void {
+    const now = Date.now();
+    const busyMs = this.busyFor(now);
+    if (busyMs < Math.min(SLOW_BATCH_AFTER_MS, this.deps.stallTimeoutMs)) return;
+    if (now - this.lastSlowReport < SLOW_BATCH_AFTER_MS) return;
+    this.lastSlowReport = now;
+    this.deps.log.warn(
+      {
+        consumer: this.definition.durable,
+        busy_ms: busyMs,
+        held: this.held.size,
+        stalled: this.stalled(now),
+      },
+      'batch handling is taking unusually long',
+    );
   }
 
   async start(): Promise<void> {
     await this.subscribe();
     // In-progress acks well inside ack_wait keep what we hold (queued, being handled, waiting for the database).
     const every = Math.max(500, (this.definition.ackWaitSeconds * 1000) / 3);
-    this.keepAlive = setInterval(() => this.touchHeld(), every);
+    this.keepAlive = setInterval(() => {
+      this.touchHeld();
+      this.reportSlowBatch();
+    }, every);
     this.loop = this.mode === 'batch' ? this.runBatches() : this.runMessages();
     this.loop.catch((error) =>
       this.deps.log.error({ err: error, consumer: this.definition.durable }, 'consumer loop ended'),
@@ -214,7 +257,7 @@ export class ConsumerRunner {
   private async runBatches(): Promise<void> {
     const { size, waitMs } = this.definition.batch;
     while (await this.nextQueued()) {
-      if (this.queue.length < size && waitMs > 0) {
+      if (this.queue.length < size && waitMs > 0 && this.moreOnServer()) {
         await new Promise((resolve) => setTimeout(resolve, waitMs));
         if (this.stopping) break;
       }
@@ -223,8 +266,19 @@ export class ConsumerRunner {
     }
   }
 
+  /**
+   * Whether waiting would fill the batch: the server counts, in each delivery, the messages still pending for
+   * the consumer behind it. When the last one received says none, a lone message is handled at once (idle
+   * latency pays no batch wait); in a burst the wait lets the pull deliver what is pending.
+   */
+  private moreOnServer(): boolean {
+    const last = this.queue[this.queue.length - 1];
+    return last !== undefined && last.info.pending !== 0;
+  }
+
   /** Parses, dead-letters what can never be handled, and runs the rest through the handler. */
   private async handleMessages(messages: JsMsg[]): Promise<void> {
+    if (!this.held.size) this.lastProgressAt = Date.now();
     for (const message of messages) this.held.add(message);
     try {
       const deliveries: Delivery[] = [];
@@ -235,6 +289,7 @@ export class ConsumerRunner {
       if (deliveries.length) await this.handleDeliveries(deliveries);
     } finally {
       for (const message of messages) this.held.delete(message);
+      this.lastProgressAt = Date.now();
     }
   }
 
@@ -376,11 +431,17 @@ export class ConsumerRunner {
       { err: error, consumer: this.definition.durable },
       'database unavailable; holding messages',
     );
-    while (!this.stopping) {
-      await new Promise((resolve) => setTimeout(resolve, DATABASE_RECHECK_MS));
-      if (await this.deps.databaseHealthy().catch(() => false)) return true;
+    this.waitingForDatabase++;
+    try {
+      while (!this.stopping) {
+        await new Promise((resolve) => setTimeout(resolve, DATABASE_RECHECK_MS));
+        if (await this.deps.databaseHealthy().catch(() => false)) return true;
+      }
+      return false;
+    } finally {
+      this.waitingForDatabase--;
+      this.lastProgressAt = Date.now();
     }
-    return false;
   }
 
   private releaseAll(deliveries: Delivery[]): void {

@@ -144,6 +144,7 @@ export class MessagingTransport extends Server implements CustomTransportStrateg
       deadLetters: this.deadLetters,
       inFlight: this.inFlight,
       backoffScale: this.config.MESSAGING_BACKOFF_SCALE,
+      stallTimeoutMs: this.config.MESSAGING_STALL_TIMEOUT_MS,
       databaseHealthy: () => this.tx.dataSource.query('SELECT 1').then(() => true),
       invoke: (h, data, context) => this.invoke(h, data, context),
       log: this.log,

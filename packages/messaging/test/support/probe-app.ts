@@ -219,8 +219,12 @@ export function useProbeTestBed(prefix: string) {
     namespace: '',
     broker: undefined as unknown as NatsTestClient,
     apps: [] as INestApplication[],
-    async start(probe = new Probe()) {
-      const started = await startProbeApp({ databaseUrl: bed.db.url, namespace: bed.namespace }, probe);
+    async start(probe = new Probe(), consumers?: ConsumerDefinition[]) {
+      const started = await startProbeApp(
+        { databaseUrl: bed.db.url, namespace: bed.namespace },
+        probe,
+        consumers,
+      );
       bed.apps.push(started.app);
       return started;
     },

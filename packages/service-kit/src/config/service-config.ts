@@ -45,6 +45,12 @@ export class BaseServiceConfig {
   @Max(10)
   MESSAGING_BACKOFF_SCALE = 1;
 
+  /**
+   * A consumer whose handlings make no progress for this long (messages held, not waiting for the database)
+   * reports itself unready, so the orchestrator restarts a process stuck on a call that never settles.
+   */
+  @Type(() => Number) @IsInt() @Min(1_000) MESSAGING_STALL_TIMEOUT_MS = 300_000;
+
   @Type(() => Number) @IsInt() @Min(100) SHUTDOWN_TIMEOUT_MS = 15_000;
 
   @Type(() => Number) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE = 20;
