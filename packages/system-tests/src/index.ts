@@ -3,3 +3,4 @@ export * from './api-client';
 export * from './event-burst';
 export * from './invariants';
 export * from './infrastructure';
+export * from './diagnostics';
