@@ -254,7 +254,7 @@ describe('JetStream transport (real nats-server and PostgreSQL)', () => {
       await bed.start();
       expect(await bed.broker.requestReply(HealthQueries.ready('scoring'), {})).toEqual({
         ok: true,
-        data: { ready: true, checks: { consumers: true, database: true, nats: true } },
+        data: { ready: true, checks: { consumers: true, database: true, nats: true, outbox_relay: true } },
       });
     });
 

@@ -4,7 +4,12 @@ import { JetStreamPipeline } from '../nats/jetstream-pipeline';
 import { NatsClient } from '../nats/nats-client';
 import { outboxPublication } from './outbox-publication';
 import { describePublishFailure, outboxRetryAfterFailure } from './outbox-retry-policy';
-import { OutboxRepository, type ClaimedOutboxMessage, type OutboxDeliveryFailure } from './outbox.repository';
+import {
+  OutboxRepository,
+  type ClaimedOutboxMessage,
+  type OutboxDeliveryFailure,
+  type PendingOutboxMessage,
+} from './outbox.repository';
 
 const BATCH_SIZE = 200;
 const BATCHES_PER_ROUND = 20;
@@ -12,13 +17,16 @@ const PUBLISH_TIMEOUT_MS = 5_000;
 /** Longer than a batch can take to publish (each publish times out after PUBLISH_TIMEOUT_MS, all in parallel). */
 const CLAIM_LEASE_MS = 30_000;
 /**
- * Commits in this process wake the relay at once, so polling is only a safety net for rows this process did not
- * write: left by an instance that crashed after its commit, or whose lease ran out. A cheap indexed query every
+ * Rows committed in this process are handed over to the relay at once, so polling is only a safety net for rows
+ * this process did not write: left by an instance that crashed after its commit, whose lease ran out, or due
+ * for a retry. A cheap indexed query every
  * few seconds is enough for that; LISTEN/NOTIFY would save those few queries but needs a dedicated connection
  * outside the pool, with its own reconnect handling, for a case that is rare.
  */
 const SAFETY_NET_POLL_MS = 5_000;
 const HOUSEKEEPING_EVERY_MS = 3_600_000;
+/** Rows handed over and not yet published, at most; beyond that they wait for a claim like anyone else's. */
+const MAX_HANDED_OVER = 10_000;
 const HOUSEKEEPING_CHUNK = 1_000;
 const KEEP_PUBLISHED_MS = 3 * 24 * 3_600_000;
 
@@ -31,25 +39,31 @@ interface FailedPublish {
 export interface OutboxRelayStats {
   /** claim statements run: the only query the relay repeats while idle. */
   claims: number;
+  /** rows published as handed over after their commit in this process, without a claim. */
+  handedOver: number;
   published: number;
   failed: number;
   parked: number;
 }
 
 /**
- * Publishes outbox rows to JetStream with `msgID` = row id and marks them published. Safe to run in several
- * instances at once: rows are claimed with SKIP LOCKED and a lease, and a re-publish is dropped by JetStream.
+ * Publishes outbox rows to JetStream with `msgID` = row id and marks them published: the rows this process
+ * commits as they are handed over, everyone else's by claiming them. Safe to run in several instances at once:
+ * rows are claimed with SKIP LOCKED and a lease, and a re-publish is dropped by JetStream.
  * A row that fails is retried with exponential backoff and parked after OUTBOX_MAX_ATTEMPTS, so it never holds
  * up the rows behind it.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap {
   readonly batchSize = BATCH_SIZE;
-  readonly stats: OutboxRelayStats = { claims: 0, published: 0, failed: 0, parked: 0 };
+  readonly stats: OutboxRelayStats = { claims: 0, handedOver: 0, published: 0, failed: 0, parked: 0 };
   private running = false;
   private loop?: Promise<void>;
   private wakeUp?: () => void;
-  private pendingWake = false;
+  /** A claim is due: at start (rows left by an earlier life), on wake(), and when the safety poll comes round. */
+  private claimWanted = true;
+  /** Rows this process committed, in commit order, published without a claim statement. */
+  private handedOver: ClaimedOutboxMessage[] = [];
   /** When the earliest retry this relay scheduled is due, so it wakes for it rather than at the next poll. */
   private retryDueAt = Number.POSITIVE_INFINITY;
   private nextHousekeepingAt = 0;
@@ -87,8 +101,20 @@ export class OutboxRelay implements OnApplicationBootstrap {
     this.loop = this.run();
   }
 
+  /** Claims due rows soon: for rows written where no hand-over reaches this relay. */
   wake(): void {
-    this.pendingWake = true;
+    this.claimWanted = true;
+    this.wakeUp?.();
+  }
+
+  /**
+   * Rows just committed in this process: published at once, without the claim statement (a hop of every
+   * message's path). They carry no lease, so another relay's claim may publish one too; JetStream drops the
+   * second copy by its msgID. If this process dies first, they are still due in the table for any claim.
+   */
+  handOver(rows: PendingOutboxMessage[]): void {
+    if (!this.running || this.handedOver.length + rows.length > MAX_HANDED_OVER) return this.wake();
+    for (const row of rows) this.handedOver.push({ ...row, attempts: 1 });
     this.wakeUp?.();
   }
 
@@ -124,29 +150,48 @@ export class OutboxRelay implements OnApplicationBootstrap {
     while (this.running) {
       this.roundStartedAt = Date.now();
       try {
-        this.pendingWake = false;
-        const { mayHaveMore } = await this.relayDue(BATCHES_PER_ROUND);
+        await this.publishHandedOver();
+        let mayHaveMore = false;
+        if (this.claimWanted || this.retryDueAt <= Date.now()) {
+          this.claimWanted = false;
+          ({ mayHaveMore } = await this.relayDue(BATCHES_PER_ROUND));
+        }
         await this.housekeeping();
-        if (mayHaveMore || this.pendingWake) continue;
+        if (mayHaveMore || this.workWaiting()) continue;
       } catch (error) {
         this.log.error({ err: error }, 'outbox relay iteration failed');
       } finally {
         this.roundStartedAt = undefined;
       }
-      await this.sleep(Math.min(SAFETY_NET_POLL_MS, this.retryDueAt - Date.now()));
+      const timedOut = await this.sleep(Math.min(SAFETY_NET_POLL_MS, this.retryDueAt - Date.now()));
+      if (timedOut) this.claimWanted = true;
     }
   }
 
-  private async sleep(ms: number): Promise<void> {
-    if (!this.running || this.pendingWake) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, Math.max(ms, 0));
+  private async publishHandedOver(): Promise<void> {
+    while (this.handedOver.length) {
+      const rows = this.handedOver.splice(0, BATCH_SIZE);
+      this.stats.handedOver += rows.length;
+      await this.publishBatch(rows);
+    }
+  }
+
+  private workWaiting(): boolean {
+    return this.claimWanted || this.handedOver.length > 0;
+  }
+
+  /** Resolves true when the time ran out, false when woken (or stopping). */
+  private async sleep(ms: number): Promise<boolean> {
+    if (!this.running || this.workWaiting()) return false;
+    const timedOut = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(true), Math.max(ms, 0));
       this.wakeUp = () => {
         clearTimeout(timer);
-        resolve();
+        resolve(false);
       };
     });
     this.wakeUp = undefined;
+    return timedOut;
   }
 
   /** Publishes outside any transaction, then records the outcome in at most two statements. */
@@ -179,6 +224,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
   private failureOf(row: ClaimedOutboxMessage, error: unknown): OutboxDeliveryFailure {
     return {
       id: row.id,
+      attempts: row.attempts,
       error: describePublishFailure(error, row.subject),
       retryInMs: outboxRetryAfterFailure(row.attempts, error, this.config.MESSAGING_BACKOFF_SCALE),
     };
@@ -210,7 +256,7 @@ export class OutboxRelay implements OnApplicationBootstrap {
     const cutoff = new Date(Date.now() - KEEP_PUBLISHED_MS);
     let deleted: number;
     do deleted = await this.repository.deletePublishedBefore(cutoff, HOUSEKEEPING_CHUNK);
-    while (deleted === HOUSEKEEPING_CHUNK && this.running && !this.pendingWake);
+    while (deleted === HOUSEKEEPING_CHUNK && this.running && !this.workWaiting());
     // Unfinished (a wake came in): carry on in the next round instead of an hour later.
     this.nextHousekeepingAt = deleted === HOUSEKEEPING_CHUNK ? 0 : Date.now() + HOUSEKEEPING_EVERY_MS;
   }

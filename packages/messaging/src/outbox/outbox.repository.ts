@@ -14,6 +14,8 @@ export interface ClaimedOutboxMessage extends PendingOutboxMessage {
 
 export interface OutboxDeliveryFailure {
   id: string;
+  /** the attempts made, this one included (a handed-over row's first attempt made no claim to count it). */
+  attempts: number;
   error: string;
   /** null parks the row: it keeps its error and is never claimed again. */
   retryInMs: number | null;
@@ -85,14 +87,16 @@ export class OutboxRepository {
     await this.tx.manager.query(
       `UPDATE outbox_message o
           SET last_error = f.error,
+              attempts = greatest(o.attempts, f.attempts),
               next_attempt_at = now() + coalesce(f.retry_in_ms, 0) * interval '1 millisecond',
               parked_at = CASE WHEN f.retry_in_ms IS NULL THEN now() END
-         FROM unnest($1::uuid[], $2::text[], $3::int[]) AS f(id, error, retry_in_ms)
+         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[]) AS f(id, error, retry_in_ms, attempts)
         WHERE o.id = f.id AND o.published_at IS NULL`,
       [
         failures.map((f) => f.id),
         failures.map((f) => f.error.slice(0, MAX_ERROR_LENGTH)),
         failures.map((f) => f.retryInMs),
+        failures.map((f) => f.attempts),
       ],
     );
   }

@@ -43,12 +43,9 @@ export class Outbox {
   ): Promise<string> {
     const envelope = createEnvelope(this.service, subject, data, options);
     this.assertFitsBroker(envelope);
-    await this.repository.add({
-      id: envelope.id,
-      subject,
-      envelope: envelope as unknown as Record<string, unknown>,
-    });
-    this.tx.onCommit(() => this.relay.wake());
+    const row = { id: envelope.id, subject, envelope: envelope as unknown as Record<string, unknown> };
+    await this.repository.add(row);
+    this.tx.onCommit(() => this.relay.handOver([row]));
     return envelope.id;
   }
 
@@ -62,14 +59,13 @@ export class Outbox {
       this.assertFitsBroker(envelope);
       return envelope;
     });
-    await this.repository.addMany(
-      envelopes.map((envelope) => ({
-        id: envelope.id,
-        subject: envelope.type,
-        envelope: envelope as unknown as Record<string, unknown>,
-      })),
-    );
-    if (envelopes.length) this.tx.onCommit(() => this.relay.wake());
+    const rows = envelopes.map((envelope) => ({
+      id: envelope.id,
+      subject: envelope.type,
+      envelope: envelope as unknown as Record<string, unknown>,
+    }));
+    await this.repository.addMany(rows);
+    if (rows.length) this.tx.onCommit(() => this.relay.handOver(rows));
     return envelopes.map((envelope) => envelope.id);
   }
 
