@@ -6,6 +6,7 @@ import { LeadScore } from '../scoring/lead-score.entity';
 import { ScoreLedgerEntry } from '../scoring/score-ledger-entry.entity';
 import { CreateScoringTables1795445500000 } from './migrations/1795445500000-create-scoring-tables';
 import { SeedDefaultScoringRules1795445500100 } from './migrations/1795445500100-seed-default-scoring-rules';
+import { LeadScoresFillfactor1796200000000 } from './migrations/1796200000000-lead-scores-fillfactor';
 import { RulesRevision1796100000000 } from './migrations/1796100000000-rules-revision';
 
 export const SCORING_SCHEMA = 'scoring';
@@ -20,5 +21,6 @@ export const databaseOptions: DatabaseModuleOptions = {
     CreateScoringTables1795445500000,
     SeedDefaultScoringRules1795445500100,
     RulesRevision1796100000000,
+    LeadScoresFillfactor1796200000000,
   ],
 };
