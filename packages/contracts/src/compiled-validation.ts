@@ -13,10 +13,12 @@ interface TransformerStorage {
   getExcludedMetadatas(target: Function): unknown[];
   getAncestors(target: Function): Function[];
 }
+/** class-transformer's own storage module (not exported from its index; no types). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const transformerStorage = (
-  require('class-transformer/cjs/storage') as { defaultMetadataStorage: TransformerStorage }
-).defaultMetadataStorage;
+const transformerStorageModule = require('class-transformer/cjs/storage') as {
+  defaultMetadataStorage: TransformerStorage;
+};
+const transformerStorage = transformerStorageModule.defaultMetadataStorage;
 
 type ValidationMetadata = ReturnType<
   ReturnType<typeof getMetadataStorage>['getTargetValidationMetadatas']

@@ -2,6 +2,11 @@ import { registerDecorator, type ValidationOptions } from 'class-validator';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 
+/** The shape of an RFC 3339 date-time with `Z` or an offset (IsRfc3339 also checks that it parses). */
+export function hasRfc3339Shape(value: string): boolean {
+  return RFC3339.test(value);
+}
+
 /** An RFC 3339 date-time with `Z` or an offset, any year (api.md §1.1). */
 export function IsRfc3339(options?: ValidationOptions): PropertyDecorator {
   return (target, propertyName) =>

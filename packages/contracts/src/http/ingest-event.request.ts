@@ -23,7 +23,7 @@ import {
 } from 'class-validator';
 import { EVENT_SOURCES, type EventSource } from '../enums';
 import { LEAD_IDENTIFIER_KEYS, LeadIdentifier } from '../payloads/lead-identifier';
-import { HasAnyOf, IsNotFutureBeyond, IsRfc3339, MaxJsonBytes } from '../validators';
+import { HasAnyOf, hasRfc3339Shape, IsNotFutureBeyond, IsRfc3339, MaxJsonBytes } from '../validators';
 
 export const INGEST_METADATA_MAX_BYTES = 64 * 1024;
 const EVENT_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -51,9 +51,6 @@ export class IngestEventRequest {
   @IsOptional() @IsUUID() correlation_id?: string;
 }
 
-/** As IsRfc3339 in ../validators.ts. */
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
-
 const absentOr = (value: unknown, check: (present: unknown) => boolean) =>
   value === undefined || check(value);
 const stringOfAtMost = (max: number) => (value: unknown) => maxLength(value, max);
@@ -76,7 +73,7 @@ export function fastAcceptIngestEvent(plain: unknown, nowMs = Date.now()): Inges
     absentOr(body.event_category, stringOfAtMost(50)) &&
     isIn(body.source, EVENT_SOURCES) &&
     typeof occurredAt === 'string' &&
-    RFC3339.test(occurredAt) &&
+    hasRfc3339Shape(occurredAt) &&
     Date.parse(occurredAt) <= nowMs + OCCURRED_AT_MAX_FUTURE_SECONDS * 1000 &&
     isObject(identifier) &&
     fastAcceptLeadIdentifier(identifier as Record<string, unknown>) &&
