@@ -9,6 +9,7 @@ import { PipelineEntity } from '../pipelines/pipeline.entity';
 import { StageEntity } from '../pipelines/stage.entity';
 import { CreateLeadsTables1764000000000 } from './migrations/1764000000000-create-leads-tables';
 import { SeedDefaultPipelines1764000000001 } from './migrations/1764000000001-seed-default-pipelines';
+import { HotLeadUpdates1796200000000 } from './migrations/1796200000000-hot-lead-updates';
 
 /** The same options for the running service and the `migrate` script. */
 export const databaseOptions: DatabaseModuleOptions = {
@@ -23,5 +24,10 @@ export const databaseOptions: DatabaseModuleOptions = {
     DealEntity,
     DealStageHistoryEntity,
   ],
-  migrations: [...messagingMigrations, CreateLeadsTables1764000000000, SeedDefaultPipelines1764000000001],
+  migrations: [
+    ...messagingMigrations,
+    CreateLeadsTables1764000000000,
+    SeedDefaultPipelines1764000000001,
+    HotLeadUpdates1796200000000,
+  ],
 };
