@@ -294,8 +294,8 @@ describe('leads: ingest and scores in batches', () => {
     await scoresAsOneBatch([7, 6]);
     expect(await stored()).toEqual({ score_version: 7, total_score: 71, score_tier: 'warm' });
     expect(
-      await app.sql('SELECT score_points FROM leads.lead_events WHERE event_id = $1', [eventId]),
-    ).toEqual([{ score_points: 2 }]);
+      await app.sql('SELECT points FROM leads.lead_event_scores WHERE event_id = $1', [eventId]),
+    ).toEqual([{ points: 2 }]);
   });
 
   describe('two instances consuming one burst', () => {

@@ -394,7 +394,7 @@ describe('leads: ingest events → identity, organizations, event log, attributi
       score_tier: 'cold',
     });
     expect(
-      await app.sql('SELECT score_points FROM leads.lead_events WHERE event_id = $1', [event.event_id]),
-    ).toEqual([{ score_points: 2 }]);
+      await app.sql('SELECT points FROM leads.lead_event_scores WHERE event_id = $1', [event.event_id]),
+    ).toEqual([{ points: 2 }]);
   });
 });

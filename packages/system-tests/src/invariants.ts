@@ -271,11 +271,13 @@ export class SystemProbe {
     report(
       'events whose recorded points differ from their ledger rows',
       await this.query(
-        `SELECT e.event_id, e.score_points, sum(s.points)::int AS ledger_points
-           FROM leads.lead_events e LEFT JOIN scoring.score_ledger s ON s.event_id = e.event_id
+        `SELECT e.event_id, p.points AS score_points, sum(s.points)::int AS ledger_points
+           FROM leads.lead_events e
+           LEFT JOIN leads.lead_event_scores p ON p.lead_id = e.lead_id AND p.event_id = e.event_id
+           LEFT JOIN scoring.score_ledger s ON s.event_id = e.event_id
           WHERE e.event_id = ANY($1::uuid[])
-          GROUP BY e.event_id, e.score_points
-         HAVING coalesce(e.score_points, 0) <> coalesce(sum(s.points), 0)`,
+          GROUP BY e.event_id, p.points
+         HAVING coalesce(p.points, 0) <> coalesce(sum(s.points), 0)`,
         [ids],
       ),
     );

@@ -10,6 +10,7 @@ import { StageEntity } from '../pipelines/stage.entity';
 import { CreateLeadsTables1764000000000 } from './migrations/1764000000000-create-leads-tables';
 import { SeedDefaultPipelines1764000000001 } from './migrations/1764000000001-seed-default-pipelines';
 import { HotLeadUpdates1796200000000 } from './migrations/1796200000000-hot-lead-updates';
+import { LeadEventScores1796200000100 } from './migrations/1796200000100-lead-event-scores';
 
 /** The same options for the running service and the `migrate` script. */
 export const databaseOptions: DatabaseModuleOptions = {
@@ -29,5 +30,6 @@ export const databaseOptions: DatabaseModuleOptions = {
     CreateLeadsTables1764000000000,
     SeedDefaultPipelines1764000000001,
     HotLeadUpdates1796200000000,
+    LeadEventScores1796200000100,
   ],
 };

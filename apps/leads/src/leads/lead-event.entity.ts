@@ -1,6 +1,9 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** The producer event log; `(source, event_id)` is unique, so an event is stored (and scored) once. */
+/**
+ * The producer event log; `(source, event_id)` is unique, so an event is stored (and scored) once. The points
+ * scoring applied to an event are in `lead_event_scores`, written when they arrive (no update of this row).
+ */
 @Entity({ name: 'lead_events' })
 export class LeadEventEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
@@ -21,8 +24,6 @@ export class LeadEventEntity {
   @Column({ name: 'utm_campaign', type: 'varchar', length: 100, nullable: true }) utmCampaign: string | null;
   @Column({ name: 'correlation_id', type: 'varchar', length: 128, nullable: true }) correlationId:
     string | null;
-  /** points scoring applied for this event (from scoring.lead.scored); null until scored. */
-  @Column({ name: 'score_points', type: 'int', nullable: true }) scorePoints: number | null;
   @Column({ name: 'score_category', type: 'varchar', length: 20, nullable: true }) scoreCategory:
     string | null;
   @Column({ name: 'processed_at', type: 'timestamptz', nullable: true }) processedAt: Date | null;

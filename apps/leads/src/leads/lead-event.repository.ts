@@ -33,7 +33,6 @@ const NEW_EVENT = new Recordset<NewLeadEvent>([
   ['utm_medium', 'utmMedium', 'varchar'],
   ['utm_campaign', 'utmCampaign', 'varchar'],
   ['correlation_id', 'correlationId', 'varchar'],
-  ['score_points', 'scorePoints', 'int'],
   ['score_category', 'scoreCategory', 'varchar'],
   ['processed_at', 'processedAt', 'timestamptz'],
 ]);
@@ -75,13 +74,19 @@ export class LeadEventRepository {
     return rows.length;
   }
 
-  /** The points scoring applied for events of leads. */
+  /**
+   * The points scoring applied for events of leads, for events recorded here; a later value for the same event
+   * (a recalculation) replaces the earlier one.
+   */
   async setScorePointsMany(points: readonly EventScorePoints[]): Promise<void> {
     if (!points.length) return;
     await this.tx.manager.query(
-      `UPDATE lead_events e SET score_points = p.points
-         FROM unnest($1::uuid[], $2::uuid[], $3::int[]) AS p(lead_id, event_id, points)
-        WHERE e.lead_id = p.lead_id AND e.event_id = p.event_id`,
+      `INSERT INTO lead_event_scores (lead_id, event_id, points)
+       SELECT DISTINCT ON (p.lead_id, p.event_id) p.lead_id, p.event_id, p.points
+         FROM unnest($1::uuid[], $2::uuid[], $3::int[]) WITH ORDINALITY AS p(lead_id, event_id, points, n)
+        WHERE EXISTS (SELECT 1 FROM lead_events e WHERE e.lead_id = p.lead_id AND e.event_id = p.event_id)
+        ORDER BY p.lead_id, p.event_id, p.n DESC
+       ON CONFLICT (lead_id, event_id) DO UPDATE SET points = EXCLUDED.points`,
       [points.map((p) => p.leadId), points.map((p) => p.eventId), points.map((p) => p.points)],
     );
   }

@@ -220,7 +220,6 @@ function toEventRow({ envelope, facts }: ParsedEvent, leadId: string): NewLeadEv
     utmMedium: clip(event.utm_medium, 100),
     utmCampaign: clip(event.utm_campaign, 100),
     correlationId: clip(envelope.correlation_id, 128),
-    scorePoints: null,
     scoreCategory: null,
     processedAt: new Date(),
   };
