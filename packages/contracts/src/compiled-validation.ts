@@ -51,13 +51,22 @@ const compiling = new Set<Function>();
 /** Constructors the class-transformer would not turn a nested object into a class instance of. */
 const PRIMITIVE_TYPES = new Set<unknown>([String, Number, Boolean, Date, Object, Array, Map, Set, Symbol]);
 
+const validators = new Map<Function, FastValidator<object> | null>();
+
+/** The class's fast validator, built on first use; null when the class always takes the slow path. */
 export function fastValidatorFor<T extends object>(cls: ClassConstructor<T>): FastValidator<T> | null {
-  const compiledClass = compileClass(cls);
-  if (!compiledClass) return null;
-  return (plain) => {
-    const instance = compiledClass.convert(plain);
-    return instance && compiledClass.check(instance) ? (instance as T) : undefined;
-  };
+  let validator = validators.get(cls);
+  if (validator === undefined) {
+    const compiledClass = compileClass(cls);
+    validator = compiledClass
+      ? (plain) => {
+          const instance = compiledClass.convert(plain);
+          return instance && compiledClass.check(instance) ? instance : undefined;
+        }
+      : null;
+    validators.set(cls, validator);
+  }
+  return validator as FastValidator<T> | null;
 }
 
 function compileClass(cls: Function): CompiledClass | null {

@@ -1,6 +1,6 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { fastValidatorFor, type FastValidator } from './compiled-validation';
+import { fastValidatorFor } from './compiled-validation';
 import type { ValidationIssue } from './errors';
 
 /** Flattens class-validator's tree into `{path, message, code}` rows (api.md `details.validation_errors`). */
@@ -26,20 +26,9 @@ export function validatePlain<T extends object>(
   if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
     return { ok: false, issues: [{ path: '', message: 'must be an object', code: 'isObject' }] };
   }
-  const valid = fastValidatorOf(cls)?.(plain as Record<string, unknown>);
+  const valid = fastValidatorFor(cls)?.(plain as Record<string, unknown>);
   if (valid) return { ok: true, value: valid };
   const value = plainToInstance(cls, plain, { enableImplicitConversion: false });
   const errors = validateSync(value, { forbidUnknownValues: false, validationError: { target: false } });
   return errors.length ? { ok: false, issues: toValidationIssues(errors) } : { ok: true, value };
-}
-
-const fastValidators = new WeakMap<object, FastValidator<object> | null>();
-
-function fastValidatorOf<T extends object>(cls: ClassConstructor<T>): FastValidator<T> | null {
-  let validator = fastValidators.get(cls);
-  if (validator === undefined) {
-    validator = fastValidatorFor(cls);
-    fastValidators.set(cls, validator);
-  }
-  return validator as FastValidator<T> | null;
 }

@@ -79,7 +79,7 @@ export class JetStreamPipeline {
       this.queued.push({
         subject,
         payload,
-        headers: options.headers ?? defaultHeaders(options.msgId),
+        headers: options.headers ?? jetStreamHeaders(options.msgId),
         ack: { deadline: Date.now() + (options.timeoutMs ?? DEFAULT_ACK_TIMEOUT_MS), resolve, reject },
       });
       if (!this.sendScheduled) {
@@ -154,7 +154,8 @@ export class JetStreamPipeline {
   }
 }
 
-function defaultHeaders(msgId: string): MsgHdrs {
+/** The headers of every JetStream publish here: the dedupe id and the JSON content type. */
+export function jetStreamHeaders(msgId: string): MsgHdrs {
   const headers = natsHeaders();
   headers.set(PubHeaders.MsgIdHdr, msgId);
   headers.set('Content-Type', 'application/json');

@@ -1,4 +1,5 @@
-import { headers as natsHeaders, type MsgHdrs } from '@nats-io/nats-core';
+import type { MsgHdrs } from '@nats-io/nats-core';
+import { jetStreamHeaders } from '../nats/jetstream-pipeline';
 
 /** What the relay sends for an outbox row. Outbox.publish measures these same bytes against the broker's limit. */
 export interface OutboxPublication {
@@ -7,11 +8,8 @@ export interface OutboxPublication {
 }
 
 export function outboxPublication(id: string, envelope: object): OutboxPublication {
-  const headers = natsHeaders();
-  headers.set('Content-Type', 'application/json');
-  // js.publish({ msgID }) would add this header too; setting it here makes it part of the measured size.
-  headers.set('Nats-Msg-Id', id);
-  return { payload: JSON.stringify(envelope), headers };
+  // Built here, not by the pipeline, so that the measured size includes them.
+  return { payload: JSON.stringify(envelope), headers: jetStreamHeaders(id) };
 }
 
 /** The bytes the server counts against `max_payload`: the payload plus the encoded header block. */
