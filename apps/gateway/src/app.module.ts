@@ -14,6 +14,7 @@ import { TotalCountInterceptor } from './http/total-count.interceptor';
 import { LeadsModule } from './leads/leads.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
 import { RpcModule } from './rpc/rpc.module';
+import { ScoringModule } from './scoring/scoring.module';
 import { TriggersModule } from './triggers/triggers.module';
 import { WebUiModule } from './web-ui/web-ui.module';
 
@@ -31,6 +32,7 @@ import { WebUiModule } from './web-ui/web-ui.module';
     LeadsModule,
     PipelinesModule,
     DealsModule,
+    ScoringModule,
     TriggersModule,
     GatewayHealthModule,
     WebUiModule,

@@ -52,3 +52,34 @@ export type TriggerRunStatus = (typeof TRIGGER_RUN_STATUSES)[number];
 
 export const ACTOR_TYPES = ['user', 'api_key', 'system'] as const;
 export type ActorType = (typeof ACTOR_TYPES)[number];
+
+/** Scoring rule types (api.md §10): event rules, fit (field) rules, and count thresholds. */
+export const SCORING_RULE_TYPES = ['event', 'field', 'threshold'] as const;
+export type ScoringRuleType = (typeof SCORING_RULE_TYPES)[number];
+
+/** Operators of a fit (`field`) rule (product.md, Scoring). */
+export const FIELD_OPERATORS = [
+  'equals',
+  'in',
+  'contains',
+  'not_contains',
+  'pattern',
+  'not_pattern',
+  'gte',
+  'lte',
+] as const;
+export type FieldOperator = (typeof FIELD_OPERATORS)[number];
+
+/** Numeric bounds of an event rule's metadata condition. */
+export const COMPARISON_OPERATORS = ['lt', 'lte', 'gt', 'gte'] as const;
+export type ComparisonOperator = (typeof COMPARISON_OPERATORS)[number];
+
+/** Team roles (product.md); `config` routes are for admin and marketing_manager (api.md §1.2). */
+export const MEMBER_ROLES = ['bdr', 'ae', 'partnership_manager', 'marketing_manager', 'admin'] as const;
+export type MemberRole = (typeof MEMBER_ROLES)[number];
+
+/** Lower bounds of the score tiers (api.md §10): cold 0–39, warm 40–79, hot 80–119, very_hot ≥ 120. */
+export const SCORE_TIER_MINIMUMS = { cold: 0, warm: 40, hot: 80, very_hot: 120 } as const satisfies Record<
+  ScoreTier,
+  number
+>;

@@ -20,4 +20,5 @@ export * from './http/ingest-event.request';
 export * from './rpc/common';
 export * from './rpc/leads.rpc';
 export * from './rpc/automation.rpc';
+export * from './rpc/scoring.rpc';
 export * from './views/views';

@@ -4,3 +4,4 @@ export * from './event-burst';
 export * from './invariants';
 export * from './infrastructure';
 export * from './diagnostics';
+export * from './member-token';

@@ -8,6 +8,7 @@ import {
   type ServiceProcess,
   type TestDatabase,
 } from '@crm/testing';
+import { SYSTEM_JWT_SECRET } from './member-token';
 
 /** The services in start order: consumers first, the gateway (the public door) last. */
 export const SERVICES = [
@@ -61,6 +62,7 @@ export class RunningSystem {
       LOG_LEVEL: process.env.SYSTEM_LOG_LEVEL ?? 'warn',
       HOST: '127.0.0.1',
       API_KEYS: `${SYSTEM_API_KEY}:*:events:write+read+write`,
+      JWT_SECRET: SYSTEM_JWT_SECRET,
       ...Object.fromEntries(SERVICES.map((s) => [s.portEnv, String(ports[s.name])])),
       ...(options.slackWebhookUrl ? { SLACK_WEBHOOK_URL: options.slackWebhookUrl } : {}),
       ...options.env,

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { FakeSlackServer, waitFor } from '@crm/testing';
-import { ApiClient, RunningSystem, SYSTEM_API_KEY } from '../src';
+import { ApiClient, memberAccessToken, RunningSystem, SYSTEM_API_KEY } from '../src';
 
 /**
  * The whole system as five processes with a fake Slack, driven over HTTP the way producers and the web UI do.
@@ -53,16 +53,23 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     const pipelines = await api.get('/api/v1/pipelines');
     const pipeline = pipelines.body.data.find((p: { slug: string }) => p.slug === 'b2b-lab-enablement');
     const stages = (await api.get(`/api/v1/pipelines/${pipeline.id}/stages`)).body.data;
-    const created = await api.post('/api/v1/deals', { lead_id: lead.id, pipeline_id: pipeline.id, value: 12500 });
+    const created = await api.post('/api/v1/deals', {
+      lead_id: lead.id,
+      pipeline_id: pipeline.id,
+      value: 12500,
+    });
     expect(created.status).toBe(201);
     const saved = await api.post(`/api/v1/stages/${stages[1].id}/triggers`, {
-      triggers: [{ action: 'send_slack_message', name: 'Tell sales', config: { channel: '#sales', message } }],
+      triggers: [
+        { action: 'send_slack_message', name: 'Tell sales', config: { channel: '#sales', message } },
+      ],
     });
     expect(saved.status).toBe(200);
     return { lead, pipeline, stages, deal: created.body };
   }
 
-  const runsOf = async (dealId: string) => (await api.get(`/api/v1/triggers/runs?deal_id=${dealId}`)).body.data;
+  const runsOf = async (dealId: string) =>
+    (await api.get(`/api/v1/triggers/runs?deal_id=${dealId}`)).body.data;
 
   beforeAll(async () => {
     slack = await FakeSlackServer.start();
@@ -84,8 +91,16 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
   it('scores a new lead from three events, and a deal move posts exactly one Slack message', async () => {
     const email = `Jane.Doe+${randomUUID().slice(0, 8)}@Acme-Bio.com`;
     for (const e of [
-      event({ event_type: 'page_visited', metadata: { page_path: '/enterprise' }, lead_identifier: { email } }),
-      event({ event_type: 'roi_calculator_submitted', metadata: { samples_per_month: 250 }, lead_identifier: { email } }),
+      event({
+        event_type: 'page_visited',
+        metadata: { page_path: '/enterprise' },
+        lead_identifier: { email },
+      }),
+      event({
+        event_type: 'roi_calculator_submitted',
+        metadata: { samples_per_month: 250 },
+        lead_identifier: { email },
+      }),
       event({ event_type: 'demo_requested', lead_identifier: { email } }),
     ]) {
       const accepted = await api.ingest(e);
@@ -93,10 +108,13 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
       expect(accepted.body).toMatchObject({ success: true, message: 'Event queued for processing' });
     }
     // 2 (page visit) + 30 (ROI calculator) + 50 (demo request)
-    const lead = await waitFor(async () => {
-      const found = await findLead(email);
-      return found?.total_score === 82 ? found : undefined;
-    }, { message: 'lead never reached 82 points' });
+    const lead = await waitFor(
+      async () => {
+        const found = await findLead(email);
+        return found?.total_score === 82 ? found : undefined;
+      },
+      { message: 'lead never reached 82 points' },
+    );
     expect(lead).toMatchObject({ engagement_score: 2, behavior_score: 80, score_tier: 'hot' });
 
     const pipelines = await api.get('/api/v1/pipelines');
@@ -106,7 +124,9 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     expect(created.status).toBe(201);
     expect(created.body.stage_id).toBe(stages[0].id);
     const saved = await api.post(`/api/v1/stages/${stages[1].id}/triggers`, {
-      triggers: [{ action: 'send_slack_message', config: { channel: '#sales', message: 'Deal {deal.name} moved' } }],
+      triggers: [
+        { action: 'send_slack_message', config: { channel: '#sales', message: 'Deal {deal.name} moved' } },
+      ],
     });
     expect(saved.body).toMatchObject({ success: true, triggers_count: 1 });
 
@@ -116,12 +136,107 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
 
     const [message] = await slack.waitForMessages(1);
     expect(message.text).toContain(created.body.name);
-    const run = await waitFor(async () => (await runsOf(created.body.id)).find((r: any) => r.status === 'succeeded'));
+    const run = await waitFor(async () =>
+      (await runsOf(created.body.id)).find((r: any) => r.status === 'succeeded'),
+    );
     expect(run).toMatchObject({ action: 'send_slack_message', stage_id: stages[1].id, attempts: 1 });
     const history = (await api.get(`/api/v1/deals/${created.body.id}/history`)).body.data;
     expect(history.map((h: any) => h.to_stage_id)).toEqual([stages[0].id, stages[1].id]);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(slack.deliveredMessages()).toHaveLength(1);
+  });
+
+  it('a marketing manager changes scoring rules over HTTP; every point stays explainable at /leads/:id/scores', async () => {
+    const manager = { id: randomUUID(), email: 'marketing@dna-me.example', role: 'marketing_manager' };
+    const asManager = { authorization: `Bearer ${memberAccessToken(manager)}` };
+    const rule = {
+      name: 'Poster session visited',
+      rule_type: 'event',
+      category: 'engagement',
+      conditions: { event_type: 'poster_session_visited', metadata: { booth: { gte: 10 } } },
+      points: 7,
+      max_per_lead: 5,
+    };
+    expect((await api.post('/api/v1/scoring/rules', rule)).status).toBe(403);
+    const unsafe = await api.post(
+      '/api/v1/scoring/rules',
+      { ...rule, rule_type: 'field', conditions: { field: 'email', operator: 'pattern', value: '^(a+)+$' } },
+      asManager,
+    );
+    expect(unsafe.status).toBe(400);
+    expect(unsafe.body.error.details.validation_errors).toEqual([
+      expect.objectContaining({ path: 'conditions.value', code: 'isSafePattern' }),
+    ]);
+
+    const created = await api.post('/api/v1/scoring/rules', rule, asManager);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ slug: 'poster-session-visited', version: 1, points: 7 });
+    const ruleId = created.body.id;
+
+    const email = `poster+${randomUUID().slice(0, 8)}@acme-bio.com`;
+    const posterVisit = (minutesAgo: number, booth: number) =>
+      event({
+        event_type: 'poster_session_visited',
+        occurred_at: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+        metadata: { booth },
+        lead_identifier: { email },
+      });
+    expect((await api.ingest(posterVisit(30, 12))).status).toBe(202);
+    const lead = await waitFor(
+      async () => {
+        const found = await findLead(email);
+        return found?.total_score === 7 ? found : undefined;
+      },
+      { message: 'the new rule never scored' },
+    );
+
+    const edited = await api.request('PATCH', `/api/v1/scoring/rules/${ruleId}`, { points: 11 }, asManager);
+    expect(edited.status).toBe(200);
+    expect(edited.body).toMatchObject({ version: 2, points: 11 });
+    await api.ingest(posterVisit(20, 3)); // booth 3 does not match
+    await api.ingest(posterVisit(10, 14));
+    await waitFor(async () => (await findLead(email))?.total_score === 18, {
+      message: 'the edit never applied',
+    });
+
+    const scores = await api.get(`/api/v1/leads/${lead.id}/scores`);
+    expect(scores.status).toBe(200);
+    expect(
+      scores.body.data.map((r: any) => [
+        r.rule_slug,
+        r.rule_name,
+        r.rule_version,
+        r.points_change,
+        r.new_total,
+      ]),
+    ).toEqual([
+      ['poster-session-visited', 'Poster session visited', 2, 11, 18],
+      ['poster-session-visited', 'Poster session visited', 1, 7, 7],
+    ]);
+    const breakdown = await api.get(`/api/v1/scoring/leads/${lead.id}/breakdown`);
+    expect(breakdown.body).toMatchObject({
+      lead_id: lead.id,
+      email,
+      engagement: 18,
+      total: 18,
+      history_count: 2,
+    });
+
+    const archived = await api.request('DELETE', `/api/v1/scoring/rules/${ruleId}`, undefined, asManager);
+    expect(archived.status).toBe(204);
+    // In stream order: the poster visit is scored before the page visit, so 20 means it added nothing.
+    await api.ingest(posterVisit(5, 15));
+    await api.ingest(event({ lead_identifier: { email } }));
+    await waitFor(async () => (await findLead(email))?.total_score === 20, {
+      message: 'page visit never scored',
+    });
+    const after = await api.get(`/api/v1/scoring/rules/${ruleId}`);
+    expect(after.body).toMatchObject({
+      version: 2,
+      archived_at: expect.any(String),
+      stats: { total_applications: 2, unique_leads: 1, total_points: 18 },
+    });
+    expect((await api.get(`/api/v1/leads/${randomUUID()}/scores`)).status).toBe(404);
   });
 
   it('stores and scores the same event_id once (duplicate answered 200)', async () => {
@@ -136,7 +251,11 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     const second = await api.ingest(body);
     expect(first.status).toBe(202);
     expect(second.status).toBe(200);
-    expect(second.body).toMatchObject({ duplicate: true, event_id: first.body.event_id, queued_at: first.body.queued_at });
+    expect(second.body).toMatchObject({
+      duplicate: true,
+      event_id: first.body.event_id,
+      queued_at: first.body.queued_at,
+    });
 
     const lead = await waitFor(async () => {
       const found = await findLead(email);
@@ -144,7 +263,9 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     });
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect((await findLead(email)).total_score).toBe(17); // 2 + 15, once
-    const events = await sql(`SELECT count(*)::int AS n FROM leads.lead_events WHERE lead_id = $1`, [lead.id]);
+    const events = await sql(`SELECT count(*)::int AS n FROM leads.lead_events WHERE lead_id = $1`, [
+      lead.id,
+    ]);
     expect(events[0].n).toBe(1);
   });
 
@@ -180,9 +301,12 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     slack.fail({ kind: 'rate_limit', retryAfterSeconds: 1, times: 1 });
     await api.post(`/api/v1/deals/${deal.id}/move`, { stage_id: stages[1].id });
 
-    const run = await waitFor(async () => (await runsOf(deal.id)).find((r: any) => r.status === 'succeeded'), {
-      timeoutMs: 20_000,
-    });
+    const run = await waitFor(
+      async () => (await runsOf(deal.id)).find((r: any) => r.status === 'succeeded'),
+      {
+        timeoutMs: 20_000,
+      },
+    );
     expect(run.attempts).toBe(2);
     expect(slack.deliveredMessages()).toHaveLength(1);
     const [limited, delivered] = slack.received;
@@ -195,9 +319,12 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     slack.fail({ kind: 'server_error', status: 500, body: 'rollup_error' });
     await api.post(`/api/v1/deals/${deal.id}/move`, { stage_id: stages[1].id });
 
-    const failed = await waitFor(async () => (await runsOf(deal.id)).find((r: any) => r.status === 'failed'), {
-      timeoutMs: 30_000,
-    });
+    const failed = await waitFor(
+      async () => (await runsOf(deal.id)).find((r: any) => r.status === 'failed'),
+      {
+        timeoutMs: 30_000,
+      },
+    );
     expect(failed.attempts).toBe(5);
     expect(failed.error.retryable).toBe(true);
     expect(`${failed.error.code} ${failed.error.message}`).toMatch(/500|rollup_error/);

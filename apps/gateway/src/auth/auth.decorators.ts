@@ -1,12 +1,24 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import type { MemberRole } from '@crm/contracts';
 import type { ApiKeyScope } from '../config/api-keys-env';
 import type { Principal } from './principal';
 
 export const PUBLIC_ROUTE = 'gateway:public';
 export const REQUIRED_SCOPE = 'gateway:required-scope';
+export const REQUIRED_ROLES = 'gateway:required-roles';
+
+/** api.md §1.2 `config`: admins and marketing managers configure scoring, routing and automation. */
+export const CONFIG_ROLES = ['admin', 'marketing_manager'] as const satisfies readonly MemberRole[];
+export const ADMIN_ROLES = ['admin'] as const satisfies readonly MemberRole[];
 
 /** No credentials needed (health, readiness, the UI and the API index). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+
+/** api.md auth label `config`: signed-in admins and marketing managers only; API keys are refused. */
+export const ConfigAccess = () => SetMetadata(REQUIRED_ROLES, CONFIG_ROLES);
+
+/** api.md auth label `admin`: signed-in admins only; API keys are refused. */
+export const AdminAccess = () => SetMetadata(REQUIRED_ROLES, ADMIN_ROLES);
 
 /** The API-key scope a route needs when it differs from the default (`read` for GET, `write` otherwise). */
 export const RequiresScope = (scope: ApiKeyScope) => SetMetadata(REQUIRED_SCOPE, scope);

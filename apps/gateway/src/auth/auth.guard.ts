@@ -3,7 +3,8 @@ import { Reflector } from '@nestjs/core';
 import type { ApiKeyScope } from '../config/api-keys-env';
 import { GatewayErrors } from '../http/gateway-errors';
 import { ApiKeyService } from './api-key.service';
-import { PUBLIC_ROUTE, REQUIRED_SCOPE, type AuthenticatedRequest } from './auth.decorators';
+import { AccessTokenVerifier } from './access-token.verifier';
+import { PUBLIC_ROUTE, REQUIRED_ROLES, REQUIRED_SCOPE, type AuthenticatedRequest } from './auth.decorators';
 import type { Principal } from './principal';
 
 interface RequestLike extends AuthenticatedRequest {
@@ -13,13 +14,15 @@ interface RequestLike extends AuthenticatedRequest {
 
 /**
  * Authenticates every non-public route (api.md §1.2). `Authorization`, when present, decides alone, even next to
- * a valid `X-API-Key`; JWT verification plugs in at `authenticateBearer` with the auth issue.
+ * a valid `X-API-Key`. Routes labelled `config` or `admin` need a member with one of their roles; other routes
+ * take any member, or an API key with the route's scope (`read` for GET, `write` otherwise, unless stated).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeyService,
+    private readonly accessTokens: AccessTokenVerifier,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -28,6 +31,10 @@ export class AuthGuard implements CanActivate {
 
     const request = context.switchToHttp().getRequest<RequestLike>();
     const principal = await this.authenticate(request);
+    const roles = this.reflector.getAllAndOverride<readonly string[] | undefined>(REQUIRED_ROLES, targets);
+    if (roles && (principal.kind !== 'user' || !roles.includes(principal.role))) {
+      throw GatewayErrors.roleRequired(roles);
+    }
     const scope =
       this.reflector.getAllAndOverride<ApiKeyScope | undefined>(REQUIRED_SCOPE, targets) ??
       (request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write');
@@ -47,9 +54,10 @@ export class AuthGuard implements CanActivate {
     return this.apiKeys.authenticate(apiKey.trim());
   }
 
-  private authenticateBearer(_authorization: string): Promise<Principal> {
-    // User JWTs (HS256, JWT_SECRET) come with the auth issue; until then no Authorization header is accepted.
-    return Promise.reject(GatewayErrors.jwtNotAvailable());
+  private authenticateBearer(authorization: string): Promise<Principal> {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match) return Promise.reject(GatewayErrors.invalidAuthorization());
+    return this.accessTokens.verify(match[1]);
   }
 }
 

@@ -11,6 +11,8 @@ export function toIngestPayload(
   principal: Principal,
 ): IngestEventReceivedV1 {
   const identifier = request.lead_identifier;
+  // The server, never the client, names the key's source (api.md §1.2); a member's event has none.
+  const { api_key_source: _fromClient, ...metadata } = request.metadata ?? {};
   return {
     event_id: uuid,
     producer_event_id: request.event_id ?? null,
@@ -26,8 +28,7 @@ export function toIngestPayload(
       ...(identifier.linkedin_url !== undefined ? { linkedin_url: identifier.linkedin_url } : {}),
       ...(identifier.lemlist_id !== undefined ? { lemlist_id: identifier.lemlist_id } : {}),
     },
-    // The server, never the client, names the key's source (api.md §1.2).
-    metadata: { ...(request.metadata ?? {}), api_key_source: principal.source },
+    metadata: principal.kind === 'api_key' ? { ...metadata, api_key_source: principal.source } : metadata,
     campaign_id: request.campaign_id ?? null,
     utm_source: request.utm_source ?? null,
     utm_medium: request.utm_medium ?? null,

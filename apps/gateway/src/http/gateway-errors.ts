@@ -8,8 +8,17 @@ export const GatewayErrors = {
       'Authentication required: send X-API-Key or Authorization',
       401,
     ),
-  jwtNotAvailable: () =>
-    new DomainError(ErrorCode.AuthenticationError, 'JWT auth not available yet; use X-API-Key', 401),
+  invalidAuthorization: () =>
+    new DomainError(ErrorCode.AuthenticationError, 'Authorization must be "Bearer <access token>"', 401),
+  invalidToken: () => new DomainError(ErrorCode.AuthenticationError, 'Invalid access token', 401),
+  tokenExpired: () => new DomainError(ErrorCode.TokenExpired, 'Access token expired', 401),
+  roleRequired: (roles: readonly string[]) =>
+    new DomainError(
+      ErrorCode.AuthorizationError,
+      `This endpoint needs a signed-in member with role ${roles.join(' or ')}; API keys are not accepted`,
+      403,
+      { required_roles: roles },
+    ),
   invalidApiKey: (reason = 'Invalid API key') => new DomainError(ErrorCode.InvalidApiKey, reason, 401),
   insufficientScope: (scope: string) =>
     new DomainError(ErrorCode.InsufficientScope, `This API key lacks the '${scope}' scope`, 403, {

@@ -1,12 +1,16 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import type { LeadView, Page } from '@crm/contracts';
+import type { LeadView, Page, ScoreLedgerRowView } from '@crm/contracts';
 import { API_PREFIX } from '../http/api-prefix';
 import { UuidParamPipe } from '../http/validation';
+import { ScoringService } from '../scoring/scoring.service';
 import { LeadsService } from './leads.service';
 
 @Controller(`${API_PREFIX}/leads`)
 export class LeadsController {
-  constructor(private readonly leads: LeadsService) {}
+  constructor(
+    private readonly leads: LeadsService,
+    private readonly scoring: ScoringService,
+  ) {}
 
   @Get()
   list(@Query() query: unknown): Promise<Page<LeadView>> {
@@ -16,5 +20,14 @@ export class LeadsController {
   @Get(':id')
   get(@Param('id', new UuidParamPipe()) id: string): Promise<LeadView> {
     return this.leads.get(id);
+  }
+
+  /** The lead's score ledger, newest first (api.md §5, rows as §10). */
+  @Get(':id/scores')
+  scores(
+    @Param('id', new UuidParamPipe()) id: string,
+    @Query() query: unknown,
+  ): Promise<{ data: ScoreLedgerRowView[] }> {
+    return this.scoring.leadScores(id, query);
   }
 }

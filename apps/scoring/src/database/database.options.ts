@@ -8,6 +8,7 @@ import { CreateScoringTables1795445500000 } from './migrations/1795445500000-cre
 import { SeedDefaultScoringRules1795445500100 } from './migrations/1795445500100-seed-default-scoring-rules';
 import { LeadScoresFillfactor1796200000000 } from './migrations/1796200000000-lead-scores-fillfactor';
 import { RulesRevision1796100000000 } from './migrations/1796100000000-rules-revision';
+import { RuleVersionAuthors1796300000000 } from './migrations/1796300000000-rule-version-authors';
 
 export const SCORING_SCHEMA = 'scoring';
 
@@ -22,5 +23,6 @@ export const databaseOptions: DatabaseModuleOptions = {
     SeedDefaultScoringRules1795445500100,
     RulesRevision1796100000000,
     LeadScoresFillfactor1796200000000,
+    RuleVersionAuthors1796300000000,
   ],
 };

@@ -1,9 +1,9 @@
-/** The shapes of `scoring_rules.conditions` per `rule_type` (api.md §10). */
-export const RULE_TYPES = ['event', 'field', 'threshold'] as const;
-export type RuleType = (typeof RULE_TYPES)[number];
+import type { ComparisonOperator, FieldOperator } from '@crm/contracts';
 
-export const COMPARISON_OPERATORS = ['lt', 'lte', 'gt', 'gte'] as const;
-export type ComparisonOperator = (typeof COMPARISON_OPERATORS)[number];
+export { COMPARISON_OPERATORS, FIELD_OPERATORS, SCORING_RULE_TYPES as RULE_TYPES } from '@crm/contracts';
+export type { ComparisonOperator, FieldOperator, ScoringRuleType as RuleType } from '@crm/contracts';
+
+/** The shapes of `scoring_rules.conditions` per `rule_type` (api.md §10); rule-definition.ts checks them. */
 
 /** A metadata condition: equality with a JSON scalar, or numeric comparisons that must all hold. */
 export type MetadataCondition =
@@ -14,23 +14,11 @@ export interface EventRuleConditions {
   metadata?: Record<string, MetadataCondition>;
 }
 
-export const FIELD_OPERATORS = [
-  'equals',
-  'in',
-  'contains',
-  'not_contains',
-  'pattern',
-  'not_pattern',
-  'gte',
-  'lte',
-] as const;
-export type FieldOperator = (typeof FIELD_OPERATORS)[number];
-
-/** Fit rule on a lead or organization field (evaluated from the next issue on). */
+/** Fit rule on a lead or organization field. `contains`/`not_contains` take one string or a list (any of). */
 export interface FieldRuleConditions {
   field: string;
   operator: FieldOperator;
-  value: string | number | string[];
+  value: string | number | boolean | (string | number)[];
 }
 
 /** Awarded once when the lead's count of `event_type` reaches `count_gte` (inside `within_days`). Not evaluated yet. */

@@ -7,5 +7,7 @@ export class RuleVersion {
   @PrimaryColumn({ type: 'int' }) version: number;
   /** slug, name, rule_type, category, conditions, points, caps, decay_days, is_active, priority at that version. */
   @Column({ type: 'jsonb' }) snapshot: Record<string, unknown>;
+  /** The actor of the rules API call that made this version; null for seeded versions. */
+  @Column({ name: 'created_by', type: 'jsonb', nullable: true }) createdBy: Record<string, unknown> | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }

@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
 import { LiveEventRulesCache } from './live-event-rules.cache';
 import { ScoringRuleRepository } from './scoring-rule.repository';
+import { ScoringRulesMessageController } from './scoring-rules.message-controller';
+import { ScoringRulesService } from './scoring-rules.service';
 
-/** Scoring rules and their versions. The rules API (api.md §10) lands here in a later issue. */
+/** Scoring rules, their versions and the rules API (api.md §10). */
 @Module({
-  providers: [ScoringRuleRepository, LiveEventRulesCache],
+  controllers: [ScoringRulesMessageController],
+  providers: [ScoringRuleRepository, LiveEventRulesCache, ScoringRulesService],
   exports: [ScoringRuleRepository, LiveEventRulesCache],
 })
 export class RulesModule {}

@@ -30,4 +30,6 @@ export class ScoringRule {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
   @Column({ name: 'archived_at', type: 'timestamptz', nullable: true }) archivedAt: Date | null;
+  /** The actor that archived the rule (rules API), null while it is not archived. */
+  @Column({ name: 'archived_by', type: 'jsonb', nullable: true }) archivedBy: Record<string, unknown> | null;
 }

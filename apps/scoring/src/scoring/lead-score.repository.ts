@@ -32,21 +32,16 @@ export class LeadScoreRepository {
        RETURNING lead_id, demographic, engagement, behavior, total, tier, version`,
       [leadIds],
     );
-    return new Map(
-      rows.map((row) => [
-        row.lead_id,
-        {
-          totals: {
-            demographic: row.demographic,
-            engagement: row.engagement,
-            behavior: row.behavior,
-            total: row.total,
-          },
-          tier: row.tier,
-          version: row.version,
-        },
-      ]),
+    return new Map(rows.map((row) => [row.lead_id, toStoredScore(row)]));
+  }
+
+  /** The lead's stored score, or null when nothing was ever scored for it. */
+  async find(leadId: string): Promise<StoredScore | null> {
+    const rows: LeadScoreRow[] = await this.tx.manager.query(
+      `SELECT lead_id, demographic, engagement, behavior, total, tier, version FROM lead_scores WHERE lead_id = $1`,
+      [leadId],
     );
+    return rows.length ? toStoredScore(rows[0]) : null;
   }
 
   /** Stores the leads' new scores in one statement. */
@@ -71,4 +66,17 @@ export class LeadScoreRepository {
       ],
     );
   }
+}
+
+function toStoredScore(row: LeadScoreRow): StoredScore {
+  return {
+    totals: {
+      demographic: row.demographic,
+      engagement: row.engagement,
+      behavior: row.behavior,
+      total: row.total,
+    },
+    tier: row.tier,
+    version: row.version,
+  };
 }

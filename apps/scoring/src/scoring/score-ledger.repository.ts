@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ScoreCategory, ScoreTotals } from '@crm/contracts';
+import type { LeadScoreHistoryQuery, ScoreCategory, ScoreLedgerRowView, ScoreTotals } from '@crm/contracts';
 import { TransactionHost } from '@crm/service-kit';
 import type { CapHistory, CapHistoryRequest } from './rule-application-plan';
 import type { ScoreLedgerEntry } from './score-ledger-entry.entity';
@@ -121,5 +121,51 @@ export class ScoreLedgerRepository {
     for (const row of rows)
       totals.set(row.lead_id, addPoints(totals.get(row.lead_id)!, row.category, row.points));
     return totals;
+  }
+
+  /**
+   * A page of the lead's ledger, newest first (by event time), each row with the name its rule had at the
+   * version applied and the category's running total after it in event-time order, where expired rows count
+   * 0: so the newest row of each category shows that category's live total.
+   */
+  async history(query: LeadScoreHistoryQuery): Promise<ScoreLedgerRowView[]> {
+    const rows: (Omit<ScoreLedgerRowView, 'occurred_at' | 'expires_at' | 'expired_at' | 'created_at'> & {
+      occurred_at: Date;
+      expires_at: Date | null;
+      expired_at: Date | null;
+      created_at: Date;
+    })[] = await this.tx.manager.query(
+      `SELECT * FROM (
+         SELECT l.id, l.lead_id, l.event_id, l.rule_id, l.rule_slug, v.snapshot ->> 'name' AS rule_name,
+                l.rule_version, l.category, l.points AS points_change,
+                sum(CASE WHEN l.expired THEN 0 ELSE l.points END)
+                  OVER (PARTITION BY l.category ORDER BY l.occurred_at, l.created_at, l.id)::int AS new_total,
+                l.occurred_at, l.expires_at, l.expired, l.expired_at, l.created_at
+           FROM score_ledger l
+           JOIN rule_versions v ON v.rule_id = l.rule_id AND v.version = l.rule_version
+          WHERE l.lead_id = $1
+       ) h
+       WHERE $2::varchar IS NULL OR h.category = $2
+       ORDER BY h.occurred_at DESC, h.created_at DESC, h.id DESC
+       LIMIT $3 OFFSET $4`,
+      [query.lead_id, query.category ?? null, query.limit, query.offset],
+    );
+    return rows.map((row) => ({
+      ...row,
+      occurred_at: row.occurred_at.toISOString(),
+      expires_at: row.expires_at?.toISOString() ?? null,
+      expired_at: row.expired_at?.toISOString() ?? null,
+      created_at: row.created_at.toISOString(),
+    }));
+  }
+
+  /** How many ledger rows the lead has, and how many points of them ran out. */
+  async countsOf(leadId: string): Promise<{ rows: number; expiredPoints: number }> {
+    const [row]: { rows: number; expired_points: number }[] = await this.tx.manager.query(
+      `SELECT count(*)::int AS rows, coalesce(sum(points) FILTER (WHERE expired), 0)::int AS expired_points
+         FROM score_ledger WHERE lead_id = $1`,
+      [leadId],
+    );
+    return { rows: row.rows, expiredPoints: row.expired_points };
   }
 }

@@ -13,6 +13,7 @@ import { DataSource } from 'typeorm';
 import {
   Consumers,
   Subjects,
+  type ErrorBody,
   type LeadEventRecordedV1,
   type LeadScoredV1,
   type MessageEnvelope,
@@ -300,6 +301,17 @@ export class ScoringTestHarness {
       `SELECT message_id, reason, last_error FROM scoring.dead_letter WHERE consumer = $1 ORDER BY created_at`,
       [SCORING_CONSUMER.durable],
     );
+  }
+
+  /** A request-reply call as the gateway makes it: the reply's data, or the service's error body. */
+  async request<T = any>(
+    subject: string,
+    data: object,
+  ): Promise<{ ok: true; data: T } | { ok: false; error: ErrorBody }> {
+    const reply = await this.nc.request(`${this.namespace}.${subject}`, JSON.stringify(data), {
+      timeout: 10_000,
+    });
+    return reply.json();
   }
 
   query<R extends object>(sql: string, params: unknown[] = []): Promise<R[]> {

@@ -1,4 +1,13 @@
-import type { ActorType, DealStatus, ScoreTier, StageType, TriggerAction, TriggerRunStatus } from '../enums';
+import type {
+  ActorType,
+  DealStatus,
+  ScoreCategory,
+  ScoreTier,
+  ScoringRuleType,
+  StageType,
+  TriggerAction,
+  TriggerRunStatus,
+} from '../enums';
 
 /** Response shapes of the gateway API (api.md), produced by the owning service and passed through. */
 export interface LeadView {
@@ -186,4 +195,59 @@ export interface TriggerRunView {
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
+}
+
+/** A scoring rule (api.md §10). `archived_at` (new): set when the rule was deleted; archived rules never apply. */
+export interface ScoringRuleView {
+  id: string;
+  slug: string;
+  name: string;
+  description: string | null;
+  is_active: boolean;
+  priority: number;
+  rule_type: ScoringRuleType;
+  category: ScoreCategory;
+  conditions: Record<string, unknown>;
+  points: number;
+  max_per_day: number | null;
+  max_per_lead: number | null;
+  decay_days: number | null;
+  version: number;
+  archived_at: string | null;
+  created_at: string;
+  updated_at: string;
+  stats?: { total_applications: number; unique_leads: number; total_points: number };
+}
+
+/** One application of a rule to a lead (api.md §10 ledger row). */
+export interface ScoreLedgerRowView {
+  id: string;
+  lead_id: string;
+  event_id: string | null;
+  rule_id: string;
+  rule_slug: string;
+  /** The rule's name at the version that was applied. */
+  rule_name: string;
+  rule_version: number;
+  category: ScoreCategory;
+  points_change: number;
+  /** The category's running total just after this row, in event-time order (expired rows count 0). */
+  new_total: number;
+  occurred_at: string;
+  expires_at: string | null;
+  expired: boolean;
+  expired_at: string | null;
+  created_at: string;
+}
+
+/** The scoring side of `GET /scoring/leads/:leadId/breakdown`; the gateway adds the lead's email. */
+export interface ScoreBreakdownView {
+  lead_id: string;
+  score_tier: ScoreTier;
+  demographic: number;
+  engagement: number;
+  behavior: number;
+  total: number;
+  history_count: number;
+  expired_points: number;
 }

@@ -1,0 +1,70 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import type { Page, ScoreBreakdownView, ScoreLedgerRowView, ScoringRuleView } from '@crm/contracts';
+import { ConfigAccess, CurrentPrincipal } from '../auth/auth.decorators';
+import type { Principal } from '../auth/principal';
+import { API_PREFIX } from '../http/api-prefix';
+import { UuidParamPipe } from '../http/validation';
+import { ScoringService, type ThresholdsView } from './scoring.service';
+
+/** api.md §10. Reads: any member or a `read` key; rule changes: `config` members only. */
+@Controller(`${API_PREFIX}/scoring`)
+export class ScoringController {
+  constructor(private readonly scoring: ScoringService) {}
+
+  @Get('rules')
+  listRules(@Query() query: unknown): Promise<Page<ScoringRuleView>> {
+    return this.scoring.listRules(query);
+  }
+
+  @Get('rules/:id')
+  getRule(@Param('id', new UuidParamPipe()) id: string): Promise<ScoringRuleView> {
+    return this.scoring.getRule(id);
+  }
+
+  @Post('rules')
+  @HttpCode(201)
+  @ConfigAccess()
+  createRule(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<ScoringRuleView> {
+    return this.scoring.createRule(principal, body);
+  }
+
+  @Patch('rules/:id')
+  @ConfigAccess()
+  updateRule(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new UuidParamPipe()) id: string,
+    @Body() body: unknown,
+  ): Promise<ScoringRuleView> {
+    return this.scoring.updateRule(principal, id, body);
+  }
+
+  @Delete('rules/:id')
+  @HttpCode(204)
+  @ConfigAccess()
+  archiveRule(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new UuidParamPipe()) id: string,
+  ): Promise<void> {
+    return this.scoring.archiveRule(principal, id);
+  }
+
+  @Get('thresholds')
+  thresholds(): ThresholdsView {
+    return this.scoring.thresholds();
+  }
+
+  @Get('leads/:leadId/history')
+  leadHistory(
+    @Param('leadId', new UuidParamPipe('leadId')) leadId: string,
+    @Query() query: unknown,
+  ): Promise<{ data: ScoreLedgerRowView[] }> {
+    return this.scoring.leadHistory(leadId, query);
+  }
+
+  @Get('leads/:leadId/breakdown')
+  leadBreakdown(
+    @Param('leadId', new UuidParamPipe('leadId')) leadId: string,
+  ): Promise<ScoreBreakdownView & { email: string | null }> {
+    return this.scoring.leadBreakdown(leadId);
+  }
+}

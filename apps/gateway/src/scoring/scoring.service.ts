@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import {
+  CreateScoringRuleBody,
+  LeadScoresPageQuery,
+  ListScoringRulesQuery,
+  Queries,
+  SCORE_TIER_MINIMUMS,
+  ScoreHistoryPageQuery,
+  UpdateScoringRuleBody,
+  type ArchiveScoringRuleCommand,
+  type CreateScoringRuleCommand,
+  type LeadScoreHistoryQuery,
+  type LeadView,
+  type Page,
+  type ScoreBreakdownView,
+  type ScoreLedgerRowView,
+  type ScoringRuleView,
+  type UpdateScoringRuleCommand,
+} from '@crm/contracts';
+import { actorOf, type Principal } from '../auth/principal';
+import { validateInput } from '../http/validation';
+import { GatewayRpc } from '../rpc/gateway-rpc';
+
+export interface ThresholdsView {
+  thresholds: { COLD: number; WARM: number; HOT: number; VERY_HOT: number };
+  tiers: { name: string; min: number; max: number | null; description: string }[];
+}
+
+/** Rules, ledgers and totals are owned by the scoring service; whether a lead exists, by leads (api.md §10). */
+@Injectable()
+export class ScoringService {
+  constructor(private readonly rpc: GatewayRpc) {}
+
+  listRules(query: unknown): Promise<Page<ScoringRuleView>> {
+    return this.rpc.request(Queries.ScoringListRules, validateInput(ListScoringRulesQuery, query));
+  }
+
+  getRule(id: string): Promise<ScoringRuleView> {
+    return this.rpc.request(Queries.ScoringGetRule, { id });
+  }
+
+  createRule(principal: Principal, body: unknown): Promise<ScoringRuleView> {
+    const command: CreateScoringRuleCommand = {
+      actor: actorOf(principal),
+      body: validateInput(CreateScoringRuleBody, body),
+    };
+    return this.rpc.request(Queries.ScoringCreateRule, command);
+  }
+
+  updateRule(principal: Principal, id: string, body: unknown): Promise<ScoringRuleView> {
+    const command: UpdateScoringRuleCommand = {
+      actor: actorOf(principal),
+      id,
+      body: validateInput(UpdateScoringRuleBody, body),
+    };
+    return this.rpc.request(Queries.ScoringUpdateRule, command);
+  }
+
+  async archiveRule(principal: Principal, id: string): Promise<void> {
+    const command: ArchiveScoringRuleCommand = { actor: actorOf(principal), id };
+    await this.rpc.request(Queries.ScoringArchiveRule, command);
+  }
+
+  thresholds(): ThresholdsView {
+    const { cold, warm, hot, very_hot } = SCORE_TIER_MINIMUMS;
+    return {
+      thresholds: { COLD: cold, WARM: warm, HOT: hot, VERY_HOT: very_hot },
+      tiers: [
+        { name: 'cold', min: cold, max: warm - 1, description: 'Little engagement so far' },
+        {
+          name: 'warm',
+          min: warm,
+          max: hot - 1,
+          description: 'Engaged; ready for routing when intent is clear',
+        },
+        { name: 'hot', min: hot, max: very_hot - 1, description: 'Strong buying signals; alert sales' },
+        { name: 'very_hot', min: very_hot, max: null, description: 'Act now' },
+      ],
+    };
+  }
+
+  /** `GET /leads/:id/scores`: the ledger, newest first, offset paging (limit ≤ 100). 404 for an unknown lead. */
+  async leadScores(leadId: string, query: unknown): Promise<{ data: ScoreLedgerRowView[] }> {
+    const page = validateInput(LeadScoresPageQuery, query);
+    return this.history({ lead_id: leadId, ...page });
+  }
+
+  /** `GET /scoring/leads/:leadId/history` (limit 1–500). 404 for an unknown lead. */
+  async leadHistory(leadId: string, query: unknown): Promise<{ data: ScoreLedgerRowView[] }> {
+    const { limit } = validateInput(ScoreHistoryPageQuery, query);
+    return this.history({ lead_id: leadId, limit, offset: 0 });
+  }
+
+  async leadBreakdown(leadId: string): Promise<ScoreBreakdownView & { email: string | null }> {
+    const [lead, breakdown] = await Promise.all([
+      this.rpc.request<LeadView>(Queries.LeadsGetLead, { id: leadId }),
+      this.rpc.request<ScoreBreakdownView>(Queries.ScoringLeadBreakdown, { id: leadId }),
+    ]);
+    const { lead_id, ...scores } = breakdown;
+    return { lead_id, email: lead.email, ...scores };
+  }
+
+  private async history(query: LeadScoreHistoryQuery): Promise<{ data: ScoreLedgerRowView[] }> {
+    const [, history] = await Promise.all([
+      this.rpc.request<LeadView>(Queries.LeadsGetLead, { id: query.lead_id }),
+      this.rpc.request<{ data: ScoreLedgerRowView[] }>(Queries.ScoringLeadHistory, query),
+    ]);
+    return history;
+  }
+}

@@ -1,0 +1,325 @@
+import { randomUUID } from 'node:crypto';
+import { JwtService } from '@nestjs/jwt';
+import { DomainError, NotFoundError, Queries, ValidationFailedError, toPage } from '@crm/contracts';
+import { GatewayHarness } from './support/gateway-harness';
+
+const KEY = 'scoring-routes-key-all-scopes';
+const JWT_SECRET = 'scoring-routes-test-secret-0123456789abcdef';
+
+let gw: GatewayHarness;
+const jwt = new JwtService({ secret: JWT_SECRET });
+
+type Handler = (data: any) => unknown;
+interface Responder {
+  calls: any[];
+  stop(): void;
+}
+let responders: Responder[] = [];
+
+/** A stand-in for the owning service (scoring or leads) in the messaging reply format. */
+async function responder(subject: string, handler: Handler): Promise<Responder> {
+  const calls: any[] = [];
+  const subscription = gw.nc.subscribe(gw.subject(subject), {
+    callback: (_error, message) => {
+      const data = message.json<any>();
+      calls.push(data);
+      let reply: unknown;
+      try {
+        reply = { ok: true, data: handler(data) ?? null };
+      } catch (error) {
+        reply = { ok: false, error: (error as DomainError).toBody() };
+      }
+      message.respond(JSON.stringify(reply));
+    },
+  });
+  await gw.nc.flush();
+  const r = { calls, stop: () => subscription.unsubscribe() };
+  responders.push(r);
+  return r;
+}
+
+const member = { id: randomUUID(), email: 'mona@dna-me.example' };
+
+function accessToken(role: string, overrides: Record<string, unknown> = {}, expiresIn = 3600): string {
+  return jwt.sign(
+    {
+      sub: member.id,
+      id: member.id,
+      email: member.email,
+      role,
+      typ: 'access',
+      jti: randomUUID(),
+      ...overrides,
+    },
+    { expiresIn },
+  );
+}
+
+const as = (token: string) => ({ authorization: `Bearer ${token}` });
+
+const ruleBody = {
+  name: 'Case study downloaded',
+  rule_type: 'event',
+  category: 'behavior',
+  conditions: { event_type: 'case_study_downloaded' },
+  points: 12,
+};
+
+beforeAll(async () => {
+  gw = await GatewayHarness.start({
+    API_KEYS: `${KEY}:api:events:write+read+write`,
+    JWT_SECRET,
+    RPC_TIMEOUT_MS: '1000',
+  });
+});
+
+afterEach(() => {
+  for (const r of responders) r.stop();
+  responders = [];
+});
+
+afterAll(async () => {
+  await gw?.close();
+});
+
+describe('user access tokens and the config label (api.md §1.2)', () => {
+  it.each(['admin', 'marketing_manager'])(
+    'lets a %s create a rule, naming the member as actor',
+    async (role) => {
+      const created = { id: randomUUID(), ...ruleBody, version: 1 };
+      const scoring = await responder(Queries.ScoringCreateRule, () => created);
+      const response = await gw.request('/api/v1/scoring/rules', {
+        method: 'POST',
+        headers: as(accessToken(role)),
+        body: ruleBody,
+      });
+      expect(response.status).toBe(201);
+      expect(response.body).toEqual(created);
+      expect(scoring.calls).toEqual([
+        { actor: { type: 'user', id: member.id, name: member.email }, body: ruleBody },
+      ]);
+    },
+  );
+
+  it.each([
+    ['a bdr', () => as(accessToken('bdr')), 403, 'AUTHORIZATION_ERROR'],
+    ['an ae', () => as(accessToken('ae')), 403, 'AUTHORIZATION_ERROR'],
+    ['an API key with every scope', () => ({ 'x-api-key': KEY }), 403, 'AUTHORIZATION_ERROR'],
+    ['no credentials', () => ({}), 401, 'AUTHENTICATION_ERROR'],
+    ['an expired token', () => as(accessToken('admin', {}, -10)), 401, 'TOKEN_EXPIRED'],
+    [
+      'a token signed with another secret',
+      () =>
+        as(
+          new JwtService({ secret: 'another-secret-0123456789abcdef0123' }).sign({
+            sub: member.id,
+            email: member.email,
+            role: 'admin',
+            typ: 'access',
+          }),
+        ),
+      401,
+      'AUTHENTICATION_ERROR',
+    ],
+    ['a refresh token', () => as(accessToken('admin', { typ: 'refresh' })), 401, 'AUTHENTICATION_ERROR'],
+    ['an unknown role', () => as(accessToken('owner')), 401, 'AUTHENTICATION_ERROR'],
+    [
+      'a token without a member id',
+      () => as(accessToken('admin', { sub: 'admin' })),
+      401,
+      'AUTHENTICATION_ERROR',
+    ],
+    [
+      'an unsigned token (alg none)',
+      () => {
+        const [, payload] = accessToken('admin').split('.');
+        const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
+        return as(`${header}.${payload}.`);
+      },
+      401,
+      'AUTHENTICATION_ERROR',
+    ],
+    ['a Basic header', () => ({ authorization: 'Basic YWRtaW46YWRtaW4=' }), 401, 'AUTHENTICATION_ERROR'],
+    [
+      'a bad token next to a valid API key',
+      () => ({ ...as('not-a-token'), 'x-api-key': KEY }),
+      401,
+      'AUTHENTICATION_ERROR',
+    ],
+  ])('refuses %s on a config route, asking nobody', async (_who, headers, status, code) => {
+    const scoring = await responder(Queries.ScoringCreateRule, () => ({}));
+    const response = await gw.request('/api/v1/scoring/rules', {
+      method: 'POST',
+      headers: headers(),
+      body: ruleBody,
+    });
+    expect(response.status).toBe(status);
+    expect(response.body.error.code).toBe(code);
+    expect(scoring.calls).toHaveLength(0);
+  });
+
+  it('lets any member and a read key list rules; the query is validated and converted', async () => {
+    const scoring = await responder(Queries.ScoringListRules, (q) => toPage([], 0, q.page, q.limit));
+    for (const headers of [as(accessToken('bdr')), { 'x-api-key': KEY }]) {
+      const response = await gw.request('/api/v1/scoring/rules?category=behavior&is_active=true&limit=5', {
+        headers,
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('x-total-count')).toBe('0');
+    }
+    expect(scoring.calls[0]).toEqual({ category: 'behavior', is_active: true, page: 1, limit: 5 });
+    const bad = await gw.request('/api/v1/scoring/rules?category=fit', { headers: { 'x-api-key': KEY } });
+    expect(bad.status).toBe(400);
+    expect(scoring.calls).toHaveLength(2);
+  });
+
+  it('a member may ingest events; the event carries no api_key_source, even one the client sent', async () => {
+    const before = await gw.streamMessageCount('INGEST');
+    const response = await gw.request('/api/v1/events/ingest', {
+      method: 'POST',
+      headers: as(accessToken('bdr')),
+      body: {
+        event_type: 'note_added',
+        source: 'manual',
+        occurred_at: new Date().toISOString(),
+        lead_identifier: { email: 'jane@acme-bio.example' },
+        metadata: { api_key_source: 'forged' },
+      },
+    });
+    expect(response.status).toBe(202);
+    expect(await gw.streamMessageCount('INGEST')).toBe(before + 1);
+    const stream = gw.stream('INGEST');
+    const stored = await gw.jsm.streams.getMessage(stream, {
+      last_by_subj: gw.subject('ingest.event.received.v1'),
+    });
+    expect(stored!.json<any>().data.metadata).toEqual({});
+  });
+});
+
+describe('scoring routes (api.md §10, §5 scores)', () => {
+  const admin = () => as(accessToken('admin'));
+
+  it('validates a rule body at the gateway: 400 with field details, the service is not asked', async () => {
+    const scoring = await responder(Queries.ScoringCreateRule, () => ({}));
+    const response = await gw.request('/api/v1/scoring/rules', {
+      method: 'POST',
+      headers: admin(),
+      body: { ...ruleBody, points: 5000, rule_type: 'webhook', slug: 'Bad Slug' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.validation_errors.map((i: any) => i.path).sort()).toEqual([
+      'points',
+      'rule_type',
+      'slug',
+    ]);
+    expect(scoring.calls).toHaveLength(0);
+  });
+
+  it('passes the service’s own 400 (conditions) through with its details', async () => {
+    await responder(Queries.ScoringCreateRule, () => {
+      throw new ValidationFailedError([
+        { path: 'conditions.value', message: 'could backtrack catastrophically', code: 'isSafePattern' },
+      ]);
+    });
+    const response = await gw.request('/api/v1/scoring/rules', {
+      method: 'POST',
+      headers: admin(),
+      body: ruleBody,
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.validation_errors).toEqual([
+      { path: 'conditions.value', message: 'could backtrack catastrophically', code: 'isSafePattern' },
+    ]);
+  });
+
+  it('PATCH forwards the partial body with id and actor; DELETE answers 204 without a body', async () => {
+    const id = randomUUID();
+    const update = await responder(Queries.ScoringUpdateRule, (c) => ({
+      id: c.id,
+      points: c.body.points,
+      version: 2,
+    }));
+    const archive = await responder(Queries.ScoringArchiveRule, () => null);
+
+    const patched = await gw.request(`/api/v1/scoring/rules/${id}`, {
+      method: 'PATCH',
+      headers: admin(),
+      body: { points: 20, max_per_day: null },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toEqual({ id, points: 20, version: 2 });
+    expect(update.calls[0]).toEqual({
+      actor: { type: 'user', id: member.id, name: member.email },
+      id,
+      body: { points: 20, max_per_day: null },
+    });
+
+    const deleted = await gw.request(`/api/v1/scoring/rules/${id}`, { method: 'DELETE', headers: admin() });
+    expect(deleted.status).toBe(204);
+    expect(deleted.text).toBe('');
+    expect(archive.calls).toEqual([{ actor: { type: 'user', id: member.id, name: member.email }, id }]);
+  });
+
+  it('GET /leads/:id/scores asks leads whether the lead exists: 404 for an unknown one', async () => {
+    const id = randomUUID();
+    await responder(Queries.LeadsGetLead, (q) => {
+      throw new NotFoundError('Lead', q.id);
+    });
+    const history = await responder(Queries.ScoringLeadHistory, () => ({ data: [] }));
+    const response = await gw.request(`/api/v1/leads/${id}/scores`, { headers: { 'x-api-key': KEY } });
+    expect(response.status).toBe(404);
+    expect(response.body.error.details).toEqual({ resource: 'Lead', identifier: id });
+    expect(history.calls).toHaveLength(1);
+  });
+
+  it('GET /leads/:id/scores forwards offset paging and the category filter; limit > 100 is a 400', async () => {
+    const id = randomUUID();
+    await responder(Queries.LeadsGetLead, (q) => ({ id: q.id, email: 'jane@acme-bio.example' }));
+    const rows = [{ id: randomUUID(), lead_id: id, rule_slug: 'beh-demo-request', points_change: 50 }];
+    const history = await responder(Queries.ScoringLeadHistory, () => ({ data: rows }));
+    const response = await gw.request(`/api/v1/leads/${id}/scores?limit=10&offset=20&category=behavior`, {
+      headers: { 'x-api-key': KEY },
+    });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ data: rows });
+    expect(history.calls).toEqual([{ lead_id: id, limit: 10, offset: 20, category: 'behavior' }]);
+
+    const bad = await gw.request(`/api/v1/leads/${id}/scores?limit=101`, { headers: { 'x-api-key': KEY } });
+    expect(bad.status).toBe(400);
+    // History allows up to 500 rows.
+    await gw.request(`/api/v1/scoring/leads/${id}/history?limit=500`, { headers: { 'x-api-key': KEY } });
+    expect(history.calls[1]).toEqual({ lead_id: id, limit: 500, offset: 0 });
+  });
+
+  it('GET /scoring/leads/:leadId/breakdown adds the lead’s email to scoring’s totals', async () => {
+    const id = randomUUID();
+    await responder(Queries.LeadsGetLead, (q) => ({ id: q.id, email: 'jane@acme-bio.example' }));
+    const totals = {
+      score_tier: 'warm',
+      demographic: 10,
+      engagement: 2,
+      behavior: 50,
+      total: 62,
+      history_count: 4,
+      expired_points: 2,
+    };
+    await responder(Queries.ScoringLeadBreakdown, (q) => ({ lead_id: q.id, ...totals }));
+    const response = await gw.request(`/api/v1/scoring/leads/${id}/breakdown`, {
+      headers: as(accessToken('ae')),
+    });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ lead_id: id, email: 'jane@acme-bio.example', ...totals });
+  });
+
+  it('GET /scoring/thresholds answers the tiers of api.md §10', async () => {
+    const response = await gw.request('/api/v1/scoring/thresholds', { headers: { 'x-api-key': KEY } });
+    expect(response.status).toBe(200);
+    expect(response.body.thresholds).toEqual({ COLD: 0, WARM: 40, HOT: 80, VERY_HOT: 120 });
+    expect(response.body.tiers.map((t: any) => [t.name, t.min, t.max])).toEqual([
+      ['cold', 0, 39],
+      ['warm', 40, 79],
+      ['hot', 80, 119],
+      ['very_hot', 120, null],
+    ]);
+  });
+});

@@ -1,0 +1,223 @@
+import { Injectable } from '@nestjs/common';
+import {
+  BusinessRuleError,
+  ConflictError,
+  NotFoundError,
+  toPage,
+  ValidationFailedError,
+  type ArchiveScoringRuleCommand,
+  type CreateScoringRuleCommand,
+  type ListScoringRulesQuery,
+  type Page,
+  type ScoringRuleView,
+  type UpdateScoringRuleBody,
+  type UpdateScoringRuleCommand,
+  type ValidationIssue,
+} from '@crm/contracts';
+import { TransactionHost } from '@crm/service-kit';
+import { checkRuleConditions } from './rule-definition';
+import type { RuleConditions } from './rule-conditions';
+import { toScoringRuleView } from './scoring-rule.mapper';
+import { ScoringRuleRepository, type RuleDefinition } from './scoring-rule.repository';
+import type { ScoringRule } from './scoring-rule.entity';
+
+const DEFAULT_PRIORITY = 100;
+
+/**
+ * The rules API (api.md §10). Every change of a rule's definition is a new version, snapshotted with its author,
+ * so a ledger row can always name the definition it applied; deleting archives. The consumers' rule caches
+ * follow by themselves: a trigger moves the rules revision with every change, and they compare it per batch.
+ */
+@Injectable()
+export class ScoringRulesService {
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly rules: ScoringRuleRepository,
+  ) {}
+
+  async list(query: ListScoringRulesQuery): Promise<Page<ScoringRuleView>> {
+    const { rules, total } = await this.rules.page(query);
+    return toPage(
+      rules.map((rule) => toScoringRuleView(rule)),
+      total,
+      query.page,
+      query.limit,
+    );
+  }
+
+  async get(id: string): Promise<ScoringRuleView> {
+    const rule = await this.rules.findById(id);
+    if (!rule) throw new NotFoundError('ScoringRule', id);
+    return toScoringRuleView(rule, await this.rules.stats(id));
+  }
+
+  /** 400 for conditions that do not fit the type, 409 for a slug in use (archived rules keep theirs). */
+  async create({ actor, body }: CreateScoringRuleCommand): Promise<ScoringRuleView> {
+    const definition: RuleDefinition = {
+      slug: body.slug ?? slugFromName(body.name),
+      name: body.name,
+      description: body.description ?? null,
+      isActive: body.is_active ?? true,
+      priority: body.priority ?? DEFAULT_PRIORITY,
+      ruleType: body.rule_type,
+      category: body.category,
+      conditions: body.conditions as unknown as RuleConditions,
+      points: body.points,
+      maxPerDay: body.max_per_day ?? null,
+      maxPerLead: body.max_per_lead ?? null,
+      decayDays: body.decay_days ?? null,
+    };
+    assertSoundDefinition(definition);
+    return this.tx.transaction(async () => {
+      const rule = await this.rules.insert(definition);
+      if (!rule) {
+        throw new ConflictError(`A scoring rule with slug '${definition.slug}' already exists`, {
+          slug: definition.slug,
+          existing_rule_id: await this.rules.findIdBySlug(definition.slug),
+        });
+      }
+      await this.rules.recordVersion(rule.id, actor);
+      return toScoringRuleView(rule);
+    });
+  }
+
+  /**
+   * Applies a partial change as the rule's next version. A body that changes nothing is answered with the rule
+   * as it is (no new version). 404 unknown, 422 archived, 400 for a different slug or unsound conditions.
+   */
+  async update({ actor, id, body }: UpdateScoringRuleCommand): Promise<ScoringRuleView> {
+    assertNoNullWhereRequired(body);
+    return this.tx.transaction(async () => {
+      const rule = await this.rules.findByIdForUpdate(id);
+      if (!rule) throw new NotFoundError('ScoringRule', id);
+      if (rule.archivedAt) {
+        throw new BusinessRuleError('An archived scoring rule cannot be edited', {
+          archived_at: rule.archivedAt.toISOString(),
+        });
+      }
+      if (body.slug !== undefined && body.slug !== rule.slug) {
+        throw new ValidationFailedError([
+          { path: 'slug', message: 'slug cannot be changed', code: 'immutable' },
+        ]);
+      }
+      const next = patched(rule, body);
+      if (!definitionChanged(rule, next)) return toScoringRuleView(rule);
+      assertSoundDefinition(next);
+      await this.rules.saveNewVersion({ ...next, version: rule.version + 1 });
+      await this.rules.recordVersion(id, actor);
+      return toScoringRuleView((await this.rules.findById(id))!);
+    });
+  }
+
+  /** Archives the rule: it stops applying at once; its ledger rows and versions stay. Repeating is a no-op. */
+  async archive({ actor, id }: ArchiveScoringRuleCommand): Promise<void> {
+    await this.tx.transaction(async () => {
+      const rule = await this.rules.findByIdForUpdate(id);
+      if (!rule) throw new NotFoundError('ScoringRule', id);
+      await this.rules.archive(id, actor);
+    });
+  }
+}
+
+function assertSoundDefinition(definition: RuleDefinition): void {
+  const issues = checkRuleConditions(definition.ruleType, definition.conditions);
+  if (issues.length) throw new ValidationFailedError(issues, 'The rule conditions do not fit its rule_type');
+  if (definition.ruleType === 'threshold') {
+    // Accepting one would promise points that are never awarded: the type is refused until it is evaluated.
+    throw new BusinessRuleError(
+      'threshold rules are not evaluated yet; use an event rule with max_per_lead',
+      {
+        rule_type: 'threshold',
+      },
+    );
+  }
+}
+
+const REQUIRED_WHEN_PRESENT = [
+  'name',
+  'is_active',
+  'priority',
+  'rule_type',
+  'category',
+  'conditions',
+  'points',
+] as const;
+
+/** PATCH: `null` clears nullable fields only; the others must be left out or given a value. */
+function assertNoNullWhereRequired(body: UpdateScoringRuleBody): void {
+  const issues: ValidationIssue[] = REQUIRED_WHEN_PRESENT.filter((field) => body[field] === null).map(
+    (field) => ({ path: field, message: `${field} cannot be null`, code: 'isNotNull' }),
+  );
+  if (issues.length) throw new ValidationFailedError(issues);
+}
+
+function patched(rule: ScoringRule, body: UpdateScoringRuleBody): ScoringRule {
+  const pick = <T>(value: T | undefined, current: T): T => (value === undefined ? current : value);
+  return {
+    ...rule,
+    name: pick(body.name, rule.name),
+    description: pick(body.description, rule.description),
+    isActive: pick(body.is_active, rule.isActive),
+    priority: pick(body.priority, rule.priority),
+    ruleType: pick(body.rule_type, rule.ruleType),
+    category: pick(body.category, rule.category),
+    conditions: pick(body.conditions as unknown as RuleConditions | undefined, rule.conditions),
+    points: pick(body.points, rule.points),
+    maxPerDay: pick(body.max_per_day, rule.maxPerDay),
+    maxPerLead: pick(body.max_per_lead, rule.maxPerLead),
+    decayDays: pick(body.decay_days, rule.decayDays),
+  };
+}
+
+const DEFINITION_FIELDS = [
+  'name',
+  'description',
+  'isActive',
+  'priority',
+  'ruleType',
+  'category',
+  'conditions',
+  'points',
+  'maxPerDay',
+  'maxPerLead',
+  'decayDays',
+] as const;
+
+function definitionChanged(before: ScoringRule, after: ScoringRule): boolean {
+  return DEFINITION_FIELDS.some((field) => !sameJson(before[field], after[field]));
+}
+
+/** Equality of JSON values whatever the key order (jsonb does not keep it). */
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+    );
+  }
+  return value;
+}
+
+/** `Decision-maker title` → `decision-maker-title`; 400 when the name has nothing to make a slug of. */
+export function slugFromName(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 100)
+    .replace(/-+$/, '');
+  if (!slug) {
+    throw new ValidationFailedError([
+      { path: 'slug', message: 'cannot be derived from the name; send a slug', code: 'isNotEmpty' },
+    ]);
+  }
+  return slug;
+}

@@ -1,0 +1,106 @@
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { SCORE_CATEGORIES, SCORING_RULE_TYPES, type ScoreCategory, type ScoringRuleType } from '../enums';
+import { PageQuery, WithActor } from './common';
+
+const toBoolean = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+/** Limits of a rule's numbers (api.md §10): wide enough for any real rule, narrow enough to catch typos. */
+export const RULE_LIMITS = {
+  points: 1000,
+  priority: 10_000,
+  cap: 10_000,
+  decayDays: 3650,
+} as const;
+
+/** `GET /scoring/rules` (api.md §10). Archived rules are left out unless `include_archived=true`. */
+export class ListScoringRulesQuery extends PageQuery {
+  @IsOptional() @IsIn(SCORE_CATEGORIES) category?: ScoreCategory;
+  @IsOptional() @IsIn(SCORING_RULE_TYPES) rule_type?: ScoringRuleType;
+  @IsOptional() @Transform(toBoolean) @IsBoolean() is_active?: boolean;
+  @IsOptional() @Transform(toBoolean) @IsBoolean() include_archived?: boolean;
+}
+
+/**
+ * `POST /scoring/rules` body. The shape is checked here; whether `conditions` fit the `rule_type` (operators,
+ * patterns that compile and cannot backtrack catastrophically) is checked by the scoring service, which owns
+ * the rules, with the same 400 envelope.
+ */
+export class CreateScoringRuleBody {
+  @IsOptional() @IsString() @Matches(/^[a-z0-9][a-z0-9-]*$/) @MaxLength(100) slug?: string;
+  @IsString() @Length(1, 200) name: string;
+  @IsOptional() @IsString() @MaxLength(2000) description?: string | null;
+  @IsOptional() @IsBoolean() is_active?: boolean;
+  @IsOptional() @IsInt() @Min(0) @Max(RULE_LIMITS.priority) priority?: number;
+  @IsIn(SCORING_RULE_TYPES) rule_type: ScoringRuleType;
+  @IsIn(SCORE_CATEGORIES) category: ScoreCategory;
+  @IsObject() conditions: Record<string, unknown>;
+  @IsInt() @Min(-RULE_LIMITS.points) @Max(RULE_LIMITS.points) points: number;
+  @IsOptional() @IsInt() @Min(1) @Max(RULE_LIMITS.cap) max_per_day?: number | null;
+  @IsOptional() @IsInt() @Min(1) @Max(RULE_LIMITS.cap) max_per_lead?: number | null;
+  @IsOptional() @IsInt() @Min(1) @Max(RULE_LIMITS.decayDays) decay_days?: number | null;
+}
+
+/** `PATCH /scoring/rules/:id` body: partial; `null` clears a nullable field; `slug` may only repeat the current one. */
+export class UpdateScoringRuleBody {
+  @IsOptional() @IsString() @MaxLength(100) slug?: string;
+  @IsOptional() @IsString() @Length(1, 200) name?: string;
+  @IsOptional() @IsString() @MaxLength(2000) description?: string | null;
+  @IsOptional() @IsBoolean() is_active?: boolean;
+  @IsOptional() @IsInt() @Min(0) @Max(RULE_LIMITS.priority) priority?: number;
+  @IsOptional() @IsIn(SCORING_RULE_TYPES) rule_type?: ScoringRuleType;
+  @IsOptional() @IsIn(SCORE_CATEGORIES) category?: ScoreCategory;
+  @IsOptional() @IsObject() conditions?: Record<string, unknown>;
+  @IsOptional() @IsInt() @Min(-RULE_LIMITS.points) @Max(RULE_LIMITS.points) points?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(RULE_LIMITS.cap) max_per_day?: number | null;
+  @IsOptional() @IsInt() @Min(1) @Max(RULE_LIMITS.cap) max_per_lead?: number | null;
+  @IsOptional() @IsInt() @Min(1) @Max(RULE_LIMITS.decayDays) decay_days?: number | null;
+}
+
+export class CreateScoringRuleCommand extends WithActor {
+  @ValidateNested() @Type(() => CreateScoringRuleBody) body: CreateScoringRuleBody;
+}
+
+export class UpdateScoringRuleCommand extends WithActor {
+  @IsUUID() id: string;
+  @ValidateNested() @Type(() => UpdateScoringRuleBody) body: UpdateScoringRuleBody;
+}
+
+export class ArchiveScoringRuleCommand extends WithActor {
+  @IsUUID() id: string;
+}
+
+/** `GET /leads/:id/scores` and `GET /scoring/leads/:leadId/history`: a lead's ledger, newest first. */
+export class LeadScoreHistoryQuery {
+  @IsUUID() lead_id: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit: number = 50;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset: number = 0;
+  @IsOptional() @IsIn(SCORE_CATEGORIES) category?: ScoreCategory;
+}
+
+/** The query part of `GET /leads/:id/scores` (limit ≤ 100, api.md §1.4 offset paging). */
+export class LeadScoresPageQuery {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit: number = 50;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset: number = 0;
+  @IsOptional() @IsIn(SCORE_CATEGORIES) category?: ScoreCategory;
+}
+
+/** The query part of `GET /scoring/leads/:leadId/history` (limit 1–500, default 50). */
+export class ScoreHistoryPageQuery {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit: number = 50;
+}
