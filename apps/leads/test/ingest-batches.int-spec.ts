@@ -72,7 +72,8 @@ describe('leads: ingest and scores in batches', () => {
   const recordedOf = async (leadId: string) =>
     (
       await app.sql<{ envelope: MessageEnvelope<LeadEventRecordedV1> }>(
-        `SELECT envelope FROM leads.outbox_message WHERE envelope->'data'->>'lead_id' = $1`,
+        `SELECT envelope FROM leads.outbox_message
+          WHERE envelope->>'type' = 'leads.lead.event_recorded.v1' AND envelope->'data'->>'lead_id' = $1`,
         [leadId],
       )
     ).map((row) => row.envelope);

@@ -13,6 +13,7 @@ export * from './messaging/message-types';
 export * from './payloads/lead-identifier';
 export * from './payloads/ingest-event-received.v1.event';
 export * from './payloads/lead-event-recorded.v1.event';
+export * from './payloads/lead-profile-changed.v1.event';
 export * from './payloads/lead-scored.v1.event';
 export * from './payloads/deal-stage-changed.v1.event';
 export * from './payloads/slack.v1.messages';

@@ -19,6 +19,13 @@ interface EventRule {
   max_per_lead: number | null;
 }
 
+interface FitRule {
+  slug: string;
+  category: 'demographic' | 'engagement' | 'behavior';
+  conditions: { field: string; operator: string; value: unknown };
+  points: number;
+}
+
 interface Totals {
   demographic: number;
   engagement: number;
@@ -314,11 +321,18 @@ export class SystemProbe {
     return problems;
   }
 
-  /** Ledger applications and totals each lead of the burst must end with, from the live event rules. */
+  /**
+   * Ledger applications and totals each lead of the burst must end with, from the live event rules, and from
+   * the live fit rules on the only profile field a burst sends: the email.
+   */
   async expectedScores(burst: Burst): Promise<Map<string, ExpectedLead>> {
     const rules = await this.query<EventRule>(
       `SELECT slug, category, conditions, points, max_per_day, max_per_lead FROM scoring.scoring_rules
         WHERE rule_type = 'event' AND is_active AND archived_at IS NULL`,
+    );
+    const fitRules = await this.query<FitRule>(
+      `SELECT slug, category, conditions, points FROM scoring.scoring_rules
+        WHERE rule_type = 'field' AND is_active AND archived_at IS NULL`,
     );
     const byLead = new Map<string, IngestEvent[]>();
     for (const event of burst.events) {
@@ -339,6 +353,12 @@ export class SystemProbe {
         lead.applications.set(rule.slug, applied);
         lead.totals[rule.category] += applied * rule.points;
         lead.totals.total += applied * rule.points;
+      }
+      for (const rule of fitRules) {
+        if (!fitRuleMatchesEmail(rule, email)) continue;
+        lead.applications.set(rule.slug, 1);
+        lead.totals[rule.category] += rule.points;
+        lead.totals.total += rule.points;
       }
       expected.set(email, lead);
     }
@@ -392,6 +412,30 @@ function eventIds(burst: Burst): string[] {
 }
 
 /** The bursts use only event types and scalar metadata equality; anything else in a rule is beyond this model. */
+/** A fit rule on a lead known only by its email: rules on any other field find no value and never match. */
+function fitRuleMatchesEmail(rule: FitRule, email: string): boolean {
+  const { field, operator, value } = rule.conditions;
+  if (field !== 'email') return false;
+  const texts = (Array.isArray(value) ? value : [value]).map((v) => String(v).toLowerCase());
+  switch (operator) {
+    case 'pattern':
+      return new RegExp(String(value), 'i').test(email);
+    case 'not_pattern':
+      return !new RegExp(String(value), 'i').test(email);
+    case 'contains':
+      return texts.some((t) => email.includes(t));
+    case 'not_contains':
+      return !texts.some((t) => email.includes(t));
+    case 'equals':
+    case 'in':
+      return texts.includes(email);
+    default:
+      throw new Error(
+        `fit rule ${rule.slug}: operator ${operator} on email is not modelled by the system tests`,
+      );
+  }
+}
+
 function ruleMatches(rule: EventRule, event: IngestEvent): boolean {
   if (rule.conditions.event_type !== event.event_type) return false;
   return Object.entries(rule.conditions.metadata ?? {}).every(([key, wanted]) => {

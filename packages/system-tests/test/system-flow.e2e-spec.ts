@@ -107,15 +107,20 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
       expect(accepted.status).toBe(202);
       expect(accepted.body).toMatchObject({ success: true, message: 'Event queued for processing' });
     }
-    // 2 (page visit) + 30 (ROI calculator) + 50 (demo request)
+    // 2 (page visit) + 30 (ROI calculator) + 50 (demo request) + 10 (fit: corporate email)
     const lead = await waitFor(
       async () => {
         const found = await findLead(email);
-        return found?.total_score === 82 ? found : undefined;
+        return found?.total_score === 92 ? found : undefined;
       },
-      { message: 'lead never reached 82 points' },
+      { message: 'lead never reached 92 points' },
     );
-    expect(lead).toMatchObject({ engagement_score: 2, behavior_score: 80, score_tier: 'hot' });
+    expect(lead).toMatchObject({
+      demographic_score: 10,
+      engagement_score: 2,
+      behavior_score: 80,
+      score_tier: 'hot',
+    });
 
     const pipelines = await api.get('/api/v1/pipelines');
     const pipeline = pipelines.body.data.find((p: { slug: string }) => p.slug === 'b2b-lab-enablement');
@@ -160,7 +165,12 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     expect((await api.post('/api/v1/scoring/rules', rule)).status).toBe(403);
     const unsafe = await api.post(
       '/api/v1/scoring/rules',
-      { ...rule, rule_type: 'field', conditions: { field: 'email', operator: 'pattern', value: '^(a+)+$' } },
+      {
+        ...rule,
+        rule_type: 'field',
+        max_per_lead: 1,
+        conditions: { field: 'email', operator: 'pattern', value: '^(a+)+$' },
+      },
       asManager,
     );
     expect(unsafe.status).toBe(400);
@@ -185,9 +195,9 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     const lead = await waitFor(
       async () => {
         const found = await findLead(email);
-        return found?.total_score === 7 ? found : undefined;
+        return found?.total_score === 17 ? found : undefined;
       },
-      { message: 'the new rule never scored' },
+      { message: 'the new rule never scored (7 + 10 fit)' },
     );
 
     const edited = await api.request('PATCH', `/api/v1/scoring/rules/${ruleId}`, { points: 11 }, asManager);
@@ -195,7 +205,7 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     expect(edited.body).toMatchObject({ version: 2, points: 11 });
     await api.ingest(posterVisit(20, 3)); // booth 3 does not match
     await api.ingest(posterVisit(10, 14));
-    await waitFor(async () => (await findLead(email))?.total_score === 18, {
+    await waitFor(async () => (await findLead(email))?.total_score === 28, {
       message: 'the edit never applied',
     });
 
@@ -210,6 +220,8 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
         r.new_total,
       ]),
     ).toEqual([
+      // The fit row is dated when the lead appeared (now), after the visits (event time, 30 and 10 min ago).
+      ['fit-corporate-email', 'Corporate email', 1, 10, 10],
       ['poster-session-visited', 'Poster session visited', 2, 11, 18],
       ['poster-session-visited', 'Poster session visited', 1, 7, 7],
     ]);
@@ -217,17 +229,18 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     expect(breakdown.body).toMatchObject({
       lead_id: lead.id,
       email,
+      demographic: 10,
       engagement: 18,
-      total: 18,
-      history_count: 2,
+      total: 28,
+      history_count: 3,
     });
 
     const archived = await api.request('DELETE', `/api/v1/scoring/rules/${ruleId}`, undefined, asManager);
     expect(archived.status).toBe(204);
-    // In stream order: the poster visit is scored before the page visit, so 20 means it added nothing.
+    // In stream order: the poster visit is scored before the page visit, so 30 means it added nothing.
     await api.ingest(posterVisit(5, 15));
     await api.ingest(event({ lead_identifier: { email } }));
-    await waitFor(async () => (await findLead(email))?.total_score === 20, {
+    await waitFor(async () => (await findLead(email))?.total_score === 30, {
       message: 'page visit never scored',
     });
     const after = await api.get(`/api/v1/scoring/rules/${ruleId}`);
@@ -259,10 +272,10 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
 
     const lead = await waitFor(async () => {
       const found = await findLead(email);
-      return found?.total_score === 17 ? found : undefined;
+      return found?.total_score === 27 ? found : undefined;
     });
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect((await findLead(email)).total_score).toBe(17); // 2 + 15, once
+    expect((await findLead(email)).total_score).toBe(27); // 2 + 15, once, + 10 fit (corporate email)
     const events = await sql(`SELECT count(*)::int AS n FROM leads.lead_events WHERE lead_id = $1`, [
       lead.id,
     ]);

@@ -11,6 +11,7 @@ import { CreateLeadsTables1764000000000 } from './migrations/1764000000000-creat
 import { SeedDefaultPipelines1764000000001 } from './migrations/1764000000001-seed-default-pipelines';
 import { HotLeadUpdates1796200000000 } from './migrations/1796200000000-hot-lead-updates';
 import { LeadEventScores1796200000100 } from './migrations/1796200000100-lead-event-scores';
+import { LeadProfileVersion1796300000000 } from './migrations/1796300000000-lead-profile-version';
 
 /** The same options for the running service and the `migrate` script. */
 export const databaseOptions: DatabaseModuleOptions = {
@@ -31,5 +32,6 @@ export const databaseOptions: DatabaseModuleOptions = {
     SeedDefaultPipelines1764000000001,
     HotLeadUpdates1796200000000,
     LeadEventScores1796200000100,
+    LeadProfileVersion1796300000000,
   ],
 };

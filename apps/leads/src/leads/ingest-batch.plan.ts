@@ -29,6 +29,8 @@ import {
 /** A lead as identity resolution, organization linking and attribution read and write it. */
 export interface LeadState extends IdentityCandidate, AttributionFields {
   organizationId: string | null;
+  /** Grows with every change of a field fit rules read; see markProfileChanged. */
+  profileVersion: number;
 }
 
 export interface OrganizationState extends OrganizationFacts {
@@ -57,6 +59,7 @@ export function emptyLeadState(id: string): LeadState {
     lastTouchCampaign: null,
     lastTouchDate: null,
     lastActivity: null,
+    profileVersion: 0,
   };
 }
 
@@ -178,6 +181,23 @@ export class IngestBatchPlan {
   /** Existing leads the batch changed, in their final state. */
   get changedLeads(): LeadState[] {
     return this.existingLeads.filter((lead) => this.changedLeadIds.has(lead.id));
+  }
+
+  /** Every existing lead of the batch (changed or not), in its final state. */
+  get existingLeadStates(): readonly LeadState[] {
+    return this.existingLeads;
+  }
+
+  /** An organization as the batch left it (created, filled or untouched), if the batch knows it. */
+  organizationOf(id: string | null): OrganizationState | undefined {
+    return id ? this.organizationById.get(id) : undefined;
+  }
+
+  /** A field fit rules read changed: the lead's next profile version, written with the lead. */
+  markProfileChanged(lead: LeadState): number {
+    lead.profileVersion += 1;
+    if (!this.createdLeads.includes(lead)) this.changedLeadIds.add(lead.id);
+    return lead.profileVersion;
   }
 
   get newOrganizations(): readonly OrganizationState[] {

@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { Subjects, type IngestEventReceivedV1, type MessageEnvelope } from '@crm/contracts';
+import {
+  Subjects,
+  type IngestEventReceivedV1,
+  type LeadProfileChangedV1,
+  type MessageEnvelope,
+} from '@crm/contracts';
 import { Outbox, TransientError, type OutboxMessage } from '@crm/messaging';
 import { AppLogger, TransactionHost } from '@crm/service-kit';
 import type { Logger } from 'pino';
@@ -13,9 +18,12 @@ import {
   ingestLockKeys,
   type IngestFacts,
   type LeadResolution,
+  type OrganizationState,
 } from './ingest-batch.plan';
 import { IngestLockRepository } from './ingest-lock.repository';
 import { LeadEventRepository, leadEventKeyOf, type NewLeadEvent } from './lead-event.repository';
+import { fitProfileChanged, fitProfileOf, NEW_LEAD_STATUS } from './lead-profile.rules';
+import type { LeadEntity } from './lead.entity';
 import { LeadRepository } from './lead.repository';
 import { OrganizationRepository } from './organization.repository';
 
@@ -63,10 +71,13 @@ export class LeadIngestService {
       // Locked before anything is read, so what follows sees every concurrent batch of the same people committed.
       await this.locks.lock(ingestLockKeys(parsed.map((p) => p.facts)));
       const fresh = await this.withoutDuplicates(parsed);
-      const plan = await this.planFor(fresh.map((p) => p.facts));
+      const { plan, leads, organizations } = await this.planFor(fresh.map((p) => p.facts));
       const resolutions = new Map(fresh.map((p) => [p, plan.apply(p.facts)]));
+      const now = new Date();
+      const profiles = profileChangesOf(plan, leads, organizations, now);
       await this.store(plan, fresh, resolutions);
-      await this.announce(resolutions);
+      profiles.push(...(await this.profileChangesOfOrganizationPeers(plan, now)));
+      await this.announce(resolutions, profiles);
 
       const created = plan.newLeads.length;
       this.log.info(
@@ -106,15 +117,41 @@ export class LeadIngestService {
     return fresh;
   }
 
-  /** Reads and locks every lead the events can match, and every organization they can link to. */
-  private async planFor(facts: IngestFacts[]): Promise<IngestBatchPlan> {
+  /**
+   * Reads and locks every lead the events can match, and every organization they can link to; returns the plan
+   * and what it started from (the plan works on copies).
+   */
+  private async planFor(
+    facts: IngestFacts[],
+  ): Promise<{ plan: IngestBatchPlan; leads: LeadEntity[]; organizations: OrganizationState[] }> {
     const leads = await this.leads.lockByIdentifiers(identifierValuesOf(facts));
     const ownOrganizationIds = leads.flatMap((lead) => (lead.organizationId ? [lead.organizationId] : []));
     const organizations = await this.organizations.findByIdsDomainsOrNames({
       ids: [...new Set(ownOrganizationIds)],
       ...companyKeysOf(facts),
     });
-    return new IngestBatchPlan(leads, organizations);
+    return { plan: new IngestBatchPlan(leads, organizations), leads, organizations };
+  }
+
+  /**
+   * Organizations the batch filled are also the organizations of leads outside the batch: their fit profiles
+   * changed too. Those leads are locked (in id order) and their profile versions moved in one statement.
+   */
+  private async profileChangesOfOrganizationPeers(
+    plan: IngestBatchPlan,
+    now: Date,
+  ): Promise<LeadProfileChangedV1[]> {
+    const filled = plan.filledOrganizations.map((o) => o.id);
+    if (!filled.length) return [];
+    const inBatch = [...plan.newLeads, ...plan.existingLeadStates].map((lead) => lead.id);
+    const peers = await this.leads.moveProfileVersionsOfOrganizations(filled, inBatch);
+    return peers.map((peer) => ({
+      lead_id: peer.id,
+      profile_version: peer.profileVersion,
+      lead_created: false,
+      changed_at: now.toISOString(),
+      profile: fitProfileOf(peer, peer, plan.organizationOf(peer.organizationId)),
+    }));
   }
 
   /**
@@ -148,7 +185,10 @@ export class LeadIngestService {
    * One recorded event per stored event, in stream order (the relay publishes in that order), each in the flow
    * of the message that carried it.
    */
-  private async announce(resolutions: Map<ParsedEvent, LeadResolution>): Promise<void> {
+  private async announce(
+    resolutions: Map<ParsedEvent, LeadResolution>,
+    profiles: LeadProfileChangedV1[],
+  ): Promise<void> {
     const messages: OutboxMessage[] = [];
     for (const [{ envelope, facts }, resolution] of resolutions) {
       const event = envelope.data;
@@ -177,8 +217,50 @@ export class LeadIngestService {
         'event recorded',
       );
     }
+    // Profile changes are the batch's own work (several events may have caused one): no message's flow.
+    for (const profile of profiles) messages.push({ subject: Subjects.LeadProfileChanged, data: profile });
     await this.outbox.publishMany(messages);
   }
+}
+
+/**
+ * The batch's leads whose fit profile changed, with their next profile version (marked in the plan, so it is
+ * stored with the lead): every lead it created, and every existing lead whose own or organization's fit fields
+ * differ from what they were before the batch.
+ */
+function profileChangesOf(
+  plan: IngestBatchPlan,
+  before: readonly LeadEntity[],
+  organizationsBefore: readonly OrganizationState[],
+  now: Date,
+): LeadProfileChangedV1[] {
+  const changes: LeadProfileChangedV1[] = [];
+  const changedAt = now.toISOString();
+  for (const lead of plan.newLeads) {
+    changes.push({
+      lead_id: lead.id,
+      profile_version: plan.markProfileChanged(lead),
+      lead_created: true,
+      changed_at: changedAt,
+      profile: fitProfileOf(lead, NEW_LEAD_STATUS, plan.organizationOf(lead.organizationId)),
+    });
+  }
+  const entityById = new Map(before.map((lead) => [lead.id, lead]));
+  const organizationBefore = new Map(organizationsBefore.map((org) => [org.id, org]));
+  for (const lead of plan.existingLeadStates) {
+    const entity = entityById.get(lead.id)!;
+    const profile = fitProfileOf(lead, entity, plan.organizationOf(lead.organizationId));
+    const previous = fitProfileOf(entity, entity, organizationBefore.get(entity.organizationId ?? ''));
+    if (!fitProfileChanged(previous, profile)) continue;
+    changes.push({
+      lead_id: lead.id,
+      profile_version: plan.markProfileChanged(lead),
+      lead_created: false,
+      changed_at: changedAt,
+      profile,
+    });
+  }
+  return changes;
 }
 
 function parseEvent(envelope: MessageEnvelope<IngestEventReceivedV1>): ParsedEvent {

@@ -41,6 +41,8 @@ export class LeadEntity {
   @Column({ name: 'total_score', type: 'int', default: 0 }) totalScore: number;
   @Column({ name: 'score_tier', type: 'varchar', length: 10, default: 'cold' }) scoreTier: ScoreTier;
   @Column({ name: 'score_version', type: 'int', default: 0 }) scoreVersion: number;
+  /** Grows with every change of a field fit rules read (lead.profile_changed carries it). */
+  @Column({ name: 'profile_version', type: 'int', default: 0 }) profileVersion: number;
   @Column({ name: 'scored_at', type: 'timestamptz', nullable: true }) scoredAt: Date | null;
 
   @Column({ name: 'pipeline_id', type: 'uuid', nullable: true }) pipelineId: string | null;

@@ -27,6 +27,7 @@ const LEAD_STATE = new Recordset<LeadState>([
   ['last_touch_campaign', 'lastTouchCampaign', 'varchar'],
   ['last_touch_date', 'lastTouchDate', 'timestamptz'],
   ['last_activity', 'lastActivity', 'timestamptz'],
+  ['profile_version', 'profileVersion', 'int'],
 ]);
 
 const LEAD_SORT_COLUMNS: Record<NonNullable<ListLeadsQuery['sort_by']>, string> = {
@@ -39,6 +40,21 @@ const LEAD_SORT_COLUMNS: Record<NonNullable<ListLeadsQuery['sort_by']>, string> 
   first_name: 'lead.firstName',
   last_name: 'lead.lastName',
 };
+
+/** A lead of an organization whose fit fields changed, as its fit profile needs it. */
+export type OrganizationPeer = Pick<
+  LeadState,
+  | 'id'
+  | 'email'
+  | 'firstName'
+  | 'lastName'
+  | 'phone'
+  | 'jobTitle'
+  | 'firstTouchSource'
+  | 'linkedinUrl'
+  | 'organizationId'
+  | 'profileVersion'
+> & { status: string; lifecycleStage: string };
 
 /** `%` and `_` in a search term are literal characters, not wildcards. */
 export function likePattern(term: string): string {
@@ -104,6 +120,45 @@ export class LeadRepository {
         WHERE l.id = r.id`,
       [LEAD_STATE.parameter(leads)],
     );
+  }
+
+  /**
+   * Locks (in id order) the leads of these organizations other than `excludeIds` and moves each one's profile
+   * version by one: their organization's fit fields changed. Returns them with what their fit profile needs.
+   */
+  async moveProfileVersionsOfOrganizations(
+    organizationIds: string[],
+    excludeIds: string[],
+  ): Promise<OrganizationPeer[]> {
+    const rows: Record<string, string | number | null>[] = await this.tx.manager.query(
+      `WITH peers AS (
+         SELECT id FROM leads
+          WHERE organization_id = ANY($1::uuid[]) AND NOT (id = ANY($2::uuid[]))
+          ORDER BY id FOR UPDATE
+       )
+       , moved AS (
+         UPDATE leads l SET profile_version = l.profile_version + 1
+           FROM peers WHERE l.id = peers.id
+         RETURNING l.id, l.email, l.first_name, l.last_name, l.phone, l.job_title, l.first_touch_source,
+                   l.linkedin_url, l.status, l.lifecycle_stage, l.organization_id, l.profile_version
+       )
+       SELECT * FROM moved ORDER BY id`,
+      [organizationIds, excludeIds],
+    );
+    return rows.map((row) => ({
+      id: row.id as string,
+      email: row.email as string | null,
+      firstName: row.first_name as string | null,
+      lastName: row.last_name as string | null,
+      phone: row.phone as string | null,
+      jobTitle: row.job_title as string | null,
+      firstTouchSource: row.first_touch_source as string | null,
+      linkedinUrl: row.linkedin_url as string | null,
+      status: row.status as string,
+      lifecycleStage: row.lifecycle_stage as string,
+      organizationId: row.organization_id as string | null,
+      profileVersion: row.profile_version as number,
+    }));
   }
 
   findById(id: string): Promise<LeadEntity | null> {

@@ -9,6 +9,7 @@ import { SeedDefaultScoringRules1795445500100 } from './migrations/1795445500100
 import { LeadScoresFillfactor1796200000000 } from './migrations/1796200000000-lead-scores-fillfactor';
 import { RulesRevision1796100000000 } from './migrations/1796100000000-rules-revision';
 import { RuleVersionAuthors1796300000000 } from './migrations/1796300000000-rule-version-authors';
+import { FitScoring1796300000100 } from './migrations/1796300000100-fit-scoring';
 
 export const SCORING_SCHEMA = 'scoring';
 
@@ -24,5 +25,6 @@ export const databaseOptions: DatabaseModuleOptions = {
     RulesRevision1796100000000,
     LeadScoresFillfactor1796200000000,
     RuleVersionAuthors1796300000000,
+    FitScoring1796300000100,
   ],
 };

@@ -52,6 +52,27 @@ export function checkRuleConditions(ruleType: RuleType, conditions: unknown): Va
   }
 }
 
+/**
+ * The caps and decay a fit rule may have: it applies once per lead and describes who the lead is, so a daily
+ * cap or decay would never mean anything (`max_per_lead` may say 1, as the seeded rules do).
+ */
+export function checkFitRuleLimits(rule: {
+  ruleType: RuleType;
+  maxPerDay: number | null;
+  maxPerLead: number | null;
+  decayDays: number | null;
+}): ValidationIssue[] {
+  if (rule.ruleType !== 'field') return [];
+  const issues: ValidationIssue[] = [];
+  if (rule.maxPerDay !== null)
+    issues.push(issue('max_per_day', 'fit rules apply once per lead; leave max_per_day null', 'isEmpty'));
+  if (rule.maxPerLead !== null && rule.maxPerLead !== 1)
+    issues.push(issue('max_per_lead', 'fit rules apply once per lead; max_per_lead is null or 1', 'max'));
+  if (rule.decayDays !== null)
+    issues.push(issue('decay_days', 'fit points do not decay; leave decay_days null', 'isEmpty'));
+  return issues;
+}
+
 function checkEventConditions(conditions: Record<string, unknown>): ValidationIssue[] {
   const issues = [
     ...unknownKeys(conditions, ['event_type', 'metadata']),

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { ActorRef, ListScoringRulesQuery } from '@crm/contracts';
 import { TransactionHost } from '@crm/service-kit';
 import { IsNull } from 'typeorm';
-import type { RuleType } from './rule-conditions';
 import { ScoringRule } from './scoring-rule.entity';
 
 /** The definition fields of a rule: what a version snapshot records. */
@@ -32,10 +31,10 @@ export interface RuleStats {
 export class ScoringRuleRepository {
   constructor(private readonly tx: TransactionHost) {}
 
-  /** Active, non-archived rules of one type, in the order they apply (priority, then slug). */
-  findLiveByType(ruleType: RuleType): Promise<ScoringRule[]> {
+  /** Active, non-archived rules, in the order they apply (priority, then slug). */
+  findLive(): Promise<ScoringRule[]> {
     return this.tx.manager.getRepository(ScoringRule).find({
-      where: { ruleType, isActive: true, archivedAt: IsNull() },
+      where: { isActive: true, archivedAt: IsNull() },
       order: { priority: 'ASC', slug: 'ASC' },
     });
   }

@@ -15,7 +15,7 @@ import {
   type ValidationIssue,
 } from '@crm/contracts';
 import { TransactionHost } from '@crm/service-kit';
-import { checkRuleConditions } from './rule-definition';
+import { checkFitRuleLimits, checkRuleConditions } from './rule-definition';
 import type { RuleConditions } from './rule-conditions';
 import { toScoringRuleView } from './scoring-rule.mapper';
 import { ScoringRuleRepository, type RuleDefinition } from './scoring-rule.repository';
@@ -120,8 +120,11 @@ export class ScoringRulesService {
 }
 
 function assertSoundDefinition(definition: RuleDefinition): void {
-  const issues = checkRuleConditions(definition.ruleType, definition.conditions);
-  if (issues.length) throw new ValidationFailedError(issues, 'The rule conditions do not fit its rule_type');
+  const issues = [
+    ...checkRuleConditions(definition.ruleType, definition.conditions),
+    ...checkFitRuleLimits(definition),
+  ];
+  if (issues.length) throw new ValidationFailedError(issues, 'The rule does not fit its rule_type');
   if (definition.ruleType === 'threshold') {
     // Accepting one would promise points that are never awarded: the type is refused until it is evaluated.
     throw new BusinessRuleError(

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Subjects, type LeadEventRecordedV1, type LeadScoredV1, type ScoreTotals } from '@crm/contracts';
 import type { Outbox, PublishOptions } from '@crm/messaging';
 import type { AppLogger, TransactionHost } from '@crm/service-kit';
-import type { LiveEventRulesCache } from '../rules/live-event-rules.cache';
+import type { LiveRulesCache } from '../rules/live-rules.cache';
 import type { ScoringRule } from '../rules/scoring-rule.entity';
 import { EventScoringService, type RecordedEventToScore } from './event-scoring.service';
 import type { LeadScoreRepository } from './lead-score.repository';
@@ -135,11 +135,11 @@ describe('EventScoringService', () => {
     ruleLoads = 0;
     const tx = { transaction: <T>(work: () => Promise<T>) => work() } as unknown as TransactionHost;
     const liveRules = {
-      current: async () => {
+      eventRules: async () => {
         ruleLoads++;
         return [pageVisit, pricing, demo];
       },
-    } as unknown as LiveEventRulesCache;
+    } as unknown as LiveRulesCache;
     const outbox = {
       publishMany: async (messages: { subject: string; data: LeadScoredV1; options?: PublishOptions }[]) =>
         void published.push(

@@ -3,7 +3,7 @@ import { Subjects, type LeadEventRecordedV1, type LeadScoredV1, type ScoreTotals
 import { Outbox, PermanentError, type OutboxMessage } from '@crm/messaging';
 import { AppLogger, TransactionHost } from '@crm/service-kit';
 import { matchesEventRule } from '../rules/event-rule-matcher';
-import { LiveEventRulesCache } from '../rules/live-event-rules.cache';
+import { LiveRulesCache } from '../rules/live-rules.cache';
 import type { EventRuleConditions } from '../rules/rule-conditions';
 import { LeadScoreRepository } from './lead-score.repository';
 import {
@@ -50,7 +50,7 @@ export class EventScoringService {
 
   constructor(
     private readonly tx: TransactionHost,
-    private readonly liveRules: LiveEventRulesCache,
+    private readonly liveRules: LiveRulesCache,
     private readonly ledger: ScoreLedgerRepository,
     private readonly leadScores: LeadScoreRepository,
     private readonly outbox: Outbox,
@@ -78,7 +78,7 @@ export class EventScoringService {
     const occurredAts = batch.map(({ event }) => readOccurredAt(event));
     if (!batch.length) return [];
     return this.tx.transaction(async () => {
-      const rules = await this.liveRules.current();
+      const rules = await this.liveRules.eventRules();
       const events: EventInBatch[] = batch.map((item, i) => ({
         item,
         plan: {

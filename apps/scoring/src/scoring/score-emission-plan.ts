@@ -44,22 +44,37 @@ export function planLeadEmissions(
   const emissions = events.map(({ eventId, leadCreated, applied }) => {
     for (const { category, points } of applied) totals = addPoints(totals, category, points);
     if (!applied.length && !leadCreated && sameTotals(totals, last.totals)) return null;
-    const tier = tierFor(totals.total);
-    const emitted: LeadScoredV1 = {
-      lead_id: leadId,
-      version: last.version + 1,
-      scores: totals,
-      previous_total: last.totals.total,
-      tier,
-      previous_tier: last.tier,
-      tier_changed: tier !== last.tier,
+    const emitted = nextScore(leadId, last, totals, {
       reason: 'event',
-      event_id: eventId,
-      points_applied: applied.reduce((sum, { points }) => sum + points, 0),
-      scored_at: scoredAt.toISOString(),
-    };
-    last = { totals, tier, version: emitted.version };
+      eventId,
+      pointsApplied: applied.reduce((sum, { points }) => sum + points, 0),
+      scoredAt,
+    });
+    last = { totals, tier: emitted.tier, version: emitted.version };
     return emitted;
   });
   return { emissions, final: last };
+}
+
+/** The `scoring.lead.scored.v1` that moves a lead from its last emitted score to `totals` (next version). */
+export function nextScore(
+  leadId: string,
+  last: StoredScore,
+  totals: ScoreTotals,
+  cause: { reason: LeadScoredV1['reason']; eventId: string | null; pointsApplied: number; scoredAt: Date },
+): LeadScoredV1 {
+  const tier = tierFor(totals.total);
+  return {
+    lead_id: leadId,
+    version: last.version + 1,
+    scores: totals,
+    previous_total: last.totals.total,
+    tier,
+    previous_tier: last.tier,
+    tier_changed: tier !== last.tier,
+    reason: cause.reason,
+    event_id: cause.eventId,
+    points_applied: cause.pointsApplied,
+    scored_at: cause.scoredAt.toISOString(),
+  };
 }

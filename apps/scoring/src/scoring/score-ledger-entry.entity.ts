@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { ScoreCategory } from '@crm/contracts';
 
-export const LEDGER_REASONS = ['event', 'fit', 'threshold', 'recalculation'] as const;
+export const LEDGER_REASONS = ['event', 'fit', 'fit_withdrawn', 'threshold', 'recalculation'] as const;
 export type LedgerReason = (typeof LEDGER_REASONS)[number];
 
 /**
@@ -10,9 +10,10 @@ export type LedgerReason = (typeof LEDGER_REASONS)[number];
  * on the events and never on when they were processed.
  *
  * How the later features fit:
- * - Fit rules (`field`): a row with `event_id` null and reason `fit`, `occurred_at` = when the profile change was
- *   recorded. "Once per lead per rule" is enforced by the partial unique index (lead_id, rule_id) WHERE event_id
- *   IS NULL, and by `max_per_lead` 1 on the seeded fit rules.
+ * - Fit rules (`field`, fit-scoring.service.ts): a row with `event_id` null and reason `fit`, `occurred_at` =
+ *   when the profile changed; when the field stops matching, a `fit_withdrawn` row takes exactly the held points
+ *   back. A rule is held while its `fit` rows outnumber its `fit_withdrawn` rows; that is decided under the
+ *   lead's lock, so it applies at most once at a time.
  * - Expiry: a scheduled job sets `expired = true, expired_at = now()` on rows whose `expires_at` has passed
  *   (partial index on expires_at WHERE NOT expired), then re-sums each touched lead under the lead's lock and
  *   emits `scoring.lead.scored.v1` with reason `expiry`. The event consumer already does this for the lead it is

@@ -137,7 +137,7 @@ export class ScoreLedgerRepository {
     })[] = await this.tx.manager.query(
       `SELECT * FROM (
          SELECT l.id, l.lead_id, l.event_id, l.rule_id, l.rule_slug, v.snapshot ->> 'name' AS rule_name,
-                l.rule_version, l.category, l.points AS points_change,
+                l.rule_version, l.category, l.points AS points_change, l.reason,
                 sum(CASE WHEN l.expired THEN 0 ELSE l.points END)
                   OVER (PARTITION BY l.category ORDER BY l.occurred_at, l.created_at, l.id)::int AS new_total,
                 l.occurred_at, l.expires_at, l.expired, l.expired_at, l.created_at
@@ -167,5 +167,28 @@ export class ScoreLedgerRepository {
       [leadId],
     );
     return { rows: row.rows, expiredPoints: row.expired_points };
+  }
+
+  /**
+   * The fit rules each lead holds: per (lead, rule) with `fit` rows, whether it is held (more applications than
+   * withdrawals) and the points held (the sum of those rows).
+   */
+  async fitHoldings(leadIds: string[]): Promise<Map<string, Map<string, number>>> {
+    const rows: { lead_id: string; rule_id: string; points: number; held: number }[] =
+      await this.tx.manager.query(
+        `SELECT lead_id, rule_id, sum(points)::int AS points,
+              (count(*) FILTER (WHERE reason = 'fit') - count(*) FILTER (WHERE reason = 'fit_withdrawn'))::int AS held
+         FROM score_ledger
+        WHERE lead_id = ANY($1::uuid[]) AND reason IN ('fit', 'fit_withdrawn')
+        GROUP BY lead_id, rule_id`,
+        [leadIds],
+      );
+    const holdings = new Map<string, Map<string, number>>();
+    for (const row of rows) {
+      if (row.held <= 0) continue;
+      if (!holdings.has(row.lead_id)) holdings.set(row.lead_id, new Map());
+      holdings.get(row.lead_id)!.set(row.rule_id, row.points);
+    }
+    return holdings;
   }
 }

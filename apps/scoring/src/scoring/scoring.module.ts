@@ -1,16 +1,30 @@
 import { Module } from '@nestjs/common';
 import { RulesModule } from '../rules/rules.module';
 import { EventScoringService } from './event-scoring.service';
+import { FitScoringService } from './fit-scoring.service';
 import { LeadEventRecordedMessageController } from './lead-event-recorded.message-controller';
+import { LeadProfileChangedMessageController } from './lead-profile-changed.message-controller';
+import { LeadProfileRepository } from './lead-profile.repository';
 import { LeadScoreRepository } from './lead-score.repository';
 import { ScoreHistoryMessageController } from './score-history.message-controller';
 import { ScoreHistoryService } from './score-history.service';
 import { ScoreLedgerRepository } from './score-ledger.repository';
 
-/** Scoring of recorded lead events into the ledger and the lead's totals, and their explanation. */
+/** Event and fit scoring into the ledger and the lead's totals, and their explanation. */
 @Module({
   imports: [RulesModule],
-  controllers: [LeadEventRecordedMessageController, ScoreHistoryMessageController],
-  providers: [EventScoringService, ScoreHistoryService, ScoreLedgerRepository, LeadScoreRepository],
+  controllers: [
+    LeadEventRecordedMessageController,
+    LeadProfileChangedMessageController,
+    ScoreHistoryMessageController,
+  ],
+  providers: [
+    EventScoringService,
+    FitScoringService,
+    ScoreHistoryService,
+    ScoreLedgerRepository,
+    LeadScoreRepository,
+    LeadProfileRepository,
+  ],
 })
 export class ScoringModule {}

@@ -15,6 +15,7 @@ import {
   Subjects,
   type ErrorBody,
   type LeadEventRecordedV1,
+  type LeadProfileChangedV1,
   type LeadScoredV1,
   type MessageEnvelope,
 } from '@crm/contracts';
@@ -32,6 +33,9 @@ type NatsConnection = Awaited<ReturnType<typeof connect>>;
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const SCORING_CONSUMER = Consumers.find(
   (c) => c.service === 'scoring' && c.subject === Subjects.LeadEventRecorded,
+)!;
+const PROFILE_CONSUMER = Consumers.find(
+  (c) => c.service === 'scoring' && c.subject === Subjects.LeadProfileChanged,
 )!;
 
 export interface LedgerRow {
@@ -150,12 +154,20 @@ export class ScoringTestHarness {
   }
 
   /** Publishes with `Nats-Msg-Id` = envelope id unless `withMsgId` is false (to get past the stream's dedupe). */
-  publish(envelope: MessageEnvelope<LeadEventRecordedV1>, withMsgId = true): Promise<PubAck> {
+  publish(envelope: MessageEnvelope<{ lead_id: string }>, withMsgId = true): Promise<PubAck> {
     return this.js.publish(
-      `${this.namespace}.${Subjects.LeadEventRecorded}`,
+      `${this.namespace}.${envelope.type}`,
       JSON.stringify(envelope),
       withMsgId ? { msgID: envelope.id } : undefined,
     );
+  }
+
+  /** Publishes a profile change as leads would, and waits until scoring committed it. */
+  async recordProfile(data: LeadProfileChangedV1): Promise<MessageEnvelope<LeadProfileChangedV1>> {
+    const envelope = { ...this.envelope(data as never), type: Subjects.LeadProfileChanged, data };
+    await this.publish(envelope);
+    await this.waitProcessed([envelope.id], 30_000, PROFILE_CONSUMER.durable);
+    return envelope;
   }
 
   /** Publishes one event and waits until scoring committed it. */
@@ -167,12 +179,12 @@ export class ScoringTestHarness {
   }
 
   /** Waits until the consumer committed (inbox row) every one of these envelope ids. */
-  async waitProcessed(ids: string[], timeoutMs = 30_000): Promise<void> {
+  async waitProcessed(ids: string[], timeoutMs = 30_000, consumer = SCORING_CONSUMER.durable): Promise<void> {
     await waitFor(
       async () => {
         const { rows } = await this.pool.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM scoring.processed_message WHERE consumer = $1 AND message_id = ANY($2)`,
-          [SCORING_CONSUMER.durable, ids],
+          [consumer, ids],
         );
         return rows[0].n === ids.length;
       },
@@ -276,12 +288,17 @@ export class ScoringTestHarness {
         WHERE s.lead_id = ANY($1) AND s.total IS DISTINCT FROM coalesce(l.live, 0)
        UNION ALL
        SELECT 'twice: event ' || event_id || ', rule ' || rule_slug
-         FROM scoring.score_ledger WHERE lead_id = ANY($1)
+         FROM scoring.score_ledger WHERE lead_id = ANY($1) AND event_id IS NOT NULL
         GROUP BY event_id, rule_id, rule_slug HAVING count(*) > 1
+       UNION ALL
+       SELECT 'fit rule ' || rule_slug || ' held twice by ' || lead_id
+         FROM scoring.score_ledger WHERE lead_id = ANY($1) AND reason IN ('fit', 'fit_withdrawn')
+        GROUP BY lead_id, rule_slug
+       HAVING count(*) FILTER (WHERE reason = 'fit') - count(*) FILTER (WHERE reason = 'fit_withdrawn') NOT IN (0, 1)
        UNION ALL
        SELECT 'max_per_lead of ' || r.slug || ' for ' || l.lead_id || ': ' || count(*)
          FROM scoring.score_ledger l JOIN scoring.scoring_rules r ON r.id = l.rule_id
-        WHERE l.lead_id = ANY($1) AND r.max_per_lead IS NOT NULL
+        WHERE l.lead_id = ANY($1) AND l.reason = 'event' AND r.max_per_lead IS NOT NULL
         GROUP BY l.lead_id, r.slug, r.max_per_lead HAVING count(*) > r.max_per_lead
        UNION ALL
        SELECT 'max_per_day of ' || r.slug || ' for ' || l.lead_id || ' at ' || l.occurred_at || ': ' || w.n
@@ -290,7 +307,7 @@ export class ScoringTestHarness {
           SELECT count(*) AS n FROM scoring.score_ledger o
            WHERE o.lead_id = l.lead_id AND o.rule_id = l.rule_id
              AND o.occurred_at > l.occurred_at - interval '24 hours' AND o.occurred_at <= l.occurred_at) w
-        WHERE l.lead_id = ANY($1) AND r.max_per_day IS NOT NULL AND w.n > r.max_per_day`,
+        WHERE l.lead_id = ANY($1) AND l.reason = 'event' AND r.max_per_day IS NOT NULL AND w.n > r.max_per_day`,
       [leadIds],
     );
     return rows.map((row) => row.violation);
@@ -373,5 +390,32 @@ export function recordedEvent(
     metadata: {},
     campaign_id: null,
     ...rest,
+  };
+}
+
+/** A profile change as leads announces it: a new lead by default, with a corporate email and nothing else. */
+export function profileChange(
+  leadId: string,
+  version: number,
+  profile: Partial<LeadProfileChangedV1['profile']> = {},
+): LeadProfileChangedV1 {
+  return {
+    lead_id: leadId,
+    profile_version: version,
+    lead_created: version === 1,
+    changed_at: new Date().toISOString(),
+    profile: {
+      email: `jane.${leadId.slice(0, 8)}@acme-bio.com`,
+      first_name: null,
+      last_name: null,
+      phone: null,
+      job_title: null,
+      status: 'new',
+      lifecycle_stage: 'lead',
+      first_touch_source: 'website',
+      linkedin_url: null,
+      organization: null,
+      ...profile,
+    },
   };
 }

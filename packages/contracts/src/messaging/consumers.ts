@@ -50,6 +50,7 @@ export const Consumers: readonly ConsumerDefinition[] = [
   consumer('leads', 'leads-ingest-event-received', Subjects.IngestEventReceived),
   consumer('leads', 'leads-lead-scored', Subjects.LeadScored),
   consumer('scoring', 'scoring-lead-event-recorded', Subjects.LeadEventRecorded),
+  consumer('scoring', 'scoring-lead-profile-changed', Subjects.LeadProfileChanged),
   consumer('automation', 'automation-deal-stage-changed', Subjects.DealStageChanged),
   consumer('automation', 'automation-slack-message-posted', Subjects.SlackMessagePosted),
   consumer('automation', 'automation-slack-message-failed', Subjects.SlackMessageFailed),

@@ -2,6 +2,7 @@ import type { ClassConstructor } from 'class-transformer';
 import { DealStageChangedV1 } from '../payloads/deal-stage-changed.v1.event';
 import { IngestEventReceivedV1 } from '../payloads/ingest-event-received.v1.event';
 import { LeadEventRecordedV1 } from '../payloads/lead-event-recorded.v1.event';
+import { LeadProfileChangedV1 } from '../payloads/lead-profile-changed.v1.event';
 import { LeadScoredV1 } from '../payloads/lead-scored.v1.event';
 import {
   SlackMessageFailedV1,
@@ -14,6 +15,7 @@ import { Subjects, type Subject } from './subjects';
 export const PayloadClasses: { [S in Subject]: ClassConstructor<object> } = {
   [Subjects.IngestEventReceived]: IngestEventReceivedV1,
   [Subjects.LeadEventRecorded]: LeadEventRecordedV1,
+  [Subjects.LeadProfileChanged]: LeadProfileChangedV1,
   [Subjects.DealStageChanged]: DealStageChangedV1,
   [Subjects.LeadScored]: LeadScoredV1,
   [Subjects.SlackPostMessage]: SlackPostMessageV1,
@@ -25,6 +27,7 @@ export const PayloadClasses: { [S in Subject]: ClassConstructor<object> } = {
 export interface PayloadOf {
   [Subjects.IngestEventReceived]: IngestEventReceivedV1;
   [Subjects.LeadEventRecorded]: LeadEventRecordedV1;
+  [Subjects.LeadProfileChanged]: LeadProfileChangedV1;
   [Subjects.DealStageChanged]: DealStageChangedV1;
   [Subjects.LeadScored]: LeadScoredV1;
   [Subjects.SlackPostMessage]: SlackPostMessageV1;

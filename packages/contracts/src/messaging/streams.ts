@@ -25,7 +25,7 @@ export const Streams: readonly StreamDefinition[] = [
   },
   {
     name: 'LEADS',
-    subjects: [Subjects.LeadEventRecorded, Subjects.DealStageChanged],
+    subjects: [Subjects.LeadEventRecorded, Subjects.LeadProfileChanged, Subjects.DealStageChanged],
     retention: 'limits',
     maxAgeSeconds: 14 * DAY,
     duplicateWindowSeconds: 600,

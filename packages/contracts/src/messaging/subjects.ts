@@ -5,6 +5,7 @@
 export const Subjects = {
   IngestEventReceived: 'ingest.event.received.v1',
   LeadEventRecorded: 'leads.lead.event_recorded.v1',
+  LeadProfileChanged: 'leads.lead.profile_changed.v1',
   DealStageChanged: 'leads.deal.stage_changed.v1',
   LeadScored: 'scoring.lead.scored.v1',
   SlackPostMessage: 'slack.cmd.post_message.v1',

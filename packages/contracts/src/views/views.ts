@@ -231,6 +231,8 @@ export interface ScoreLedgerRowView {
   rule_version: number;
   category: ScoreCategory;
   points_change: number;
+  /** Why the row exists: `event`, `fit`, or `fit_withdrawn` (a fit rule that stopped matching, points taken back). */
+  reason: string;
   /** The category's running total just after this row, in event-time order (expired rows count 0). */
   new_total: number;
   occurred_at: string;
