@@ -311,6 +311,72 @@ describe('scoring routes (api.md §10, §5 scores)', () => {
     expect(response.body).toEqual({ lead_id: id, email: 'jane@acme-bio.example', ...totals });
   });
 
+  it('GET /leads/:id/intents forwards paging and the intent filter; 404 for an unknown lead', async () => {
+    const id = randomUUID();
+    const leads = await responder(Queries.LeadsGetLead, (q) => {
+      if (q.id !== id) throw new NotFoundError('Lead', q.id);
+      return { id: q.id };
+    });
+    const signals = [{ id: randomUUID(), lead_id: id, intent: 'b2b', confidence_points: 30 }];
+    const intents = await responder(Queries.ScoringLeadIntents, () => ({ data: signals }));
+    const response = await gw.request(`/api/v1/leads/${id}/intents?intent=b2b&limit=5`, {
+      headers: { 'x-api-key': KEY },
+    });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ data: signals });
+    expect(intents.calls[0]).toEqual({ lead_id: id, intent: 'b2b', limit: 5, offset: 0 });
+    const unknown = await gw.request(`/api/v1/leads/${randomUUID()}/intents`, {
+      headers: { 'x-api-key': KEY },
+    });
+    expect(unknown.status).toBe(404);
+    const bad = await gw.request(`/api/v1/leads/${id}/intents?intent=sales`, {
+      headers: { 'x-api-key': KEY },
+    });
+    expect(bad.status).toBe(400);
+    expect(leads.calls).toHaveLength(2);
+  });
+
+  it('intent rules: config members create and edit, anyone reads; the body is validated first', async () => {
+    const create = await responder(Queries.ScoringCreateIntentRule, (c) => ({ id: randomUUID(), ...c.body }));
+    const list = await responder(Queries.ScoringListIntentRules, (q) => toPage([], 0, q.page, q.limit));
+    const body = {
+      name: 'Case studies',
+      intent: 'research',
+      rule_type: 'event',
+      conditions: { event_type: 'page_visited', metadata: { page_path: '/case-studies' } },
+      points: 15,
+    };
+    const created = await gw.request('/api/v1/scoring/intent-rules', {
+      method: 'POST',
+      headers: admin(),
+      body,
+    });
+    expect(created.status).toBe(201);
+    expect(create.calls[0]).toEqual({ actor: { type: 'user', id: member.id, name: member.email }, body });
+    const asBdr = await gw.request('/api/v1/scoring/intent-rules', {
+      method: 'POST',
+      headers: as(accessToken('bdr')),
+      body,
+    });
+    expect(asBdr.status).toBe(403);
+    const zero = await gw.request('/api/v1/scoring/intent-rules', {
+      method: 'POST',
+      headers: admin(),
+      body: { ...body, points: 0, intent: 'sales' },
+    });
+    expect(zero.status).toBe(400);
+    expect(zero.body.error.details.validation_errors.map((i: any) => i.path).sort()).toEqual([
+      'intent',
+      'points',
+    ]);
+    expect(create.calls).toHaveLength(1);
+    const listed = await gw.request('/api/v1/scoring/intent-rules?intent=b2b', {
+      headers: { 'x-api-key': KEY },
+    });
+    expect(listed.status).toBe(200);
+    expect(list.calls[0]).toEqual({ intent: 'b2b', page: 1, limit: 20 });
+  });
+
   it('GET /scoring/thresholds answers the tiers of api.md §10', async () => {
     const response = await gw.request('/api/v1/scoring/thresholds', { headers: { 'x-api-key': KEY } });
     expect(response.status).toBe(200);

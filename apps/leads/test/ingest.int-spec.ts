@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Subjects, type LeadEventRecordedV1 } from '@crm/contracts';
+import { Queries, Subjects, type LeadEventRecordedV1 } from '@crm/contracts';
 import { waitFor } from '@crm/testing';
 import { LeadsTestApp } from './support/leads-test-app';
 
@@ -396,5 +396,58 @@ describe('leads: ingest events → identity, organizations, event log, attributi
     expect(
       await app.sql('SELECT points FROM leads.lead_event_scores WHERE event_id = $1', [event.event_id]),
     ).toEqual([{ points: 2 }]);
+  });
+
+  it('takes the intent a score carries onto the lead; a score without intent leaves it as it is', async () => {
+    const email = `intent.${unique()}@lab.example`;
+    const event = app.ingestEvent({ lead_identifier: { email } });
+    await app.ingest(event);
+    const [lead] = await leadsWhere('lower(email) = $1', [email]);
+    const score = (version: number, intent?: object) => ({
+      lead_id: lead.id,
+      version,
+      scores: { demographic: 0, engagement: version, behavior: 0, total: version },
+      previous_total: 0,
+      tier: 'cold' as const,
+      previous_tier: 'cold' as const,
+      tier_changed: false,
+      reason: 'event' as const,
+      event_id: null,
+      points_applied: 0,
+      scored_at: new Date().toISOString(),
+      ...(intent ? { intent } : {}),
+    });
+    const intentOf = async () =>
+      (
+        await app.sql<{
+          primary_intent: string | null;
+          intent_confidence: number | null;
+          intent_summary: object;
+        }>('SELECT primary_intent, intent_confidence, intent_summary FROM leads.leads WHERE id = $1', [
+          lead.id,
+        ])
+      )[0];
+
+    await app.score(
+      score(1, {
+        primary_intent: 'b2b',
+        intent_confidence: 100,
+        intent_summary: { research: 0, b2b: 110, co_creation: 0 },
+        conflict: false,
+      }),
+    );
+    expect(await intentOf()).toEqual({
+      primary_intent: 'b2b',
+      intent_confidence: 100,
+      intent_summary: { research: 0, b2b: 110, co_creation: 0 },
+    });
+    await app.score(score(2));
+    expect(await intentOf()).toMatchObject({ primary_intent: 'b2b', intent_confidence: 100 });
+    const listed = await app.call(Queries.LeadsGetLead, { id: lead.id });
+    expect(listed).toMatchObject({
+      primary_intent: 'b2b',
+      intent_confidence: 100,
+      intent_summary: { b2b: 110 },
+    });
   });
 });

@@ -83,3 +83,11 @@ export const SCORE_TIER_MINIMUMS = { cold: 0, warm: 40, hot: 80, very_hot: 120 }
   ScoreTier,
   number
 >;
+
+/** Product intents (product.md, Intent). */
+export const INTENTS = ['research', 'b2b', 'co_creation'] as const;
+export type Intent = (typeof INTENTS)[number];
+
+/** Intent rules read recorded events or the lead's fit profile. */
+export const INTENT_RULE_TYPES = ['event', 'field'] as const;
+export type IntentRuleType = (typeof INTENT_RULE_TYPES)[number];

@@ -120,7 +120,13 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
       engagement_score: 2,
       behavior_score: 80,
       score_tier: 'hot',
+      // b2b: /enterprise 30 + ROI calculator 20 + 100 samples or more 35 + demo request 25
+      primary_intent: 'b2b',
+      intent_confidence: 100,
+      intent_summary: { research: 0, b2b: 110, co_creation: 0 },
     });
+    const intents = await api.get(`/api/v1/leads/${lead.id}/intents`);
+    expect(intents.body.data.map((s: any) => s.confidence_points).sort()).toEqual([20, 25, 30, 35]);
 
     const pipelines = await api.get('/api/v1/pipelines');
     const pipeline = pipelines.body.data.find((p: { slug: string }) => p.slug === 'b2b-lab-enablement');

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import type { LeadView, Page, ScoreLedgerRowView } from '@crm/contracts';
+import type { IntentSignalView, LeadView, Page, ScoreLedgerRowView } from '@crm/contracts';
 import { API_PREFIX } from '../http/api-prefix';
 import { UuidParamPipe } from '../http/validation';
 import { ScoringService } from '../scoring/scoring.service';
@@ -20,6 +20,15 @@ export class LeadsController {
   @Get(':id')
   get(@Param('id', new UuidParamPipe()) id: string): Promise<LeadView> {
     return this.leads.get(id);
+  }
+
+  /** The lead's intent signals, newest first (api.md §5). */
+  @Get(':id/intents')
+  intents(
+    @Param('id', new UuidParamPipe()) id: string,
+    @Query() query: unknown,
+  ): Promise<{ data: IntentSignalView[] }> {
+    return this.scoring.leadIntents(id, query);
   }
 
   /** The lead's score ledger, newest first (api.md §5, rows as §10). */

@@ -1,5 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import type { Page, ScoreBreakdownView, ScoreLedgerRowView, ScoringRuleView } from '@crm/contracts';
+import type {
+  IntentRuleView,
+  Page,
+  ScoreBreakdownView,
+  ScoreLedgerRowView,
+  ScoringRuleView,
+} from '@crm/contracts';
 import { ConfigAccess, CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { API_PREFIX } from '../http/api-prefix';
@@ -46,6 +52,43 @@ export class ScoringController {
     @Param('id', new UuidParamPipe()) id: string,
   ): Promise<void> {
     return this.scoring.archiveRule(principal, id);
+  }
+
+  @Get('intent-rules')
+  listIntentRules(@Query() query: unknown): Promise<Page<IntentRuleView>> {
+    return this.scoring.listIntentRules(query);
+  }
+
+  @Get('intent-rules/:id')
+  getIntentRule(@Param('id', new UuidParamPipe()) id: string): Promise<IntentRuleView> {
+    return this.scoring.getIntentRule(id);
+  }
+
+  @Post('intent-rules')
+  @HttpCode(201)
+  @ConfigAccess()
+  createIntentRule(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<IntentRuleView> {
+    return this.scoring.createIntentRule(principal, body);
+  }
+
+  @Patch('intent-rules/:id')
+  @ConfigAccess()
+  updateIntentRule(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new UuidParamPipe()) id: string,
+    @Body() body: unknown,
+  ): Promise<IntentRuleView> {
+    return this.scoring.updateIntentRule(principal, id, body);
+  }
+
+  @Delete('intent-rules/:id')
+  @HttpCode(204)
+  @ConfigAccess()
+  archiveIntentRule(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new UuidParamPipe()) id: string,
+  ): Promise<void> {
+    return this.scoring.archiveIntentRule(principal, id);
   }
 
   @Get('thresholds')

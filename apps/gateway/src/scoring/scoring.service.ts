@@ -1,13 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import {
+  CreateIntentRuleBody,
   CreateScoringRuleBody,
+  LeadIntentsPageQuery,
+  ListIntentRulesQuery,
+  UpdateIntentRuleBody,
   LeadScoresPageQuery,
   ListScoringRulesQuery,
   Queries,
   SCORE_TIER_MINIMUMS,
   ScoreHistoryPageQuery,
   UpdateScoringRuleBody,
+  type ArchiveIntentRuleCommand,
   type ArchiveScoringRuleCommand,
+  type CreateIntentRuleCommand,
+  type IntentRuleView,
+  type IntentSignalView,
+  type UpdateIntentRuleCommand,
   type CreateScoringRuleCommand,
   type LeadScoreHistoryQuery,
   type LeadView,
@@ -98,6 +107,49 @@ export class ScoringService {
     ]);
     const { lead_id, ...scores } = breakdown;
     return { lead_id, email: lead.email, ...scores };
+  }
+
+  listIntentRules(query: unknown): Promise<Page<IntentRuleView>> {
+    return this.rpc.request(Queries.ScoringListIntentRules, validateInput(ListIntentRulesQuery, query));
+  }
+
+  getIntentRule(id: string): Promise<IntentRuleView> {
+    return this.rpc.request(Queries.ScoringGetIntentRule, { id });
+  }
+
+  createIntentRule(principal: Principal, body: unknown): Promise<IntentRuleView> {
+    const command: CreateIntentRuleCommand = {
+      actor: actorOf(principal),
+      body: validateInput(CreateIntentRuleBody, body),
+    };
+    return this.rpc.request(Queries.ScoringCreateIntentRule, command);
+  }
+
+  updateIntentRule(principal: Principal, id: string, body: unknown): Promise<IntentRuleView> {
+    const command: UpdateIntentRuleCommand = {
+      actor: actorOf(principal),
+      id,
+      body: validateInput(UpdateIntentRuleBody, body),
+    };
+    return this.rpc.request(Queries.ScoringUpdateIntentRule, command);
+  }
+
+  async archiveIntentRule(principal: Principal, id: string): Promise<void> {
+    const command: ArchiveIntentRuleCommand = { actor: actorOf(principal), id };
+    await this.rpc.request(Queries.ScoringArchiveIntentRule, command);
+  }
+
+  /** `GET /leads/:id/intents`: the lead's intent signals, newest first. 404 for an unknown lead. */
+  async leadIntents(leadId: string, query: unknown): Promise<{ data: IntentSignalView[] }> {
+    const page = validateInput(LeadIntentsPageQuery, query);
+    const [, signals] = await Promise.all([
+      this.rpc.request<LeadView>(Queries.LeadsGetLead, { id: leadId }),
+      this.rpc.request<{ data: IntentSignalView[] }>(Queries.ScoringLeadIntents, {
+        lead_id: leadId,
+        ...page,
+      }),
+    ]);
+    return signals;
   }
 
   private async history(query: LeadScoreHistoryQuery): Promise<{ data: ScoreLedgerRowView[] }> {

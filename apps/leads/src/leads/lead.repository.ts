@@ -234,9 +234,15 @@ export class LeadRepository {
          UPDATE leads l
             SET demographic_score = s.demographic, engagement_score = s.engagement,
                 behavior_score = s.behavior, total_score = s.total, score_tier = s.tier,
-                score_version = s.version, scored_at = s.scored_at, updated_at = now()
+                score_version = s.version, scored_at = s.scored_at, updated_at = now(),
+                -- A score without intent (emitted before intent detection) leaves the lead's intent as it is.
+                primary_intent = CASE WHEN s.has_intent THEN s.primary_intent ELSE l.primary_intent END,
+                intent_confidence = CASE WHEN s.has_intent THEN s.intent_confidence ELSE l.intent_confidence END,
+                intent_summary = CASE WHEN s.has_intent THEN s.intent_summary ELSE l.intent_summary END
            FROM jsonb_to_recordset($1::jsonb) AS s(lead_id uuid, version int, demographic int, engagement int,
-                                                  behavior int, total int, tier varchar, scored_at timestamptz)
+                                                  behavior int, total int, tier varchar, scored_at timestamptz,
+                                                  has_intent boolean, primary_intent varchar,
+                                                  intent_confidence int, intent_summary jsonb)
           WHERE l.id = s.lead_id AND l.score_version < s.version
          RETURNING l.id
        )
@@ -249,6 +255,10 @@ export class LeadRepository {
             ...score.scores,
             tier: score.tier,
             scored_at: score.scored_at,
+            has_intent: score.intent !== undefined,
+            primary_intent: score.intent?.primary_intent ?? null,
+            intent_confidence: score.intent?.intent_confidence ?? null,
+            intent_summary: score.intent?.intent_summary ?? null,
           })),
         ),
       ],

@@ -1,5 +1,6 @@
 import { messagingEntities, messagingMigrations } from '@crm/messaging';
 import type { DatabaseModuleOptions } from '@crm/service-kit';
+import { IntentRule } from '../intent/intent-rule.entity';
 import { RuleVersion } from '../rules/rule-version.entity';
 import { ScoringRule } from '../rules/scoring-rule.entity';
 import { LeadScore } from '../scoring/lead-score.entity';
@@ -10,6 +11,7 @@ import { LeadScoresFillfactor1796200000000 } from './migrations/1796200000000-le
 import { RulesRevision1796100000000 } from './migrations/1796100000000-rules-revision';
 import { RuleVersionAuthors1796300000000 } from './migrations/1796300000000-rule-version-authors';
 import { FitScoring1796300000100 } from './migrations/1796300000100-fit-scoring';
+import { IntentDetection1796300000200 } from './migrations/1796300000200-intent-detection';
 
 export const SCORING_SCHEMA = 'scoring';
 
@@ -17,7 +19,7 @@ export const SCORING_SCHEMA = 'scoring';
 export const databaseOptions: DatabaseModuleOptions = {
   schema: SCORING_SCHEMA,
   // The messaging tables (outbox, inbox, dead letters) come first: our migrations may rely on them existing.
-  entities: [...messagingEntities, ScoringRule, RuleVersion, ScoreLedgerEntry, LeadScore],
+  entities: [...messagingEntities, ScoringRule, RuleVersion, IntentRule, ScoreLedgerEntry, LeadScore],
   migrations: [
     ...messagingMigrations,
     CreateScoringTables1795445500000,
@@ -26,5 +28,6 @@ export const databaseOptions: DatabaseModuleOptions = {
     LeadScoresFillfactor1796200000000,
     RuleVersionAuthors1796300000000,
     FitScoring1796300000100,
+    IntentDetection1796300000200,
   ],
 };

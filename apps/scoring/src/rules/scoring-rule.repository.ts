@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ActorRef, ListScoringRulesQuery } from '@crm/contracts';
 import { TransactionHost } from '@crm/service-kit';
 import { IsNull } from 'typeorm';
+import { pageOfRules } from './rule-list';
 import { ScoringRule } from './scoring-rule.entity';
 
 /** The definition fields of a rule: what a version snapshot records. */
@@ -51,22 +52,7 @@ export class ScoringRuleRepository {
   /** A page of rules ordered by priority, category, created_at (api.md §10), and the count of all matches. */
   async page(query: ListScoringRulesQuery): Promise<{ rules: ScoringRule[]; total: number }> {
     const builder = this.tx.manager.getRepository(ScoringRule).createQueryBuilder('r');
-    if (!query.include_archived) builder.andWhere('r.archived_at IS NULL');
-    if (query.category) builder.andWhere('r.category = :category', { category: query.category });
-    if (query.rule_type) builder.andWhere('r.rule_type = :ruleType', { ruleType: query.rule_type });
-    if (query.is_active !== undefined)
-      builder.andWhere('r.is_active = :isActive', { isActive: query.is_active });
-    if (query.id?.length) builder.andWhere('r.id IN (:...ids)', { ids: query.id });
-    const direction = query.sort_order === 'desc' ? 'DESC' : 'ASC';
-    const [rules, total] = await builder
-      .orderBy('r.priority', direction)
-      .addOrderBy('r.category', direction)
-      .addOrderBy('r.created_at', direction)
-      .addOrderBy('r.id', direction)
-      .skip((query.page - 1) * query.limit)
-      .take(query.limit)
-      .getManyAndCount();
-    return { rules, total };
+    return pageOfRules(builder, query, 'category', { category: query.category });
   }
 
   findById(id: string): Promise<ScoringRule | null> {

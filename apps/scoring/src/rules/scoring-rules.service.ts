@@ -12,10 +12,10 @@ import {
   type ScoringRuleView,
   type UpdateScoringRuleBody,
   type UpdateScoringRuleCommand,
-  type ValidationIssue,
 } from '@crm/contracts';
 import { TransactionHost } from '@crm/service-kit';
 import { checkFitRuleLimits, checkRuleConditions } from './rule-definition';
+import { assertNoNullWhere, sameJson, slugFromName } from './rule-edits';
 import type { RuleConditions } from './rule-conditions';
 import { toScoringRuleView } from './scoring-rule.mapper';
 import { ScoringRuleRepository, type RuleDefinition } from './scoring-rule.repository';
@@ -86,7 +86,7 @@ export class ScoringRulesService {
    * as it is (no new version). 404 unknown, 422 archived, 400 for a different slug or unsound conditions.
    */
   async update({ actor, id, body }: UpdateScoringRuleCommand): Promise<ScoringRuleView> {
-    assertNoNullWhereRequired(body);
+    assertNoNullWhere(body, REQUIRED_WHEN_PRESENT);
     return this.tx.transaction(async () => {
       const rule = await this.rules.findByIdForUpdate(id);
       if (!rule) throw new NotFoundError('ScoringRule', id);
@@ -146,14 +146,6 @@ const REQUIRED_WHEN_PRESENT = [
   'points',
 ] as const;
 
-/** PATCH: `null` clears nullable fields only; the others must be left out or given a value. */
-function assertNoNullWhereRequired(body: UpdateScoringRuleBody): void {
-  const issues: ValidationIssue[] = REQUIRED_WHEN_PRESENT.filter((field) => body[field] === null).map(
-    (field) => ({ path: field, message: `${field} cannot be null`, code: 'isNotNull' }),
-  );
-  if (issues.length) throw new ValidationFailedError(issues);
-}
-
 function patched(rule: ScoringRule, body: UpdateScoringRuleBody): ScoringRule {
   const pick = <T>(value: T | undefined, current: T): T => (value === undefined ? current : value);
   return {
@@ -188,39 +180,4 @@ const DEFINITION_FIELDS = [
 
 function definitionChanged(before: ScoringRule, after: ScoringRule): boolean {
   return DEFINITION_FIELDS.some((field) => !sameJson(before[field], after[field]));
-}
-
-/** Equality of JSON values whatever the key order (jsonb does not keep it). */
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
-}
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
-    );
-  }
-  return value;
-}
-
-/** `Decision-maker title` → `decision-maker-title`; 400 when the name has nothing to make a slug of. */
-export function slugFromName(name: string): string {
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 100)
-    .replace(/-+$/, '');
-  if (!slug) {
-    throw new ValidationFailedError([
-      { path: 'slug', message: 'cannot be derived from the name; send a slug', code: 'isNotEmpty' },
-    ]);
-  }
-  return slug;
 }

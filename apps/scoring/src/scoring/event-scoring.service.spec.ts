@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Subjects, type LeadEventRecordedV1, type LeadScoredV1, type ScoreTotals } from '@crm/contracts';
 import type { Outbox, PublishOptions } from '@crm/messaging';
 import type { AppLogger, TransactionHost } from '@crm/service-kit';
+import type { IntentDetectionService } from '../intent/intent-detection.service';
 import type { LiveRulesCache } from '../rules/live-rules.cache';
 import type { ScoringRule } from '../rules/scoring-rule.entity';
 import { EventScoringService, type RecordedEventToScore } from './event-scoring.service';
@@ -69,7 +70,13 @@ class InMemoryLeadScores {
   lockForScoring = async (leadIds: string[]) => {
     this.calls.push('lockForScoring');
     for (const leadId of leadIds) {
-      if (!this.rows.has(leadId)) this.rows.set(leadId, { totals: zeroTotals(), tier: 'cold', version: 0 });
+      if (!this.rows.has(leadId))
+        this.rows.set(leadId, {
+          totals: zeroTotals(),
+          tier: 'cold',
+          version: 0,
+          intent: { research: 0, b2b: 0, co_creation: 0 },
+        });
     }
     return new Map(leadIds.map((leadId) => [leadId, structuredClone(this.rows.get(leadId)!)]));
   };
@@ -157,6 +164,10 @@ describe('EventScoringService', () => {
       ledger as unknown as ScoreLedgerRepository,
       leadScores as unknown as LeadScoreRepository,
       outbox,
+      // Intent detection is covered by intent-detection.int-spec.ts; here no event gives a signal.
+      {
+        detectForEvents: async (events: unknown[]) => events.map(() => []),
+      } as unknown as IntentDetectionService,
       logger,
     );
   });
@@ -296,6 +307,7 @@ describe('EventScoringService', () => {
       totals: { ...zeroTotals(), engagement: 15, total: 15 },
       tier: 'cold',
       version: 4,
+      intent: { research: 0, b2b: 0, co_creation: 0 },
     });
 
     const result = await scoreOne(recorded({ event_type: 'newsletter_signup' }));
@@ -381,6 +393,7 @@ describe('EventScoringService', () => {
         totals: { demographic: 0, engagement: 53, behavior: 0, total: 53 },
         tier: 'warm',
         version: 4,
+        intent: { research: 0, b2b: 0, co_creation: 0 },
       });
       expect(leadScores.rows.get(otherLead)).toMatchObject({ version: 1, tier: 'warm' });
     });

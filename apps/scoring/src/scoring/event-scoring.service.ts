@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Subjects, type LeadEventRecordedV1, type LeadScoredV1, type ScoreTotals } from '@crm/contracts';
 import { Outbox, PermanentError, type OutboxMessage } from '@crm/messaging';
 import { AppLogger, TransactionHost } from '@crm/service-kit';
+import type { NewIntentSignal } from '../intent/intent-detection';
+import { IntentDetectionService } from '../intent/intent-detection.service';
 import { matchesEventRule } from '../rules/event-rule-matcher';
 import { LiveRulesCache } from '../rules/live-rules.cache';
 import type { EventRuleConditions } from '../rules/rule-conditions';
@@ -42,6 +44,8 @@ interface EventInBatch {
   plan: EventToPlan;
   applications: PlannedApplication[];
   outcomes: RuleOutcome[];
+  /** Intent signals the event gave its lead. */
+  intentGains: NewIntentSignal[];
 }
 
 @Injectable()
@@ -54,6 +58,7 @@ export class EventScoringService {
     private readonly ledger: ScoreLedgerRepository,
     private readonly leadScores: LeadScoreRepository,
     private readonly outbox: Outbox,
+    private readonly intent: IntentDetectionService,
     logger: AppLogger,
   ) {
     this.log = logger.child('event-scoring');
@@ -68,7 +73,7 @@ export class EventScoringService {
    *
    * Per event, emits `scoring.lead.scored.v1` (same transaction, through the outbox, in the event's message
    * flow) only when at least one rule applied with points that count, when the totals changed anyway (points of
-   * earlier events ran out), or when the lead is new (`lead_created`), so the leads read model gets the new
+   * earlier events ran out), when it gave intent signals (each intent rule at most once per lead), or when the lead is new (`lead_created`), so the leads read model gets the new
    * lead's tier even if it scored nothing. An event that matched nothing emits nothing: the reader would see no
    * change. A lead's versions grow by one per emission, in event order.
    *
@@ -92,6 +97,7 @@ export class EventScoringService {
         },
         applications: [],
         outcomes: [],
+        intentGains: [],
       }));
       const leadIds = [...new Set(events.map((e) => e.plan.leadId))];
 
@@ -108,6 +114,10 @@ export class EventScoringService {
       const inserted = await this.ledger.insertMany(events.flatMap((e) => ledgerEntriesOf(e, now)));
       const insertedKeys = new Set(inserted.map((row) => eventRuleKey(row.eventId, row.ruleId)));
       for (const e of events) e.outcomes = outcomesOf(e, insertedKeys);
+      const gains = await this.intent.detectForEvents(
+        events.map((e) => ({ leadId: e.plan.leadId, event: e.item.event, occurredAt: e.plan.occurredAt })),
+      );
+      events.forEach((e, i) => (e.intentGains = gains[i]));
 
       const liveTotals = await this.ledger.sumLive(leadIds);
       return this.emitScores(events, leadIds, stored, liveTotals, now);
@@ -205,8 +215,9 @@ function outcomesOf({ plan, applications }: EventInBatch, insertedKeys: Set<stri
   });
 }
 
-function scoredEventOf({ item, plan, applications, outcomes }: EventInBatch): ScoredEvent {
+function scoredEventOf({ item, plan, applications, outcomes, intentGains }: EventInBatch): ScoredEvent {
   return {
+    intentGained: intentGains.map(({ intent, points }) => ({ intent, points })),
     eventId: plan.eventId,
     leadCreated: item.event.lead_created,
     applied: applications

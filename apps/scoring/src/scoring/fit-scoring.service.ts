@@ -3,6 +3,8 @@ import { Subjects, type LeadProfileChangedV1 } from '@crm/contracts';
 import { Outbox, type OutboxMessage } from '@crm/messaging';
 import { AppLogger, TransactionHost } from '@crm/service-kit';
 import type { Logger } from 'pino';
+import { IntentDetectionService } from '../intent/intent-detection.service';
+import { addIntentPoints, sameIntentSummary } from '../intent/intent.rules';
 import { matchesFieldRule } from '../rules/field-rule-matcher';
 import { LiveRulesCache } from '../rules/live-rules.cache';
 import type { FieldRuleConditions } from '../rules/rule-conditions';
@@ -24,7 +26,8 @@ export interface ProfileToScore {
  * rule is evaluated against the lead's new profile. A rule that matches and is not held applies once (a `fit`
  * row); a held rule that no longer matches is withdrawn (a `fit_withdrawn` row taking exactly the held points
  * back); a held rule that still matches stays as it is, even if its points were edited since (recalculation
- * re-applies edits). Rules that are no longer live keep what they gave until a recalculation.
+ * re-applies edits). Rules that are no longer live keep what they gave until a recalculation. Field intent
+ * rules are detected on the same profile; intent signals are never withdrawn.
  */
 @Injectable()
 export class FitScoringService {
@@ -37,6 +40,7 @@ export class FitScoringService {
     private readonly ledger: ScoreLedgerRepository,
     private readonly leadScores: LeadScoreRepository,
     private readonly outbox: Outbox,
+    private readonly intent: IntentDetectionService,
     logger: AppLogger,
   ) {
     this.log = logger.child('fit-scoring');
@@ -74,26 +78,39 @@ export class FitScoringService {
       );
       await this.ledger.insertMany(entries);
       const totals = await this.ledger.sumLive(changed);
+      const gains = await this.intent.detectForProfiles(
+        changed.map((leadId) => {
+          const { profile, changed_at } = newest.get(leadId)!.change;
+          return { leadId, profile, changedAt: new Date(changed_at) };
+        }),
+      );
 
       const scores: { leadId: string; score: StoredScore }[] = [];
       const messages: OutboxMessage[] = [];
-      for (const leadId of changed) {
+      changed.forEach((leadId, i) => {
         const before = stored.get(leadId)!;
         const after = totals.get(leadId)!;
-        if (sameTotals(before.totals, after)) continue;
-        const score = nextScore(leadId, before, after, {
-          reason: 'fit',
-          eventId: null,
-          pointsApplied: entries.filter((e) => e.leadId === leadId).reduce((sum, e) => sum + e.points, 0),
-          scoredAt: now,
-        });
-        scores.push({ leadId, score: { totals: after, tier: score.tier, version: score.version } });
+        let intent = before.intent;
+        for (const gain of gains[i]) intent = addIntentPoints(intent, gain.intent, gain.points);
+        if (sameTotals(before.totals, after) && sameIntentSummary(before.intent, intent)) return;
+        const score = nextScore(
+          leadId,
+          before,
+          { totals: after, intent },
+          {
+            reason: 'fit',
+            eventId: null,
+            pointsApplied: entries.filter((e) => e.leadId === leadId).reduce((sum, e) => sum + e.points, 0),
+            scoredAt: now,
+          },
+        );
+        scores.push({ leadId, score: { totals: after, tier: score.tier, version: score.version, intent } });
         messages.push({
           subject: Subjects.LeadScored,
           data: score,
           options: { causedBy: newest.get(leadId)!.causedBy },
         });
-      }
+      });
       await this.leadScores.saveScores(scores);
       await this.outbox.publishMany(messages);
       this.log.debug(

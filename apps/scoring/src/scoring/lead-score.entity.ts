@@ -16,5 +16,9 @@ export class LeadScore {
   @Column({ type: 'varchar', length: 20, default: 'cold' }) tier: ScoreTier;
   /** Grows by one with every `scoring.lead.scored.v1` of this lead, so readers apply only newer scores. */
   @Column({ type: 'int', default: 0 }) version: number;
+  /** Confidence points per intent: the sums of the lead's intent signals. */
+  @Column({ name: 'intent_research', type: 'int', default: 0 }) intentResearch: number;
+  @Column({ name: 'intent_b2b', type: 'int', default: 0 }) intentB2b: number;
+  @Column({ name: 'intent_co_creation', type: 'int', default: 0 }) intentCoCreation: number;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -11,6 +11,9 @@ interface LeadScoreRow {
   total: number;
   tier: ScoreTier;
   version: number;
+  intent_research: number;
+  intent_b2b: number;
+  intent_co_creation: number;
 }
 
 @Injectable()
@@ -29,7 +32,8 @@ export class LeadScoreRepository {
       `INSERT INTO lead_scores (lead_id)
        SELECT DISTINCT id FROM unnest($1::uuid[]) AS id ORDER BY id
        ON CONFLICT (lead_id) DO UPDATE SET lead_id = EXCLUDED.lead_id
-       RETURNING lead_id, demographic, engagement, behavior, total, tier, version`,
+       RETURNING lead_id, demographic, engagement, behavior, total, tier, version, intent_research, intent_b2b,
+                 intent_co_creation`,
       [leadIds],
     );
     return new Map(rows.map((row) => [row.lead_id, toStoredScore(row)]));
@@ -38,7 +42,9 @@ export class LeadScoreRepository {
   /** The lead's stored score, or null when nothing was ever scored for it. */
   async find(leadId: string): Promise<StoredScore | null> {
     const rows: LeadScoreRow[] = await this.tx.manager.query(
-      `SELECT lead_id, demographic, engagement, behavior, total, tier, version FROM lead_scores WHERE lead_id = $1`,
+      `SELECT lead_id, demographic, engagement, behavior, total, tier, version, intent_research, intent_b2b,
+              intent_co_creation
+         FROM lead_scores WHERE lead_id = $1`,
       [leadId],
     );
     return rows.length ? toStoredScore(rows[0]) : null;
@@ -51,9 +57,11 @@ export class LeadScoreRepository {
     await this.tx.manager.query(
       `UPDATE lead_scores AS s
           SET demographic = u.demographic, engagement = u.engagement, behavior = u.behavior, total = u.total,
-              tier = u.tier, version = u.version, updated_at = now()
-         FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[], $5::int[], $6::varchar[], $7::int[])
-              AS u(lead_id, demographic, engagement, behavior, total, tier, version)
+              tier = u.tier, version = u.version, intent_research = u.research, intent_b2b = u.b2b,
+              intent_co_creation = u.co_creation, updated_at = now()
+         FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[], $5::int[], $6::varchar[], $7::int[],
+                     $8::int[], $9::int[], $10::int[])
+              AS u(lead_id, demographic, engagement, behavior, total, tier, version, research, b2b, co_creation)
         WHERE s.lead_id = u.lead_id`,
       [
         column((s) => s.leadId),
@@ -63,6 +71,9 @@ export class LeadScoreRepository {
         column((s) => s.score.totals.total),
         column((s) => s.score.tier),
         column((s) => s.score.version),
+        column((s) => s.score.intent.research),
+        column((s) => s.score.intent.b2b),
+        column((s) => s.score.intent.co_creation),
       ],
     );
   }
@@ -78,5 +89,6 @@ function toStoredScore(row: LeadScoreRow): StoredScore {
     },
     tier: row.tier,
     version: row.version,
+    intent: { research: row.intent_research, b2b: row.intent_b2b, co_creation: row.intent_co_creation },
   };
 }

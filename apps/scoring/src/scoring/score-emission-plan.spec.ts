@@ -3,6 +3,7 @@ import type { ScoreTotals } from '@crm/contracts';
 import { planLeadEmissions, type ScoredEvent, type StoredScore } from './score-emission-plan';
 
 const leadId = randomUUID();
+const NO_INTENT = { research: 0, b2b: 0, co_creation: 0 };
 const scoredAt = new Date('2026-03-10T12:00:00.000Z');
 const totals = (engagement: number, behavior = 0): ScoreTotals => ({
   demographic: 0,
@@ -14,11 +15,13 @@ const stored = (score: ScoreTotals, version: number): StoredScore => ({
   totals: score,
   tier: score.total >= 40 ? 'warm' : 'cold',
   version,
+  intent: { research: 0, b2b: 0, co_creation: 0 },
 });
 const scoredEvent = (points: number[], leadCreated = false): ScoredEvent => ({
   eventId: randomUUID(),
   leadCreated,
   applied: points.map((p) => ({ category: 'engagement', points: p })),
+  intentGained: [],
 });
 
 describe('planLeadEmissions', () => {
@@ -41,8 +44,9 @@ describe('planLeadEmissions', () => {
       event_id: events[3].eventId,
       points_applied: 15,
       scored_at: scoredAt.toISOString(),
+      intent: { primary_intent: null, intent_confidence: null, intent_summary: NO_INTENT, conflict: false },
     });
-    expect(plan.final).toEqual({ totals: totals(51), tier: 'warm', version: 10 });
+    expect(plan.final).toEqual({ totals: totals(51), tier: 'warm', version: 10, intent: NO_INTENT });
   });
 
   it('emits for the first event when expired points changed the totals, and not again after', () => {
@@ -51,7 +55,7 @@ describe('planLeadEmissions', () => {
     expect(
       plan.emissions.map((e) => e && [e.version, e.previous_total, e.scores.total, e.points_applied]),
     ).toEqual([[4, 45, 30, 0], null]);
-    expect(plan.final).toEqual({ totals: totals(0, 30), tier: 'cold', version: 4 });
+    expect(plan.final).toEqual({ totals: totals(0, 30), tier: 'cold', version: 4, intent: NO_INTENT });
   });
 
   it('always emits for a new lead, and for a zero-point rule that applied', () => {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IntentModule } from '../intent/intent.module';
 import { RulesModule } from '../rules/rules.module';
 import { EventScoringService } from './event-scoring.service';
 import { FitScoringService } from './fit-scoring.service';
@@ -12,7 +13,7 @@ import { ScoreLedgerRepository } from './score-ledger.repository';
 
 /** Event and fit scoring into the ledger and the lead's totals, and their explanation. */
 @Module({
-  imports: [RulesModule],
+  imports: [RulesModule, IntentModule],
   controllers: [
     LeadEventRecordedMessageController,
     LeadProfileChangedMessageController,

@@ -1,6 +1,16 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Min, ValidateNested } from 'class-validator';
-import { SCORE_TIERS, type ScoreTier } from '../enums';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsUUID,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { INTENTS, SCORE_TIERS, type Intent, type ScoreTier } from '../enums';
 
 export class ScoreTotals {
   @IsInt() demographic: number;
@@ -9,11 +19,27 @@ export class ScoreTotals {
   @IsInt() total: number;
 }
 
+/** Confidence points per intent: the sums of the lead's intent signals. */
+export class IntentSummaryV1 {
+  @IsInt() research: number;
+  @IsInt() b2b: number;
+  @IsInt() co_creation: number;
+}
+
+/** The lead's intent as its signals give it (product.md, Intent). */
+export class LeadIntentV1 {
+  @IsOptional() @IsIn(INTENTS) primary_intent: Intent | null;
+  @IsOptional() @IsInt() @Min(0) @Max(100) intent_confidence: number | null;
+  @ValidateNested() @Type(() => IntentSummaryV1) intent_summary: IntentSummaryV1;
+  /** The runner-up has points and is within 15 of the primary: not routable. */
+  @IsBoolean() conflict: boolean;
+}
+
 export const SCORE_REASONS = ['event', 'fit', 'expiry', 'recalculation'] as const;
 export type ScoreReason = (typeof SCORE_REASONS)[number];
 
 /**
- * A lead's score changed (or was recomputed). `version` grows by one per lead with every emission,
+ * A lead's score or intent changed (or was recomputed). `version` grows by one per lead with every emission,
  * so the leads read model applies only newer scores whatever the delivery order.
  */
 export class LeadScoredV1 {
@@ -28,4 +54,6 @@ export class LeadScoredV1 {
   @IsOptional() @IsUUID() event_id: string | null;
   @IsInt() points_applied: number;
   @IsISO8601() scored_at: string;
+  /** The lead's intent after this change (scores emitted before intent detection existed have none). */
+  @IsOptional() @ValidateNested() @Type(() => LeadIntentV1) intent?: LeadIntentV1;
 }

@@ -14,7 +14,16 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { SCORE_CATEGORIES, SCORING_RULE_TYPES, type ScoreCategory, type ScoringRuleType } from '../enums';
+import {
+  INTENT_RULE_TYPES,
+  INTENTS,
+  SCORE_CATEGORIES,
+  SCORING_RULE_TYPES,
+  type Intent,
+  type IntentRuleType,
+  type ScoreCategory,
+  type ScoringRuleType,
+} from '../enums';
 import { PageQuery, WithActor } from './common';
 
 const toBoolean = ({ value }: { value: unknown }): unknown =>
@@ -103,4 +112,66 @@ export class LeadScoresPageQuery {
 /** The query part of `GET /scoring/leads/:leadId/history` (limit 1–500, default 50). */
 export class ScoreHistoryPageQuery {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit: number = 50;
+}
+
+/** `GET /scoring/intent-rules` (added): archived rules only with `include_archived=true`. */
+export class ListIntentRulesQuery extends PageQuery {
+  @IsOptional() @IsIn(INTENTS) intent?: Intent;
+  @IsOptional() @IsIn(INTENT_RULE_TYPES) rule_type?: IntentRuleType;
+  @IsOptional() @Transform(toBoolean) @IsBoolean() is_active?: boolean;
+  @IsOptional() @Transform(toBoolean) @IsBoolean() include_archived?: boolean;
+}
+
+/** `POST /scoring/intent-rules` body (added): conditions as scoring rules of the same `rule_type`. */
+export class CreateIntentRuleBody {
+  @IsOptional() @IsString() @Matches(/^[a-z0-9][a-z0-9-]*$/) @MaxLength(100) slug?: string;
+  @IsString() @Length(1, 200) name: string;
+  @IsOptional() @IsString() @MaxLength(2000) description?: string | null;
+  @IsOptional() @IsBoolean() is_active?: boolean;
+  @IsOptional() @IsInt() @Min(0) @Max(RULE_LIMITS.priority) priority?: number;
+  @IsIn(INTENTS) intent: Intent;
+  @IsIn(INTENT_RULE_TYPES) rule_type: IntentRuleType;
+  @IsObject() conditions: Record<string, unknown>;
+  @IsInt() @Min(1) @Max(100) points: number;
+}
+
+/** `PATCH /scoring/intent-rules/:id` body: partial; `slug` may only repeat the current one. */
+export class UpdateIntentRuleBody {
+  @IsOptional() @IsString() @MaxLength(100) slug?: string;
+  @IsOptional() @IsString() @Length(1, 200) name?: string;
+  @IsOptional() @IsString() @MaxLength(2000) description?: string | null;
+  @IsOptional() @IsBoolean() is_active?: boolean;
+  @IsOptional() @IsInt() @Min(0) @Max(RULE_LIMITS.priority) priority?: number;
+  @IsOptional() @IsIn(INTENTS) intent?: Intent;
+  @IsOptional() @IsIn(INTENT_RULE_TYPES) rule_type?: IntentRuleType;
+  @IsOptional() @IsObject() conditions?: Record<string, unknown>;
+  @IsOptional() @IsInt() @Min(1) @Max(100) points?: number;
+}
+
+export class CreateIntentRuleCommand extends WithActor {
+  @ValidateNested() @Type(() => CreateIntentRuleBody) body: CreateIntentRuleBody;
+}
+
+export class UpdateIntentRuleCommand extends WithActor {
+  @IsUUID() id: string;
+  @ValidateNested() @Type(() => UpdateIntentRuleBody) body: UpdateIntentRuleBody;
+}
+
+export class ArchiveIntentRuleCommand extends WithActor {
+  @IsUUID() id: string;
+}
+
+/** `GET /leads/:id/intents?limit&offset&intent`: the lead's intent signals, newest first. */
+export class LeadIntentsQuery {
+  @IsUUID() lead_id: string;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit: number = 50;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset: number = 0;
+  @IsOptional() @IsIn(INTENTS) intent?: Intent;
+}
+
+/** The query part of `GET /leads/:id/intents`. */
+export class LeadIntentsPageQuery {
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit: number = 50;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset: number = 0;
+  @IsOptional() @IsIn(INTENTS) intent?: Intent;
 }

@@ -1,5 +1,7 @@
 import type {
   ActorType,
+  Intent,
+  IntentRuleType,
   DealStatus,
   ScoreCategory,
   ScoreTier,
@@ -252,4 +254,36 @@ export interface ScoreBreakdownView {
   total: number;
   history_count: number;
   expired_points: number;
+}
+
+/** An intent rule (added, api.md §10): confidence points for one intent, at most once per lead. */
+export interface IntentRuleView {
+  id: string;
+  slug: string;
+  name: string;
+  description: string | null;
+  is_active: boolean;
+  priority: number;
+  intent: Intent;
+  rule_type: IntentRuleType;
+  conditions: Record<string, unknown>;
+  points: number;
+  version: number;
+  archived_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One intent signal of a lead (api.md §5 `/leads/:id/intents`). */
+export interface IntentSignalView {
+  id: string;
+  lead_id: string;
+  intent: Intent;
+  rule_id: string;
+  rule_slug: string;
+  confidence_points: number;
+  trigger_type: IntentRuleType;
+  event_id: string | null;
+  trigger_data: Record<string, unknown>;
+  detected_at: string;
 }
