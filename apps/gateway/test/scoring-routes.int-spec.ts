@@ -377,6 +377,57 @@ describe('scoring routes (api.md §10, §5 scores)', () => {
     expect(list.calls[0]).toEqual({ intent: 'b2b', page: 1, limit: 20 });
   });
 
+  it('recalculation and expiry: labels, 404 for an unknown lead, 202 with the job, job status for readers', async () => {
+    const id = randomUUID();
+    await responder(Queries.LeadsGetLead, (q) => {
+      if (q.id !== id) throw new NotFoundError('Lead', q.id);
+      return { id: q.id };
+    });
+    const recalc = await responder(Queries.ScoringRecalculateLead, (c) => ({
+      lead_id: c.lead_id,
+      changed: true,
+    }));
+    const all = await responder(Queries.ScoringRecalculateAll, () => ({ job_id: id, leads_queued: 7 }));
+    const expire = await responder(Queries.ScoringExpire, () => ({ job_id: id }));
+    const job = await responder(Queries.ScoringGetJob, (q) => ({ id: q.id, status: 'running' }));
+
+    const one = await gw.request(`/api/v1/scoring/leads/${id}/recalculate`, {
+      method: 'POST',
+      headers: admin(),
+    });
+    expect(one.status).toBe(200);
+    expect(one.body).toEqual({ lead_id: id, changed: true });
+    expect(recalc.calls).toEqual([
+      { actor: { type: 'user', id: member.id, name: member.email }, lead_id: id },
+    ]);
+    const unknown = await gw.request(`/api/v1/scoring/leads/${randomUUID()}/recalculate`, {
+      method: 'POST',
+      headers: admin(),
+    });
+    expect(unknown.status).toBe(404);
+    expect(recalc.calls).toHaveLength(1);
+
+    const asManager = as(accessToken('marketing_manager'));
+    expect(
+      (await gw.request('/api/v1/scoring/recalculate', { method: 'POST', headers: asManager })).status,
+    ).toBe(403);
+    const started = await gw.request('/api/v1/scoring/recalculate', { method: 'POST', headers: admin() });
+    expect(started.status).toBe(202);
+    expect(started.body).toEqual({ job_id: id, leads_queued: 7 });
+    expect(all.calls).toHaveLength(1);
+
+    const expiring = await gw.request('/api/v1/scoring/expire', { method: 'POST', headers: asManager });
+    expect(expiring.status).toBe(202);
+    expect(expire.calls).toEqual([{ actor: { type: 'user', id: member.id, name: member.email } }]);
+    expect(
+      (await gw.request('/api/v1/scoring/expire', { method: 'POST', headers: { 'x-api-key': KEY } })).status,
+    ).toBe(403);
+
+    const status = await gw.request(`/api/v1/scoring/jobs/${id}`, { headers: { 'x-api-key': KEY } });
+    expect(status.body).toEqual({ id, status: 'running' });
+    expect(job.calls).toEqual([{ id }]);
+  });
+
   it('GET /scoring/thresholds answers the tiers of api.md §10', async () => {
     const response = await gw.request('/api/v1/scoring/thresholds', { headers: { 'x-api-key': KEY } });
     expect(response.status).toBe(200);

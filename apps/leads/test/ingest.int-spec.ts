@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Queries, Subjects, type LeadEventRecordedV1 } from '@crm/contracts';
+import {
+  Queries,
+  Subjects,
+  type LeadEventRecordedV1,
+  type LeadIntentV1,
+  type LeadScoredV1,
+} from '@crm/contracts';
 import { waitFor } from '@crm/testing';
 import { LeadsTestApp } from './support/leads-test-app';
 
@@ -403,7 +409,7 @@ describe('leads: ingest events → identity, organizations, event log, attributi
     const event = app.ingestEvent({ lead_identifier: { email } });
     await app.ingest(event);
     const [lead] = await leadsWhere('lower(email) = $1', [email]);
-    const score = (version: number, intent?: object) => ({
+    const score = (version: number, intent?: LeadIntentV1): LeadScoredV1 => ({
       lead_id: lead.id,
       version,
       scores: { demographic: 0, engagement: version, behavior: 0, total: version },

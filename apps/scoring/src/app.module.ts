@@ -3,6 +3,7 @@ import { MessagingModule } from '@crm/messaging';
 import { ConfigModule, DatabaseModule, HealthModule, LoggingModule } from '@crm/service-kit';
 import { ScoringConfig } from './config/scoring.config';
 import { databaseOptions } from './database/database.options';
+import { JobsModule } from './jobs/jobs.module';
 import { RulesModule } from './rules/rules.module';
 import { ScoringModule } from './scoring/scoring.module';
 
@@ -15,6 +16,7 @@ import { ScoringModule } from './scoring/scoring.module';
     MessagingModule.forRoot({ service: 'scoring' }),
     RulesModule,
     ScoringModule,
+    JobsModule,
   ],
 })
 export class AppModule {}

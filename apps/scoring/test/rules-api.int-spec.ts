@@ -26,9 +26,9 @@ describe('scoring rules API over request-reply (real PostgreSQL + NATS)', () => 
               (SELECT revision::text FROM scoring.rules_revision) AS revision`,
     );
 
-  function data<T = any>(reply: { ok: boolean; data?: T; error?: unknown }): T {
+  function data(reply: { ok: boolean; data?: any; error?: unknown }): any {
     if (!reply.ok) throw new Error(`expected success, got ${JSON.stringify(reply.error)}`);
-    return reply.data as T;
+    return reply.data;
   }
 
   it('creates a rule at version 1 that the running consumer applies to the next event, without a restart', async () => {

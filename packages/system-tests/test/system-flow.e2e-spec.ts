@@ -258,6 +258,84 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     expect((await api.get(`/api/v1/leads/${randomUUID()}/scores`)).status).toBe(404);
   });
 
+  it("an edited rule and a recalculation move a lead's tier; a 30-day rule's points expire in event time", async () => {
+    const admin = { id: randomUUID(), email: 'admin@dna-me.example', role: 'admin' };
+    const asAdmin = { authorization: `Bearer ${memberAccessToken(admin)}` };
+    const created = await api.post(
+      '/api/v1/scoring/rules',
+      {
+        name: 'Lab tour booked',
+        rule_type: 'event',
+        category: 'behavior',
+        conditions: { event_type: 'lab_tour_booked' },
+        points: 30,
+      },
+      asAdmin,
+    );
+    expect(created.status).toBe(201);
+    // Free mail: no fit points, so the totals below are the rule's alone.
+    const email = `tour+${randomUUID().slice(0, 8)}@gmail.com`;
+    await api.ingest(event({ event_type: 'lab_tour_booked', lead_identifier: { email } }));
+    const lead = await waitFor(async () => {
+      const found = await findLead(email);
+      return found?.total_score === 30 ? found : undefined;
+    });
+    expect(lead.score_tier).toBe('cold');
+
+    const edited = await api.request(
+      'PATCH',
+      `/api/v1/scoring/rules/${created.body.id}`,
+      { points: 45 },
+      asAdmin,
+    );
+    expect(edited.body.version).toBe(2);
+    const recalculated = await api.post(`/api/v1/scoring/leads/${lead.id}/recalculate`, undefined, asAdmin);
+    expect(recalculated.status).toBe(200);
+    expect(recalculated.body).toMatchObject({
+      lead_id: lead.id,
+      old_score: 30,
+      new_scores: { total: 45, behavior: 45 },
+      score_tier: 'warm',
+      changed: true,
+    });
+    await waitFor(async () => (await findLead(email))?.score_tier === 'warm', {
+      message: 'tier never moved',
+    });
+    const scores = await api.get(`/api/v1/leads/${lead.id}/scores`);
+    expect(scores.body.data.map((r: any) => [r.rule_slug, r.rule_version, r.points_change])).toEqual([
+      ['lab-tour-booked', 2, 45],
+    ]);
+
+    // A page visit (2 points, 30 days) whose 30 days end a few seconds from now, in event time.
+    const visitor = `visit+${randomUUID().slice(0, 8)}@gmail.com`;
+    const endsAt = Date.now() + 6_000;
+    await api.ingest(
+      event({
+        occurred_at: new Date(endsAt - 30 * 86_400_000).toISOString(),
+        lead_identifier: { email: visitor },
+      }),
+    );
+    await waitFor(async () => (await findLead(visitor))?.total_score === 2, {
+      message: 'visit never scored',
+    });
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, endsAt - Date.now() + 100)));
+    const expiry = await api.post('/api/v1/scoring/expire', undefined, asAdmin);
+    expect(expiry.status).toBe(202);
+    const job = await waitFor(async () => {
+      const { body } = await api.get(`/api/v1/scoring/jobs/${expiry.body.job_id}`);
+      return body.status !== 'running' && body;
+    });
+    expect(job).toMatchObject({ kind: 'expiry', status: 'succeeded' });
+    expect(job.progress.changed).toBeGreaterThanOrEqual(1);
+    await waitFor(async () => (await findLead(visitor))?.total_score === 0, {
+      message: 'points never expired',
+    });
+    const ledger = await api.get(`/api/v1/leads/${(await findLead(visitor)).id}/scores`);
+    expect(ledger.body.data).toEqual([
+      expect.objectContaining({ rule_slug: 'eng-page-visit', points_change: 2, expired: true, new_total: 0 }),
+    ]);
+  });
+
   it('stores and scores the same event_id once (duplicate answered 200)', async () => {
     const email = `dup-${randomUUID().slice(0, 8)}@acme-bio.com`;
     const body = event({

@@ -1,12 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import type {
   IntentRuleView,
+  LeadRecalculationView,
+  ScoringJobView,
   Page,
   ScoreBreakdownView,
   ScoreLedgerRowView,
   ScoringRuleView,
 } from '@crm/contracts';
-import { ConfigAccess, CurrentPrincipal } from '../auth/auth.decorators';
+import { AdminAccess, ConfigAccess, CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { API_PREFIX } from '../http/api-prefix';
 import { UuidParamPipe } from '../http/validation';
@@ -89,6 +91,37 @@ export class ScoringController {
     @Param('id', new UuidParamPipe()) id: string,
   ): Promise<void> {
     return this.scoring.archiveIntentRule(principal, id);
+  }
+
+  @Post('leads/:leadId/recalculate')
+  @HttpCode(200)
+  @ConfigAccess()
+  recalculateLead(
+    @CurrentPrincipal() principal: Principal,
+    @Param('leadId', new UuidParamPipe('leadId')) leadId: string,
+  ): Promise<LeadRecalculationView> {
+    return this.scoring.recalculateLead(principal, leadId);
+  }
+
+  @Post('recalculate')
+  @HttpCode(202)
+  @AdminAccess()
+  recalculateAll(
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<{ job_id: string; leads_queued: number }> {
+    return this.scoring.recalculateAll(principal);
+  }
+
+  @Post('expire')
+  @HttpCode(202)
+  @ConfigAccess()
+  expire(@CurrentPrincipal() principal: Principal): Promise<{ job_id: string }> {
+    return this.scoring.expire(principal);
+  }
+
+  @Get('jobs/:id')
+  job(@Param('id', new UuidParamPipe()) id: string): Promise<ScoringJobView> {
+    return this.scoring.job(id);
   }
 
   @Get('thresholds')

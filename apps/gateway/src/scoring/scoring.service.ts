@@ -16,6 +16,10 @@ import {
   type CreateIntentRuleCommand,
   type IntentRuleView,
   type IntentSignalView,
+  type LeadRecalculationView,
+  type RecalculateLeadCommand,
+  type ScoringJobView,
+  type StartScoringJobCommand,
   type UpdateIntentRuleCommand,
   type CreateScoringRuleCommand,
   type LeadScoreHistoryQuery,
@@ -150,6 +154,27 @@ export class ScoringService {
       }),
     ]);
     return signals;
+  }
+
+  /** 404 for a lead the leads service does not know; else the replay, at once. */
+  async recalculateLead(principal: Principal, leadId: string): Promise<LeadRecalculationView> {
+    await this.rpc.request<LeadView>(Queries.LeadsGetLead, { id: leadId });
+    const command: RecalculateLeadCommand = { actor: actorOf(principal), lead_id: leadId };
+    return this.rpc.request(Queries.ScoringRecalculateLead, command);
+  }
+
+  recalculateAll(principal: Principal): Promise<{ job_id: string; leads_queued: number }> {
+    const command: StartScoringJobCommand = { actor: actorOf(principal) };
+    return this.rpc.request(Queries.ScoringRecalculateAll, command);
+  }
+
+  expire(principal: Principal): Promise<{ job_id: string }> {
+    const command: StartScoringJobCommand = { actor: actorOf(principal) };
+    return this.rpc.request(Queries.ScoringExpire, command);
+  }
+
+  job(id: string): Promise<ScoringJobView> {
+    return this.rpc.request(Queries.ScoringGetJob, { id });
   }
 
   private async history(query: LeadScoreHistoryQuery): Promise<{ data: ScoreLedgerRowView[] }> {

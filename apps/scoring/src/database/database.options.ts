@@ -12,6 +12,7 @@ import { RulesRevision1796100000000 } from './migrations/1796100000000-rules-rev
 import { RuleVersionAuthors1796300000000 } from './migrations/1796300000000-rule-version-authors';
 import { FitScoring1796300000100 } from './migrations/1796300000100-fit-scoring';
 import { IntentDetection1796300000200 } from './migrations/1796300000200-intent-detection';
+import { ReplayAndJobs1796300000300 } from './migrations/1796300000300-replay-and-jobs';
 
 export const SCORING_SCHEMA = 'scoring';
 
@@ -29,5 +30,6 @@ export const databaseOptions: DatabaseModuleOptions = {
     RuleVersionAuthors1796300000000,
     FitScoring1796300000100,
     IntentDetection1796300000200,
+    ReplayAndJobs1796300000300,
   ],
 };

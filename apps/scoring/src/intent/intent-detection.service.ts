@@ -54,6 +54,11 @@ export class IntentDetectionService {
     return this.record(found);
   }
 
+  /** Forgets every signal of the leads (a recalculation detects them again). */
+  async forgetLeads(leadIds: string[]): Promise<void> {
+    await this.signals.deleteOfLeads(leadIds);
+  }
+
   /** Inserts the signals; keeps only those inserted (one held meanwhile would not count twice). */
   private async record(found: NewIntentSignal[][]): Promise<NewIntentSignal[][]> {
     const inserted = await this.signals.insertMany(found.flat());

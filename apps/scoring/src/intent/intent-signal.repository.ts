@@ -49,6 +49,11 @@ export class IntentSignalRepository {
     return new Set(rows.map((row) => signalKey(row.lead_id, row.rule_id)));
   }
 
+  /** Removes every signal of the leads (a recalculation detects them again). */
+  async deleteOfLeads(leadIds: string[]): Promise<void> {
+    await this.tx.manager.query(`DELETE FROM intent_signals WHERE lead_id = ANY($1::uuid[])`, [leadIds]);
+  }
+
   /** A page of the lead's signals, newest first. */
   async page(query: LeadIntentsQuery): Promise<IntentSignalView[]> {
     const rows: (Omit<IntentSignalView, 'detected_at'> & { detected_at: Date })[] =

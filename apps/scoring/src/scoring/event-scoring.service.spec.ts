@@ -4,6 +4,7 @@ import type { Outbox, PublishOptions } from '@crm/messaging';
 import type { AppLogger, TransactionHost } from '@crm/service-kit';
 import type { IntentDetectionService } from '../intent/intent-detection.service';
 import type { LiveRulesCache } from '../rules/live-rules.cache';
+import type { ScoredEventRepository } from './scored-event.repository';
 import type { ScoringRule } from '../rules/scoring-rule.entity';
 import { EventScoringService, type RecordedEventToScore } from './event-scoring.service';
 import type { LeadScoreRepository } from './lead-score.repository';
@@ -109,6 +110,7 @@ function rule(slug: string, overrides: Partial<ScoringRule>): ScoringRule {
     createdAt: new Date(),
     updatedAt: new Date(),
     archivedAt: null,
+    archivedBy: null,
     ...overrides,
   };
 }
@@ -168,6 +170,8 @@ describe('EventScoringService', () => {
       {
         detectForEvents: async (events: unknown[]) => events.map(() => []),
       } as unknown as IntentDetectionService,
+      // The replay store is covered by recalculation.int-spec.ts.
+      { insertMany: async () => undefined } as unknown as ScoredEventRepository,
       logger,
     );
   });

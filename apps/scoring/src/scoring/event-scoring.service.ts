@@ -16,6 +16,7 @@ import {
   type PlannedApplication,
 } from './rule-application-plan';
 import { planLeadEmissions, type ScoredEvent, type StoredScore } from './score-emission-plan';
+import { ScoredEventRepository } from './scored-event.repository';
 import { ScoreLedgerRepository, type NewLedgerEntry } from './score-ledger.repository';
 import { addPoints } from './score-totals';
 
@@ -59,6 +60,7 @@ export class EventScoringService {
     private readonly leadScores: LeadScoreRepository,
     private readonly outbox: Outbox,
     private readonly intent: IntentDetectionService,
+    private readonly scoredEvents: ScoredEventRepository,
     logger: AppLogger,
   ) {
     this.log = logger.child('event-scoring');
@@ -103,6 +105,8 @@ export class EventScoringService {
 
       // From here on these leads' other events wait for our commit, so the caps below see every earlier row.
       const stored = await this.leadScores.lockForScoring(leadIds);
+      // Kept for replays (recalculation), under the same locks, so a replay never misses one of these events.
+      await this.scoredEvents.insertMany(batch.map(({ event }) => event));
       const now = new Date();
       await this.ledger.expireDue(leadIds, now);
       const plans = events.map((e) => e.plan);

@@ -123,7 +123,7 @@ export class FitScoringService {
 
 /** The ledger rows one lead's new profile calls for: applications of newly matching rules, withdrawals. */
 export function fitEntriesOf(
-  change: LeadProfileChangedV1,
+  change: Pick<LeadProfileChangedV1, 'lead_id' | 'profile' | 'changed_at'>,
   rules: ScoringRule[],
   held: Map<string, number>,
 ): NewLedgerEntry[] {

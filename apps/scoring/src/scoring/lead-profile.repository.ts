@@ -31,6 +31,16 @@ export class LeadProfileRepository {
     return new Set(rows.map((row) => row.lead_id));
   }
 
+  /** The leads' stored profiles with the time of their last change. */
+  async ofLeads(leadIds: string[]): Promise<Map<string, { profile: LeadFitProfile; changedAt: Date }>> {
+    const rows: { lead_id: string; profile: LeadFitProfile; changed_at: Date }[] =
+      await this.tx.manager.query(
+        `SELECT lead_id, profile, changed_at FROM lead_profiles WHERE lead_id = ANY($1::uuid[])`,
+        [leadIds],
+      );
+    return new Map(rows.map((row) => [row.lead_id, { profile: row.profile, changedAt: row.changed_at }]));
+  }
+
   async find(leadId: string): Promise<LeadFitProfile | null> {
     const rows: { profile: LeadFitProfile }[] = await this.tx.manager.query(
       `SELECT profile FROM lead_profiles WHERE lead_id = $1`,

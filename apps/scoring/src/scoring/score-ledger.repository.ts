@@ -16,6 +16,20 @@ type HistoryRow =
 export class ScoreLedgerRepository {
   constructor(private readonly tx: TransactionHost) {}
 
+  /** Removes every row of the leads (a recalculation writes them again). */
+  async deleteOfLeads(leadIds: string[]): Promise<void> {
+    await this.tx.manager.query(`DELETE FROM score_ledger WHERE lead_id = ANY($1::uuid[])`, [leadIds]);
+  }
+
+  /** Up to `limit` leads holding rows whose points ran out by `now` and are not marked expired yet. */
+  async leadsWithDuePoints(now: Date, limit: number): Promise<string[]> {
+    const rows: { lead_id: string }[] = await this.tx.manager.query(
+      `SELECT DISTINCT lead_id FROM score_ledger WHERE NOT expired AND expires_at <= $1 LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map((row) => row.lead_id);
+  }
+
   /** Marks the leads' rows whose points ran out by `now` as expired. */
   async expireDue(leadIds: string[], now: Date): Promise<void> {
     await this.tx.manager.query(

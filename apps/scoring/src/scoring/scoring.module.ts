@@ -2,14 +2,17 @@ import { Module } from '@nestjs/common';
 import { IntentModule } from '../intent/intent.module';
 import { RulesModule } from '../rules/rules.module';
 import { EventScoringService } from './event-scoring.service';
+import { ExpiryService } from './expiry.service';
 import { FitScoringService } from './fit-scoring.service';
 import { LeadEventRecordedMessageController } from './lead-event-recorded.message-controller';
 import { LeadProfileChangedMessageController } from './lead-profile-changed.message-controller';
 import { LeadProfileRepository } from './lead-profile.repository';
 import { LeadScoreRepository } from './lead-score.repository';
+import { RecalculationService } from './recalculation.service';
 import { ScoreHistoryMessageController } from './score-history.message-controller';
 import { ScoreHistoryService } from './score-history.service';
 import { ScoreLedgerRepository } from './score-ledger.repository';
+import { ScoredEventRepository } from './scored-event.repository';
 
 /** Event and fit scoring into the ledger and the lead's totals, and their explanation. */
 @Module({
@@ -26,6 +29,10 @@ import { ScoreLedgerRepository } from './score-ledger.repository';
     ScoreLedgerRepository,
     LeadScoreRepository,
     LeadProfileRepository,
+    ScoredEventRepository,
+    RecalculationService,
+    ExpiryService,
   ],
+  exports: [RecalculationService, ExpiryService],
 })
 export class ScoringModule {}

@@ -175,3 +175,11 @@ export class LeadIntentsPageQuery {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset: number = 0;
   @IsOptional() @IsIn(INTENTS) intent?: Intent;
 }
+
+/** `POST /scoring/leads/:leadId/recalculate`. */
+export class RecalculateLeadCommand extends WithActor {
+  @IsUUID() lead_id: string;
+}
+
+/** `POST /scoring/recalculate` and `POST /scoring/expire`: background jobs. */
+export class StartScoringJobCommand extends WithActor {}

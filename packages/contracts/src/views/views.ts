@@ -287,3 +287,27 @@ export interface IntentSignalView {
   trigger_data: Record<string, unknown>;
   detected_at: string;
 }
+
+/** The answer of `POST /scoring/leads/:leadId/recalculate` (api.md §10). */
+export interface LeadRecalculationView {
+  lead_id: string;
+  old_score: number;
+  new_scores: { demographic: number; engagement: number; behavior: number; total: number };
+  score_tier: string;
+  changed: boolean;
+  /** (added) false when the lead holds points of events scored before scoring kept its own copy: left as it was. */
+  replayed: boolean;
+}
+
+/** A background scoring job (added: `GET /scoring/jobs/:id`). */
+export interface ScoringJobView {
+  id: string;
+  kind: 'expiry' | 'recalculation';
+  status: 'running' | 'succeeded' | 'failed';
+  scheduled: boolean;
+  progress: { total: number; done: number; changed: number; skipped: number };
+  requested_by: { type: string; id: string | null; name?: string | null } | null;
+  error: string | null;
+  started_at: string;
+  finished_at: string | null;
+}
