@@ -428,6 +428,33 @@ describe('scoring routes (api.md §10, §5 scores)', () => {
     expect(job.calls).toEqual([{ id }]);
   });
 
+  it('POST /scoring/rules/preview checks rule as a create or a patch body, with paths under rule.', async () => {
+    const previews = await responder(Queries.ScoringPreviewRule, () => ({
+      leads_evaluated: 3,
+      leads_changed: 1,
+    }));
+    const id = randomUUID();
+    const post = (headers: Record<string, string>, body: unknown) =>
+      gw.request('/api/v1/scoring/rules/preview', { method: 'POST', headers, body });
+
+    expect((await post(admin(), { rule_id: id, rule: { points: 45 } })).status).toBe(200);
+    expect(previews.calls[0]).toEqual({ rule_id: id, update: { points: 45 } });
+    expect((await post(admin(), { rule: ruleBody })).status).toBe(200);
+    expect(previews.calls[1]).toEqual({ create: ruleBody });
+    expect((await post(admin(), { rule_id: id, archive: true })).status).toBe(200);
+    expect(previews.calls[2]).toEqual({ rule_id: id, archive: true });
+
+    const bad = await post(admin(), { rule: { ...ruleBody, points: 5000, category: 'fit' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.validation_errors.map((i: any) => i.path).sort()).toEqual([
+      'rule.category',
+      'rule.points',
+    ]);
+    expect((await post(admin(), {})).status).toBe(400);
+    expect((await post(as(accessToken('bdr')), { rule: ruleBody })).status).toBe(403);
+    expect(previews.calls).toHaveLength(3);
+  });
+
   it('GET /scoring/thresholds answers the tiers of api.md §10', async () => {
     const response = await gw.request('/api/v1/scoring/thresholds', { headers: { 'x-api-key': KEY } });
     expect(response.status).toBe(200);

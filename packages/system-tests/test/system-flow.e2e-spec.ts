@@ -282,6 +282,24 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     });
     expect(lead.score_tier).toBe('cold');
 
+    const preview = await api.post(
+      '/api/v1/scoring/rules/preview',
+      { rule_id: created.body.id, rule: { points: 45 } },
+      asAdmin,
+    );
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ leads_changed: 1, tier_changes: { 'cold>warm': 1 } });
+    // (The sample's email is scoring's copy of the profile, which may land a moment after the score.)
+    expect(preview.body.sample).toEqual([
+      expect.objectContaining({
+        lead_id: lead.id,
+        old_total: 30,
+        new_total: 45,
+        old_tier: 'cold',
+        new_tier: 'warm',
+      }),
+    ]);
+    expect((await findLead(email)).total_score).toBe(30); // a preview changes nothing
     const edited = await api.request(
       'PATCH',
       `/api/v1/scoring/rules/${created.body.id}`,

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import type {
   IntentRuleView,
   LeadRecalculationView,
+  RulePreviewView,
   ScoringJobView,
   Page,
   ScoreBreakdownView,
@@ -22,6 +23,13 @@ export class ScoringController {
   @Get('rules')
   listRules(@Query() query: unknown): Promise<Page<ScoringRuleView>> {
     return this.scoring.listRules(query);
+  }
+
+  @Post('rules/preview')
+  @HttpCode(200)
+  @ConfigAccess()
+  previewRule(@Body() body: unknown): Promise<RulePreviewView> {
+    return this.scoring.previewRule(body);
   }
 
   @Get('rules/:id')

@@ -3,6 +3,8 @@ import {
   CreateIntentRuleBody,
   CreateScoringRuleBody,
   LeadIntentsPageQuery,
+  PreviewScoringRuleBody,
+  ValidationFailedError,
   ListIntentRulesQuery,
   UpdateIntentRuleBody,
   LeadScoresPageQuery,
@@ -17,6 +19,8 @@ import {
   type IntentRuleView,
   type IntentSignalView,
   type LeadRecalculationView,
+  type PreviewScoringRuleCommand,
+  type RulePreviewView,
   type RecalculateLeadCommand,
   type ScoringJobView,
   type StartScoringJobCommand,
@@ -72,6 +76,29 @@ export class ScoringService {
   async archiveRule(principal: Principal, id: string): Promise<void> {
     const command: ArchiveScoringRuleCommand = { actor: actorOf(principal), id };
     await this.rpc.request(Queries.ScoringArchiveRule, command);
+  }
+
+  /**
+   * `POST /scoring/rules/preview`: `rule` is checked as a create body, or with `rule_id` as a patch body; its
+   * problems are reported under `rule.*`.
+   */
+  previewRule(body: unknown): Promise<RulePreviewView> {
+    const input = validateInput(PreviewScoringRuleBody, body);
+    const command: PreviewScoringRuleCommand = { rule_id: input.rule_id, archive: input.archive };
+    if (!input.rule_id && input.archive) {
+      throw new ValidationFailedError([
+        { path: 'rule_id', message: 'archive needs a rule_id', code: 'isUuid' },
+      ]);
+    }
+    if (!input.archive) {
+      if (!input.rule_id && !input.rule) {
+        throw new ValidationFailedError([{ path: 'rule', message: 'rule is required', code: 'isObject' }]);
+      }
+      const rule = input.rule ?? {};
+      if (input.rule_id) command.update = withinRule(() => validateInput(UpdateScoringRuleBody, rule));
+      else command.create = withinRule(() => validateInput(CreateScoringRuleBody, rule));
+    }
+    return this.rpc.request(Queries.ScoringPreviewRule, command);
   }
 
   thresholds(): ThresholdsView {
@@ -183,5 +210,20 @@ export class ScoringService {
       this.rpc.request<{ data: ScoreLedgerRowView[] }>(Queries.ScoringLeadHistory, query),
     ]);
     return history;
+  }
+}
+
+/** Validation problems of the nested rule, with paths under `rule.`. */
+function withinRule<T>(validate: () => T): T {
+  try {
+    return validate();
+  } catch (error) {
+    if (!(error instanceof ValidationFailedError)) throw error;
+    const issues = (error.details?.validation_errors ?? []) as {
+      path: string;
+      message: string;
+      code: string;
+    }[];
+    throw new ValidationFailedError(issues.map((issue) => ({ ...issue, path: `rule.${issue.path}` })));
   }
 }

@@ -92,10 +92,15 @@ export class JobRepository {
 
   /** Leads known to scoring, in id order after `cursor`: the pages a recalculation walks. */
   async leadPage(cursor: string | null, limit: number): Promise<string[]> {
-    const rows: { lead_id: string }[] = await this.tx.manager.query(
-      `SELECT lead_id FROM lead_scores WHERE $1::uuid IS NULL OR lead_id > $1 ORDER BY lead_id LIMIT $2`,
-      [cursor, limit],
-    );
+    // Two statements rather than `$1 IS NULL OR lead_id > $1`, which keeps the planner off the primary key and
+    // made every page sort the whole table.
+    const rows: { lead_id: string }[] =
+      cursor === null
+        ? await this.tx.manager.query(`SELECT lead_id FROM lead_scores ORDER BY lead_id LIMIT $1`, [limit])
+        : await this.tx.manager.query(
+            `SELECT lead_id FROM lead_scores WHERE lead_id > $1 ORDER BY lead_id LIMIT $2`,
+            [cursor, limit],
+          );
     return rows.map((row) => row.lead_id);
   }
 

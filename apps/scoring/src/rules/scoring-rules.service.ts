@@ -6,6 +6,7 @@ import {
   toPage,
   ValidationFailedError,
   type ArchiveScoringRuleCommand,
+  type CreateScoringRuleBody,
   type CreateScoringRuleCommand,
   type ListScoringRulesQuery,
   type Page,
@@ -53,20 +54,7 @@ export class ScoringRulesService {
 
   /** 400 for conditions that do not fit the type, 409 for a slug in use (archived rules keep theirs). */
   async create({ actor, body }: CreateScoringRuleCommand): Promise<ScoringRuleView> {
-    const definition: RuleDefinition = {
-      slug: body.slug ?? slugFromName(body.name),
-      name: body.name,
-      description: body.description ?? null,
-      isActive: body.is_active ?? true,
-      priority: body.priority ?? DEFAULT_PRIORITY,
-      ruleType: body.rule_type,
-      category: body.category,
-      conditions: body.conditions as unknown as RuleConditions,
-      points: body.points,
-      maxPerDay: body.max_per_day ?? null,
-      maxPerLead: body.max_per_lead ?? null,
-      decayDays: body.decay_days ?? null,
-    };
+    const definition = newRuleDefinition(body);
     assertSoundDefinition(definition);
     return this.tx.transaction(async () => {
       const rule = await this.rules.insert(definition);
@@ -119,7 +107,26 @@ export class ScoringRulesService {
   }
 }
 
-function assertSoundDefinition(definition: RuleDefinition): void {
+/** A create body as a rule definition, with the defaults of api.md §10. */
+export function newRuleDefinition(body: CreateScoringRuleBody): RuleDefinition {
+  return {
+    slug: body.slug ?? slugFromName(body.name),
+    name: body.name,
+    description: body.description ?? null,
+    isActive: body.is_active ?? true,
+    priority: body.priority ?? DEFAULT_PRIORITY,
+    ruleType: body.rule_type,
+    category: body.category,
+    conditions: body.conditions as unknown as RuleConditions,
+    points: body.points,
+    maxPerDay: body.max_per_day ?? null,
+    maxPerLead: body.max_per_lead ?? null,
+    decayDays: body.decay_days ?? null,
+  };
+}
+
+/** 400 for conditions or limits that do not fit the rule type, 422 for a type not evaluated yet. */
+export function assertSoundDefinition(definition: RuleDefinition): void {
   const issues = [
     ...checkRuleConditions(definition.ruleType, definition.conditions),
     ...checkFitRuleLimits(definition),
@@ -136,7 +143,7 @@ function assertSoundDefinition(definition: RuleDefinition): void {
   }
 }
 
-const REQUIRED_WHEN_PRESENT = [
+export const REQUIRED_WHEN_PRESENT = [
   'name',
   'is_active',
   'priority',
@@ -146,7 +153,8 @@ const REQUIRED_WHEN_PRESENT = [
   'points',
 ] as const;
 
-function patched(rule: ScoringRule, body: UpdateScoringRuleBody): ScoringRule {
+/** The rule as a partial change would leave it (not validated). */
+export function patched(rule: ScoringRule, body: UpdateScoringRuleBody): ScoringRule {
   const pick = <T>(value: T | undefined, current: T): T => (value === undefined ? current : value);
   return {
     ...rule,

@@ -41,6 +41,24 @@ export class LeadProfileRepository {
     return new Map(rows.map((row) => [row.lead_id, { profile: row.profile, changedAt: row.changed_at }]));
   }
 
+  /** Every stored profile (a fit rule preview evaluates them all). */
+  async all(): Promise<Map<string, LeadFitProfile>> {
+    const rows: { lead_id: string; profile: LeadFitProfile }[] = await this.tx.manager.query(
+      `SELECT lead_id, profile FROM lead_profiles`,
+    );
+    return new Map(rows.map((row) => [row.lead_id, row.profile]));
+  }
+
+  /** The leads' emails as their profiles last said. */
+  async emailsOf(leadIds: string[]): Promise<Map<string, string | null>> {
+    if (!leadIds.length) return new Map();
+    const rows: { lead_id: string; email: string | null }[] = await this.tx.manager.query(
+      `SELECT lead_id, profile ->> 'email' AS email FROM lead_profiles WHERE lead_id = ANY($1::uuid[])`,
+      [leadIds],
+    );
+    return new Map(rows.map((row) => [row.lead_id, row.email]));
+  }
+
   async find(leadId: string): Promise<LeadFitProfile | null> {
     const rows: { profile: LeadFitProfile }[] = await this.tx.manager.query(
       `SELECT profile FROM lead_profiles WHERE lead_id = $1`,

@@ -50,6 +50,14 @@ export class LeadScoreRepository {
     return rows.length ? toStoredScore(rows[0]) : null;
   }
 
+  /** Every lead's total and tier (a preview compares against them). */
+  async allTotals(): Promise<{ leadId: string; total: number; tier: ScoreTier }[]> {
+    const rows: { lead_id: string; total: number; tier: ScoreTier }[] = await this.tx.manager.query(
+      `SELECT lead_id, total, tier FROM lead_scores`,
+    );
+    return rows.map((row) => ({ leadId: row.lead_id, total: row.total, tier: row.tier }));
+  }
+
   /** Stores the leads' new scores in one statement. */
   async saveScores(scores: { leadId: string; score: StoredScore }[]): Promise<void> {
     if (!scores.length) return;

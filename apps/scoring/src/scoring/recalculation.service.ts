@@ -53,24 +53,43 @@ export class RecalculationService {
     if (!ids.length) return [];
     return this.tx.transaction(async () => {
       const stored = await this.leadScores.lockForScoring(ids);
-      const notReplayable = await this.scoredEvents.leadsNotReplayable(ids);
+      const events = await this.scoredEvents.ofLeads(ids);
+      const notReplayable = await this.leadsNotReplayable(ids, events);
       const replay = ids.filter((id) => !notReplayable.has(id));
       const results = new Map<string, LeadRecalculation>();
       for (const id of notReplayable) {
         const score = stored.get(id)!;
         results.set(id, { leadId: id, replayed: false, before: score, after: score, changed: false });
       }
-      if (replay.length) await this.replay(replay, stored, results);
+      if (replay.length) {
+        const replayed = new Set(replay);
+        await this.replay(
+          replay,
+          events.filter((e) => replayed.has(e.lead_id)),
+          stored,
+          results,
+        );
+      }
       return ids.map((id) => results.get(id)!);
     });
   }
 
+  /**
+   * Leads whose ledger holds points of events scoring has no copy of (scored before it kept events): a replay
+   * would lose those points, so they are left as they are.
+   */
+  private async leadsNotReplayable(leadIds: string[], events: StoredEvent[]): Promise<Set<string>> {
+    const kept = new Set(events.map((e) => e.event_id));
+    const scored = await this.ledger.eventIdsOfLeads(leadIds);
+    return new Set(scored.filter(({ eventId }) => !kept.has(eventId)).map(({ leadId }) => leadId));
+  }
+
   private async replay(
     leadIds: string[],
+    events: StoredEvent[],
     stored: Map<string, StoredScore>,
     results: Map<string, LeadRecalculation>,
   ): Promise<void> {
-    const events = await this.scoredEvents.ofLeads(leadIds);
     const profiles = await this.profiles.ofLeads(leadIds);
     await this.ledger.deleteOfLeads(leadIds);
     await this.intent.forgetLeads(leadIds);

@@ -16,6 +16,25 @@ type HistoryRow =
 export class ScoreLedgerRepository {
   constructor(private readonly tx: TransactionHost) {}
 
+  /** Per lead, the live (not expired) points one rule gives it now. */
+  async livePointsOfRule(ruleId: string): Promise<Map<string, number>> {
+    const rows: { lead_id: string; points: number }[] = await this.tx.manager.query(
+      `SELECT lead_id, sum(points)::int AS points FROM score_ledger
+        WHERE rule_id = $1 AND NOT expired GROUP BY lead_id`,
+      [ruleId],
+    );
+    return new Map(rows.map((row) => [row.lead_id, row.points]));
+  }
+
+  /** The events the leads' ledger rows came from. */
+  async eventIdsOfLeads(leadIds: string[]): Promise<{ leadId: string; eventId: string }[]> {
+    const rows: { lead_id: string; event_id: string }[] = await this.tx.manager.query(
+      `SELECT DISTINCT lead_id, event_id FROM score_ledger WHERE lead_id = ANY($1::uuid[]) AND event_id IS NOT NULL`,
+      [leadIds],
+    );
+    return rows.map((row) => ({ leadId: row.lead_id, eventId: row.event_id }));
+  }
+
   /** Removes every row of the leads (a recalculation writes them again). */
   async deleteOfLeads(leadIds: string[]): Promise<void> {
     await this.tx.manager.query(`DELETE FROM score_ledger WHERE lead_id = ANY($1::uuid[])`, [leadIds]);

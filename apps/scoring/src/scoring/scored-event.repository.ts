@@ -44,17 +44,12 @@ export class ScoredEventRepository {
     );
   }
 
-  /**
-   * Leads whose ledger holds points of events scoring has no copy of (scored before events were kept): a replay
-   * would lose those points, so such leads are not recalculated.
-   */
-  async leadsNotReplayable(leadIds: string[]): Promise<Set<string>> {
-    const rows: { lead_id: string }[] = await this.tx.manager.query(
-      `SELECT DISTINCT l.lead_id FROM score_ledger l
-        WHERE l.lead_id = ANY($1::uuid[]) AND l.event_id IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM scored_events e WHERE e.event_id = l.event_id)`,
-      [leadIds],
+  /** Every stored event of one type, per lead in event time: what a preview of an event rule replays. */
+  async ofType(eventType: string): Promise<StoredEvent[]> {
+    return this.tx.manager.query(
+      `SELECT event_id, lead_id, event_type, source, metadata, occurred_at FROM scored_events
+        WHERE event_type = $1 ORDER BY lead_id, occurred_at, event_id`,
+      [eventType],
     );
-    return new Set(rows.map((row) => row.lead_id));
   }
 }

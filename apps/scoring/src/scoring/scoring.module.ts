@@ -9,6 +9,8 @@ import { LeadProfileChangedMessageController } from './lead-profile-changed.mess
 import { LeadProfileRepository } from './lead-profile.repository';
 import { LeadScoreRepository } from './lead-score.repository';
 import { RecalculationService } from './recalculation.service';
+import { RulePreviewMessageController } from './rule-preview.message-controller';
+import { RulePreviewService } from './rule-preview.service';
 import { ScoreHistoryMessageController } from './score-history.message-controller';
 import { ScoreHistoryService } from './score-history.service';
 import { ScoreLedgerRepository } from './score-ledger.repository';
@@ -21,6 +23,7 @@ import { ScoredEventRepository } from './scored-event.repository';
     LeadEventRecordedMessageController,
     LeadProfileChangedMessageController,
     ScoreHistoryMessageController,
+    RulePreviewMessageController,
   ],
   providers: [
     EventScoringService,
@@ -32,6 +35,7 @@ import { ScoredEventRepository } from './scored-event.repository';
     ScoredEventRepository,
     RecalculationService,
     ExpiryService,
+    RulePreviewService,
   ],
   exports: [RecalculationService, ExpiryService],
 })

@@ -34,6 +34,7 @@ export const Queries = {
   ScoringCreateRule: 'scoring.rpc.rule.create',
   ScoringUpdateRule: 'scoring.rpc.rule.update',
   ScoringArchiveRule: 'scoring.rpc.rule.archive',
+  ScoringPreviewRule: 'scoring.qry.rule.preview',
   ScoringLeadHistory: 'scoring.qry.lead.history',
   ScoringLeadBreakdown: 'scoring.qry.lead.breakdown',
   ScoringLeadIntents: 'scoring.qry.lead.intents',

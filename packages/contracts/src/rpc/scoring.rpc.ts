@@ -183,3 +183,19 @@ export class RecalculateLeadCommand extends WithActor {
 
 /** `POST /scoring/recalculate` and `POST /scoring/expire`: background jobs. */
 export class StartScoringJobCommand extends WithActor {}
+
+/** `POST /scoring/rules/preview` body: `rule` is a create body, or with `rule_id` a patch body (or `archive`). */
+export class PreviewScoringRuleBody {
+  @IsOptional() @IsUUID() rule_id?: string;
+  /** (added) Preview archiving the rule `rule_id` (`rule` may then be left out). */
+  @IsOptional() @IsBoolean() archive?: boolean;
+  @IsOptional() @IsObject() rule?: Record<string, unknown>;
+}
+
+/** The preview the scoring service computes: exactly one of `create`, `update` (with `rule_id`), `archive`. */
+export class PreviewScoringRuleCommand {
+  @IsOptional() @IsUUID() rule_id?: string;
+  @IsOptional() @IsBoolean() archive?: boolean;
+  @IsOptional() @ValidateNested() @Type(() => CreateScoringRuleBody) create?: CreateScoringRuleBody;
+  @IsOptional() @ValidateNested() @Type(() => UpdateScoringRuleBody) update?: UpdateScoringRuleBody;
+}

@@ -311,3 +311,18 @@ export interface ScoringJobView {
   started_at: string;
   finished_at: string | null;
 }
+
+/** `POST /scoring/rules/preview` (api.md §10): what publishing a rule change would do, nothing saved. */
+export interface RulePreviewView {
+  leads_evaluated: number;
+  leads_changed: number;
+  tier_changes: Record<string, number>;
+  sample: {
+    lead_id: string;
+    email: string | null;
+    old_total: number;
+    new_total: number;
+    old_tier: ScoreTier;
+    new_tier: ScoreTier;
+  }[];
+}
