@@ -15,6 +15,7 @@ import { LeadsModule } from './leads/leads.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
 import { RpcModule } from './rpc/rpc.module';
 import { ScoringModule } from './scoring/scoring.module';
+import { TeamModule } from './team/team.module';
 import { TriggersModule } from './triggers/triggers.module';
 import { WebUiModule } from './web-ui/web-ui.module';
 
@@ -33,6 +34,7 @@ import { WebUiModule } from './web-ui/web-ui.module';
     PipelinesModule,
     DealsModule,
     ScoringModule,
+    TeamModule,
     TriggersModule,
     GatewayHealthModule,
     WebUiModule,

@@ -6,6 +6,7 @@ import { databaseOptions } from './database/database.options';
 import { DealsModule } from './deals/deals.module';
 import { LeadsModule } from './leads/leads.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
+import { TeamModule } from './team/team.module';
 
 @Module({
   imports: [
@@ -17,6 +18,7 @@ import { PipelinesModule } from './pipelines/pipelines.module';
     LeadsModule,
     PipelinesModule,
     DealsModule,
+    TeamModule,
   ],
 })
 export class AppModule {}

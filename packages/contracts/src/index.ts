@@ -22,4 +22,5 @@ export * from './rpc/common';
 export * from './rpc/leads.rpc';
 export * from './rpc/automation.rpc';
 export * from './rpc/scoring.rpc';
+export * from './rpc/team.rpc';
 export * from './views/views';

@@ -1,5 +1,5 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
-import type { MemberRole } from '@crm/contracts';
+import { MEMBER_ROLES, type MemberRole } from '@crm/contracts';
 import type { ApiKeyScope } from '../config/api-keys-env';
 import type { Principal } from './principal';
 
@@ -16,6 +16,9 @@ export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
 /** api.md auth label `config`: signed-in admins and marketing managers only; API keys are refused. */
 export const ConfigAccess = () => SetMetadata(REQUIRED_ROLES, CONFIG_ROLES);
+
+/** api.md auth label `user` alone (no key label): any signed-in member; API keys are refused. */
+export const MemberAccess = () => SetMetadata(REQUIRED_ROLES, MEMBER_ROLES);
 
 /** api.md auth label `admin`: signed-in admins only; API keys are refused. */
 export const AdminAccess = () => SetMetadata(REQUIRED_ROLES, ADMIN_ROLES);

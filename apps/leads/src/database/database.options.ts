@@ -7,11 +7,13 @@ import { LeadEntity } from '../leads/lead.entity';
 import { OrganizationEntity } from '../leads/organization.entity';
 import { PipelineEntity } from '../pipelines/pipeline.entity';
 import { StageEntity } from '../pipelines/stage.entity';
+import { TeamMemberEntity } from '../team/team-member.entity';
 import { CreateLeadsTables1764000000000 } from './migrations/1764000000000-create-leads-tables';
 import { SeedDefaultPipelines1764000000001 } from './migrations/1764000000001-seed-default-pipelines';
 import { HotLeadUpdates1796200000000 } from './migrations/1796200000000-hot-lead-updates';
 import { LeadEventScores1796200000100 } from './migrations/1796200000100-lead-event-scores';
 import { LeadProfileVersion1796300000000 } from './migrations/1796300000000-lead-profile-version';
+import { TeamMembers1796300000100 } from './migrations/1796300000100-team-members';
 
 /** The same options for the running service and the `migrate` script. */
 export const databaseOptions: DatabaseModuleOptions = {
@@ -25,6 +27,7 @@ export const databaseOptions: DatabaseModuleOptions = {
     StageEntity,
     DealEntity,
     DealStageHistoryEntity,
+    TeamMemberEntity,
   ],
   migrations: [
     ...messagingMigrations,
@@ -33,5 +36,6 @@ export const databaseOptions: DatabaseModuleOptions = {
     HotLeadUpdates1796200000000,
     LeadEventScores1796200000100,
     LeadProfileVersion1796300000000,
+    TeamMembers1796300000100,
   ],
 };

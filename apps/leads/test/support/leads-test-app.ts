@@ -40,6 +40,12 @@ export class LeadsTestApp {
   private js!: JetStreamClient;
   private jsm!: JetStreamManager;
 
+  /** The Nest application, to resolve a provider the test drives directly. */
+  get nest(): NestFastifyApplication {
+    if (!this.service) throw new Error('LeadsTestApp not started');
+    return this.service.app;
+  }
+
   async start(): Promise<this> {
     this.service = await startInProcessService({
       name: 'leads',

@@ -2,6 +2,7 @@ import type {
   ActorType,
   Intent,
   IntentRuleType,
+  MemberRole,
   DealStatus,
   ScoreCategory,
   ScoreTier,
@@ -325,4 +326,40 @@ export interface RulePreviewView {
     old_tier: ScoreTier;
     new_tier: ScoreTier;
   }[];
+}
+
+/** A team member (api.md §14); `current_leads` counts the member's open deals. */
+export interface TeamMemberView {
+  id: string;
+  email: string;
+  name: string;
+  role: MemberRole;
+  region: string | null;
+  is_active: boolean;
+  max_leads: number;
+  current_leads: number;
+  avatar: string | null;
+  created_at: string;
+}
+
+export interface TeamStatsView {
+  total_members: number;
+  active_members: number;
+  by_role: Record<string, number>;
+  by_region: Record<string, number>;
+  total_capacity: number;
+  total_assigned: number;
+  utilization_percentage: number;
+}
+
+export interface TeamWorkloadView {
+  member: TeamMemberView;
+  workload: {
+    current_leads: number;
+    max_leads: number;
+    available_capacity: number;
+    utilization_percentage: number;
+    open_deals: number;
+    open_tasks: number;
+  };
 }

@@ -467,3 +467,110 @@ describe('scoring routes (api.md §10, §5 scores)', () => {
     ]);
   });
 });
+
+describe('team routes (api.md §14)', () => {
+  const admin = () => as(accessToken('admin'));
+  const body = { email: 'new.member@dna-me.example', name: 'New Member', role: 'bdr', region: 'DACH' };
+
+  it('admins create, edit, activate, deactivate and delete; anyone signed in reads stats and workload', async () => {
+    const id = randomUUID();
+    const created = await responder(Queries.LeadsCreateTeamMember, (c) => ({ id, ...c.body }));
+    const updated = await responder(Queries.LeadsUpdateTeamMember, (c) => ({ id: c.id, ...c.body }));
+    const deleted = await responder(Queries.LeadsDeleteTeamMember, () => ({ success: true, message: 'ok' }));
+    const deactivated = await responder(Queries.LeadsDeactivateTeamMember, (c) => ({
+      id: c.id,
+      is_active: false,
+    }));
+    const stats = await responder(Queries.LeadsTeamStats, () => ({ total_members: 1 }));
+    const workload = await responder(Queries.LeadsTeamWorkload, (q) => ({ member: { id: q.id } }));
+
+    const post = await gw.request('/api/v1/team', { method: 'POST', headers: admin(), body });
+    expect(post.status).toBe(201);
+    expect(created.calls[0]).toEqual({ actor: { type: 'user', id: member.id, name: member.email }, body });
+    expect(
+      (await gw.request('/api/v1/team', { method: 'POST', headers: as(accessToken('ae')), body })).status,
+    ).toBe(403);
+    expect(
+      (await gw.request('/api/v1/team', { method: 'POST', headers: { 'x-api-key': KEY }, body })).status,
+    ).toBe(403);
+    const bad = await gw.request('/api/v1/team', {
+      method: 'POST',
+      headers: admin(),
+      body: { ...body, role: 'owner', max_leads: 5000 },
+    });
+    expect(bad.status).toBe(400);
+    expect(created.calls).toHaveLength(1);
+
+    expect(
+      (await gw.request(`/api/v1/team/${id}`, { method: 'PATCH', headers: admin(), body: { role: 'ae' } }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await gw.request(`/api/v1/team/${id}/deactivate`, { method: 'POST', headers: admin() })).body,
+    ).toEqual({
+      id,
+      is_active: false,
+    });
+    expect(deactivated.calls).toHaveLength(1);
+    expect((await gw.request(`/api/v1/team/${id}`, { method: 'DELETE', headers: admin() })).status).toBe(200);
+    expect(deleted.calls).toEqual([{ actor: { type: 'user', id: member.id, name: member.email }, id }]);
+
+    expect((await gw.request('/api/v1/team/stats', { headers: as(accessToken('bdr')) })).body).toEqual({
+      total_members: 1,
+    });
+    expect((await gw.request('/api/v1/team/stats', { headers: { 'x-api-key': KEY } })).status).toBe(403);
+    expect(
+      (await gw.request(`/api/v1/team/${id}/workload`, { headers: as(accessToken('bdr')) })).status,
+    ).toBe(200);
+    expect(stats.calls).toHaveLength(1);
+    expect(workload.calls).toEqual([{ id }]);
+    expect(updated.calls).toHaveLength(1);
+  });
+
+  it('a member may change only their own name and avatar', async () => {
+    const updated = await responder(Queries.LeadsUpdateTeamMember, (c) => ({ id: c.id, ...c.body }));
+    const self = as(accessToken('bdr'));
+    const own = await gw.request(`/api/v1/team/${member.id}`, {
+      method: 'PATCH',
+      headers: self,
+      body: { name: 'Mona M.', avatar: null },
+    });
+    expect(own.status).toBe(200);
+    expect(updated.calls[0]).toMatchObject({ id: member.id, body: { name: 'Mona M.', avatar: null } });
+    const role = await gw.request(`/api/v1/team/${member.id}`, {
+      method: 'PATCH',
+      headers: self,
+      body: { role: 'admin' },
+    });
+    expect(role.status).toBe(403);
+    const other = await gw.request(`/api/v1/team/${randomUUID()}`, {
+      method: 'PATCH',
+      headers: self,
+      body: { name: 'X' },
+    });
+    expect(other.status).toBe(403);
+    expect(updated.calls).toHaveLength(1);
+  });
+
+  it('reads the list with a read key or as a member; the query is validated', async () => {
+    const list = await responder(Queries.LeadsListTeam, (q) => toPage([], 0, q.page, q.limit));
+    expect(
+      (
+        await gw.request('/api/v1/team?role=ae&is_active=true&sort_by=current_leads', {
+          headers: { 'x-api-key': KEY },
+        })
+      ).status,
+    ).toBe(200);
+    expect(list.calls[0]).toEqual({
+      role: 'ae',
+      is_active: true,
+      sort_by: 'current_leads',
+      page: 1,
+      limit: 20,
+    });
+    expect(
+      (await gw.request('/api/v1/team?sort_by=password', { headers: as(accessToken('bdr')) })).status,
+    ).toBe(400);
+    expect(list.calls).toHaveLength(1);
+  });
+});

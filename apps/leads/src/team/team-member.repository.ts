@@ -1,0 +1,142 @@
+import { Injectable } from '@nestjs/common';
+import type { ListTeamQuery, MemberRole } from '@crm/contracts';
+import { TransactionHost } from '@crm/service-kit';
+import { likePattern } from '../leads/lead.repository';
+
+/** A member with the load routing and the UI read: open deals owned. */
+export interface MemberWithLoad {
+  id: string;
+  email: string;
+  name: string;
+  role: MemberRole;
+  region: string | null;
+  is_active: boolean;
+  max_leads: number;
+  avatar: string | null;
+  created_at: Date;
+  open_deals: number;
+}
+
+export interface MemberFields {
+  email: string;
+  name: string;
+  role: MemberRole;
+  region: string | null;
+  isActive: boolean;
+  maxLeads: number;
+  avatar: string | null;
+}
+
+const SORT_COLUMNS: Record<NonNullable<ListTeamQuery['sort_by']>, string> = {
+  created_at: 'm.created_at',
+  name: 'm.name',
+  email: 'lower(m.email)',
+  role: 'm.role',
+  region: 'm.region',
+  current_leads: 'open_deals',
+};
+
+const WITH_LOAD = `
+  SELECT m.id, m.email, m.name, m.role, m.region, m.is_active, m.max_leads, m.avatar, m.created_at,
+         (SELECT count(*)::int FROM deals d WHERE d.assigned_to = m.id AND d.status = 'open') AS open_deals
+    FROM team_members m`;
+
+@Injectable()
+export class TeamMemberRepository {
+  constructor(private readonly tx: TransactionHost) {}
+
+  async page(query: ListTeamQuery): Promise<{ members: MemberWithLoad[]; total: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    if (query.role) where.push(`m.role = ${param(query.role)}`);
+    if (query.region) where.push(`m.region = ${param(query.region)}`);
+    if (query.is_active !== undefined) where.push(`m.is_active = ${param(query.is_active)}`);
+    if (query.id?.length) where.push(`m.id = ANY(${param(query.id)}::uuid[])`);
+    if (query.search?.trim()) {
+      const term = param(likePattern(query.search.trim()));
+      where.push(`(m.name ILIKE ${term} OR m.email ILIKE ${term})`);
+    }
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const order = query.sort_order === 'desc' ? 'DESC' : 'ASC';
+    const sort = SORT_COLUMNS[query.sort_by ?? 'name'];
+    const [{ total }]: { total: number }[] = await this.tx.manager.query(
+      `SELECT count(*)::int AS total FROM team_members m ${filter}`,
+      params,
+    );
+    const members: MemberWithLoad[] = await this.tx.manager.query(
+      `SELECT * FROM (${WITH_LOAD} ${filter}) m
+        ORDER BY ${sort.replace('m.', '')} ${order} NULLS LAST, id ${order}
+        LIMIT ${param(query.limit)} OFFSET ${param((query.page - 1) * query.limit)}`,
+      params,
+    );
+    return { members, total };
+  }
+
+  async find(id: string): Promise<MemberWithLoad | null> {
+    const rows: MemberWithLoad[] = await this.tx.manager.query(`${WITH_LOAD} WHERE m.id = $1`, [id]);
+    return rows[0] ?? null;
+  }
+
+  /** The member, locked until the transaction ends. */
+  async lock(id: string): Promise<boolean> {
+    const rows = await this.tx.manager.query(`SELECT id FROM team_members WHERE id = $1 FOR UPDATE`, [id]);
+    return rows.length > 0;
+  }
+
+  async idByEmail(email: string): Promise<string | null> {
+    const rows: { id: string }[] = await this.tx.manager.query(
+      `SELECT id FROM team_members WHERE lower(email) = lower($1)`,
+      [email],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** Inserts a member; null when the email is taken (whatever its case). */
+  async insert(member: MemberFields, developmentSeed = false): Promise<string | null> {
+    const rows: { id: string }[] = await this.tx.manager.query(
+      `INSERT INTO team_members (email, name, role, region, is_active, max_leads, avatar, development_seed)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (lower(email)) DO NOTHING
+       RETURNING id`,
+      [
+        member.email,
+        member.name,
+        member.role,
+        member.region,
+        member.isActive,
+        member.maxLeads,
+        member.avatar,
+        developmentSeed,
+      ],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  async update(id: string, member: MemberFields): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE team_members SET email = $2, name = $3, role = $4, region = $5, is_active = $6, max_leads = $7,
+              avatar = $8, updated_at = now()
+        WHERE id = $1`,
+      [
+        id,
+        member.email,
+        member.name,
+        member.role,
+        member.region,
+        member.isActive,
+        member.maxLeads,
+        member.avatar,
+      ],
+    );
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.tx.manager.query(`DELETE FROM team_members WHERE id = $1`, [id]);
+  }
+
+  /** Members and load per role and region, for `GET /team/stats`. */
+  async all(): Promise<MemberWithLoad[]> {
+    return this.tx.manager.query(WITH_LOAD);
+  }
+}
