@@ -20,6 +20,7 @@ import {
   type IntentSignalView,
   type LeadRecalculationView,
   type PreviewScoringRuleCommand,
+  type QuerySubject,
   type RulePreviewView,
   type RecalculateLeadCommand,
   type ScoringJobView,
@@ -132,11 +133,10 @@ export class ScoringService {
   }
 
   async leadBreakdown(leadId: string): Promise<ScoreBreakdownView & { email: string | null }> {
-    const [lead, breakdown] = await Promise.all([
-      this.rpc.request<LeadView>(Queries.LeadsGetLead, { id: leadId }),
-      this.rpc.request<ScoreBreakdownView>(Queries.ScoringLeadBreakdown, { id: leadId }),
-    ]);
-    const { lead_id, ...scores } = breakdown;
+    const { lead, answer } = await this.withLead<ScoreBreakdownView>(leadId, Queries.ScoringLeadBreakdown, {
+      id: leadId,
+    });
+    const { lead_id, ...scores } = answer;
     return { lead_id, email: lead.email, ...scores };
   }
 
@@ -173,14 +173,9 @@ export class ScoringService {
   /** `GET /leads/:id/intents`: the lead's intent signals, newest first. 404 for an unknown lead. */
   async leadIntents(leadId: string, query: unknown): Promise<{ data: IntentSignalView[] }> {
     const page = validateInput(LeadIntentsPageQuery, query);
-    const [, signals] = await Promise.all([
-      this.rpc.request<LeadView>(Queries.LeadsGetLead, { id: leadId }),
-      this.rpc.request<{ data: IntentSignalView[] }>(Queries.ScoringLeadIntents, {
-        lead_id: leadId,
-        ...page,
-      }),
-    ]);
-    return signals;
+    const data = { lead_id: leadId, ...page };
+    return (await this.withLead<{ data: IntentSignalView[] }>(leadId, Queries.ScoringLeadIntents, data))
+      .answer;
   }
 
   /** 404 for a lead the leads service does not know; else the replay, at once. */
@@ -205,11 +200,25 @@ export class ScoringService {
   }
 
   private async history(query: LeadScoreHistoryQuery): Promise<{ data: ScoreLedgerRowView[] }> {
-    const [, history] = await Promise.all([
-      this.rpc.request<LeadView>(Queries.LeadsGetLead, { id: query.lead_id }),
-      this.rpc.request<{ data: ScoreLedgerRowView[] }>(Queries.ScoringLeadHistory, query),
+    return (
+      await this.withLead<{ data: ScoreLedgerRowView[] }>(query.lead_id, Queries.ScoringLeadHistory, query)
+    ).answer;
+  }
+
+  /**
+   * Scoring's answer about a lead, asked together with the leads service, which owns whether the lead exists:
+   * an unknown lead is its 404 (scoring alone would answer an empty ledger).
+   */
+  private async withLead<T>(
+    leadId: string,
+    query: QuerySubject,
+    data: object,
+  ): Promise<{ lead: LeadView; answer: T }> {
+    const [lead, answer] = await Promise.all([
+      this.rpc.request<LeadView>(Queries.LeadsGetLead, { id: leadId }),
+      this.rpc.request<T>(query, data),
     ]);
-    return history;
+    return { lead, answer };
   }
 }
 

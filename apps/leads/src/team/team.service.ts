@@ -86,7 +86,15 @@ export class TeamService {
     });
   }
 
-  async update({ id, body }: UpdateTeamMemberCommand): Promise<TeamMemberView> {
+  update({ id, body }: UpdateTeamMemberCommand): Promise<TeamMemberView> {
+    return this.edit(id, body);
+  }
+
+  setActive({ id }: TeamMemberCommand, isActive: boolean): Promise<TeamMemberView> {
+    return this.edit(id, { is_active: isActive });
+  }
+
+  private async edit(id: string, body: UpdateTeamMemberCommand['body']): Promise<TeamMemberView> {
     const required = (['email', 'name', 'role', 'is_active', 'max_leads'] as const).filter(
       (f) => body[f] === null,
     );
@@ -130,10 +138,6 @@ export class TeamService {
       await this.members.delete(id);
       return { success: true, message: 'Team member deleted successfully' };
     });
-  }
-
-  setActive({ id }: TeamMemberCommand, isActive: boolean): Promise<TeamMemberView> {
-    return this.update({ actor: { type: 'system', id: null }, id, body: { is_active: isActive } });
   }
 
   private async found(id: string): Promise<MemberWithLoad> {

@@ -1,6 +1,6 @@
 import { messagingEntities, messagingMigrations } from '@crm/messaging';
 import type { DatabaseModuleOptions } from '@crm/service-kit';
-import { IntentRule } from '../intent/intent-rule.entity';
+import { IntentRule } from '../rules/intent-rule.entity';
 import { RuleVersion } from '../rules/rule-version.entity';
 import { ScoringRule } from '../rules/scoring-rule.entity';
 import { LeadScore } from '../scoring/lead-score.entity';

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { LeadFitProfile } from '@crm/contracts';
+import type { IntentRule } from '../rules/intent-rule.entity';
 import type { MatchableEvent } from '../rules/event-rule-matcher';
 import { matchesEventRule } from '../rules/event-rule-matcher';
 import type { EventRuleConditions } from '../rules/rule-conditions';
 import { eventSignals, profileSignals, type NewIntentSignal } from './intent-detection';
 import { IntentSignalRepository, signalKey } from './intent-signal.repository';
-import { LiveIntentRulesCache } from './live-intent-rules.cache';
 
 /** A recorded event of a scoring batch, for intent detection. */
 export interface EventForIntent {
@@ -21,14 +21,10 @@ export interface EventForIntent {
  */
 @Injectable()
 export class IntentDetectionService {
-  constructor(
-    private readonly liveRules: LiveIntentRulesCache,
-    private readonly signals: IntentSignalRepository,
-  ) {}
+  constructor(private readonly signals: IntentSignalRepository) {}
 
-  /** Records the signals of events in the order given; per event, the signals it gave. */
-  async detectForEvents(events: EventForIntent[]): Promise<NewIntentSignal[][]> {
-    const rules = await this.liveRules.eventRules();
+  /** Records the signals of events in the order given (`rules`: the live `event` intent rules); per event, its signals. */
+  async detectForEvents(events: EventForIntent[], rules: IntentRule[]): Promise<NewIntentSignal[][]> {
     const matching = (e: EventForIntent) =>
       rules.some((rule) => matchesEventRule(rule.conditions as EventRuleConditions, e.event));
     const candidates = rules.length ? events.filter(matching) : [];
@@ -41,11 +37,11 @@ export class IntentDetectionService {
     return this.record(found);
   }
 
-  /** Records the signals of the leads' new fit profiles; per lead, the signals it gained. */
+  /** Records the signals of the leads' new fit profiles (`rules`: the live `field` intent rules); per lead, its new signals. */
   async detectForProfiles(
     profiles: { leadId: string; profile: LeadFitProfile; changedAt: Date }[],
+    rules: IntentRule[],
   ): Promise<NewIntentSignal[][]> {
-    const rules = await this.liveRules.fieldRules();
     if (!rules.length || !profiles.length) return profiles.map(() => []);
     const held = await this.signals.heldRuleIds(profiles.map((p) => p.leadId));
     const found = profiles.map((p) =>

@@ -2,7 +2,7 @@ import type { Intent, IntentRuleType, LeadFitProfile } from '@crm/contracts';
 import { matchesEventRule, type MatchableEvent } from '../rules/event-rule-matcher';
 import { matchesFieldRule } from '../rules/field-rule-matcher';
 import type { EventRuleConditions, FieldRuleConditions } from '../rules/rule-conditions';
-import type { IntentRule } from './intent-rule.entity';
+import type { IntentRule } from '../rules/intent-rule.entity';
 
 /** A signal to record: one intent rule held for one lead from now on. */
 export interface NewIntentSignal {

@@ -18,8 +18,8 @@ import { TransactionHost } from '@crm/service-kit';
 import { checkRuleConditions } from '../rules/rule-definition';
 import { assertNoNullWhere, sameJson, slugFromName } from '../rules/rule-edits';
 import type { RuleConditions } from '../rules/rule-conditions';
-import type { IntentRule } from './intent-rule.entity';
-import { IntentRuleRepository, type IntentRuleDefinition } from './intent-rule.repository';
+import type { IntentRule } from '../rules/intent-rule.entity';
+import { IntentRuleRepository, type IntentRuleDefinition } from '../rules/intent-rule.repository';
 import { IntentSignalRepository } from './intent-signal.repository';
 
 const DEFINITION_FIELDS = [

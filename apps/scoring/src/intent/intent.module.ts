@@ -1,11 +1,9 @@
 import { Module } from '@nestjs/common';
 import { RulesModule } from '../rules/rules.module';
 import { IntentDetectionService } from './intent-detection.service';
-import { IntentRuleRepository } from './intent-rule.repository';
 import { IntentRulesMessageController } from './intent-rules.message-controller';
 import { IntentRulesService } from './intent-rules.service';
 import { IntentSignalRepository } from './intent-signal.repository';
-import { LiveIntentRulesCache } from './live-intent-rules.cache';
 
 /**
  * Intent detection. It lives in scoring rather than a service of its own: its rules are scoring rules by
@@ -15,13 +13,7 @@ import { LiveIntentRulesCache } from './live-intent-rules.cache';
 @Module({
   imports: [RulesModule],
   controllers: [IntentRulesMessageController],
-  providers: [
-    IntentRuleRepository,
-    IntentSignalRepository,
-    LiveIntentRulesCache,
-    IntentDetectionService,
-    IntentRulesService,
-  ],
+  providers: [IntentSignalRepository, IntentDetectionService, IntentRulesService],
   exports: [IntentDetectionService],
 })
 export class IntentModule {}

@@ -1,3 +1,5 @@
+import type { IntentRule } from './intent-rule.entity';
+import type { IntentRuleRepository } from './intent-rule.repository';
 import type { ScoringRule } from './scoring-rule.entity';
 import type { ScoringRuleRepository } from './scoring-rule.repository';
 import { LiveRulesCache } from './live-rules.cache';
@@ -5,13 +7,18 @@ import { LiveRulesCache } from './live-rules.cache';
 describe('LiveRulesCache', () => {
   let revision: string;
   let loads: number;
+  let revisionReads: number;
   let cache: LiveRulesCache;
 
   beforeEach(() => {
     revision = '1';
     loads = 0;
-    const repository = {
-      currentRevision: async () => revision,
+    revisionReads = 0;
+    const scoring = {
+      currentRevision: async () => {
+        revisionReads++;
+        return revision;
+      },
       findLive: async () => {
         loads++;
         return [
@@ -20,23 +27,29 @@ describe('LiveRulesCache', () => {
         ] as ScoringRule[];
       },
     } as unknown as ScoringRuleRepository;
-    cache = new LiveRulesCache(repository);
+    const intent = {
+      findLive: async () => [{ slug: `intent-at-revision-${revision}`, ruleType: 'event' }] as IntentRule[],
+    } as unknown as IntentRuleRepository;
+    cache = new LiveRulesCache(scoring, intent);
   });
 
-  it('reads the rules once while the revision stays the same, and splits them by type', async () => {
-    await cache.eventRules();
-    const events = await cache.eventRules();
-    const fields = await cache.fieldRules();
+  it('reads the rules once while the revision stays the same, split by kind and type, one revision read per call', async () => {
+    await cache.current();
+    const rules = await cache.current();
     expect(loads).toBe(1);
-    expect(events.map((r) => r.slug)).toEqual(['event-rule-at-revision-1']);
-    expect(fields.map((r) => r.slug)).toEqual(['field-rule-at-revision-1']);
+    expect(revisionReads).toBe(2);
+    expect(rules.event.map((r) => r.slug)).toEqual(['event-rule-at-revision-1']);
+    expect(rules.field.map((r) => r.slug)).toEqual(['field-rule-at-revision-1']);
+    expect(rules.intentEvent.map((r) => r.slug)).toEqual(['intent-at-revision-1']);
+    expect(rules.intentField).toEqual([]);
   });
 
   it('reads them again as soon as the revision moved', async () => {
-    await cache.fieldRules();
+    await cache.current();
     revision = '2';
-    const rules = await cache.eventRules();
+    const rules = await cache.current();
     expect(loads).toBe(2);
-    expect(rules.map((r) => r.slug)).toEqual(['event-rule-at-revision-2']);
+    expect(rules.event.map((r) => r.slug)).toEqual(['event-rule-at-revision-2']);
+    expect(rules.intentEvent.map((r) => r.slug)).toEqual(['intent-at-revision-2']);
   });
 });

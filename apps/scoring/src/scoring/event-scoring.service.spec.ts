@@ -144,9 +144,9 @@ describe('EventScoringService', () => {
     ruleLoads = 0;
     const tx = { transaction: <T>(work: () => Promise<T>) => work() } as unknown as TransactionHost;
     const liveRules = {
-      eventRules: async () => {
+      current: async () => {
         ruleLoads++;
-        return [pageVisit, pricing, demo];
+        return { event: [pageVisit, pricing, demo], field: [], intentEvent: [], intentField: [] };
       },
     } as unknown as LiveRulesCache;
     const outbox = {

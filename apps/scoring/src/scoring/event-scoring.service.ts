@@ -11,13 +11,14 @@ import { LeadScoreRepository } from './lead-score.repository';
 import {
   capHistoryRequestFor,
   eventRuleKey,
+  ledgerEntriesOf,
   planRuleApplications,
   type EventToPlan,
   type PlannedApplication,
 } from './rule-application-plan';
 import { planLeadEmissions, type ScoredEvent, type StoredScore } from './score-emission-plan';
 import { ScoredEventRepository } from './scored-event.repository';
-import { ScoreLedgerRepository, type NewLedgerEntry } from './score-ledger.repository';
+import { ScoreLedgerRepository } from './score-ledger.repository';
 import { addPoints } from './score-totals';
 
 /** What happened to one matching rule for one event (for logs and tests). */
@@ -85,7 +86,7 @@ export class EventScoringService {
     const occurredAts = batch.map(({ event }) => readOccurredAt(event));
     if (!batch.length) return [];
     return this.tx.transaction(async () => {
-      const rules = await this.liveRules.eventRules();
+      const rules = await this.liveRules.current();
       const events: EventInBatch[] = batch.map((item, i) => ({
         item,
         plan: {
@@ -93,7 +94,7 @@ export class EventScoringService {
           eventId: item.event.event_id.toLowerCase(),
           leadId: item.event.lead_id.toLowerCase(),
           occurredAt: occurredAts[i],
-          matchingRules: rules.filter((rule) =>
+          matchingRules: rules.event.filter((rule) =>
             matchesEventRule(rule.conditions as EventRuleConditions, item.event),
           ),
         },
@@ -115,11 +116,14 @@ export class EventScoringService {
         events[i].applications = applications;
       });
 
-      const inserted = await this.ledger.insertMany(events.flatMap((e) => ledgerEntriesOf(e, now)));
+      const inserted = await this.ledger.insertMany(
+        events.flatMap((e) => ledgerEntriesOf(e.plan, e.applications, now)),
+      );
       const insertedKeys = new Set(inserted.map((row) => eventRuleKey(row.eventId, row.ruleId)));
       for (const e of events) e.outcomes = outcomesOf(e, insertedKeys);
       const gains = await this.intent.detectForEvents(
         events.map((e) => ({ leadId: e.plan.leadId, event: e.item.event, occurredAt: e.plan.occurredAt })),
+        rules.intentEvent,
       );
       events.forEach((e, i) => (e.intentGains = gains[i]));
 
@@ -183,29 +187,6 @@ function readOccurredAt(event: LeadEventRecordedV1): Date {
     throw new PermanentError(`event ${event.event_id} has an unreadable occurred_at`);
   }
   return occurredAt;
-}
-
-function ledgerEntriesOf({ plan, applications }: EventInBatch, now: Date): NewLedgerEntry[] {
-  return applications.flatMap((application) =>
-    application.decision === 'apply'
-      ? [
-          {
-            leadId: plan.leadId,
-            eventId: plan.eventId,
-            ruleId: application.rule.id,
-            ruleSlug: application.rule.slug,
-            ruleVersion: application.rule.version,
-            category: application.rule.category,
-            points: application.rule.points,
-            occurredAt: plan.occurredAt,
-            expiresAt: application.expiresAt,
-            expired: application.alreadyExpired,
-            expiredAt: application.alreadyExpired ? now : null,
-            reason: 'event',
-          },
-        ]
-      : [],
-  );
 }
 
 /** A planned row the ledger did not take was written meanwhile for the same (event, rule): already applied. */

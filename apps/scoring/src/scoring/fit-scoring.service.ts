@@ -69,12 +69,12 @@ export class FitScoringService {
       const changed = leadIds.filter((id) => storedProfiles.has(id));
       if (!changed.length) return;
 
-      const rules = await this.liveRules.fieldRules();
+      const rules = await this.liveRules.current();
       const now = new Date();
       await this.ledger.expireDue(changed, now);
       const holdings = await this.ledger.fitHoldings(changed);
       const entries = changed.flatMap((leadId) =>
-        fitEntriesOf(newest.get(leadId)!.change, rules, holdings.get(leadId) ?? new Map()),
+        fitEntriesOf(newest.get(leadId)!.change, rules.field, holdings.get(leadId) ?? new Map()),
       );
       await this.ledger.insertMany(entries);
       const totals = await this.ledger.sumLive(changed);
@@ -83,6 +83,7 @@ export class FitScoringService {
           const { profile, changed_at } = newest.get(leadId)!.change;
           return { leadId, profile, changedAt: new Date(changed_at) };
         }),
+        rules.intentField,
       );
 
       const scores: { leadId: string; score: StoredScore }[] = [];

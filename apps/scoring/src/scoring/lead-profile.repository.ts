@@ -58,12 +58,4 @@ export class LeadProfileRepository {
     );
     return new Map(rows.map((row) => [row.lead_id, row.email]));
   }
-
-  async find(leadId: string): Promise<LeadFitProfile | null> {
-    const rows: { profile: LeadFitProfile }[] = await this.tx.manager.query(
-      `SELECT profile FROM lead_profiles WHERE lead_id = $1`,
-      [leadId],
-    );
-    return rows[0]?.profile ?? null;
-  }
 }

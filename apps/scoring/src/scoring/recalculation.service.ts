@@ -10,7 +10,12 @@ import type { EventRuleConditions } from '../rules/rule-conditions';
 import { fitEntriesOf } from './fit-scoring.service';
 import { LeadProfileRepository } from './lead-profile.repository';
 import { LeadScoreRepository } from './lead-score.repository';
-import { planRuleApplications, type EventToPlan } from './rule-application-plan';
+import {
+  ledgerEntriesOf,
+  NO_CAP_HISTORY,
+  planRuleApplications,
+  type EventToPlan,
+} from './rule-application-plan';
 import { nextScore, type StoredScore } from './score-emission-plan';
 import { ScoreLedgerRepository, type NewLedgerEntry } from './score-ledger.repository';
 import { ScoredEventRepository, type StoredEvent } from './scored-event.repository';
@@ -24,8 +29,6 @@ export interface LeadRecalculation {
   after: StoredScore;
   changed: boolean;
 }
-
-const NO_CAP_HISTORY = { lifetimeCounts: [], applicationTimes: [], appliedEventRules: [] };
 
 /**
  * Recalculation (api.md §10): a lead's ledger and intent signals are written again by replaying scoring's own
@@ -95,53 +98,33 @@ export class RecalculationService {
     await this.intent.forgetLeads(leadIds);
 
     const now = new Date();
-    const eventRules = await this.liveRules.eventRules();
-    const fitRules = await this.liveRules.fieldRules();
+    const rules = await this.liveRules.current();
     const plans: EventToPlan[] = events.map((event) => ({
       eventId: event.event_id,
       leadId: event.lead_id,
       occurredAt: event.occurred_at,
-      matchingRules: eventRules.filter((rule) =>
+      matchingRules: rules.event.filter((rule) =>
         matchesEventRule(rule.conditions as EventRuleConditions, event),
       ),
     }));
     const entries: NewLedgerEntry[] = planRuleApplications(plans, NO_CAP_HISTORY, now).flatMap(
-      (applications, i) =>
-        applications.flatMap((application) =>
-          application.decision === 'apply'
-            ? [
-                {
-                  leadId: plans[i].leadId,
-                  eventId: plans[i].eventId,
-                  ruleId: application.rule.id,
-                  ruleSlug: application.rule.slug,
-                  ruleVersion: application.rule.version,
-                  category: application.rule.category,
-                  points: application.rule.points,
-                  occurredAt: plans[i].occurredAt,
-                  expiresAt: application.expiresAt,
-                  expired: application.alreadyExpired,
-                  expiredAt: application.alreadyExpired ? now : null,
-                  reason: 'event' as const,
-                },
-              ]
-            : [],
-        ),
+      (applications, i) => ledgerEntriesOf(plans[i], applications, now),
     );
     for (const [leadId, { profile, changedAt }] of profiles) {
       entries.push(
         ...fitEntriesOf(
           { lead_id: leadId, profile, changed_at: changedAt.toISOString() },
-          fitRules,
+          rules.field,
           new Map(),
         ),
       );
     }
     await this.ledger.insertMany(entries);
 
-    const eventSignals = await this.intent.detectForEvents(events.map(eventForIntent));
+    const eventSignals = await this.intent.detectForEvents(events.map(eventForIntent), rules.intentEvent);
     const profileSignals = await this.intent.detectForProfiles(
       [...profiles].map(([leadId, { profile, changedAt }]) => ({ leadId, profile, changedAt })),
+      rules.intentField,
     );
     const intents = new Map(leadIds.map((id) => [id, emptyIntentSummary()]));
     for (const signal of [...eventSignals.flat(), ...profileSignals.flat()]) {

@@ -1,4 +1,5 @@
 import type { ScoringRule } from '../rules/scoring-rule.entity';
+import type { NewLedgerEntry } from './score-ledger.repository';
 import { expiresAtFor, isCapReached, ROLLING_DAY_MS, type PriorApplications } from './cap-policy';
 
 /** What planning needs of a rule. */
@@ -134,4 +135,35 @@ function pairKey(leadId: string, ruleId: string): string {
 
 export function eventRuleKey(eventId: string, ruleId: string): string {
   return `${eventId}/${ruleId}`;
+}
+
+/** The cap history of leads without any ledger row (a replay starts from scratch). */
+export const NO_CAP_HISTORY: CapHistory = { lifetimeCounts: [], applicationTimes: [], appliedEventRules: [] };
+
+/** The ledger rows of one event's planned applications (those decided `apply`). */
+export function ledgerEntriesOf(
+  plan: EventToPlan,
+  applications: PlannedApplication[],
+  now: Date,
+): NewLedgerEntry[] {
+  return applications.flatMap((application) =>
+    application.decision === 'apply'
+      ? [
+          {
+            leadId: plan.leadId,
+            eventId: plan.eventId,
+            ruleId: application.rule.id,
+            ruleSlug: application.rule.slug,
+            ruleVersion: application.rule.version,
+            category: application.rule.category,
+            points: application.rule.points,
+            occurredAt: plan.occurredAt,
+            expiresAt: application.expiresAt,
+            expired: application.alreadyExpired,
+            expiredAt: application.alreadyExpired ? now : null,
+            reason: 'event' as const,
+          },
+        ]
+      : [],
+  );
 }

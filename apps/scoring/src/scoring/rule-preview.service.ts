@@ -22,13 +22,12 @@ import {
 } from '../rules/scoring-rules.service';
 import { LeadProfileRepository } from './lead-profile.repository';
 import { LeadScoreRepository } from './lead-score.repository';
-import { planRuleApplications } from './rule-application-plan';
+import { NO_CAP_HISTORY, planRuleApplications } from './rule-application-plan';
 import { ScoreLedgerRepository } from './score-ledger.repository';
 import { ScoredEventRepository } from './scored-event.repository';
 import { tierFor } from './score-tier';
 
 const SAMPLE_SIZE = 20;
-const NO_CAP_HISTORY = { lifetimeCounts: [], applicationTimes: [], appliedEventRules: [] };
 
 /**
  * What publishing a rule change would do to the leads' totals and tiers, computed without changing anything

@@ -9,19 +9,18 @@ export type LedgerReason = (typeof LEDGER_REASONS)[number];
  * its non-expired rows per category; caps count rows (expired or not) by event time, so scoring depends only
  * on the events and never on when they were processed.
  *
- * How the later features fit:
+ * Beyond event rows:
  * - Fit rules (`field`, fit-scoring.service.ts): a row with `event_id` null and reason `fit`, `occurred_at` =
  *   when the profile changed; when the field stops matching, a `fit_withdrawn` row takes exactly the held points
  *   back. A rule is held while its `fit` rows outnumber its `fit_withdrawn` rows; that is decided under the
  *   lead's lock, so it applies at most once at a time.
- * - Expiry: a scheduled job sets `expired = true, expired_at = now()` on rows whose `expires_at` has passed
- *   (partial index on expires_at WHERE NOT expired), then re-sums each touched lead under the lead's lock and
- *   emits `scoring.lead.scored.v1` with reason `expiry`. The event consumer already does this for the lead it is
- *   scoring, so an emitted total never includes points that are past their `expires_at`.
- * - Recalculation: under the lead's lock, the lead's rows are set aside (moved to a history table, or marked
- *   superseded with the unique key narrowed to the live rows) and its stored events are replayed in event time
- *   through the current rules with the same pure matching and cap functions; because caps use event time and
- *   `expires_at` derives from `occurred_at`, a replay of unchanged rules reproduces the same rows.
+ * - Expiry (expiry.service.ts): rows whose `expires_at` passed are marked expired (partial index on expires_at
+ *   WHERE NOT expired) and each touched lead is re-summed under its lock and emits reason `expiry`. The event
+ *   consumer does the same for the leads it scores, so an emitted total never counts points past their time.
+ * - Recalculation (recalculation.service.ts): under the lead's lock, its rows are deleted and written again by a
+ *   replay of scoring's copy of its events in event time through the current rules (same matching and cap
+ *   functions); because caps use event time and `expires_at` derives from `occurred_at`, a replay of unchanged
+ *   rules reproduces the same rows.
  */
 @Entity({ name: 'score_ledger' })
 export class ScoreLedgerEntry {

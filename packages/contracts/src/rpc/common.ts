@@ -17,6 +17,10 @@ export class ByIdQuery {
   @IsUUID() id: string;
 }
 
+/** `?flag=true|false` arrives as a string; anything else stays as sent, so validation names it. */
+export const toBoolean = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
 /** `?id=a,b,c` (react-admin getMany) arrives as a string; turn it into a uuid list. */
 export const toIdList = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string'

@@ -24,10 +24,7 @@ import {
   type ScoreCategory,
   type ScoringRuleType,
 } from '../enums';
-import { PageQuery, WithActor } from './common';
-
-const toBoolean = ({ value }: { value: unknown }): unknown =>
-  value === 'true' ? true : value === 'false' ? false : value;
+import { PageQuery, toBoolean, WithActor } from './common';
 
 /** Limits of a rule's numbers (api.md §10): wide enough for any real rule, narrow enough to catch typos. */
 export const RULE_LIMITS = {

@@ -14,10 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MEMBER_ROLES, type MemberRole } from '../enums';
-import { PageQuery, WithActor } from './common';
-
-const toBoolean = ({ value }: { value: unknown }): unknown =>
-  value === 'true' ? true : value === 'false' ? false : value;
+import { PageQuery, toBoolean, WithActor } from './common';
 
 export const TEAM_SORT_FIELDS = ['created_at', 'name', 'email', 'role', 'region', 'current_leads'] as const;
 

@@ -60,11 +60,7 @@ const EVENT_RULES: SeedRule[] = [
   }),
 ];
 
-/**
- * Fit rules (demographic, once per lead). Seeded active so they exist for the rules API, but NOT applied yet:
- * the event consumer only evaluates `event` rules; fit scoring on lead creation/profile change comes in the
- * next issue.
- */
+/** Fit rules (demographic, once per lead), applied on each lead's profile (fit-scoring.service.ts). */
 const FIT_RULES: SeedRule[] = [
   fit('fit-academic-email', 'Academic email', 15, {
     field: 'email',

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { Intent, IntentRuleType } from '@crm/contracts';
-import type { RuleConditions } from '../rules/rule-conditions';
+import type { RuleConditions } from './rule-conditions';
 
 /**
  * An intent rule (product.md, Intent): `points` of confidence for one intent when the rule's conditions hold

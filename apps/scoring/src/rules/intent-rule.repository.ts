@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ActorRef, ListIntentRulesQuery } from '@crm/contracts';
 import { TransactionHost } from '@crm/service-kit';
 import { IsNull } from 'typeorm';
-import { pageOfRules } from '../rules/rule-list';
+import { pageOfRules } from './rule-list';
 import { IntentRule } from './intent-rule.entity';
 
 export type IntentRuleDefinition = Pick<
