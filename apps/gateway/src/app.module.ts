@@ -13,6 +13,7 @@ import { RequestContextInterceptor } from './http/request-context.interceptor';
 import { TotalCountInterceptor } from './http/total-count.interceptor';
 import { LeadsModule } from './leads/leads.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
+import { RoutingModule } from './routing/routing.module';
 import { RpcModule } from './rpc/rpc.module';
 import { ScoringModule } from './scoring/scoring.module';
 import { TeamModule } from './team/team.module';
@@ -34,6 +35,7 @@ import { WebUiModule } from './web-ui/web-ui.module';
     PipelinesModule,
     DealsModule,
     ScoringModule,
+    RoutingModule,
     TeamModule,
     TriggersModule,
     GatewayHealthModule,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
-import { DomainError, NotFoundError, Queries, ValidationFailedError, toPage } from '@crm/contracts';
+import { NotFoundError, Queries, ValidationFailedError, toPage } from '@crm/contracts';
 import { GatewayHarness } from './support/gateway-harness';
+import { RpcResponders } from './support/rpc-responders';
 
 const KEY = 'scoring-routes-key-all-scopes';
 const JWT_SECRET = 'scoring-routes-test-secret-0123456789abcdef';
@@ -9,34 +10,9 @@ const JWT_SECRET = 'scoring-routes-test-secret-0123456789abcdef';
 let gw: GatewayHarness;
 const jwt = new JwtService({ secret: JWT_SECRET });
 
-type Handler = (data: any) => unknown;
-interface Responder {
-  calls: any[];
-  stop(): void;
-}
-let responders: Responder[] = [];
+const responders = new RpcResponders(() => gw);
 
-/** A stand-in for the owning service (scoring or leads) in the messaging reply format. */
-async function responder(subject: string, handler: Handler): Promise<Responder> {
-  const calls: any[] = [];
-  const subscription = gw.nc.subscribe(gw.subject(subject), {
-    callback: (_error, message) => {
-      const data = message.json<any>();
-      calls.push(data);
-      let reply: unknown;
-      try {
-        reply = { ok: true, data: handler(data) ?? null };
-      } catch (error) {
-        reply = { ok: false, error: (error as DomainError).toBody() };
-      }
-      message.respond(JSON.stringify(reply));
-    },
-  });
-  await gw.nc.flush();
-  const r = { calls, stop: () => subscription.unsubscribe() };
-  responders.push(r);
-  return r;
-}
+const responder = (subject: string, handler: (data: any) => unknown) => responders.answer(subject, handler);
 
 const member = { id: randomUUID(), email: 'mona@dna-me.example' };
 
@@ -73,10 +49,7 @@ beforeAll(async () => {
   });
 });
 
-afterEach(() => {
-  for (const r of responders) r.stop();
-  responders = [];
-});
+afterEach(() => responders.stopAll());
 
 afterAll(async () => {
   await gw?.close();

@@ -6,6 +6,7 @@ import { databaseOptions } from './database/database.options';
 import { DealsModule } from './deals/deals.module';
 import { LeadsModule } from './leads/leads.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
+import { RoutingModule } from './routing/routing.module';
 import { TeamModule } from './team/team.module';
 
 @Module({
@@ -19,6 +20,7 @@ import { TeamModule } from './team/team.module';
     PipelinesModule,
     DealsModule,
     TeamModule,
+    RoutingModule,
   ],
 })
 export class AppModule {}

@@ -16,3 +16,4 @@ export * from './bootstrap';
 export * from './rethrow-rpc-errors.filter';
 export * from './database/run-migrations';
 export * from './database/schema-of';
+export * from './scheduling/periodic-task';

@@ -1,7 +1,10 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import type { IntentSignalView, LeadView, Page, ScoreLedgerRowView } from '@crm/contracts';
+import { CurrentPrincipal } from '../auth/auth.decorators';
+import type { Principal } from '../auth/principal';
 import { API_PREFIX } from '../http/api-prefix';
 import { UuidParamPipe } from '../http/validation';
+import { RoutingService } from '../routing/routing.service';
 import { ScoringService } from '../scoring/scoring.service';
 import { LeadsService } from './leads.service';
 
@@ -10,11 +13,18 @@ export class LeadsController {
   constructor(
     private readonly leads: LeadsService,
     private readonly scoring: ScoringService,
+    private readonly routing: RoutingService,
   ) {}
 
   @Get()
   list(@Query() query: unknown): Promise<Page<LeadView>> {
     return this.leads.list(query);
+  }
+
+  /** The routing pool, highest score first (before `:id`, which would take "unrouted" for an id). */
+  @Get('unrouted')
+  unrouted(@Query() query: unknown): Promise<{ data: LeadView[] }> {
+    return this.routing.leadsUnrouted(query);
   }
 
   @Get(':id')
@@ -38,5 +48,16 @@ export class LeadsController {
     @Query() query: unknown,
   ): Promise<{ data: ScoreLedgerRowView[] }> {
     return this.scoring.leadScores(id, query);
+  }
+
+  /** Routes the lead by hand, the same path as `POST /routing/manual/:id` (api.md §5). */
+  @Post(':id/route')
+  @HttpCode(200)
+  route(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new UuidParamPipe()) id: string,
+    @Body() body: unknown,
+  ): Promise<LeadView> {
+    return this.routing.routeLead(principal, id, body);
   }
 }

@@ -14,6 +14,7 @@ import { HotLeadUpdates1796200000000 } from './migrations/1796200000000-hot-lead
 import { LeadEventScores1796200000100 } from './migrations/1796200000100-lead-event-scores';
 import { LeadProfileVersion1796300000000 } from './migrations/1796300000000-lead-profile-version';
 import { TeamMembers1796300000100 } from './migrations/1796300000100-team-members';
+import { Routing1796400000000 } from './migrations/1796400000000-routing';
 
 /** The same options for the running service and the `migrate` script. */
 export const databaseOptions: DatabaseModuleOptions = {
@@ -37,5 +38,6 @@ export const databaseOptions: DatabaseModuleOptions = {
     LeadEventScores1796200000100,
     LeadProfileVersion1796300000000,
     TeamMembers1796300000100,
+    Routing1796400000000,
   ],
 };

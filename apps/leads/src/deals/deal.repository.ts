@@ -98,6 +98,10 @@ export class DealRepository {
       .getOne();
   }
 
+  async assign(id: string, ownerId: string, region: string | null, at: Date): Promise<void> {
+    await this.deals.update({ id }, { assignedTo: ownerId, assignedRegion: region, assignedAt: at });
+  }
+
   async applyMove(id: string, move: DealMove): Promise<void> {
     await this.deals.update({ id }, move);
   }
@@ -153,7 +157,8 @@ export class DealRepository {
     if (query.id?.length) qb.andWhere('deal.id IN (:...ids)', { ids: query.id });
     if (query.min_value !== undefined) qb.andWhere('deal.value >= :minValue', { minValue: query.min_value });
     if (query.max_value !== undefined) qb.andWhere('deal.value <= :maxValue', { maxValue: query.max_value });
-    if (query.created_after !== undefined) qb.andWhere('deal.createdAt >= :createdAfter', { createdAfter: query.created_after });
+    if (query.created_after !== undefined)
+      qb.andWhere('deal.createdAt >= :createdAfter', { createdAfter: query.created_after });
     if (query.created_before !== undefined) {
       qb.andWhere('deal.createdAt < :createdBefore', { createdBefore: query.created_before });
     }

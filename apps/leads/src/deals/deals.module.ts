@@ -9,5 +9,6 @@ import { DealsService } from './deals.service';
   imports: [LeadsModule, PipelinesModule],
   controllers: [DealsMessageController],
   providers: [DealRepository, DealsService],
+  exports: [DealsService],
 })
 export class DealsModule {}

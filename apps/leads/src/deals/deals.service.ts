@@ -70,41 +70,24 @@ export class DealsService {
       throw invalidField('body.assigned_to', 'assigned_to must be a team member id');
     }
     const status = statusForStage(stage.stageType);
-    const now = new Date();
 
     let dealId: string;
     try {
       dealId = await this.tx.transaction(async () => {
         if (status === 'open') await this.assertNoOpenDeal(lead.id, pipeline.id);
-        const deal = await this.deals.insert({
-          leadId: lead.id,
-          pipelineId: pipeline.id,
-          stageId: stage.id,
-          position: await this.deals.nextPosition(stage.id),
-          name: body.name ?? defaultDealName(lead, pipeline.name),
+        const deal = await this.openDeal({
+          lead,
+          pipeline,
+          stage,
+          name: body.name,
           value: body.value === undefined ? null : body.value.toFixed(2),
-          currency: body.currency ?? 'EUR',
+          currency: body.currency,
           expectedCloseDate,
           assignedTo: body.assigned_to ?? null,
           assignedRegion: body.assigned_region ?? null,
-          assignedAt: body.assigned_to ? now : null,
-          status,
-          closedAt: status === 'open' ? null : now,
-          metadata: body.metadata ?? {},
-          stageEnteredAt: now,
-        });
-        await this.deals.insertHistory({
-          dealId: deal.id,
-          fromStageId: null,
-          fromStageName: null,
-          toStageId: stage.id,
-          toStageName: stage.name,
-          fromStatus: null,
-          toStatus: status,
-          movedAt: now,
-          timeInPreviousStageSeconds: null,
+          metadata: body.metadata,
           reason: 'created',
-          ...movedBy(actor),
+          actor,
         });
         return deal.id;
       });
@@ -116,6 +99,53 @@ export class DealsService {
     }
     this.log.info({ deal_id: dealId, lead_id: lead.id, pipeline_id: pipeline.id }, 'deal created');
     return this.getDeal(dealId);
+  }
+
+  /**
+   * Writes a new deal in `stage` with its history row (`reason`), inside the caller's transaction; the caller
+   * has checked the lead has no open deal in the pipeline (the partial unique index backs that check).
+   */
+  async openDeal(input: OpenDealInput): Promise<DealEntity> {
+    const now = new Date();
+    const status = statusForStage(input.stage.stageType);
+    return this.tx.transaction(async () => {
+      const deal = await this.deals.insert({
+        leadId: input.lead.id,
+        pipelineId: input.pipeline.id,
+        stageId: input.stage.id,
+        position: await this.deals.nextPosition(input.stage.id),
+        name: input.name ?? defaultDealName(input.lead, input.pipeline.name),
+        value: input.value ?? null,
+        currency: input.currency ?? 'EUR',
+        expectedCloseDate: input.expectedCloseDate ?? null,
+        assignedTo: input.assignedTo,
+        assignedRegion: input.assignedRegion,
+        assignedAt: input.assignedTo ? now : null,
+        status,
+        closedAt: status === 'open' ? null : now,
+        metadata: input.metadata ?? {},
+        stageEnteredAt: now,
+      });
+      await this.deals.insertHistory({
+        dealId: deal.id,
+        fromStageId: null,
+        fromStageName: null,
+        toStageId: input.stage.id,
+        toStageName: input.stage.name,
+        fromStatus: null,
+        toStatus: status,
+        movedAt: now,
+        timeInPreviousStageSeconds: null,
+        reason: input.reason,
+        ...movedBy(input.actor),
+      });
+      return deal;
+    });
+  }
+
+  /** Gives an open deal another owner (routing a lead whose deal already exists). */
+  async reassign(dealId: string, ownerId: string, region: string | null): Promise<void> {
+    await this.deals.assign(dealId, ownerId, region, new Date());
   }
 
   /**
@@ -226,7 +256,8 @@ export class DealsService {
     return { data: (await this.deals.listHistory(id)).map(toStageHistoryView) };
   }
 
-  private async initialStage(pipeline: PipelineEntity, stageId: string | undefined): Promise<StageEntity> {
+  /** The first stage of the pipeline, or `stageId` when it belongs to it (404/400 otherwise). */
+  async initialStage(pipeline: PipelineEntity, stageId: string | undefined): Promise<StageEntity> {
     const stages = await this.pipelines.listStages(pipeline.id);
     if (!stages.length) throw new BadRequestError('Pipeline has no stages', { pipeline_id: pipeline.id });
     if (!stageId) return stages[0];
@@ -241,6 +272,10 @@ export class DealsService {
     return stage;
   }
 
+  async findOpenDealId(leadId: string, pipelineId: string): Promise<string | null> {
+    return this.deals.findOpenDealId(leadId, pipelineId);
+  }
+
   private async assertNoOpenDeal(leadId: string, pipelineId: string): Promise<void> {
     const existing = await this.deals.findOpenDealId(leadId, pipelineId);
     if (existing) {
@@ -249,6 +284,22 @@ export class DealsService {
       });
     }
   }
+}
+
+export interface OpenDealInput {
+  lead: LeadEntity;
+  pipeline: PipelineEntity;
+  stage: StageEntity;
+  name?: string;
+  /** numeric string, as stored */
+  value?: string | null;
+  currency?: string;
+  expectedCloseDate?: string | null;
+  assignedTo: string | null;
+  assignedRegion: string | null;
+  metadata?: Record<string, unknown>;
+  reason: 'created' | 'routing';
+  actor: ActorRef;
 }
 
 function movedBy(actor: ActorRef) {

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { LeadScoredV1 } from '@crm/contracts';
+import { Subjects, type LeadScoredV1 } from '@crm/contracts';
+import { Outbox } from '@crm/messaging';
 import { AppLogger, TransactionHost } from '@crm/service-kit';
 import type { Logger } from 'pino';
+import { RoutingConfigService } from '../routing/routing-config.service';
 import { LeadEventRepository } from './lead-event.repository';
-import { LeadRepository } from './lead.repository';
+import { LeadRepository, type AppliedScore } from './lead.repository';
 import { eventPointsOf, newestScorePerLead } from './lead-score.rules';
 
 export interface ApplyScoresInput {
@@ -11,7 +13,10 @@ export interface ApplyScoresInput {
   scores: readonly LeadScoredV1[];
 }
 
-/** Keeps the lead's copy of its score (read model of scoring) so lists can filter and sort by it. */
+/**
+ * Keeps the lead's copy of its score (read model of scoring) so lists can filter and sort by it, and asks
+ * routing to evaluate the unrouted leads whose new score passes the gate.
+ */
 @Injectable()
 export class LeadScoreService {
   private readonly log: Logger;
@@ -20,6 +25,8 @@ export class LeadScoreService {
     private readonly tx: TransactionHost,
     private readonly leads: LeadRepository,
     private readonly events: LeadEventRepository,
+    private readonly routingConfig: RoutingConfigService,
+    private readonly outbox: Outbox,
     logger: AppLogger,
   ) {
     this.log = logger.child('lead-score');
@@ -27,17 +34,36 @@ export class LeadScoreService {
 
   /**
    * Applies the newest score of each lead in the batch, unless the lead already holds that version or a newer
-   * one (deliveries may arrive out of order), and records the points of each scored event.
+   * one (deliveries may arrive out of order), and records the points of each scored event. In the same
+   * transaction, one routing evaluation per unrouted lead that passes the gate is queued.
    */
-  async applyScores({ scores }: ApplyScoresInput): Promise<{ applied: number }> {
+  async applyScores({ scores }: ApplyScoresInput): Promise<{ applied: number; routingRequested: number }> {
     return this.tx.transaction(async () => {
       const newest = newestScorePerLead(scores);
       const applied = await this.leads.applyScoresIfNewer(newest);
       await this.events.setScorePointsMany(eventPointsOf(scores));
-      if (applied < newest.length) {
-        this.log.debug({ ignored: newest.length - applied }, 'stale or unknown-lead scores ignored');
+      if (applied.length < newest.length) {
+        this.log.debug({ ignored: newest.length - applied.length }, 'stale or unknown-lead scores ignored');
       }
-      return { applied };
+      const routingRequested = await this.requestRouting(applied);
+      return { applied: applied.length, routingRequested };
     });
+  }
+
+  private async requestRouting(applied: AppliedScore[]): Promise<number> {
+    const unrouted = applied.filter((lead) => lead.routingStatus === 'unrouted');
+    if (!unrouted.length) return 0;
+    const { min_score_threshold } = await this.routingConfig.current();
+    const candidates = unrouted.filter((lead) => lead.totalScore >= min_score_threshold);
+    if (!candidates.length) return 0;
+    const requestedAt = new Date().toISOString();
+    await this.outbox.publishMany(
+      candidates.map((lead) => ({
+        subject: Subjects.EvaluateLeadRouting,
+        data: { lead_id: lead.id, requested_by: 'score' as const, requested_at: requestedAt },
+        options: { idempotencyKey: `routing-evaluate:${lead.id}:${lead.scoreVersion}` },
+      })),
+    );
+    return candidates.length;
   }
 }

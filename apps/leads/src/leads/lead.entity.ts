@@ -48,6 +48,10 @@ export class LeadEntity {
   @Column({ name: 'pipeline_id', type: 'uuid', nullable: true }) pipelineId: string | null;
   @Column({ name: 'routing_status', type: 'varchar', length: 20, default: 'unrouted' }) routingStatus: string;
   @Column({ name: 'routed_at', type: 'timestamptz', nullable: true }) routedAt: Date | null;
+  /** Why the lead waits for a person (routing_status `manual_review`), and since when. */
+  @Column({ name: 'manual_review_reason', type: 'varchar', length: 20, nullable: true })
+  manualReviewReason: string | null;
+  @Column({ name: 'manual_review_at', type: 'timestamptz', nullable: true }) manualReviewAt: Date | null;
   @Column({ name: 'primary_intent', type: 'varchar', length: 20, nullable: true }) primaryIntent:
     string | null;
   @Column({ name: 'intent_confidence', type: 'int', nullable: true }) intentConfidence: number | null;

@@ -56,6 +56,14 @@ export type OrganizationPeer = Pick<
   | 'profileVersion'
 > & { status: string; lifecycleStage: string };
 
+/** A lead whose score was applied, with what routing's gate reads. */
+export interface AppliedScore {
+  id: string;
+  routingStatus: string;
+  totalScore: number;
+  scoreVersion: number;
+}
+
 /** `%` and `_` in a search term are literal characters, not wildcards. */
 export function likePattern(term: string): string {
   return `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -226,10 +234,10 @@ export class LeadRepository {
    * out of order or twice). At most one score per lead. The leads are locked in id order first, as ingest
    * does. Returns how many were applied.
    */
-  async applyScoresIfNewer(scores: readonly LeadScoredV1[]): Promise<number> {
-    if (!scores.length) return 0;
+  async applyScoresIfNewer(scores: readonly LeadScoredV1[]): Promise<AppliedScore[]> {
+    if (!scores.length) return [];
     await this.lockByIds(scores.map((score) => score.lead_id));
-    const rows: { id: string }[] = await this.tx.manager.query(
+    const rows: AppliedScore[] = await this.tx.manager.query(
       `WITH applied AS (
          UPDATE leads l
             SET demographic_score = s.demographic, engagement_score = s.engagement,
@@ -244,9 +252,10 @@ export class LeadRepository {
                                                   has_intent boolean, primary_intent varchar,
                                                   intent_confidence int, intent_summary jsonb)
           WHERE l.id = s.lead_id AND l.score_version < s.version
-         RETURNING l.id
+         RETURNING l.id, l.routing_status, l.total_score, l.score_version
        )
-       SELECT id FROM applied`,
+       SELECT id, routing_status AS "routingStatus", total_score AS "totalScore", score_version AS "scoreVersion"
+         FROM applied`,
       [
         JSON.stringify(
           scores.map((score) => ({
@@ -263,7 +272,7 @@ export class LeadRepository {
         ),
       ],
     );
-    return rows.length;
+    return rows;
   }
 
   /** Holds the leads' row locks until the transaction ends, taken in id order. */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RoutingConfigModule } from '../routing/routing-config.module';
 import { IngestLockRepository } from './ingest-lock.repository';
 import { LeadEventRepository } from './lead-event.repository';
 import { LeadIngestMessageController } from './lead-ingest.message-controller';
@@ -11,6 +12,7 @@ import { LeadsQueryService } from './leads-query.service';
 import { OrganizationRepository } from './organization.repository';
 
 @Module({
+  imports: [RoutingConfigModule],
   controllers: [LeadIngestMessageController, LeadScoreMessageController, LeadsMessageController],
   providers: [
     IngestLockRepository,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
 import { TransactionHost } from '@crm/service-kit';
 import { PipelineEntity } from './pipeline.entity';
 import { StageEntity } from './stage.entity';
@@ -25,6 +26,16 @@ export class PipelineRepository {
 
   findPipeline(id: string): Promise<PipelineEntity | null> {
     return this.pipelines.findOneBy({ id });
+  }
+
+  findPipelineBySlug(slug: string): Promise<PipelineEntity | null> {
+    return this.pipelines.findOneBy({ slug });
+  }
+
+  /** Those of `slugs` some pipeline has. */
+  async existingSlugs(slugs: string[]): Promise<string[]> {
+    const rows = await this.pipelines.find({ select: { slug: true }, where: { slug: In(slugs) } });
+    return rows.map((row) => row.slug);
   }
 
   listPipelines(includeInactive: boolean): Promise<PipelineEntity[]> {

@@ -4,6 +4,7 @@ import { IngestEventReceivedV1 } from '../payloads/ingest-event-received.v1.even
 import { LeadEventRecordedV1 } from '../payloads/lead-event-recorded.v1.event';
 import { LeadProfileChangedV1 } from '../payloads/lead-profile-changed.v1.event';
 import { LeadScoredV1 } from '../payloads/lead-scored.v1.event';
+import { EvaluateLeadRoutingV1, LeadManualReviewV1, LeadRoutedV1 } from '../payloads/routing.v1.messages';
 import {
   SlackMessageFailedV1,
   SlackMessagePostedV1,
@@ -17,6 +18,9 @@ export const PayloadClasses: { [S in Subject]: ClassConstructor<object> } = {
   [Subjects.LeadEventRecorded]: LeadEventRecordedV1,
   [Subjects.LeadProfileChanged]: LeadProfileChangedV1,
   [Subjects.DealStageChanged]: DealStageChangedV1,
+  [Subjects.LeadRouted]: LeadRoutedV1,
+  [Subjects.LeadManualReview]: LeadManualReviewV1,
+  [Subjects.EvaluateLeadRouting]: EvaluateLeadRoutingV1,
   [Subjects.LeadScored]: LeadScoredV1,
   [Subjects.SlackPostMessage]: SlackPostMessageV1,
   [Subjects.SlackMessagePosted]: SlackMessagePostedV1,
@@ -29,6 +33,9 @@ export interface PayloadOf {
   [Subjects.LeadEventRecorded]: LeadEventRecordedV1;
   [Subjects.LeadProfileChanged]: LeadProfileChangedV1;
   [Subjects.DealStageChanged]: DealStageChangedV1;
+  [Subjects.LeadRouted]: LeadRoutedV1;
+  [Subjects.LeadManualReview]: LeadManualReviewV1;
+  [Subjects.EvaluateLeadRouting]: EvaluateLeadRoutingV1;
   [Subjects.LeadScored]: LeadScoredV1;
   [Subjects.SlackPostMessage]: SlackPostMessageV1;
   [Subjects.SlackMessagePosted]: SlackMessagePostedV1;

@@ -1,6 +1,6 @@
 import { Subjects, type Subject } from './subjects';
 
-export type StreamName = 'INGEST' | 'LEADS' | 'SCORING' | 'SLACK' | 'SLACK_CMD';
+export type StreamName = 'INGEST' | 'LEADS' | 'LEADS_CMD' | 'SCORING' | 'SLACK' | 'SLACK_CMD';
 
 export interface StreamDefinition {
   name: StreamName;
@@ -25,8 +25,21 @@ export const Streams: readonly StreamDefinition[] = [
   },
   {
     name: 'LEADS',
-    subjects: [Subjects.LeadEventRecorded, Subjects.LeadProfileChanged, Subjects.DealStageChanged],
+    subjects: [
+      Subjects.LeadEventRecorded,
+      Subjects.LeadProfileChanged,
+      Subjects.DealStageChanged,
+      Subjects.LeadRouted,
+      Subjects.LeadManualReview,
+    ],
     retention: 'limits',
+    maxAgeSeconds: 14 * DAY,
+    duplicateWindowSeconds: 600,
+  },
+  {
+    name: 'LEADS_CMD',
+    subjects: [Subjects.EvaluateLeadRouting],
+    retention: 'workqueue',
     maxAgeSeconds: 14 * DAY,
     duplicateWindowSeconds: 600,
   },

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { BadRequestError, type RoutingConfigView, type UpdateRoutingConfigCommand } from '@crm/contracts';
+import { AppLogger, TransactionHost } from '@crm/service-kit';
+import type { Logger } from 'pino';
+import { PipelineRepository } from '../pipelines/pipeline.repository';
+import { effectiveConfig, withUpdate } from './routing-config';
+import { RoutingConfigRepository } from './routing-config.repository';
+
+/** Routing settings (api.md §11 `GET|PUT /routing/config`): defaults overlaid with an admin's changes. */
+@Injectable()
+export class RoutingConfigService {
+  private readonly log: Logger;
+
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly configs: RoutingConfigRepository,
+    private readonly pipelines: PipelineRepository,
+    logger: AppLogger,
+  ) {
+    this.log = logger.child('routing-config');
+  }
+
+  async current(): Promise<RoutingConfigView> {
+    return effectiveConfig(await this.configs.read());
+  }
+
+  /** A partial update; every pipeline slug it names must exist (400 with the paths that do not). */
+  async update({ body, actor }: UpdateRoutingConfigCommand): Promise<RoutingConfigView> {
+    const updated = await this.tx.transaction(async () => {
+      const stored = withUpdate(await this.configs.readForUpdate(), body);
+      const config = effectiveConfig(stored);
+      await this.assertPipelinesExist(config);
+      await this.configs.write(stored, actor.id ?? actor.type);
+      return config;
+    });
+    this.log.info({ actor_type: actor.type, changed: Object.keys(body) }, 'routing config updated');
+    return updated;
+  }
+
+  private async assertPipelinesExist(config: RoutingConfigView): Promise<void> {
+    const slugs: [string, string][] = [
+      ['body.fallback_pipeline', config.fallback_pipeline],
+      ...Object.entries(config.intent_to_pipeline).map(
+        ([intent, slug]) => [`body.intent_to_pipeline.${intent}`, slug] as [string, string],
+      ),
+    ];
+    const known = new Set(await this.pipelines.existingSlugs(slugs.map(([, slug]) => slug)));
+    const unknown = slugs.filter(([, slug]) => !known.has(slug));
+    if (unknown.length) {
+      throw new BadRequestError('Unknown pipeline slug', {
+        validation_errors: unknown.map(([path, slug]) => ({
+          path,
+          message: `no pipeline has the slug "${slug}"`,
+          code: 'unknown_pipeline',
+        })),
+      });
+    }
+  }
+}

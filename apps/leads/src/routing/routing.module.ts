@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { DealsModule } from '../deals/deals.module';
+import { LeadsModule } from '../leads/leads.module';
+import { PipelinesModule } from '../pipelines/pipelines.module';
+import { TaskRepository } from '../tasks/task.repository';
+import { RoutingCommandsMessageController } from './routing-commands.message-controller';
+import { RoutingConfigModule } from './routing-config.module';
+import { RoutingSweepRunner } from './routing-sweep.runner';
+import { RoutingMessageController } from './routing.message-controller';
+import { RoutingRepository } from './routing.repository';
+import { RoutingService } from './routing.service';
+
+/** Routing of leads into pipelines with an owner (api.md §11). */
+@Module({
+  imports: [LeadsModule, PipelinesModule, DealsModule, RoutingConfigModule],
+  controllers: [RoutingMessageController, RoutingCommandsMessageController],
+  providers: [RoutingRepository, RoutingService, RoutingSweepRunner, TaskRepository],
+})
+export class RoutingModule {}
