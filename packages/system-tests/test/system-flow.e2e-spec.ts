@@ -46,30 +46,62 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     }
   };
 
-  /** A deal in b2b-lab-enablement with a send_slack_message trigger on its second stage. */
+  /** A demo request's lead, routed into b2b-lab-enablement, with a send_slack_message trigger on the deal's next stage. */
   async function dealWithSlackTrigger(email: string, message = 'Deal {deal.name} moved to {stage.name}') {
     await api.ingest(event({ event_type: 'demo_requested', lead_identifier: { email } }));
-    const lead = await waitFor(() => findLead(email), { message: `lead ${email} not created` });
+    const lead = await waitFor(
+      async () => {
+        const found = await findLead(email);
+        return found?.routing_status === 'routed' ? found : undefined;
+      },
+      { message: `lead ${email} not routed` },
+    );
     const pipelines = await api.get('/api/v1/pipelines');
     const pipeline = pipelines.body.data.find((p: { slug: string }) => p.slug === 'b2b-lab-enablement');
     const stages = (await api.get(`/api/v1/pipelines/${pipeline.id}/stages`)).body.data;
-    const created = await api.post('/api/v1/deals', {
-      lead_id: lead.id,
-      pipeline_id: pipeline.id,
-      value: 12500,
-    });
-    expect(created.status).toBe(201);
+    const [deal] = (await api.get(`/api/v1/deals?lead_id=${lead.id}&pipeline_id=${pipeline.id}`)).body.data;
+    expect(deal.stage_id).toBe(stages[0].id);
     const saved = await api.post(`/api/v1/stages/${stages[1].id}/triggers`, {
       triggers: [
         { action: 'send_slack_message', name: 'Tell sales', config: { channel: '#sales', message } },
       ],
     });
     expect(saved.status).toBe(200);
-    return { lead, pipeline, stages, deal: created.body };
+    return { lead, pipeline, stages, deal };
   }
 
   const runsOf = async (dealId: string) =>
     (await api.get(`/api/v1/triggers/runs?deal_id=${dealId}`)).body.data;
+
+  const asAdmin = () => ({
+    authorization: `Bearer ${memberAccessToken({ id: randomUUID(), email: 'admin@dna-me.test', role: 'admin' })}`,
+  });
+
+  const pipelineBySlug = async (slug: string) =>
+    (await api.get('/api/v1/pipelines')).body.data.find((p: { slug: string }) => p.slug === slug);
+
+  /** Owners are picked among every active member of a role: a test deactivates the ones earlier tests made. */
+  const freshTeam = async (role: string) => {
+    const active = (
+      await api.request('GET', `/api/v1/team?role=${role}&is_active=true&limit=100`, undefined, asAdmin())
+    ).body.data;
+    for (const member of active) {
+      expect(
+        (await api.request('POST', `/api/v1/team/${member.id}/deactivate`, undefined, asAdmin())).status,
+      ).toBe(200);
+    }
+  };
+
+  const teamMember = async (body: Record<string, unknown>) => {
+    const created = await api.request(
+      'POST',
+      '/api/v1/team',
+      { email: `member-${randomUUID().slice(0, 8)}@dna-me.test`, ...body },
+      asAdmin(),
+    );
+    expect(created.status).toBe(201);
+    return created.body as { id: string; email: string };
+  };
 
   beforeAll(async () => {
     slack = await FakeSlackServer.start();
@@ -88,52 +120,96 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
 
   beforeEach(() => slack.reset());
 
-  it('scores a new lead from three events, and a deal move posts exactly one Slack message', async () => {
-    const email = `Jane.Doe+${randomUUID().slice(0, 8)}@Acme-Bio.com`;
+  it('acceptance: a waalaxy visit and three portal events → 94 points, b2b 100, routed to B2B Lab Enablement / Initial Contact owned by the least-loaded AE; a deal move posts exactly one Slack message', async () => {
+    await freshTeam('ae');
+    const busy = await teamMember({ role: 'ae', name: 'Busy AE', max_leads: 10 });
+    const free = await teamMember({ role: 'ae', name: 'Free AE', max_leads: 10 });
+    // The busy AE already owns an open deal (of a lead below the routing gate).
+    const earlier = `earlier-${randomUUID().slice(0, 8)}@acme-bio.com`;
+    await api.ingest(event({ lead_identifier: { email: earlier } }));
+    const earlierLead = await waitFor(() => findLead(earlier), { message: 'earlier lead not created' });
+    const research = await pipelineBySlug('research-lab');
+    expect(
+      (
+        await api.post('/api/v1/deals', {
+          lead_id: earlierLead.id,
+          pipeline_id: research.id,
+          assigned_to: busy.id,
+        })
+      ).status,
+    ).toBe(201);
+
+    const suffix = randomUUID().slice(0, 8);
+    const email = `Jane.Doe+${suffix}@Acme-Bio.com`;
+    const linkedinUrl = `https://www.linkedin.com/in/jane-doe-${suffix}`;
     for (const e of [
       event({
+        source: 'waalaxy',
+        event_type: 'page_visited',
+        metadata: { page_path: '/' },
+        lead_identifier: { email, linkedin_url: linkedinUrl },
+      }),
+      event({
+        source: 'portal',
         event_type: 'page_visited',
         metadata: { page_path: '/enterprise' },
         lead_identifier: { email },
       }),
       event({
+        source: 'portal',
         event_type: 'roi_calculator_submitted',
-        metadata: { samples_per_month: 250 },
+        metadata: { samples_per_month: 300 },
         lead_identifier: { email },
       }),
-      event({ event_type: 'demo_requested', lead_identifier: { email } }),
+      event({ source: 'portal', event_type: 'demo_requested', lead_identifier: { email } }),
     ]) {
       const accepted = await api.ingest(e);
       expect(accepted.status).toBe(202);
       expect(accepted.body).toMatchObject({ success: true, message: 'Event queued for processing' });
     }
-    // 2 (page visit) + 30 (ROI calculator) + 50 (demo request) + 10 (fit: corporate email)
+    // Events 2 + 2 (page visits) + 30 (ROI calculator) + 50 (demo request) = 84, plus fit 10 (corporate email).
     const lead = await waitFor(
       async () => {
         const found = await findLead(email);
-        return found?.total_score === 92 ? found : undefined;
+        return found?.total_score === 94 && found.routing_status === 'routed' ? found : undefined;
       },
-      { message: 'lead never reached 92 points' },
+      { message: 'lead never reached 94 points and routed' },
     );
+    const b2b = await pipelineBySlug('b2b-lab-enablement');
     expect(lead).toMatchObject({
       demographic_score: 10,
-      engagement_score: 2,
+      engagement_score: 4,
       behavior_score: 80,
       score_tier: 'hot',
+      linkedin_url: linkedinUrl,
+      first_touch_source: 'waalaxy',
       // b2b: /enterprise 30 + ROI calculator 20 + 100 samples or more 35 + demo request 25
       primary_intent: 'b2b',
       intent_confidence: 100,
       intent_summary: { research: 0, b2b: 110, co_creation: 0 },
+      routing_status: 'routed',
+      pipeline_id: b2b.id,
     });
     const intents = await api.get(`/api/v1/leads/${lead.id}/intents`);
     expect(intents.body.data.map((s: any) => s.confidence_points).sort()).toEqual([20, 25, 30, 35]);
 
-    const pipelines = await api.get('/api/v1/pipelines');
-    const pipeline = pipelines.body.data.find((p: { slug: string }) => p.slug === 'b2b-lab-enablement');
-    const stages = (await api.get(`/api/v1/pipelines/${pipeline.id}/stages`)).body.data;
-    const created = await api.post('/api/v1/deals', { lead_id: lead.id, pipeline_id: pipeline.id });
-    expect(created.status).toBe(201);
-    expect(created.body.stage_id).toBe(stages[0].id);
+    const stages = (await api.get(`/api/v1/pipelines/${b2b.id}/stages`)).body.data;
+    const deals = (await api.get(`/api/v1/deals?lead_id=${lead.id}`)).body.data;
+    expect(deals).toHaveLength(1);
+    const [deal] = deals;
+    expect(deal).toMatchObject({
+      pipeline_id: b2b.id,
+      pipeline_name: 'B2B Lab Enablement',
+      stage_id: stages[0].id,
+      stage_name: 'Initial Contact',
+      assigned_to: free.id,
+      status: 'open',
+    });
+    const tasks = await sql(`SELECT task_type, assigned_to_id FROM leads.tasks WHERE lead_id = $1`, [
+      lead.id,
+    ]);
+    expect(tasks).toEqual([{ task_type: 'first_contact', assigned_to_id: free.id }]);
+
     const saved = await api.post(`/api/v1/stages/${stages[1].id}/triggers`, {
       triggers: [
         { action: 'send_slack_message', config: { channel: '#sales', message: 'Deal {deal.name} moved' } },
@@ -141,20 +217,128 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     });
     expect(saved.body).toMatchObject({ success: true, triggers_count: 1 });
 
-    const moved = await api.post(`/api/v1/deals/${created.body.id}/move`, { stage_id: stages[1].id });
+    const moved = await api.post(`/api/v1/deals/${deal.id}/move`, { stage_id: stages[1].id });
     expect(moved.status).toBe(200);
     expect(moved.body.stage_id).toBe(stages[1].id);
 
     const [message] = await slack.waitForMessages(1);
-    expect(message.text).toContain(created.body.name);
-    const run = await waitFor(async () =>
-      (await runsOf(created.body.id)).find((r: any) => r.status === 'succeeded'),
-    );
+    expect(message.text).toContain(deal.name);
+    const run = await waitFor(async () => (await runsOf(deal.id)).find((r: any) => r.status === 'succeeded'));
     expect(run).toMatchObject({ action: 'send_slack_message', stage_id: stages[1].id, attempts: 1 });
-    const history = (await api.get(`/api/v1/deals/${created.body.id}/history`)).body.data;
-    expect(history.map((h: any) => h.to_stage_id)).toEqual([stages[0].id, stages[1].id]);
+    const history = (await api.get(`/api/v1/deals/${deal.id}/history`)).body.data;
+    expect(history.map((h: any) => [h.to_stage_id, h.reason])).toEqual([
+      [stages[0].id, 'routing'],
+      [stages[1].id, 'move'],
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(slack.deliveredMessages()).toHaveLength(1);
+  });
+
+  it('sends an intent conflict to manual review, listed at /routing/manual-review', async () => {
+    const email = `conflict-${randomUUID().slice(0, 8)}@acme-bio.com`;
+    // co-creation 40 (/partnerships) against b2b 30 + 20 (/enterprise, ROI calculator): within 15 → conflict.
+    for (const e of [
+      event({
+        event_type: 'page_visited',
+        metadata: { page_path: '/partnerships' },
+        lead_identifier: { email },
+      }),
+      event({
+        event_type: 'page_visited',
+        metadata: { page_path: '/enterprise' },
+        lead_identifier: { email },
+      }),
+      event({ event_type: 'roi_calculator_submitted', metadata: {}, lead_identifier: { email } }),
+    ]) {
+      expect((await api.ingest(e)).status).toBe(202);
+    }
+    const lead = await waitFor(
+      async () => {
+        const found = await findLead(email);
+        return found?.routing_status === 'manual_review' ? found : undefined;
+      },
+      { message: 'lead never went to manual review' },
+    );
+    expect(lead).toMatchObject({
+      total_score: 44,
+      intent_summary: { research: 0, b2b: 50, co_creation: 40 },
+    });
+    const review = await api.get('/api/v1/routing/manual-review?limit=200');
+    expect(review.body.success).toBe(true);
+    expect(review.body.data.map((l: any) => l.id)).toContain(lead.id);
+    expect((await api.get(`/api/v1/deals?lead_id=${lead.id}`)).body.data).toEqual([]);
+    const evaluated = await api.post(`/api/v1/routing/evaluate/${lead.id}`, undefined);
+    expect(evaluated.body.data.routing_result).toEqual({ action: 'skip', reason: 'in_manual_review' });
+  });
+
+  it('assigns research leads round robin among the least-loaded BDRs of their region (3 BDRs: 2 DACH, 1 UK)', async () => {
+    await freshTeam('bdr');
+    const dachA = await teamMember({ role: 'bdr', region: 'DACH', name: 'DACH A' });
+    const dachB = await teamMember({ role: 'bdr', region: 'DACH', name: 'DACH B' });
+    const uk = await teamMember({ role: 'bdr', region: 'UK', name: 'UK' });
+    const owners: string[] = [];
+    // Academic email (fit 15 + 10, research 30) and a sample report (25 points, research 20): 50 points, research.
+    for (const domain of ['med.uni-heidelberg.de', 'bio.uni-wien.at', 'cell.ac.uk', 'chem.uni-basel.ch']) {
+      const email = `researcher-${randomUUID().slice(0, 8)}@${domain}`;
+      expect(
+        (await api.ingest(event({ event_type: 'sample_report_downloaded', lead_identifier: { email } })))
+          .status,
+      ).toBe(202);
+      const lead = await waitFor(
+        async () => {
+          const found = await findLead(email);
+          return found?.routing_status === 'routed' ? found : undefined;
+        },
+        { message: `${email} never routed` },
+      );
+      expect(lead).toMatchObject({ total_score: 50, primary_intent: 'research' });
+      const [deal] = (await api.get(`/api/v1/deals?lead_id=${lead.id}`)).body.data;
+      expect(deal.pipeline_name).toBe('Research Lab');
+      owners.push(deal.assigned_to);
+    }
+    // The first two DACH leads go one to each DACH BDR, the UK lead to the UK BDR, the fourth (DACH, both at
+    // one deal) to the DACH BDR whose turn is oldest: the first one.
+    const [first, second, third, fourth] = owners;
+    expect(new Set([first, second])).toEqual(new Set([dachA.id, dachB.id]));
+    expect(third).toBe(uk.id);
+    expect(fourth).toBe(first);
+  });
+
+  it('assigns b2b leads by capacity; closing a deal frees its owner for the next lead', async () => {
+    await freshTeam('ae');
+    const ae = await teamMember({ role: 'ae', name: 'Solo AE', max_leads: 1 });
+    const routedLead = async () => {
+      const email = `buyer-${randomUUID().slice(0, 8)}@acme-bio.com`;
+      expect(
+        (await api.ingest(event({ event_type: 'demo_requested', lead_identifier: { email } }))).status,
+      ).toBe(202);
+      const lead = await waitFor(
+        async () => {
+          const found = await findLead(email);
+          return found?.routing_status === 'routed' ? found : undefined;
+        },
+        { message: `${email} never routed` },
+      );
+      return (await api.get(`/api/v1/deals?lead_id=${lead.id}`)).body.data[0];
+    };
+    const first = await routedLead();
+    expect(first.assigned_to).toBe(ae.id);
+    const second = await routedLead();
+    expect(second.assigned_to).toBeNull();
+    const team = await api.request('GET', `/api/v1/team/${ae.id}`, undefined, asAdmin());
+    expect(team.body.current_leads).toBe(1);
+
+    const b2b = await pipelineBySlug('b2b-lab-enablement');
+    const lost = (await api.get(`/api/v1/pipelines/${b2b.id}/stages`)).body.data.find(
+      (stage: any) => stage.stage_type === 'closed_lost',
+    );
+    const closed = await api.post(`/api/v1/deals/${first.id}/move`, {
+      stage_id: lost.id,
+      close_reason: 'no budget',
+    });
+    expect(closed.body.status).toBe('lost');
+    const third = await routedLead();
+    expect(third.assigned_to).toBe(ae.id);
   });
 
   it('a marketing manager changes scoring rules over HTTP; every point stays explainable at /leads/:id/scores', async () => {
