@@ -26,6 +26,16 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     return body?.data?.find((l: { email: string }) => l.email === email.toLowerCase());
   };
 
+  /** The lead once routing has routed it. */
+  const routedLead = (email: string) =>
+    waitFor(
+      async () => {
+        const found = await findLead(email);
+        return found?.routing_status === 'routed' ? found : undefined;
+      },
+      { message: `lead ${email} never routed` },
+    );
+
   const sql = async <T = any>(query: string, params: unknown[] = []): Promise<T[]> => {
     const client = new Client({ connectionString: system.db.url });
     await client.connect();
@@ -49,13 +59,7 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
   /** A demo request's lead, routed into b2b-lab-enablement, with a send_slack_message trigger on the deal's next stage. */
   async function dealWithSlackTrigger(email: string, message = 'Deal {deal.name} moved to {stage.name}') {
     await api.ingest(event({ event_type: 'demo_requested', lead_identifier: { email } }));
-    const lead = await waitFor(
-      async () => {
-        const found = await findLead(email);
-        return found?.routing_status === 'routed' ? found : undefined;
-      },
-      { message: `lead ${email} not routed` },
-    );
+    const lead = await routedLead(email);
     const pipelines = await api.get('/api/v1/pipelines');
     const pipeline = pipelines.body.data.find((p: { slug: string }) => p.slug === 'b2b-lab-enablement');
     const stages = (await api.get(`/api/v1/pipelines/${pipeline.id}/stages`)).body.data;
@@ -284,13 +288,7 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
         (await api.ingest(event({ event_type: 'sample_report_downloaded', lead_identifier: { email } })))
           .status,
       ).toBe(202);
-      const lead = await waitFor(
-        async () => {
-          const found = await findLead(email);
-          return found?.routing_status === 'routed' ? found : undefined;
-        },
-        { message: `${email} never routed` },
-      );
+      const lead = await routedLead(email);
       expect(lead).toMatchObject({ total_score: 50, primary_intent: 'research' });
       const [deal] = (await api.get(`/api/v1/deals?lead_id=${lead.id}`)).body.data;
       expect(deal.pipeline_name).toBe('Research Lab');
@@ -307,23 +305,17 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
   it('assigns b2b leads by capacity; closing a deal frees its owner for the next lead', async () => {
     await freshTeam('ae');
     const ae = await teamMember({ role: 'ae', name: 'Solo AE', max_leads: 1 });
-    const routedLead = async () => {
+    const dealOfNewBuyer = async () => {
       const email = `buyer-${randomUUID().slice(0, 8)}@acme-bio.com`;
       expect(
         (await api.ingest(event({ event_type: 'demo_requested', lead_identifier: { email } }))).status,
       ).toBe(202);
-      const lead = await waitFor(
-        async () => {
-          const found = await findLead(email);
-          return found?.routing_status === 'routed' ? found : undefined;
-        },
-        { message: `${email} never routed` },
-      );
+      const lead = await routedLead(email);
       return (await api.get(`/api/v1/deals?lead_id=${lead.id}`)).body.data[0];
     };
-    const first = await routedLead();
+    const first = await dealOfNewBuyer();
     expect(first.assigned_to).toBe(ae.id);
-    const second = await routedLead();
+    const second = await dealOfNewBuyer();
     expect(second.assigned_to).toBeNull();
     const team = await api.request('GET', `/api/v1/team/${ae.id}`, undefined, asAdmin());
     expect(team.body.current_leads).toBe(1);
@@ -337,7 +329,7 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
       close_reason: 'no budget',
     });
     expect(closed.body.status).toBe('lost');
-    const third = await routedLead();
+    const third = await dealOfNewBuyer();
     expect(third.assigned_to).toBe(ae.id);
   });
 
