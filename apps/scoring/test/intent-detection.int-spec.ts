@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Queries } from '@crm/contracts';
+import { waitFor } from '@crm/testing';
 import { profileChange, recordedEvent, ScoringTestHarness } from './support/scoring-test-harness';
 
 const actor = { type: 'user', id: randomUUID(), name: 'marketing@dna-me.example' };
@@ -95,10 +96,10 @@ describe('intent detection (real PostgreSQL + NATS)', () => {
     expect(last.intent!.intent_summary).toEqual({ research: 65, b2b: 0, co_creation: 0 });
   });
 
-  it('flags a conflict when the runner-up is less than 15 points behind', async () => {
+  it('flags a conflict when the runner-up is less than 15 points behind; lead.intent_detected tells each change once', async () => {
     const leadId = randomUUID();
-    await harness.record(visit(leadId, '/partnerships', 2));
-    await harness.record(visit(leadId, '/enterprise', 1));
+    await harness.record(visit(leadId, '/partnerships', 3));
+    await harness.record(visit(leadId, '/enterprise', 2));
     const [, second] = await harness.waitScored(leadId, 2);
     expect(second.intent).toEqual({
       primary_intent: 'co_creation',
@@ -106,6 +107,31 @@ describe('intent detection (real PostgreSQL + NATS)', () => {
       intent_summary: { research: 0, b2b: 30, co_creation: 40 },
       conflict: true,
     });
+    // The same page again changes nothing: no third intent message.
+    await harness.record(visit(leadId, '/partnerships', 1));
+    await harness.waitScored(leadId, 3);
+    await waitFor(async () => harness.intentsDetected.filter((e) => e.data.lead_id === leadId).length >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(harness.intentsDetected.filter((e) => e.data.lead_id === leadId).map((e) => e.data)).toEqual([
+      {
+        lead_id: leadId,
+        primary_intent: 'co_creation',
+        previous_primary_intent: null,
+        intent_confidence: 100,
+        intent_summary: { research: 0, b2b: 0, co_creation: 40 },
+        conflict: false,
+        detected_at: expect.any(String),
+      },
+      {
+        lead_id: leadId,
+        primary_intent: 'co_creation',
+        previous_primary_intent: 'co_creation',
+        intent_confidence: 57,
+        intent_summary: { research: 0, b2b: 30, co_creation: 40 },
+        conflict: true,
+        detected_at: expect.any(String),
+      },
+    ]);
   });
 
   it('emits when only the intent changed, and intent rules are edited like scoring rules', async () => {

@@ -1,4 +1,4 @@
-import { intentOf } from './intent.rules';
+import { intentDetectedOf, intentOf } from './intent.rules';
 
 describe('intentOf (product.md, Intent)', () => {
   it('is none without points', () => {
@@ -37,5 +37,29 @@ describe('intentOf (product.md, Intent)', () => {
       intent_confidence: confidence,
       conflict,
     });
+  });
+
+  it('tells an intent change when the primary intent or the conflict changes, not the confidence alone', () => {
+    const at = new Date('2026-12-03T10:00:00Z');
+    const none = { research: 0, b2b: 0, co_creation: 0 };
+    expect(intentDetectedOf('l', none, { ...none, b2b: 30 }, at)).toMatchObject({
+      primary_intent: 'b2b',
+      previous_primary_intent: null,
+      conflict: false,
+      detected_at: at.toISOString(),
+    });
+    expect(intentDetectedOf('l', { ...none, b2b: 30 }, { ...none, b2b: 60 }, at)).toBeNull();
+    expect(intentDetectedOf('l', { ...none, b2b: 60 }, { ...none, b2b: 60, research: 50 }, at)).toMatchObject(
+      {
+        primary_intent: 'b2b',
+        conflict: true,
+      },
+    );
+    expect(intentDetectedOf('l', { ...none, b2b: 60 }, { ...none, b2b: 60, research: 70 }, at)).toMatchObject(
+      {
+        primary_intent: 'research',
+        previous_primary_intent: 'b2b',
+      },
+    );
   });
 });

@@ -1,4 +1,10 @@
-import { INTENTS, type Intent, type IntentSummaryV1, type LeadIntentV1 } from '@crm/contracts';
+import {
+  INTENTS,
+  type Intent,
+  type IntentSummaryV1,
+  type LeadIntentDetectedV1,
+  type LeadIntentV1,
+} from '@crm/contracts';
 
 /** How far the primary intent must lead the runner-up (points) to be clear, and to earn the bonus. */
 export const INTENT_MARGIN = 15;
@@ -47,4 +53,28 @@ export function addIntentPoints(summary: IntentSummaryV1, intent: Intent, points
 
 function order(intent: Intent): number {
   return INTENTS.indexOf(intent);
+}
+
+/**
+ * `lead.intent_detected` when the intent a summary gives differs from the one before in what routing reads: the
+ * primary intent (a first one included) or the conflict. A confidence that moves alone is not news.
+ */
+export function intentDetectedOf(
+  leadId: string,
+  before: IntentSummaryV1,
+  after: IntentSummaryV1,
+  at: Date,
+): LeadIntentDetectedV1 | null {
+  const was = intentOf(before);
+  const now = intentOf(after);
+  if (was.primary_intent === now.primary_intent && was.conflict === now.conflict) return null;
+  return {
+    lead_id: leadId,
+    primary_intent: now.primary_intent,
+    previous_primary_intent: was.primary_intent,
+    intent_confidence: now.intent_confidence,
+    intent_summary: now.intent_summary,
+    conflict: now.conflict,
+    detected_at: at.toISOString(),
+  };
 }

@@ -4,6 +4,7 @@ import { Outbox, PermanentError, type OutboxMessage } from '@crm/messaging';
 import { AppLogger, TransactionHost } from '@crm/service-kit';
 import type { NewIntentSignal } from '../intent/intent-detection';
 import { IntentDetectionService } from '../intent/intent-detection.service';
+import { intentDetectedOf } from '../intent/intent.rules';
 import { matchesEventRule } from '../rules/event-rule-matcher';
 import { LiveRulesCache } from '../rules/live-rules.cache';
 import type { EventRuleConditions } from '../rules/rule-conditions';
@@ -142,6 +143,7 @@ export class EventScoringService {
   ): Promise<EventScoringResult[]> {
     const emitted = new Map<EventInBatch, LeadScoredV1 | null>();
     const changedScores: { leadId: string; score: StoredScore }[] = [];
+    const intentChanges: OutboxMessage[] = [];
     const eventsByLead = new Map(leadIds.map((leadId) => [leadId, [] as EventInBatch[]]));
     for (const e of events) eventsByLead.get(e.plan.leadId)!.push(e);
     for (const [leadId, ofLead] of eventsByLead) {
@@ -154,6 +156,11 @@ export class EventScoringService {
       ofLead.forEach((e, i) => emitted.set(e, plan.emissions[i]));
       if (plan.final.version !== stored.get(leadId)!.version)
         changedScores.push({ leadId, score: plan.final });
+      const detected = intentDetectedOf(leadId, stored.get(leadId)!.intent, plan.final.intent, now);
+      if (detected) {
+        const causedBy = ofLead[ofLead.length - 1].item.causedBy;
+        intentChanges.push({ subject: Subjects.LeadIntentDetected, data: detected, options: { causedBy } });
+      }
     }
     await this.leadScores.saveScores(changedScores);
 
@@ -176,7 +183,7 @@ export class EventScoringService {
       results.push({ outcomes: e.outcomes, emitted: score });
     }
     // One insert for the batch, in event order: the relay publishes in that order.
-    await this.outbox.publishMany(scores);
+    await this.outbox.publishMany([...scores, ...intentChanges]);
     return results;
   }
 }

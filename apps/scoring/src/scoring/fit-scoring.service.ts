@@ -4,7 +4,7 @@ import { Outbox, type OutboxMessage } from '@crm/messaging';
 import { AppLogger, TransactionHost } from '@crm/service-kit';
 import type { Logger } from 'pino';
 import { IntentDetectionService } from '../intent/intent-detection.service';
-import { addIntentPoints, sameIntentSummary } from '../intent/intent.rules';
+import { addIntentPoints, intentDetectedOf, sameIntentSummary } from '../intent/intent.rules';
 import { matchesFieldRule } from '../rules/field-rule-matcher';
 import { LiveRulesCache } from '../rules/live-rules.cache';
 import type { FieldRuleConditions } from '../rules/rule-conditions';
@@ -106,11 +106,11 @@ export class FitScoringService {
           },
         );
         scores.push({ leadId, score: { totals: after, tier: score.tier, version: score.version, intent } });
-        messages.push({
-          subject: Subjects.LeadScored,
-          data: score,
-          options: { causedBy: newest.get(leadId)!.causedBy },
-        });
+        const causedBy = newest.get(leadId)!.causedBy;
+        messages.push({ subject: Subjects.LeadScored, data: score, options: { causedBy } });
+        const detected = intentDetectedOf(leadId, before.intent, intent, now);
+        if (detected)
+          messages.push({ subject: Subjects.LeadIntentDetected, data: detected, options: { causedBy } });
       });
       await this.leadScores.saveScores(scores);
       await this.outbox.publishMany(messages);

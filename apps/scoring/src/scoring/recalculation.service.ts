@@ -3,7 +3,12 @@ import { Subjects, type ScoreTotals } from '@crm/contracts';
 import { Outbox, type OutboxMessage } from '@crm/messaging';
 import { TransactionHost } from '@crm/service-kit';
 import { IntentDetectionService } from '../intent/intent-detection.service';
-import { addIntentPoints, emptyIntentSummary, sameIntentSummary } from '../intent/intent.rules';
+import {
+  addIntentPoints,
+  emptyIntentSummary,
+  intentDetectedOf,
+  sameIntentSummary,
+} from '../intent/intent.rules';
 import { matchesEventRule } from '../rules/event-rule-matcher';
 import { LiveRulesCache } from '../rules/live-rules.cache';
 import type { EventRuleConditions } from '../rules/rule-conditions';
@@ -155,6 +160,8 @@ export class RecalculationService {
       const next: StoredScore = { ...after, tier: score.tier, version: score.version };
       scores.push({ leadId, score: next });
       messages.push({ subject: Subjects.LeadScored, data: score });
+      const detected = intentDetectedOf(leadId, before.intent, after.intent, now);
+      if (detected) messages.push({ subject: Subjects.LeadIntentDetected, data: detected });
       results.set(leadId, { leadId, replayed: true, before, after: next, changed: true });
     }
     await this.leadScores.saveScores(scores);

@@ -15,6 +15,7 @@ import {
   Subjects,
   type ErrorBody,
   type LeadEventRecordedV1,
+  type LeadIntentDetectedV1,
   type LeadProfileChangedV1,
   type LeadScoredV1,
   type MessageEnvelope,
@@ -68,6 +69,8 @@ export interface LeadScoreRow {
  */
 export class ScoringTestHarness {
   readonly scored: MessageEnvelope<LeadScoredV1>[] = [];
+  /** Every `scoring.lead.intent_detected.v1` on the SCORING stream. */
+  readonly intentsDetected: MessageEnvelope<LeadIntentDetectedV1>[] = [];
   private environment?: ServiceEnvironment;
   /** The running scoring instances: all share the database, the namespace and the durable consumer. */
   private readonly instances: NestFastifyApplication[] = [];
@@ -340,7 +343,9 @@ export class ScoringTestHarness {
     this.scoredFeed = await consumer.consume();
     void (async () => {
       for await (const message of this.scoredFeed!) {
-        this.scored.push(message.json<MessageEnvelope<LeadScoredV1>>());
+        const envelope = message.json<MessageEnvelope<any>>();
+        if (envelope.type === Subjects.LeadIntentDetected) this.intentsDetected.push(envelope);
+        else this.scored.push(envelope);
       }
     })();
   }

@@ -3,7 +3,7 @@ import { DealStageChangedV1 } from '../payloads/deal-stage-changed.v1.event';
 import { IngestEventReceivedV1 } from '../payloads/ingest-event-received.v1.event';
 import { LeadEventRecordedV1 } from '../payloads/lead-event-recorded.v1.event';
 import { LeadProfileChangedV1 } from '../payloads/lead-profile-changed.v1.event';
-import { LeadScoredV1 } from '../payloads/lead-scored.v1.event';
+import { LeadIntentDetectedV1, LeadScoredV1 } from '../payloads/lead-scored.v1.event';
 import { EvaluateLeadRoutingV1, LeadManualReviewV1, LeadRoutedV1 } from '../payloads/routing.v1.messages';
 import {
   SlackMessageFailedV1,
@@ -22,6 +22,7 @@ export const PayloadClasses: { [S in Subject]: ClassConstructor<object> } = {
   [Subjects.LeadManualReview]: LeadManualReviewV1,
   [Subjects.EvaluateLeadRouting]: EvaluateLeadRoutingV1,
   [Subjects.LeadScored]: LeadScoredV1,
+  [Subjects.LeadIntentDetected]: LeadIntentDetectedV1,
   [Subjects.SlackPostMessage]: SlackPostMessageV1,
   [Subjects.SlackMessagePosted]: SlackMessagePostedV1,
   [Subjects.SlackMessageFailed]: SlackMessageFailedV1,
@@ -37,6 +38,7 @@ export interface PayloadOf {
   [Subjects.LeadManualReview]: LeadManualReviewV1;
   [Subjects.EvaluateLeadRouting]: EvaluateLeadRoutingV1;
   [Subjects.LeadScored]: LeadScoredV1;
+  [Subjects.LeadIntentDetected]: LeadIntentDetectedV1;
   [Subjects.SlackPostMessage]: SlackPostMessageV1;
   [Subjects.SlackMessagePosted]: SlackMessagePostedV1;
   [Subjects.SlackMessageFailed]: SlackMessageFailedV1;

@@ -45,7 +45,7 @@ export const Streams: readonly StreamDefinition[] = [
   },
   {
     name: 'SCORING',
-    subjects: [Subjects.LeadScored],
+    subjects: [Subjects.LeadScored, Subjects.LeadIntentDetected],
     retention: 'limits',
     maxAgeSeconds: 14 * DAY,
     duplicateWindowSeconds: 600,

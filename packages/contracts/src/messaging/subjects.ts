@@ -11,6 +11,7 @@ export const Subjects = {
   LeadManualReview: 'leads.lead.manual_review.v1',
   EvaluateLeadRouting: 'leads.cmd.evaluate_routing.v1',
   LeadScored: 'scoring.lead.scored.v1',
+  LeadIntentDetected: 'scoring.lead.intent_detected.v1',
   SlackPostMessage: 'slack.cmd.post_message.v1',
   SlackMessagePosted: 'slack.message.posted.v1',
   SlackMessageFailed: 'slack.message.failed.v1',

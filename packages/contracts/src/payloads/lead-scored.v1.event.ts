@@ -57,3 +57,17 @@ export class LeadScoredV1 {
   /** The lead's intent after this change (scores emitted before intent detection existed have none). */
   @IsOptional() @ValidateNested() @Type(() => LeadIntentV1) intent?: LeadIntentV1;
 }
+
+/**
+ * api.md §19 `lead.intent_detected`: the lead's primary intent changed (a first one included) or its conflict
+ * appeared or went. Published by scoring in the transaction that changed the intent.
+ */
+export class LeadIntentDetectedV1 {
+  @IsUUID() lead_id: string;
+  @IsOptional() @IsIn(INTENTS) primary_intent: Intent | null;
+  @IsOptional() @IsIn(INTENTS) previous_primary_intent: Intent | null;
+  @IsOptional() @IsInt() @Min(0) @Max(100) intent_confidence: number | null;
+  @ValidateNested() @Type(() => IntentSummaryV1) intent_summary: IntentSummaryV1;
+  @IsBoolean() conflict: boolean;
+  @IsISO8601() detected_at: string;
+}
