@@ -337,14 +337,20 @@ describe('leads: routing (api.md §11, real PostgreSQL + NATS)', () => {
 
   it('never lets two leads routed at the same moment both take the last free slot of a member', async () => {
     const only = await member({ role: 'ae', max_leads: 1 });
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 5; round++) {
       await app.sql(`UPDATE leads.deals SET status = 'lost' WHERE assigned_to = $1 AND status = 'open'`, [
         only.id,
       ]);
       const pair = [await newLead(), await newLead()];
-      // Scored and routed together: the evaluations run concurrently on the consumer.
-      await Promise.all(pair.map((id) => b2bScore(id)));
-      await Promise.all(pair.map((id) => waitRouted(id)));
+      // Past the gate without a score message (which would queue evaluations): two evaluations, each in its own
+      // transaction, race for the one free slot.
+      await app.sql(
+        `UPDATE leads.leads SET total_score = 94, primary_intent = 'b2b', intent_confidence = 100,
+                intent_summary = '{"research":0,"b2b":110,"co_creation":0}' WHERE id = ANY($1::uuid[])`,
+        [pair],
+      );
+      const results = await Promise.all(pair.map((id) => evaluate(id)));
+      expect(results.map((r) => r.routing_result.action)).toEqual(['routed', 'routed']);
       const owners = await Promise.all(pair.map((id) => ownerOf(id)));
       expect(owners.filter((o) => o === only.id)).toHaveLength(1);
       expect(owners.filter((o) => o === null)).toHaveLength(1);
@@ -354,6 +360,36 @@ describe('leads: routing (api.md §11, real PostgreSQL + NATS)', () => {
       );
       expect(n).toBe(1);
     }
+  });
+
+  it('shares one batch of evaluations out as if routed one by one (round robin and capacity in one transaction)', async () => {
+    const [a, b] = [await member({ role: 'bdr' }), await member({ role: 'bdr' })];
+    const ae = await member({ role: 'ae', max_leads: 2 });
+    const research = [await newLead(), await newLead(), await newLead(), await newLead()];
+    const b2b = [await newLead(), await newLead(), await newLead()];
+    await app.sql(
+      `UPDATE leads.leads SET total_score = 60, primary_intent = 'research', intent_confidence = 100,
+              intent_summary = '{"research":75,"b2b":0,"co_creation":0}' WHERE id = ANY($1::uuid[])`,
+      [research],
+    );
+    await app.sql(
+      `UPDATE leads.leads SET total_score = 94, primary_intent = 'b2b', intent_confidence = 100,
+              intent_summary = '{"research":0,"b2b":110,"co_creation":0}' WHERE id = ANY($1::uuid[])`,
+      [b2b],
+    );
+    const results = await app.nest.get(RoutingService).evaluateMany([...research, ...b2b, randomUUID()]);
+    expect([...results.values()].filter((r) => r.action === 'routed')).toHaveLength(7);
+    const researchOwners = await Promise.all(research.map(ownerOf));
+    expect(researchOwners.filter((o) => o === a.id)).toHaveLength(2);
+    expect(researchOwners.filter((o) => o === b.id)).toHaveLength(2);
+    const b2bOwners = await Promise.all(b2b.map(ownerOf));
+    expect(b2bOwners.filter((o) => o === ae.id)).toHaveLength(2);
+    expect(b2bOwners.filter((o) => o === null)).toHaveLength(1);
+    const tasks = await app.sql(
+      `SELECT count(*)::int AS n FROM leads.tasks WHERE lead_id = ANY($1::uuid[])`,
+      [[...research, ...b2b]],
+    );
+    expect(tasks).toEqual([{ n: 7 }]);
   });
 
   it('routes co-creation leads into Panel Co-Creation without an owner: a person assigns one', async () => {
@@ -479,7 +515,8 @@ describe('leads: routing (api.md §11, real PostgreSQL + NATS)', () => {
       await waitRouted(leadId);
       expect((await openDeals(leadId))[0].pipeline_id).toBe(pipeline('research-lab').id);
     } finally {
-      await app.sql(`UPDATE leads.routing_config SET config = '{}'::jsonb`);
+      // Through the service, which drops its cached copy at once (an SQL edit would show within a second).
+      await update({ intent_to_pipeline: { b2b: 'b2b-lab-enablement' }, min_score_threshold: 40 });
     }
   });
 

@@ -5,7 +5,7 @@ import { cpus, loadavg } from 'node:os';
 import { Client } from 'pg';
 import { FakeSlackServer, waitFor } from '@crm/testing';
 import { ApiClient } from './api-client';
-import { EventSender, pageVisitBurst, type IngestEvent } from './event-burst';
+import { EventSender, pageVisitBurst, routedLeadBurst, type IngestEvent } from './event-burst';
 import { SystemProbe } from './invariants';
 import { memberAccessToken } from './member-token';
 import { RunningSystem, SERVICES, SYSTEM_API_KEY, type ServiceKey } from './system';
@@ -36,7 +36,10 @@ const CONFIG = {
   /** Pause between two latency samples: the system is idle when each one starts. */
   samplePauseMs: num('BENCH_SAMPLE_PAUSE_MS', 50),
 };
-const EVENTS_PER_LEAD = 5; // page visits: 2 points each, under the rule's 10-per-day cap
+/** 4 page visits (2 points each, under the rule's 10-per-day cap) and a demo request: each lead is routed. */
+const EVENTS_PER_LEAD = 5;
+/** Account executives the burst's b2b leads are routed to (capacity 1,000 open deals each). */
+const BENCH_AES = 5;
 const TARGETS = {
   ingest_requests_per_s: 3000,
   ingest_p99_ms: 30,
@@ -58,6 +61,12 @@ async function main(): Promise<void> {
     // For working on recalculation alone: `BENCH_ONLY=recalculation npm run bench`.
     const recalculation = await withSystem({}, (system) => measureRecalculation(system));
     console.log(JSON.stringify({ config: CONFIG, recalculation_all_leads: recalculation }, null, 2));
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'burst') {
+    // For working on the end-to-end path alone: `BENCH_ONLY=burst npm run bench`.
+    const burst = await withSystem({}, (system) => measureBurst(system));
+    console.log(JSON.stringify({ config: CONFIG, end_to_end_burst: burst }, null, 2));
     return;
   }
   const startedAt = new Date().toISOString();
@@ -213,10 +222,11 @@ async function measureBatchIngest(system: RunningSystem) {
 
 /** A burst from accepted to fully scored and visible on the leads, with each service's CPU time for it. */
 async function measureBurst(system: RunningSystem) {
-  const burst = pageVisitBurst(Math.ceil(CONFIG.burstEvents / EVENTS_PER_LEAD), EVENTS_PER_LEAD);
+  const burst = routedLeadBurst(Math.ceil(CONFIG.burstEvents / EVENTS_PER_LEAD), EVENTS_PER_LEAD);
   const probe = await SystemProbe.open(system);
   const sender = new EventSender(system.gatewayUrl, SYSTEM_API_KEY);
   try {
+    await addAccountExecutives(system, BENCH_AES);
     const totals = new Set(
       [...(await probe.expectedScores(burst)).values()].map((lead) => lead.totals.total),
     );
@@ -226,18 +236,32 @@ async function measureBurst(system: RunningSystem) {
     const started = performance.now();
     const sent = await sender.send(burst.events, { concurrency: 100, batchSize: 500 });
     const acceptedAfterMs = performance.now() - started;
+    let scoredAfterMs: number | null = null;
     for (;;) {
-      const [row] = await probe.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM leads.leads WHERE email LIKE $1 AND total_score = $2`,
+      const [row] = await probe.query<{ scored: number; routed: number }>(
+        `SELECT count(*) FILTER (WHERE total_score = $2)::int AS scored,
+                count(*) FILTER (WHERE routing_status = 'routed')::int AS routed
+           FROM leads.leads WHERE email LIKE $1`,
         [`${burst.run}-%`, expectedScore],
       );
-      if (row.n >= burst.emails.length) break;
+      if (scoredAfterMs === null && row.scored >= burst.emails.length)
+        scoredAfterMs = performance.now() - started;
+      if (row.routed >= burst.emails.length) break;
       if (performance.now() - started > 20 * 60_000) {
-        throw new Error(`burst not scored after 20 min (${row.n}/${burst.emails.length} leads)`);
+        throw new Error(
+          `burst not scored and routed after 20 min (${row.scored}, ${row.routed}/${burst.emails.length})`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const scoredAfterMs = performance.now() - started;
+    const routedAfterMs = performance.now() - started;
+    const [deals] = await probe.query<{ deals: number; owned: number; tasks: number }>(
+      `SELECT count(DISTINCT d.id)::int AS deals, count(DISTINCT d.id) FILTER (WHERE d.assigned_to IS NOT NULL)::int AS owned,
+              count(DISTINCT t.id)::int AS tasks
+         FROM leads.leads l JOIN leads.deals d ON d.lead_id = l.id LEFT JOIN leads.tasks t ON t.deal_id = d.id
+        WHERE l.email LIKE $1`,
+      [`${burst.run}-%`],
+    );
     const cpuAfter = cpuSecondsOf(system);
     const cpuPerEvent: Record<string, number> = {};
     let total = 0;
@@ -253,13 +277,43 @@ async function measureBurst(system: RunningSystem) {
         leads: burst.emails.length,
         sent_as: sent.method,
         accepted_after_s: round(acceptedAfterMs / 1000, 2),
-        fully_scored_and_visible_after_s: round(scoredAfterMs / 1000, 2),
-        events_per_s: Math.round(burst.events.length / (scoredAfterMs / 1000)),
+        fully_scored_and_visible_after_s: round(scoredAfterMs! / 1000, 2),
+        fully_routed_after_s: round(routedAfterMs / 1000, 2),
+        routed: {
+          leads: burst.emails.length,
+          deals: deals.deals,
+          with_owner: deals.owned,
+          first_contact_tasks: deals.tasks,
+        },
+        // Counted until every lead is routed: scoring, the read model and routing all done.
+        events_per_s: Math.round(burst.events.length / (routedAfterMs / 1000)),
       },
       cpuPerEvent,
     };
   } finally {
     await probe.close();
+  }
+}
+
+/** Active AEs with room for the burst's deals, created over HTTP by an admin. */
+async function addAccountExecutives(system: RunningSystem, count: number): Promise<void> {
+  const api = new ApiClient(system.gatewayUrl, SYSTEM_API_KEY);
+  const admin = {
+    authorization: `Bearer ${memberAccessToken({ id: randomUUID(), email: 'admin@dna-me.test', role: 'admin' })}`,
+  };
+  for (let i = 0; i < count; i++) {
+    const created = await api.request(
+      'POST',
+      '/api/v1/team',
+      {
+        email: `bench-ae-${i}-${randomUUID().slice(0, 8)}@dna-me.test`,
+        name: `Bench AE ${i}`,
+        role: 'ae',
+        max_leads: 1000,
+      },
+      admin,
+    );
+    if (created.status !== 201) throw new Error(`creating a bench AE failed: ${created.status}`);
   }
 }
 

@@ -100,6 +100,23 @@ export function pageVisitBurst(
   return { run, emails, events };
 }
 
+/**
+ * Like `pageVisitBurst`, but each lead's last event is a demo request: every lead passes the routing gate with a
+ * clear b2b intent and is routed once (the benchmark's burst with routing on).
+ */
+export function routedLeadBurst(
+  leads: number,
+  perLead: number,
+  run = `bench${randomUUID().slice(0, 8)}`,
+): Burst {
+  const burst = pageVisitBurst(leads, perLead, run);
+  const lastRound = leads * (perLead - 1);
+  for (let i = lastRound; i < burst.events.length; i++) {
+    burst.events[i] = { ...burst.events[i], event_type: 'demo_requested', metadata: {} };
+  }
+  return burst;
+}
+
 function seededRandom(seed: number): () => number {
   let state = seed >>> 0 || 1;
   return () => {

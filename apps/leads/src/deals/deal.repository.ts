@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets, type SelectQueryBuilder } from 'typeorm';
+import { Brackets, In, type SelectQueryBuilder } from 'typeorm';
 import type { ListDealsQuery } from '@crm/contracts';
 import { TransactionHost } from '@crm/service-kit';
 import { likePattern } from '../leads/lead.repository';
+import { Recordset } from '../leads/recordset';
 import { DealStageHistoryEntity } from './deal-stage-history.entity';
 import { DealEntity } from './deal.entity';
 
@@ -31,6 +32,44 @@ export type DealMove = Pick<
 >;
 
 export type NewStageHistory = Omit<DealStageHistoryEntity, 'id'>;
+
+/** A new deal with the id its caller gave it (so history and tasks can name it in the same statement batch). */
+export type NewDealRow = NewDeal & { id: string };
+
+const DEAL_ROW = new Recordset<NewDealRow>([
+  ['id', 'id', 'uuid'],
+  ['lead_id', 'leadId', 'uuid'],
+  ['pipeline_id', 'pipelineId', 'uuid'],
+  ['stage_id', 'stageId', 'uuid'],
+  ['position', 'position', 'int'],
+  ['name', 'name', 'varchar'],
+  ['value', 'value', 'numeric'],
+  ['currency', 'currency', 'varchar'],
+  ['expected_close_date', 'expectedCloseDate', 'date'],
+  ['assigned_to', 'assignedTo', 'uuid'],
+  ['assigned_region', 'assignedRegion', 'varchar'],
+  ['assigned_at', 'assignedAt', 'timestamptz'],
+  ['status', 'status', 'varchar'],
+  ['closed_at', 'closedAt', 'timestamptz'],
+  ['metadata', 'metadata', 'jsonb'],
+  ['stage_entered_at', 'stageEnteredAt', 'timestamptz'],
+]);
+
+const HISTORY_ROW = new Recordset<NewStageHistory>([
+  ['deal_id', 'dealId', 'uuid'],
+  ['from_stage_id', 'fromStageId', 'uuid'],
+  ['from_stage_name', 'fromStageName', 'varchar'],
+  ['to_stage_id', 'toStageId', 'uuid'],
+  ['to_stage_name', 'toStageName', 'varchar'],
+  ['from_status', 'fromStatus', 'varchar'],
+  ['to_status', 'toStatus', 'varchar'],
+  ['moved_at', 'movedAt', 'timestamptz'],
+  ['time_in_previous_stage_seconds', 'timeInPreviousStageSeconds', 'int'],
+  ['reason', 'reason', 'varchar'],
+  ['moved_by_type', 'movedByType', 'varchar'],
+  ['moved_by_id', 'movedById', 'varchar'],
+  ['moved_by_name', 'movedByName', 'varchar'],
+]);
 
 const DEAL_SORT_COLUMNS: Record<NonNullable<ListDealsQuery['sort_by']>, string> = {
   created_at: 'deal.createdAt',
@@ -65,6 +104,39 @@ export class DealRepository {
     return deal?.id ?? null;
   }
 
+  /** The open deals of these leads, in any pipeline. */
+  findOpenDeals(
+    leadIds: string[],
+  ): Promise<Pick<DealEntity, 'id' | 'leadId' | 'pipelineId' | 'assignedTo'>[]> {
+    if (!leadIds.length) return Promise.resolve([]);
+    return this.deals.find({
+      select: { id: true, leadId: true, pipelineId: true, assignedTo: true },
+      where: { leadId: In(leadIds), status: 'open' },
+    });
+  }
+
+  /** The slot after the last deal of each stage. */
+  async nextPositions(stageIds: string[]): Promise<Map<string, number>> {
+    const rows: { stage_id: string; max: number }[] = await this.tx.manager.query(
+      `SELECT stage_id, max(position)::int AS max FROM deals WHERE stage_id = ANY($1::uuid[]) GROUP BY stage_id`,
+      [stageIds],
+    );
+    const next = new Map(stageIds.map((id) => [id, 1]));
+    for (const row of rows) next.set(row.stage_id, row.max + 1);
+    return next;
+  }
+
+  /** One statement for all the deals. */
+  async insertMany(deals: readonly NewDealRow[]): Promise<void> {
+    if (!deals.length) return;
+    await this.tx.manager.query(DEAL_ROW.insertInto('deals'), [DEAL_ROW.parameter(deals)]);
+  }
+
+  async insertHistoryMany(rows: readonly NewStageHistory[]): Promise<void> {
+    if (!rows.length) return;
+    await this.tx.manager.query(HISTORY_ROW.insertInto('deal_stage_history'), [HISTORY_ROW.parameter(rows)]);
+  }
+
   /** The slot after the last deal of the stage. */
   async nextPosition(stageId: string): Promise<number> {
     const row: { max: number | null } | undefined = await this.deals
@@ -83,10 +155,6 @@ export class DealRepository {
       .set({ position: () => 'position + 1' })
       .where('stage_id = :stageId AND position >= :position', { stageId, position })
       .execute();
-  }
-
-  async insert(deal: NewDeal): Promise<DealEntity> {
-    return this.deals.save(this.deals.create(deal));
   }
 
   /** Re-reads the deal and holds its row lock until the transaction ends. */

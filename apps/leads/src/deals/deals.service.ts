@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import {
   BadRequestError,
@@ -75,21 +76,23 @@ export class DealsService {
     try {
       dealId = await this.tx.transaction(async () => {
         if (status === 'open') await this.assertNoOpenDeal(lead.id, pipeline.id);
-        const deal = await this.openDeal({
-          lead,
-          pipeline,
-          stage,
-          name: body.name,
-          value: body.value === undefined ? null : body.value.toFixed(2),
-          currency: body.currency,
-          expectedCloseDate,
-          assignedTo: body.assigned_to ?? null,
-          assignedRegion: body.assigned_region ?? null,
-          metadata: body.metadata,
-          reason: 'created',
-          actor,
-        });
-        return deal.id;
+        const [id] = await this.openDeals([
+          {
+            lead,
+            pipeline,
+            stage,
+            name: body.name,
+            value: body.value === undefined ? null : body.value.toFixed(2),
+            currency: body.currency,
+            expectedCloseDate,
+            assignedTo: body.assigned_to ?? null,
+            assignedRegion: body.assigned_region ?? null,
+            metadata: body.metadata,
+            reason: 'created',
+            actor,
+          },
+        ]);
+        return id;
       });
     } catch (error) {
       // Two creations raced past the check: the partial unique index decided.
@@ -102,45 +105,64 @@ export class DealsService {
   }
 
   /**
-   * Writes a new deal in `stage` with its history row (`reason`), inside the caller's transaction; the caller
-   * has checked the lead has no open deal in the pipeline (the partial unique index backs that check).
+   * Writes new deals, each in its stage (after the stage's last deal) with its history row (`reason`), in one
+   * statement per table inside the caller's transaction; returns their ids in input order. The caller has
+   * checked each lead has no open deal in the pipeline (the partial unique index backs that check).
    */
-  async openDeal(input: OpenDealInput): Promise<DealEntity> {
+  async openDeals(inputs: OpenDealInput[]): Promise<string[]> {
+    if (!inputs.length) return [];
     const now = new Date();
-    const status = statusForStage(input.stage.stageType);
     return this.tx.transaction(async () => {
-      const deal = await this.deals.insert({
-        leadId: input.lead.id,
-        pipelineId: input.pipeline.id,
-        stageId: input.stage.id,
-        position: await this.deals.nextPosition(input.stage.id),
-        name: input.name ?? defaultDealName(input.lead, input.pipeline.name),
-        value: input.value ?? null,
-        currency: input.currency ?? 'EUR',
-        expectedCloseDate: input.expectedCloseDate ?? null,
-        assignedTo: input.assignedTo,
-        assignedRegion: input.assignedRegion,
-        assignedAt: input.assignedTo ? now : null,
-        status,
-        closedAt: status === 'open' ? null : now,
-        metadata: input.metadata ?? {},
-        stageEnteredAt: now,
+      const nextPosition = await this.deals.nextPositions([...new Set(inputs.map((i) => i.stage.id))]);
+      const deals = inputs.map((input) => {
+        const status = statusForStage(input.stage.stageType);
+        const position = nextPosition.get(input.stage.id) ?? 1;
+        nextPosition.set(input.stage.id, position + 1);
+        return {
+          id: randomUUID(),
+          leadId: input.lead.id,
+          pipelineId: input.pipeline.id,
+          stageId: input.stage.id,
+          position,
+          name: input.name ?? defaultDealName(input.lead, input.pipeline.name),
+          value: input.value ?? null,
+          currency: input.currency ?? 'EUR',
+          expectedCloseDate: input.expectedCloseDate ?? null,
+          assignedTo: input.assignedTo,
+          assignedRegion: input.assignedRegion,
+          assignedAt: input.assignedTo ? now : null,
+          status,
+          closedAt: status === 'open' ? null : now,
+          metadata: input.metadata ?? {},
+          stageEnteredAt: now,
+        };
       });
-      await this.deals.insertHistory({
-        dealId: deal.id,
-        fromStageId: null,
-        fromStageName: null,
-        toStageId: input.stage.id,
-        toStageName: input.stage.name,
-        fromStatus: null,
-        toStatus: status,
-        movedAt: now,
-        timeInPreviousStageSeconds: null,
-        reason: input.reason,
-        ...movedBy(input.actor),
-      });
-      return deal;
+      await this.deals.insertMany(deals);
+      await this.deals.insertHistoryMany(
+        inputs.map((input, i) => ({
+          dealId: deals[i].id,
+          fromStageId: null,
+          fromStageName: null,
+          toStageId: input.stage.id,
+          toStageName: input.stage.name,
+          fromStatus: null,
+          toStatus: deals[i].status,
+          movedAt: now,
+          timeInPreviousStageSeconds: null,
+          reason: input.reason,
+          ...movedBy(input.actor),
+        })),
+      );
+      return deals.map((deal) => deal.id);
     });
+  }
+
+  /** The open deal (id and owner) of each (lead, pipeline) among these leads, keyed `leadId:pipelineId`. */
+  async openDealsOf(leadIds: string[]): Promise<Map<string, { id: string; assignedTo: string | null }>> {
+    const rows = await this.deals.findOpenDeals(leadIds);
+    return new Map(
+      rows.map((row) => [`${row.leadId}:${row.pipelineId}`, { id: row.id, assignedTo: row.assignedTo }]),
+    );
   }
 
   /** Gives an open deal another owner (routing a lead whose deal already exists). */
@@ -270,10 +292,6 @@ export class DealsService {
       });
     }
     return stage;
-  }
-
-  async findOpenDealId(leadId: string, pipelineId: string): Promise<string | null> {
-    return this.deals.findOpenDealId(leadId, pipelineId);
   }
 
   private async assertNoOpenDeal(leadId: string, pipelineId: string): Promise<void> {

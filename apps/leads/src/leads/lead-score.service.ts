@@ -4,6 +4,7 @@ import { Outbox } from '@crm/messaging';
 import { AppLogger, TransactionHost } from '@crm/service-kit';
 import type { Logger } from 'pino';
 import { RoutingConfigService } from '../routing/routing-config.service';
+import { decide } from '../routing/routing.rules';
 import { LeadEventRepository } from './lead-event.repository';
 import { LeadRepository, type AppliedScore } from './lead.repository';
 import { eventPointsOf, newestScorePerLead } from './lead-score.rules';
@@ -35,7 +36,7 @@ export class LeadScoreService {
   /**
    * Applies the newest score of each lead in the batch, unless the lead already holds that version or a newer
    * one (deliveries may arrive out of order), and records the points of each scored event. In the same
-   * transaction, one routing evaluation per unrouted lead that passes the gate is queued.
+   * transaction, a routing evaluation is queued for each unrouted lead the new score makes routable.
    */
   async applyScores({ scores }: ApplyScoresInput): Promise<{ applied: number; routingRequested: number }> {
     return this.tx.transaction(async () => {
@@ -50,11 +51,19 @@ export class LeadScoreService {
     });
   }
 
+  /**
+   * Queues an evaluation for each lead routing would now route or send to review; a lead that would only wait
+   * stays in the pool without one (the stuck-in-pool sweep sees it).
+   */
   private async requestRouting(applied: AppliedScore[]): Promise<number> {
     const unrouted = applied.filter((lead) => lead.routingStatus === 'unrouted');
     if (!unrouted.length) return 0;
-    const { min_score_threshold } = await this.routingConfig.current();
-    const candidates = unrouted.filter((lead) => lead.totalScore >= min_score_threshold);
+    const config = await this.routingConfig.current();
+    const now = new Date();
+    const candidates = unrouted.filter((lead) => {
+      const { action } = decide(lead, config, now);
+      return action === 'route' || action === 'manual_review';
+    });
     if (!candidates.length) return 0;
     const requestedAt = new Date().toISOString();
     await this.outbox.publishMany(

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, type SelectQueryBuilder } from 'typeorm';
-import { LEAD_IDENTIFIER_KEYS, type LeadScoredV1, type ListLeadsQuery } from '@crm/contracts';
+import { LEAD_IDENTIFIER_KEYS, type Intent, type LeadScoredV1, type ListLeadsQuery } from '@crm/contracts';
 import { TransactionHost } from '@crm/service-kit';
-import { LeadEntity } from './lead.entity';
+import { LeadEntity, type IntentSummary } from './lead.entity';
 import { IDENTIFIER_FIELD } from './identity.rules';
 import type { IdentifierValues, LeadState } from './ingest-batch.plan';
 import { Recordset } from './recordset';
@@ -56,12 +56,16 @@ export type OrganizationPeer = Pick<
   | 'profileVersion'
 > & { status: string; lifecycleStage: string };
 
-/** A lead whose score was applied, with what routing's gate reads. */
+/** A lead whose score was applied, with what routing's decision reads. */
 export interface AppliedScore {
   id: string;
   routingStatus: string;
   totalScore: number;
   scoreVersion: number;
+  primaryIntent: Intent | null;
+  intentConfidence: number | null;
+  intentSummary: IntentSummary;
+  createdAt: Date;
 }
 
 /** `%` and `_` in a search term are literal characters, not wildcards. */
@@ -252,9 +256,12 @@ export class LeadRepository {
                                                   has_intent boolean, primary_intent varchar,
                                                   intent_confidence int, intent_summary jsonb)
           WHERE l.id = s.lead_id AND l.score_version < s.version
-         RETURNING l.id, l.routing_status, l.total_score, l.score_version
+         RETURNING l.id, l.routing_status, l.total_score, l.score_version, l.primary_intent, l.intent_confidence,
+                   l.intent_summary, l.created_at
        )
-       SELECT id, routing_status AS "routingStatus", total_score AS "totalScore", score_version AS "scoreVersion"
+       SELECT id, routing_status AS "routingStatus", total_score AS "totalScore", score_version AS "scoreVersion",
+              primary_intent AS "primaryIntent", intent_confidence AS "intentConfidence",
+              intent_summary AS "intentSummary", created_at AS "createdAt"
          FROM applied`,
       [
         JSON.stringify(

@@ -21,6 +21,12 @@ export class Recordset<T> {
     return this.fields.map(([column]) => column);
   }
 
+  /** `INSERT INTO <table> (...) SELECT ... FROM jsonb_to_recordset($1)`: every row in one statement. */
+  insertInto(table: string): string {
+    return `INSERT INTO ${table} (${this.columns})
+            SELECT ${this.columns} FROM jsonb_to_recordset($1::jsonb) AS r(${this.definition})`;
+  }
+
   parameter(rows: readonly T[]): string {
     return JSON.stringify(
       rows.map((row) => Object.fromEntries(this.fields.map(([column, property]) => [column, row[property]]))),

@@ -6,10 +6,13 @@ import { PipelineRepository } from '../pipelines/pipeline.repository';
 import { effectiveConfig, withUpdate } from './routing-config';
 import { RoutingConfigRepository } from './routing-config.repository';
 
+const CACHE_MS = 1000;
+
 /** Routing settings (api.md §11 `GET|PUT /routing/config`): defaults overlaid with an admin's changes. */
 @Injectable()
 export class RoutingConfigService {
   private readonly log: Logger;
+  private cached?: { config: RoutingConfigView; at: number };
 
   constructor(
     private readonly tx: TransactionHost,
@@ -20,8 +23,15 @@ export class RoutingConfigService {
     this.log = logger.child('routing-config');
   }
 
+  /**
+   * The settings, read at most once per CACHE_MS per instance (the score consumer asks every batch): an edit
+   * applies at once where it was made and within that time everywhere else.
+   */
   async current(): Promise<RoutingConfigView> {
-    return effectiveConfig(await this.configs.read());
+    if (this.cached && Date.now() - this.cached.at < CACHE_MS) return this.cached.config;
+    const config = effectiveConfig(await this.configs.read());
+    this.cached = { config, at: Date.now() };
+    return config;
   }
 
   /** A partial update; every pipeline slug it names must exist (400 with the paths that do not). */
@@ -33,6 +43,7 @@ export class RoutingConfigService {
       await this.configs.write(stored, actor.id ?? actor.type);
       return config;
     });
+    this.cached = undefined;
     this.log.info({ actor_type: actor.type, changed: Object.keys(body) }, 'routing config updated');
     return updated;
   }

@@ -22,13 +22,15 @@ export class RoutingRepository {
     return this.tx.manager.getRepository(LeadEntity);
   }
 
-  /** The lead, locked until the transaction ends: one routing decision per lead at a time. */
-  lockLead(id: string): Promise<LeadEntity | null> {
+  /** The leads, locked (in id order) until the transaction ends: one routing decision per lead at a time. */
+  lockLeads(ids: string[]): Promise<LeadEntity[]> {
+    if (!ids.length) return Promise.resolve([]);
     return this.leads
       .createQueryBuilder('lead')
       .setLock('pessimistic_write')
-      .where('lead.id = :id', { id })
-      .getOne();
+      .where('lead.id IN (:...ids)', { ids })
+      .orderBy('lead.id')
+      .getMany();
   }
 
   /**
@@ -77,28 +79,33 @@ export class RoutingRepository {
     return rows[0] ?? null;
   }
 
-  async markAssigned(memberId: string, at: Date): Promise<void> {
-    await this.tx.manager.query(`UPDATE team_members SET last_assigned_at = $2 WHERE id = $1`, [
-      memberId,
-      at,
-    ]);
-  }
-
-  async setRouted(leadId: string, pipelineId: string, at: Date): Promise<void> {
+  /** Each member's turn in round robin: when they last got a lead. */
+  async markAssigned(turns: { memberId: string; at: Date }[]): Promise<void> {
+    if (!turns.length) return;
     await this.tx.manager.query(
-      `UPDATE leads SET routing_status = 'routed', pipeline_id = $2, routed_at = $3,
-              manual_review_reason = NULL, manual_review_at = NULL, updated_at = now()
-        WHERE id = $1`,
-      [leadId, pipelineId, at],
+      `UPDATE team_members m SET last_assigned_at = t.at
+         FROM unnest($1::uuid[], $2::timestamptz[]) AS t(id, at) WHERE m.id = t.id`,
+      [turns.map((t) => t.memberId), turns.map((t) => t.at)],
     );
   }
 
-  async setManualReview(leadId: string, reason: string, at: Date): Promise<void> {
+  async setRouted(routes: { leadId: string; pipelineId: string }[], at: Date): Promise<void> {
+    if (!routes.length) return;
     await this.tx.manager.query(
-      `UPDATE leads SET routing_status = 'manual_review', manual_review_reason = $2, manual_review_at = $3,
-              updated_at = now()
-        WHERE id = $1`,
-      [leadId, reason, at],
+      `UPDATE leads l SET routing_status = 'routed', pipeline_id = r.pipeline_id, routed_at = $3,
+              manual_review_reason = NULL, manual_review_at = NULL, updated_at = now()
+         FROM unnest($1::uuid[], $2::uuid[]) AS r(id, pipeline_id) WHERE l.id = r.id`,
+      [routes.map((r) => r.leadId), routes.map((r) => r.pipelineId), at],
+    );
+  }
+
+  async setManualReview(reviews: { leadId: string; reason: string }[], at: Date): Promise<void> {
+    if (!reviews.length) return;
+    await this.tx.manager.query(
+      `UPDATE leads l SET routing_status = 'manual_review', manual_review_reason = r.reason,
+              manual_review_at = $3, updated_at = now()
+         FROM unnest($1::uuid[], $2::varchar[]) AS r(id, reason) WHERE l.id = r.id`,
+      [reviews.map((r) => r.leadId), reviews.map((r) => r.reason), at],
     );
   }
 

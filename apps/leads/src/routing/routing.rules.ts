@@ -101,10 +101,44 @@ export function pickRoundRobin(candidates: Candidate[], region: string | null): 
 export function pickByCapacity(candidates: Candidate[]): Candidate | null {
   const withRoom = candidates.filter(hasRoom);
   const share = (c: Candidate) => c.openDeals / c.maxLeads;
+  // filter() made a copy: sorting it leaves the caller's order alone.
   return (
     withRoom.sort(
       (a, b) =>
         share(a) - share(b) || b.maxLeads - b.openDeals - (a.maxLeads - a.openDeals) || turnOrder(a, b),
     )[0] ?? null
   );
+}
+
+/**
+ * The owners of one routing batch: candidates per role as locked and counted at its start; each pick takes a
+ * slot and a turn in memory, so the leads of one batch share out exactly as if routed one after another.
+ */
+export class OwnerPool {
+  private readonly touched = new Map<string, Candidate>();
+  private clock: number;
+
+  constructor(
+    private readonly candidatesOf: ReadonlyMap<string, Candidate[]>,
+    now: Date,
+  ) {
+    this.clock = now.getTime();
+  }
+
+  pick(role: string, strategy: 'round_robin' | 'capacity', region: string | null): Candidate | null {
+    const candidates = this.candidatesOf.get(role) ?? [];
+    const owner =
+      strategy === 'round_robin' ? pickRoundRobin(candidates, region) : pickByCapacity(candidates);
+    if (!owner) return null;
+    owner.openDeals += 1;
+    // A millisecond apart: later picks of the batch are later turns.
+    owner.lastAssignedAt = new Date(this.clock++);
+    this.touched.set(owner.id, owner);
+    return owner;
+  }
+
+  /** The members picked, with their last turn, to store. */
+  turns(): { memberId: string; at: Date }[] {
+    return [...this.touched.values()].map((c) => ({ memberId: c.id, at: c.lastAssignedAt! }));
+  }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@crm/service-kit';
+import { Recordset } from '../leads/recordset';
 
 export type TaskPriority = 'low' | 'medium' | 'high' | 'critical';
 
@@ -15,28 +16,26 @@ export interface NewTask {
   createdBy: string;
 }
 
+const TASK_ROW = new Recordset<NewTask>([
+  ['lead_id', 'leadId', 'uuid'],
+  ['deal_id', 'dealId', 'uuid'],
+  ['title', 'title', 'varchar'],
+  ['description', 'description', 'varchar'],
+  ['task_type', 'taskType', 'varchar'],
+  ['assigned_to_id', 'assignedToId', 'uuid'],
+  ['due_date', 'dueDate', 'timestamptz'],
+  ['priority', 'priority', 'varchar'],
+  ['created_by', 'createdBy', 'varchar'],
+]);
+
 /** Tasks (api.md §13). Routing writes the first-contact task; the task endpoints come with the REST contract. */
 @Injectable()
 export class TaskRepository {
   constructor(private readonly tx: TransactionHost) {}
 
-  async insert(task: NewTask): Promise<string> {
-    const rows: { id: string }[] = await this.tx.manager.query(
-      `INSERT INTO tasks (lead_id, deal_id, title, description, task_type, assigned_to_id, due_date, priority,
-                          created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-      [
-        task.leadId,
-        task.dealId,
-        task.title,
-        task.description,
-        task.taskType,
-        task.assignedToId,
-        task.dueDate,
-        task.priority,
-        task.createdBy,
-      ],
-    );
-    return rows[0].id;
+  /** One statement for all the tasks. */
+  async insertMany(tasks: readonly NewTask[]): Promise<void> {
+    if (!tasks.length) return;
+    await this.tx.manager.query(TASK_ROW.insertInto('tasks'), [TASK_ROW.parameter(tasks)]);
   }
 }

@@ -49,8 +49,7 @@ function consumer(
 export const Consumers: readonly ConsumerDefinition[] = [
   consumer('leads', 'leads-ingest-event-received', Subjects.IngestEventReceived),
   consumer('leads', 'leads-lead-scored', Subjects.LeadScored),
-  // Routing takes row locks on the members of a role, so a few at once is all that helps.
-  consumer('leads', 'leads-evaluate-routing', Subjects.EvaluateLeadRouting, { concurrency: 4 }),
+  consumer('leads', 'leads-evaluate-routing', Subjects.EvaluateLeadRouting),
   consumer('scoring', 'scoring-lead-event-recorded', Subjects.LeadEventRecorded),
   consumer('scoring', 'scoring-lead-profile-changed', Subjects.LeadProfileChanged),
   consumer('automation', 'automation-deal-stage-changed', Subjects.DealStageChanged),
