@@ -289,6 +289,51 @@ export class SystemProbe {
       ),
     );
 
+    // Routing: a burst lead is routed at most once, whatever was redelivered or retried: one deal made by
+    // routing, one first-contact task for it, one lead.routed, and the lead marked routed.
+    const burstLeads = [`${burst.run}-%`];
+    if (burst.events.some((e) => e.event_type === 'demo_requested')) {
+      const [routed] = await this.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM leads.leads WHERE email LIKE $1 AND routing_status = 'routed'`,
+        burstLeads,
+      );
+      // Demo requests put leads past the gate with a clear intent: none routed means routing did not run.
+      if (!routed.n) problems.push('no burst lead was routed, though its demo requests make leads routable');
+    }
+    report(
+      'burst leads with more than one deal made by routing',
+      await this.query(
+        `SELECT d.lead_id, count(*)::int AS n FROM leads.deals d
+           JOIN leads.deal_stage_history h ON h.deal_id = d.id AND h.reason = 'routing'
+           JOIN leads.leads l ON l.id = d.lead_id
+          WHERE l.email LIKE $1 GROUP BY d.lead_id HAVING count(*) > 1`,
+        burstLeads,
+      ),
+    );
+    report(
+      'routing deals without exactly one first-contact task',
+      await this.query(
+        `SELECT d.id, count(t.id)::int AS tasks FROM leads.deals d
+           JOIN leads.deal_stage_history h ON h.deal_id = d.id AND h.reason = 'routing'
+           JOIN leads.leads l ON l.id = d.lead_id
+           LEFT JOIN leads.tasks t ON t.deal_id = d.id AND t.task_type = 'first_contact'
+          WHERE l.email LIKE $1 GROUP BY d.id HAVING count(t.id) <> 1`,
+        burstLeads,
+      ),
+    );
+    report(
+      'routed burst leads without exactly one lead.routed',
+      await this.query(
+        `SELECT l.id, l.routing_status, count(o.id)::int AS routed_messages FROM leads.leads l
+           LEFT JOIN leads.outbox_message o
+             ON o.subject = '${Subjects.LeadRouted}' AND o.envelope -> 'data' ->> 'lead_id' = l.id::text
+          WHERE l.email LIKE $1
+          GROUP BY l.id, l.routing_status
+         HAVING (l.routing_status = 'routed') <> (count(o.id) = 1) OR count(o.id) > 1`,
+        burstLeads,
+      ),
+    );
+
     // Messaging: every outbox row published, exactly once on the broker; nothing dead-lettered or pending.
     for (const [schema, n] of Object.entries(await this.unpublished())) {
       if (n) problems.push(`${schema}.outbox_message rows never published: ${n}`);
