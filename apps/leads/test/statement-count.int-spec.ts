@@ -102,6 +102,33 @@ describe('leads: database statements per event on the hot path', () => {
     // begin, inbox, lock, scores, event points, commit
     expect(handling).toBeLessThanOrEqual(6 * batches);
   });
+
+  it('keeps score updates HOT: no index of leads.leads reads a column a score or a visit writes', async () => {
+    // Columns the score read model and ingest's activity updates write on every message.
+    const hot = [
+      'demographic_score',
+      'engagement_score',
+      'behavior_score',
+      'total_score',
+      'score_tier',
+      'score_version',
+      'scored_at',
+      'primary_intent',
+      'intent_confidence',
+      'intent_summary',
+      'last_activity',
+      'updated_at',
+    ];
+    const indexes = await app.sql<{ name: string; definition: string }>(
+      `SELECT indexrelid::regclass::text AS name, pg_get_indexdef(indexrelid) AS definition
+         FROM pg_index WHERE indrelid = 'leads.leads'::regclass`,
+    );
+    expect(indexes.length).toBeGreaterThan(3);
+    const offending = indexes.filter(({ definition }) =>
+      hot.some((column) => new RegExp(`\\b${column}\\b`).test(definition)),
+    );
+    expect(offending).toEqual([]);
+  });
 });
 
 /** Each handled batch writes its inbox rows in one statement; the relay claims and marks outbox rows. */

@@ -23,10 +23,10 @@ export class Routing1796400000000 implements MigrationInterface {
         ADD COLUMN "manual_review_reason" varchar(20)
           CHECK ("manual_review_reason" IN ('intent_conflict', 'stuck_in_pool')),
         ADD COLUMN "manual_review_at" timestamptz`);
-    // The pool: unrouted leads by score, for the unrouted lists and the stuck-in-pool sweep.
+    // The pool by age, for the stuck-in-pool sweep. Not by score: an index on total_score would make every score
+    // update of an unrouted lead write index entries (no HOT update), on the hottest path there is.
     await db.query(
-      `CREATE INDEX "ix_leads_unrouted_pool" ON "leads"."leads" ("total_score" DESC, "created_at")
-        WHERE "routing_status" = 'unrouted'`,
+      `CREATE INDEX "ix_leads_unrouted_pool" ON "leads"."leads" ("created_at") WHERE "routing_status" = 'unrouted'`,
     );
     await db.query(
       `CREATE INDEX "ix_leads_manual_review" ON "leads"."leads" ("manual_review_at")
@@ -65,7 +65,9 @@ export class Routing1796400000000 implements MigrationInterface {
     await db.query(`ALTER TABLE "leads"."team_members" DROP COLUMN "last_assigned_at"`);
     await db.query(`DROP INDEX "leads"."ix_leads_manual_review"`);
     await db.query(`DROP INDEX "leads"."ix_leads_unrouted_pool"`);
-    await db.query(`ALTER TABLE "leads"."leads" DROP COLUMN "manual_review_at", DROP COLUMN "manual_review_reason"`);
+    await db.query(
+      `ALTER TABLE "leads"."leads" DROP COLUMN "manual_review_at", DROP COLUMN "manual_review_reason"`,
+    );
     await db.query(`DROP TABLE "leads"."routing_config"`);
   }
 }
