@@ -491,6 +491,7 @@ async function measureRecalculation(system: RunningSystem) {
   return {
     leads,
     events: leads * perLead,
+    preview_after_recalculation: await measurePreview(system, headers),
     status: job.status,
     leads_done: job.progress.done,
     leads_changed: job.progress.changed,
@@ -498,6 +499,53 @@ async function measureRecalculation(system: RunningSystem) {
     leads_per_s: round(leads / seconds, 0),
     events_per_s: round((leads * perLead) / seconds, 0),
   };
+}
+
+/**
+ * `POST /scoring/rules/preview` over every lead recalculation just scored: an edit of a rule most leads
+ * matched, a new rule, and archiving one. Each answer's time, and how many leads it says would change.
+ */
+async function measurePreview(system: RunningSystem, headers: Record<string, string>) {
+  const rules = await fetch(`${system.gatewayUrl}/api/v1/scoring/rules?limit=100`, { headers });
+  const { data } = (await rules.json()) as { data: { id: string; slug: string }[] };
+  const idOf = (slug: string) => {
+    const rule = data.find((r) => r.slug === slug);
+    if (!rule) throw new Error(`no rule ${slug}`);
+    return rule.id;
+  };
+  const cases: [string, object][] = [
+    ['edit page-visit points 2 → 3', { rule_id: idOf('eng-page-visit'), rule: { points: 3 } }],
+    [
+      'create an email-click rule',
+      {
+        rule: {
+          name: 'Bench email click',
+          rule_type: 'event',
+          category: 'engagement',
+          conditions: { event_type: 'email_clicked' },
+          points: 5,
+        },
+      },
+    ],
+    ['archive demo requested', { rule_id: idOf('beh-demo-request'), archive: true }],
+  ];
+  const results: Record<string, { seconds: number; leads_evaluated: number; leads_changed: number }> = {};
+  for (const [name, body] of cases) {
+    const started = performance.now();
+    const response = await fetch(`${system.gatewayUrl}/api/v1/scoring/rules/preview`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const preview = (await response.json()) as { leads_evaluated: number; leads_changed: number };
+    if (response.status !== 200) throw new Error(`preview ${name} failed: ${JSON.stringify(preview)}`);
+    results[name] = {
+      seconds: round((performance.now() - started) / 1000, 2),
+      leads_evaluated: preview.leads_evaluated,
+      leads_changed: preview.leads_changed,
+    };
+  }
+  return results;
 }
 
 async function connectDb(system: RunningSystem): Promise<Client> {
