@@ -142,7 +142,13 @@ async function withSystem<T>(
   options: { slackWebhookUrl?: string },
   measure: (system: RunningSystem) => Promise<T>,
 ): Promise<T> {
-  const system = await RunningSystem.start({ ...options, env: { LOG_LEVEL: 'error' } });
+  // BENCH_CPU_PROFILE_DIR=/tmp/prof: every service writes a V8 CPU profile there when it stops.
+  const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+  const system = await RunningSystem.start({
+    ...options,
+    env: { LOG_LEVEL: 'error' },
+    nodeArgs: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  });
   try {
     return await measure(system);
   } finally {

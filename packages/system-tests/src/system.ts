@@ -27,6 +27,8 @@ export interface SystemOptions {
   slackWebhookUrl?: string;
   /** extra environment for every service, or per service. */
   env?: Record<string, string>;
+  /** arguments for every service's `node` (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
   serviceEnv?: Partial<Record<ServiceKey, Record<string, string>>>;
   echoLogs?: boolean;
 }
@@ -43,6 +45,7 @@ export class RunningSystem {
     private readonly processes: Map<ServiceKey, ServiceProcess>,
     private readonly envOf: (service: ServiceKey) => Record<string, string>,
     private readonly echoLogs: boolean,
+    private readonly nodeArgs: string[] = [],
   ) {}
 
   get gatewayUrl(): string {
@@ -68,7 +71,15 @@ export class RunningSystem {
       ...options.env,
       ...options.serviceEnv?.[service],
     });
-    const system = new RunningSystem(db, namespace, ports, new Map(), envOf, options.echoLogs ?? false);
+    const system = new RunningSystem(
+      db,
+      namespace,
+      ports,
+      new Map(),
+      envOf,
+      options.echoLogs ?? false,
+      options.nodeArgs,
+    );
     try {
       for (const service of SERVICES) await system.startService(service.name);
     } catch (error) {
@@ -83,6 +94,7 @@ export class RunningSystem {
       name: service,
       cwd: path.join(REPO_ROOT, 'apps', service),
       entry: 'dist/main.js',
+      nodeArgs: this.nodeArgs,
       env: this.envOf(service),
       readyUrl: `http://127.0.0.1:${this.ports[service]}/ready`,
       timeoutMs: 60_000,
