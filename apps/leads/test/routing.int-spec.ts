@@ -165,6 +165,12 @@ describe('leads: routing (api.md §11, real PostgreSQL + NATS)', () => {
         deal_id: deal.id,
       },
     ]);
+    // The owner's workload counts the deal and its first-contact task.
+    const workload = await app.call<{ workload: { open_deals: number; open_tasks: number } }>(
+      Queries.LeadsTeamWorkload,
+      { id: free.id },
+    );
+    expect(workload.workload).toMatchObject({ open_deals: 1, open_tasks: 1 });
     const history = await app.sql(
       `SELECT reason, moved_by_type FROM leads.deal_stage_history WHERE deal_id = $1`,
       [deal.id],

@@ -99,7 +99,7 @@ describe('leads: database statements per event on the hot path', () => {
     report('scores', scores.length, statements);
     expect(await app.sql('SELECT id FROM leads.dead_letter')).toEqual([]);
     const { batches, handling } = classify(statements);
-    // begin, inbox, lock, scores, event points, commit
+    // begin, inbox, lock, scores, event points, commit (scores without intent points ask routing nothing)
     expect(handling).toBeLessThanOrEqual(6 * batches);
   });
 

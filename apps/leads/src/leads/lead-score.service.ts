@@ -53,10 +53,15 @@ export class LeadScoreService {
 
   /**
    * Queues an evaluation for each lead routing would now route or send to review; a lead that would only wait
-   * stays in the pool without one (the stuck-in-pool sweep sees it).
+   * stays in the pool without one (the stuck-in-pool sweep sees it). The routing settings are read (at most once
+   * a second) only when some lead has intent points.
    */
   private async requestRouting(applied: AppliedScore[]): Promise<number> {
-    const unrouted = applied.filter((lead) => lead.routingStatus === 'unrouted');
+    // Without intent points a lead can be neither routed nor in conflict: no need to read the settings.
+    const unrouted = applied.filter(
+      (lead) =>
+        lead.routingStatus === 'unrouted' && Object.values(lead.intentSummary ?? {}).some((p) => p > 0),
+    );
     if (!unrouted.length) return 0;
     const config = await this.routingConfig.current();
     const now = new Date();

@@ -15,6 +15,8 @@ export interface MemberWithLoad {
   avatar: string | null;
   created_at: Date;
   open_deals: number;
+  /** Open or in-progress tasks assigned to the member. */
+  open_tasks: number;
 }
 
 export interface MemberFields {
@@ -38,7 +40,9 @@ const SORT_COLUMNS: Record<NonNullable<ListTeamQuery['sort_by']>, string> = {
 
 const WITH_LOAD = `
   SELECT m.id, m.email, m.name, m.role, m.region, m.is_active, m.max_leads, m.avatar, m.created_at,
-         (SELECT count(*)::int FROM deals d WHERE d.assigned_to = m.id AND d.status = 'open') AS open_deals
+         (SELECT count(*)::int FROM deals d WHERE d.assigned_to = m.id AND d.status = 'open') AS open_deals,
+         (SELECT count(*)::int FROM tasks t
+           WHERE t.assigned_to_id = m.id AND t.status IN ('open', 'in_progress')) AS open_tasks
     FROM team_members m`;
 
 @Injectable()
@@ -92,11 +96,11 @@ export class TeamMemberRepository {
     return rows[0]?.id ?? null;
   }
 
-  /** Inserts a member; null when the email is taken (whatever its case). */
-  async insert(member: MemberFields, developmentSeed = false): Promise<string | null> {
+  /** Inserts a member (with `id`, or a new one); null when the email is taken (whatever its case). */
+  async insert(member: MemberFields, developmentSeed = false, id?: string): Promise<string | null> {
     const rows: { id: string }[] = await this.tx.manager.query(
-      `INSERT INTO team_members (email, name, role, region, is_active, max_leads, avatar, development_seed)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      `INSERT INTO team_members (id, email, name, role, region, is_active, max_leads, avatar, development_seed)
+       VALUES (coalesce($9::uuid, gen_random_uuid()), $1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (lower(email)) DO NOTHING
        RETURNING id`,
       [
@@ -108,6 +112,7 @@ export class TeamMemberRepository {
         member.maxLeads,
         member.avatar,
         developmentSeed,
+        id ?? null,
       ],
     );
     return rows[0]?.id ?? null;
