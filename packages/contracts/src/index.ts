@@ -19,6 +19,7 @@ export * from './payloads/deal-stage-changed.v1.event';
 export * from './payloads/routing.v1.messages';
 export * from './payloads/slack.v1.messages';
 export * from './http/ingest-event.request';
+export * from './http/auth.requests';
 export * from './rpc/common';
 export * from './rpc/leads.rpc';
 export * from './rpc/automation.rpc';

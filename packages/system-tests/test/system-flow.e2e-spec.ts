@@ -333,6 +333,57 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     expect(third.assigned_to).toBe(ae.id);
   });
 
+  it('signs members in: the first registration is an active admin, a later one signs in once the admin approves it', async () => {
+    const auth = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${system.gatewayUrl}/api/v1/auth/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, body: (r.status === 204 ? null : await r.json()) as any }));
+    const suffix = randomUUID().slice(0, 8);
+    const first = await auth('register', {
+      email: `Owner.${suffix}@dna-me.test`,
+      password: 'a long password',
+      name: 'Owner',
+    });
+    expect(first.status).toBe(201);
+    expect(first.body.user).toMatchObject({ email: `owner.${suffix}@dna-me.test`, role: 'admin' });
+    const asOwner = { authorization: `Bearer ${first.body.token}` };
+    const me = await api.request('GET', '/api/v1/auth/me', undefined, asOwner);
+    expect(me.body).toMatchObject({ id: first.body.user.id, role: 'admin', is_active: true });
+    // The member is a real team member in leads.
+    expect(
+      (await api.request('GET', `/api/v1/team/${first.body.user.id}`, undefined, asOwner)).body,
+    ).toMatchObject({
+      role: 'admin',
+      is_active: true,
+    });
+
+    const second = await auth('register', {
+      email: `new.${suffix}@dna-me.test`,
+      password: 'another password',
+      name: 'New',
+    });
+    expect(second.body.user).toMatchObject({ role: 'bdr', is_active: false });
+    const credentials = { email: `new.${suffix}@dna-me.test`, password: 'another password' };
+    expect((await auth('login', credentials)).body.error.code).toBe('ACCOUNT_INACTIVE');
+    const approved = await api.request(
+      'POST',
+      `/api/v1/team/${second.body.user.id}/activate`,
+      undefined,
+      asOwner,
+    );
+    expect(approved.status).toBe(200);
+    const login = await auth('login', credentials);
+    expect(login.status).toBe(200);
+    const rotated = await auth('refresh', { refresh_token: login.body.refresh_token });
+    expect(rotated.status).toBe(200);
+    expect((await auth('refresh', { refresh_token: login.body.refresh_token })).status).toBe(401);
+    expect(
+      (await auth('logout', { all: true }, { authorization: `Bearer ${rotated.body.token}` })).status,
+    ).toBe(204);
+  });
+
   it('a marketing manager changes scoring rules over HTTP; every point stays explainable at /leads/:id/scores', async () => {
     const manager = { id: randomUUID(), email: 'marketing@dna-me.example', role: 'marketing_manager' };
     const asManager = { authorization: `Bearer ${memberAccessToken(manager)}` };

@@ -6,6 +6,11 @@ import { AccessTokenVerifier } from './access-token.verifier';
 import { ApiKeyRepository } from './api-key.repository';
 import { ApiKeyService } from './api-key.service';
 import { AuthGuard } from './auth.guard';
+import { MemberAuthController } from './members/member-auth.controller';
+import { MemberAuthService } from './members/member-auth.service';
+import { MemberCredentialRepository } from './members/member-credential.repository';
+import { Argon2PasswordHasher, PasswordHasher } from './members/password-hasher';
+import { RefreshTokenRepository } from './members/refresh-token.repository';
 
 @Module({
   imports: [
@@ -18,12 +23,17 @@ import { AuthGuard } from './auth.guard';
       }),
     }),
   ],
+  controllers: [MemberAuthController],
   providers: [
     ApiKeyRepository,
+    MemberCredentialRepository,
+    RefreshTokenRepository,
+    { provide: PasswordHasher, useClass: Argon2PasswordHasher },
+    MemberAuthService,
     ApiKeyService,
     AccessTokenVerifier,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [ApiKeyService],
+  exports: [ApiKeyService, MemberAuthService],
 })
 export class AuthModule {}

@@ -1,6 +1,7 @@
 import { BaseServiceConfig } from '@crm/service-kit';
 import { Type } from 'class-transformer';
 import {
+  IsIn,
   IsInt,
   IsOptional,
   IsString,
@@ -90,11 +91,24 @@ export class GatewayConfig extends BaseServiceConfig {
   /** Bootstrap API keys, stored hashed at start: `key:source[:scope+scope],…` (default scope `events:write`). */
   @ValidateIf(setOrProduction('API_KEYS')) @RequiredInProduction() @ValidApiKeysList() API_KEYS?: string;
 
-  /** HS256 secret for user JWTs (JWT auth arrives with the auth issue; the setting is validated already). */
+  /** HS256 secret for user access tokens. */
   @ValidateIf(setOrProduction('JWT_SECRET'))
   @RequiredInProduction()
   @StrongSecretInProduction()
   JWT_SECRET?: string;
+
+  /** Lifetime of a user access token, in seconds (api.md §1.2). */
+  @Type(() => Number) @IsInt() @Min(60) @Max(86_400) JWT_ACCESS_TTL = 3600;
+
+  /** Lifetime of a refresh token, in days; each use rotates it. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(90) REFRESH_TOKEN_TTL_DAYS = 14;
+
+  /** `false`: `POST /auth/register` answers 403 REGISTRATION_DISABLED. */
+  @IsIn(['true', 'false']) REGISTRATION_ENABLED = 'true';
+
+  /** Failed sign-ins of one account before it is locked for LOGIN_LOCKOUT_SECONDS (brute-force protection). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(100) LOGIN_MAX_FAILURES = 5;
+  @Type(() => Number) @IsInt() @Min(1) @Max(86_400) LOGIN_LOCKOUT_SECONDS = 900;
 
   /** How long the gateway waits for a service to answer a query or command. */
   @Type(() => Number) @IsInt() @Min(100) @Max(120_000) RPC_TIMEOUT_MS = 5000;

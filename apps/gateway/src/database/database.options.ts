@@ -2,10 +2,11 @@ import type { DatabaseModuleOptions } from '@crm/service-kit';
 import { messagingEntities, messagingMigrations } from '@crm/messaging';
 import { ApiKeyEntity } from '../auth/api-key.entity';
 import { CreateApiKeys1767225600000 } from './migrations/1767225600000-create-api-keys';
+import { MemberCredentials1796400000100 } from './migrations/1796400000100-member-credentials';
 
 /** Shared by the AppModule and the `migrate` script. Messaging tables first (architecture: every schema has them). */
 export const databaseOptions: DatabaseModuleOptions = {
   schema: 'gateway',
   entities: [...messagingEntities, ApiKeyEntity],
-  migrations: [...messagingMigrations, CreateApiKeys1767225600000],
+  migrations: [...messagingMigrations, CreateApiKeys1767225600000, MemberCredentials1796400000100],
 };

@@ -19,6 +19,17 @@ export const GatewayErrors = {
       403,
       { required_roles: roles },
     ),
+  invalidCredentials: () => new DomainError(ErrorCode.AuthenticationError, 'Invalid credentials', 401),
+  accountInactive: () =>
+    new DomainError(ErrorCode.AccountInactive, 'This account is not active; an admin must approve it', 403),
+  registrationDisabled: () =>
+    new DomainError(ErrorCode.RegistrationDisabled, 'Registration is disabled on this deployment', 403),
+  invalidRefreshToken: () =>
+    new DomainError(ErrorCode.InvalidRefreshToken, 'Refresh token is invalid, expired or revoked', 401),
+  tooManyLoginAttempts: (retryAfterSeconds: number) =>
+    new DomainError(ErrorCode.RateLimitExceeded, 'Too many failed sign-ins; try again later', 429, {
+      retry_after: retryAfterSeconds,
+    }),
   invalidApiKey: (reason = 'Invalid API key') => new DomainError(ErrorCode.InvalidApiKey, reason, 401),
   insufficientScope: (scope: string) =>
     new DomainError(ErrorCode.InsufficientScope, `This API key lacks the '${scope}' scope`, 403, {

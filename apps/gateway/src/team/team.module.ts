@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { TeamController } from './team.controller';
 import { TeamService } from './team.service';
 
-@Module({ controllers: [TeamController], providers: [TeamService] })
+@Module({ imports: [AuthModule], controllers: [TeamController], providers: [TeamService] })
 export class TeamModule {}

@@ -12,6 +12,7 @@ import {
   type TeamWorkloadView,
   type UpdateTeamMemberCommand,
 } from '@crm/contracts';
+import { MemberAuthService } from '../auth/members/member-auth.service';
 import { actorOf, type Principal } from '../auth/principal';
 import { GatewayErrors } from '../http/gateway-errors';
 import { validateInput } from '../http/validation';
@@ -23,7 +24,10 @@ const SELF_SERVICE_FIELDS = new Set(['name', 'avatar']);
 /** The team is owned by the leads service (api.md §14); credentials stay in the gateway. */
 @Injectable()
 export class TeamService {
-  constructor(private readonly rpc: GatewayRpc) {}
+  constructor(
+    private readonly rpc: GatewayRpc,
+    private readonly sessions: MemberAuthService,
+  ) {}
 
   list(query: unknown): Promise<Page<TeamMemberView>> {
     return this.rpc.request(Queries.LeadsListTeam, validateInput(ListTeamQuery, query));
@@ -68,8 +72,14 @@ export class TeamService {
     return this.rpc.request(Queries.LeadsActivateTeamMember, this.command(principal, id));
   }
 
-  deactivate(principal: Principal, id: string): Promise<TeamMemberView> {
-    return this.rpc.request(Queries.LeadsDeactivateTeamMember, this.command(principal, id));
+  /** Deactivating a member also ends their sessions: their refresh tokens stop working at once. */
+  async deactivate(principal: Principal, id: string): Promise<TeamMemberView> {
+    const member = await this.rpc.request<TeamMemberView>(
+      Queries.LeadsDeactivateTeamMember,
+      this.command(principal, id),
+    );
+    await this.sessions.revokeSessions(id);
+    return member;
   }
 
   private command(principal: Principal, id: string): TeamMemberCommand {

@@ -5,6 +5,7 @@ import {
   CreateTeamMemberCommand,
   ListTeamQuery,
   Queries,
+  RegisterTeamMemberCommand,
   TeamMemberCommand,
   UpdateTeamMemberCommand,
   type Page,
@@ -23,6 +24,11 @@ export class TeamMessageController {
   @OnRequest(Queries.LeadsListTeam)
   list(@Payload(ContractValidationPipe) query: ListTeamQuery): Promise<Page<TeamMemberView>> {
     return this.team.list(query);
+  }
+
+  @OnRequest(Queries.LeadsRegisterTeamMember)
+  register(@Payload(ContractValidationPipe) command: RegisterTeamMemberCommand): Promise<TeamMemberView> {
+    return this.team.register(command);
   }
 
   @OnRequest(Queries.LeadsTeamStats)

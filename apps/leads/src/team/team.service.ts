@@ -6,6 +6,7 @@ import {
   ValidationFailedError,
   type CreateTeamMemberCommand,
   type ListTeamQuery,
+  type RegisterTeamMemberCommand,
   type Page,
   type TeamMemberCommand,
   type TeamMemberView,
@@ -45,8 +46,7 @@ export class TeamService {
         available_capacity: Math.max(0, member.max_leads - member.open_deals),
         utilization_percentage: percentage(member.open_deals, member.max_leads),
         open_deals: member.open_deals,
-        // Tasks arrive with the tasks endpoints; until then no member owns one.
-        open_tasks: 0,
+        open_tasks: member.open_tasks,
       },
     };
   }
@@ -82,6 +82,33 @@ export class TeamService {
         avatar: body.avatar ?? null,
       });
       if (!id) throw await this.emailTaken(body.email);
+      return toMemberView(await this.found(id));
+    });
+  }
+
+  /**
+   * The member a registration creates, with the id the gateway gave its credentials; 409 when the email is
+   * taken. Repeating the same registration (same id and email) answers the member, so a retry is harmless.
+   */
+  async register(command: RegisterTeamMemberCommand): Promise<TeamMemberView> {
+    return this.tx.transaction(async () => {
+      const existing = await this.members.find(command.id);
+      if (existing && existing.email.toLowerCase() === command.email.toLowerCase())
+        return toMemberView(existing);
+      const id = await this.members.insert(
+        {
+          email: command.email.toLowerCase(),
+          name: command.name,
+          role: command.role,
+          region: null,
+          isActive: command.is_active,
+          maxLeads: DEFAULT_MAX_LEADS,
+          avatar: command.avatar ?? null,
+        },
+        false,
+        command.id,
+      );
+      if (!id) throw await this.emailTaken(command.email);
       return toMemberView(await this.found(id));
     });
   }
@@ -129,10 +156,10 @@ export class TeamService {
     return this.tx.transaction(async () => {
       if (!(await this.members.lock(id))) throw new NotFoundError('TeamMember', id);
       const member = await this.found(id);
-      if (member.open_deals > 0) {
+      if (member.open_deals > 0 || member.open_tasks > 0) {
         throw new ConflictError('The member still owns open work; reassign it first', {
           open_deals: member.open_deals,
-          open_tasks: 0,
+          open_tasks: member.open_tasks,
         });
       }
       await this.members.delete(id);

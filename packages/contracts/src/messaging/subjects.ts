@@ -64,6 +64,7 @@ export const Queries = {
   LeadsGetTeamMember: 'leads.qry.team.get',
   LeadsTeamWorkload: 'leads.qry.team.workload',
   LeadsCreateTeamMember: 'leads.rpc.team.create',
+  LeadsRegisterTeamMember: 'leads.rpc.team.register',
   LeadsUpdateTeamMember: 'leads.rpc.team.update',
   LeadsDeleteTeamMember: 'leads.rpc.team.delete',
   LeadsActivateTeamMember: 'leads.rpc.team.activate',

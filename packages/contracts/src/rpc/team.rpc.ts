@@ -62,3 +62,16 @@ export class UpdateTeamMemberCommand extends WithActor {
 export class TeamMemberCommand extends WithActor {
   @IsUUID() id: string;
 }
+
+/**
+ * From the gateway's registration: a member with the id its credentials already carry; the first member
+ * registered is an active admin, later ones inactive bdrs until approved (api.md §3).
+ */
+export class RegisterTeamMemberCommand {
+  @IsUUID() id: string;
+  @IsEmail() @MaxLength(255) email: string;
+  @IsString() @Length(1, 255) name: string;
+  @IsOptional() @IsString() @MaxLength(512) avatar?: string | null;
+  @IsIn(MEMBER_ROLES) role: MemberRole;
+  @IsBoolean() is_active: boolean;
+}

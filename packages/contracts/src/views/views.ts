@@ -342,6 +342,40 @@ export interface TeamMemberView {
   created_at: string;
 }
 
+/** `user` in auth answers (api.md §3). */
+export interface AuthUserView {
+  id: string;
+  email: string;
+  name: string;
+  role: MemberRole;
+  avatar: string | null;
+  is_active?: boolean;
+}
+
+/** `POST /auth/login|refresh`, and the first registration. */
+export interface AuthTokensView {
+  user: AuthUserView;
+  token: string;
+  refresh_token: string;
+  /** seconds until `token` expires */
+  expires_in: number;
+  token_type: 'Bearer';
+}
+
+/** `GET /auth/me`. */
+export interface MeView {
+  id: string;
+  email: string;
+  name: string;
+  role: MemberRole;
+  region: string | null;
+  avatar: string | null;
+  is_active: boolean;
+  is_two_factor_enabled: boolean;
+  max_leads: number;
+  created_at: string;
+}
+
 export interface TeamStatsView {
   total_members: number;
   active_members: number;

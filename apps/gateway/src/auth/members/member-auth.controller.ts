@@ -1,0 +1,46 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import type { AuthTokensView, AuthUserView, MeView } from '@crm/contracts';
+import { API_PREFIX } from '../../http/api-prefix';
+import { CurrentPrincipal, MemberAccess, Public } from '../auth.decorators';
+import type { Principal, UserPrincipal } from '../principal';
+import { MemberAuthService } from './member-auth.service';
+
+/** api.md §3: register, sign in, refresh, sign out, who am I. */
+@Controller(`${API_PREFIX}/auth`)
+export class MemberAuthController {
+  constructor(private readonly auth: MemberAuthService) {}
+
+  @Post('register')
+  @HttpCode(201)
+  @Public()
+  register(@Body() body: unknown): Promise<AuthTokensView | { message: string; user: AuthUserView }> {
+    return this.auth.register(body);
+  }
+
+  @Post('login')
+  @HttpCode(200)
+  @Public()
+  login(@Body() body: unknown): Promise<AuthTokensView> {
+    return this.auth.login(body);
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  @Public()
+  refresh(@Body() body: unknown): Promise<AuthTokensView> {
+    return this.auth.refresh(body);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @MemberAccess()
+  async logout(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<void> {
+    await this.auth.logout(principal as UserPrincipal, body);
+  }
+
+  @Get('me')
+  @MemberAccess()
+  me(@CurrentPrincipal() principal: Principal): Promise<MeView> {
+    return this.auth.me(principal as UserPrincipal);
+  }
+}
