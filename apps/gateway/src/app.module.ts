@@ -16,6 +16,7 @@ import { PipelinesModule } from './pipelines/pipelines.module';
 import { RoutingModule } from './routing/routing.module';
 import { RpcModule } from './rpc/rpc.module';
 import { ScoringModule } from './scoring/scoring.module';
+import { TasksModule } from './tasks/tasks.module';
 import { TeamModule } from './team/team.module';
 import { TriggersModule } from './triggers/triggers.module';
 import { WebUiModule } from './web-ui/web-ui.module';
@@ -37,6 +38,7 @@ import { WebUiModule } from './web-ui/web-ui.module';
     ScoringModule,
     RoutingModule,
     TeamModule,
+    TasksModule,
     TriggersModule,
     GatewayHealthModule,
     WebUiModule,

@@ -7,6 +7,7 @@ import { DealsModule } from './deals/deals.module';
 import { LeadsModule } from './leads/leads.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
 import { RoutingModule } from './routing/routing.module';
+import { TasksModule } from './tasks/tasks.module';
 import { TeamModule } from './team/team.module';
 
 @Module({
@@ -21,6 +22,7 @@ import { TeamModule } from './team/team.module';
     DealsModule,
     TeamModule,
     RoutingModule,
+    TasksModule,
   ],
 })
 export class AppModule {}

@@ -91,3 +91,9 @@ export type Intent = (typeof INTENTS)[number];
 /** Intent rules read recorded events or the lead's fit profile. */
 export const INTENT_RULE_TYPES = ['event', 'field'] as const;
 export type IntentRuleType = (typeof INTENT_RULE_TYPES)[number];
+
+/** Tasks (api.md §13). */
+export const TASK_STATUSES = ['open', 'in_progress', 'completed', 'cancelled'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+export const TASK_PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type TaskPriority = (typeof TASK_PRIORITIES)[number];

@@ -26,4 +26,5 @@ export * from './rpc/automation.rpc';
 export * from './rpc/scoring.rpc';
 export * from './rpc/team.rpc';
 export * from './rpc/routing.rpc';
+export * from './rpc/tasks.rpc';
 export * from './views/views';

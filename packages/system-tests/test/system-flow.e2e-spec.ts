@@ -209,10 +209,25 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
       assigned_to: free.id,
       status: 'open',
     });
-    const tasks = await sql(`SELECT task_type, assigned_to_id FROM leads.tasks WHERE lead_id = $1`, [
-      lead.id,
-    ]);
-    expect(tasks).toEqual([{ task_type: 'first_contact', assigned_to_id: free.id }]);
+    // The owner's first-contact task, as the task list shows it; the owner completes it.
+    const tasks = await api.get(`/api/v1/leads/${lead.id}/tasks`);
+    expect(tasks.body).toEqual({
+      data: [
+        expect.objectContaining({
+          task_type: 'first_contact',
+          assigned_to: free.email,
+          assigned_to_id: free.id,
+          deal_id: deal.id,
+          deal_name: deal.name,
+          status: 'open',
+          priority: 'high',
+        }),
+      ],
+      meta: { lead_id: lead.id, count: 1 },
+    });
+    const completed = await api.post(`/api/v1/tasks/${tasks.body.data[0].id}/complete`, undefined);
+    expect(completed.status).toBe(200);
+    expect(completed.body.data).toMatchObject({ status: 'completed', completed_at: expect.any(String) });
 
     const saved = await api.post(`/api/v1/stages/${stages[1].id}/triggers`, {
       triggers: [

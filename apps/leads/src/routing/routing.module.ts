@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { DealsModule } from '../deals/deals.module';
 import { LeadsModule } from '../leads/leads.module';
 import { PipelinesModule } from '../pipelines/pipelines.module';
-import { TaskRepository } from '../tasks/task.repository';
+import { TasksModule } from '../tasks/tasks.module';
 import { RoutingCommandsMessageController } from './routing-commands.message-controller';
 import { RoutingConfigModule } from './routing-config.module';
 import { RoutingSweepRunner } from './routing-sweep.runner';
@@ -12,8 +12,8 @@ import { RoutingService } from './routing.service';
 
 /** Routing of leads into pipelines with an owner (api.md §11). */
 @Module({
-  imports: [LeadsModule, PipelinesModule, DealsModule, RoutingConfigModule],
+  imports: [LeadsModule, PipelinesModule, DealsModule, RoutingConfigModule, TasksModule],
   controllers: [RoutingMessageController, RoutingCommandsMessageController],
-  providers: [RoutingRepository, RoutingService, RoutingSweepRunner, TaskRepository],
+  providers: [RoutingRepository, RoutingService, RoutingSweepRunner],
 })
 export class RoutingModule {}
