@@ -469,6 +469,16 @@ describe('leads: routing (api.md §11, real PostgreSQL + NATS)', () => {
       ok: false,
       error: { status: 400 },
     });
+    const coCreation = pipeline('panel-co-creation');
+    await app.sql(`UPDATE leads.pipelines SET is_active = false WHERE id = $1`, [coCreation.id]);
+    try {
+      expect(await route({ pipeline_id: coCreation.id })).toMatchObject({
+        ok: false,
+        error: { status: 422, code: 'BUSINESS_LOGIC_ERROR' },
+      });
+    } finally {
+      await app.sql(`UPDATE leads.pipelines SET is_active = true WHERE id = $1`, [coCreation.id]);
+    }
     expect(await openDeals(leadId)).toHaveLength(1);
   });
 
