@@ -312,6 +312,111 @@ describe('leads: pipelines, deals and their moves over request-reply', () => {
     expect((await createDeal({ lead_id: lead.id, pipeline_id: b2b.id })).ok).toBe(true);
   });
 
+  it("closes through the pipeline's won stage, makes the lead a customer, and reopens into the stage it had", async () => {
+    const lead = await newLead();
+    const deal = await app.call<DealView>(Queries.LeadsCreateDeal, {
+      actor: USER,
+      body: { lead_id: lead.id, pipeline_id: b2b.id },
+    });
+    await moveDeal(deal.id, { stage_id: b2bStages[2].id });
+    const close = (body: Record<string, unknown>) =>
+      app.request<DealView>(Queries.LeadsCloseDeal, { actor: USER, deal_id: deal.id, body });
+
+    const won = await close({ status: 'won', close_reason: 'PO received' });
+    expect(won).toMatchObject({
+      ok: true,
+      data: {
+        status: 'won',
+        stage_type: 'closed_won',
+        close_reason: 'PO received',
+        closed_at: expect.any(String),
+      },
+    });
+    expect(await close({ status: 'lost' })).toMatchObject({ ok: false, error: { status: 422 } });
+    expect(await app.sql('SELECT status, lifecycle_stage FROM leads.leads WHERE id = $1', [lead.id])).toEqual(
+      [{ status: 'customer', lifecycle_stage: 'customer' }],
+    );
+
+    const reopened = await app.request<DealView>(Queries.LeadsReopenDeal, { actor: USER, deal_id: deal.id });
+    expect(reopened).toMatchObject({
+      ok: true,
+      data: { status: 'open', stage_id: b2bStages[2].id, closed_at: null, close_reason: null },
+    });
+    expect(await app.request(Queries.LeadsReopenDeal, { actor: USER, deal_id: deal.id })).toMatchObject({
+      ok: false,
+      error: { status: 422 },
+    });
+    expect((await history(deal.id)).map((row) => [row.reason, row.to_status])).toEqual([
+      ['created', 'open'],
+      ['move', 'open'],
+      ['close', 'won'],
+      ['reopen', 'open'],
+    ]);
+    const events = await stageChangesOf(deal.id);
+    expect(events.map((e) => [e.data.reason, e.data.status])).toEqual([
+      ['move', 'open'],
+      ['close', 'won'],
+      ['reopen', 'open'],
+    ]);
+  });
+
+  it("edits a deal's own fields (owner by email; null clears) and counts deals and values by status", async () => {
+    const lead = await newLead();
+    const owner = await app.call<{ id: string; email: string }>(Queries.LeadsCreateTeamMember, {
+      actor: USER,
+      body: { email: `owner.${randomUUID().slice(0, 8)}@dna-me.example`, name: 'Owner', role: 'ae' },
+    });
+    const deal = await app.call<DealView>(Queries.LeadsCreateDeal, {
+      actor: USER,
+      body: { lead_id: lead.id, pipeline_id: b2b.id, value: 1000 },
+    });
+    const update = (body: Record<string, unknown>) =>
+      app.request<DealView>(Queries.LeadsUpdateDeal, { actor: USER, deal_id: deal.id, body });
+    expect(
+      await update({
+        name: 'Pilot',
+        value: 2500.5,
+        assigned_to: owner.email.toUpperCase(),
+        expected_close_date: '2027-03-31',
+      }),
+    ).toMatchObject({
+      ok: true,
+      data: {
+        name: 'Pilot',
+        value: 2500.5,
+        assigned_to: owner.id,
+        expected_close_date: '2027-03-31',
+        stage_id: deal.stage_id,
+      },
+    });
+    expect(await update({ assigned_to: null, expected_close_date: null })).toMatchObject({
+      ok: true,
+      data: { assigned_to: null, expected_close_date: null, name: 'Pilot' },
+    });
+    expect(await update({ assigned_to: 'nobody@nowhere.example' })).toMatchObject({
+      ok: false,
+      error: { status: 400 },
+    });
+    expect(await update({ expected_close_date: '2027-02-30' })).toMatchObject({
+      ok: false,
+      error: { status: 400 },
+    });
+
+    const stats = await app.call<{
+      by_status: Record<string, number>;
+      value_by_status: Record<string, number>;
+    }>(Queries.LeadsDealStats, { pipeline_id: b2b.id });
+    const [sums] = await app.sql<{ open: number; open_value: string }>(
+      `SELECT count(*) FILTER (WHERE status = 'open')::int AS open,
+              coalesce(sum(value) FILTER (WHERE status = 'open'), 0)::text AS open_value
+         FROM leads.deals WHERE pipeline_id = $1`,
+      [b2b.id],
+    );
+    expect(stats.by_status.open).toBe(sums.open);
+    expect(stats.value_by_status.open).toBe(Number(sums.open_value));
+    expect(Object.keys(stats.by_status).sort()).toEqual(['lost', 'open', 'won']);
+  });
+
   it('reads deals: get, list with filters and search, history; unknown ids are 404', async () => {
     const lead = await newLead({ first_name: 'Zoe', last_name: `Searchable${randomUUID().slice(0, 4)}` });
     const deal = await app.call<DealView>(Queries.LeadsCreateDeal, {
@@ -402,9 +507,15 @@ describe('leads: pipelines, deals and their moves over request-reply', () => {
       error: { code: 'NOT_FOUND', status: 404, details: { resource: 'Lead' } },
     });
     const createdAt = (await app.call<LeadView>(Queries.LeadsGetLead, { id: b.id })).created_at;
-    const since = await app.call<Page<LeadView>>(Queries.LeadsListLeads, { search: company, created_after: createdAt });
+    const since = await app.call<Page<LeadView>>(Queries.LeadsListLeads, {
+      search: company,
+      created_after: createdAt,
+    });
     expect(since.data.map((l) => l.id)).toEqual([b.id]);
-    const before = await app.call<Page<LeadView>>(Queries.LeadsListLeads, { search: company, created_before: createdAt });
+    const before = await app.call<Page<LeadView>>(Queries.LeadsListLeads, {
+      search: company,
+      created_before: createdAt,
+    });
     expect(before.data.map((l) => l.id)).toEqual([a.id]);
     expect(await app.request(Queries.LeadsListLeads, { created_after: 'last tuesday' })).toMatchObject({
       ok: false,

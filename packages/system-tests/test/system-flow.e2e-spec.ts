@@ -339,11 +339,12 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     const lost = (await api.get(`/api/v1/pipelines/${b2b.id}/stages`)).body.data.find(
       (stage: any) => stage.stage_type === 'closed_lost',
     );
-    const closed = await api.post(`/api/v1/deals/${first.id}/move`, {
-      stage_id: lost.id,
+    const closed = await api.post(`/api/v1/deals/${first.id}/close`, {
+      status: 'lost',
       close_reason: 'no budget',
     });
-    expect(closed.body.status).toBe('lost');
+    expect(closed.status).toBe(200);
+    expect(closed.body).toMatchObject({ status: 'lost', stage_id: lost.id, close_reason: 'no budget' });
     const third = await dealOfNewBuyer();
     expect(third.assigned_to).toBe(ae.id);
   });

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import type { DealView, Page, StageHistoryView } from '@crm/contracts';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import type { DealStatsView, DealView, Page, StageHistoryView } from '@crm/contracts';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { API_PREFIX } from '../http/api-prefix';
@@ -21,6 +21,12 @@ export class DealsController {
     return this.deals.create(principal, body);
   }
 
+  /** Before `:id`, which would take "stats" for an id. */
+  @Get('stats')
+  stats(@Query() query: unknown): Promise<DealStatsView> {
+    return this.deals.stats(query);
+  }
+
   @Get(':id')
   get(@Param('id', new UuidParamPipe()) id: string): Promise<DealView> {
     return this.deals.get(id);
@@ -34,6 +40,34 @@ export class DealsController {
     @Body() body: unknown,
   ): Promise<DealView> {
     return this.deals.move(principal, id, body);
+  }
+
+  @Patch(':id')
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new UuidParamPipe()) id: string,
+    @Body() body: unknown,
+  ): Promise<DealView> {
+    return this.deals.update(principal, id, body);
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  close(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new UuidParamPipe()) id: string,
+    @Body() body: unknown,
+  ): Promise<DealView> {
+    return this.deals.close(principal, id, body);
+  }
+
+  @Post(':id/reopen')
+  @HttpCode(200)
+  reopen(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new UuidParamPipe()) id: string,
+  ): Promise<DealView> {
+    return this.deals.reopen(principal, id);
   }
 
   @Get(':id/history')

@@ -1,15 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import {
+  CloseDealBody,
   CreateDealBody,
+  DealStatsQuery,
+  UpdateDealBody,
+  type DealCommand,
+  type DealStatsView,
   ListDealsQuery,
   MoveDealBody,
   Queries,
   type CreateDealCommand,
   type DealView,
-  type MoveDealCommand,
   type Page,
   type StageHistoryView,
 } from '@crm/contracts';
+import type { ClassConstructor } from 'class-transformer';
 import { actorOf, type Principal } from '../auth/principal';
 import { validateInput } from '../http/validation';
 import { asDataList, GatewayRpc } from '../rpc/gateway-rpc';
@@ -36,12 +41,34 @@ export class DealsService {
   }
 
   move(principal: Principal, dealId: string, body: unknown): Promise<DealView> {
-    const command: MoveDealCommand = {
-      actor: actorOf(principal),
-      deal_id: dealId,
-      body: validateInput(MoveDealBody, body),
-    };
-    return this.rpc.request(Queries.LeadsMoveDeal, command);
+    return this.rpc.request(Queries.LeadsMoveDeal, this.command(principal, dealId, MoveDealBody, body));
+  }
+
+  close(principal: Principal, dealId: string, body: unknown): Promise<DealView> {
+    return this.rpc.request(Queries.LeadsCloseDeal, this.command(principal, dealId, CloseDealBody, body));
+  }
+
+  reopen(principal: Principal, dealId: string): Promise<DealView> {
+    const command: DealCommand = { actor: actorOf(principal), deal_id: dealId };
+    return this.rpc.request(Queries.LeadsReopenDeal, command);
+  }
+
+  update(principal: Principal, dealId: string, body: unknown): Promise<DealView> {
+    return this.rpc.request(Queries.LeadsUpdateDeal, this.command(principal, dealId, UpdateDealBody, body));
+  }
+
+  stats(query: unknown): Promise<DealStatsView> {
+    return this.rpc.request(Queries.LeadsDealStats, validateInput(DealStatsQuery, query));
+  }
+
+  /** `{actor, deal_id, body}` with the body checked against its contract (400 with field details). */
+  private command<T extends object>(
+    principal: Principal,
+    dealId: string,
+    cls: ClassConstructor<T>,
+    body: unknown,
+  ) {
+    return { actor: actorOf(principal), deal_id: dealId, body: validateInput(cls, body) };
   }
 
   async history(dealId: string): Promise<{ data: StageHistoryView[] }> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, In, type SelectQueryBuilder } from 'typeorm';
-import type { ListDealsQuery } from '@crm/contracts';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { DealStatus, ListDealsQuery } from '@crm/contracts';
 import { TransactionHost } from '@crm/service-kit';
 import { likePattern } from '../leads/lead.repository';
 import { Recordset } from '../leads/recordset';
@@ -32,6 +33,21 @@ export type DealMove = Pick<
 >;
 
 export type NewStageHistory = Omit<DealStageHistoryEntity, 'id'>;
+
+/** What `PATCH /deals/:id` may change. */
+export type DealFields = Partial<
+  Pick<
+    DealEntity,
+    | 'name'
+    | 'value'
+    | 'currency'
+    | 'expectedCloseDate'
+    | 'assignedTo'
+    | 'assignedAt'
+    | 'assignedRegion'
+    | 'metadata'
+  >
+>;
 
 /** A new deal with the id its caller gave it (so history and tasks can name it in the same statement batch). */
 export type NewDealRow = NewDeal & { id: string };
@@ -168,6 +184,32 @@ export class DealRepository {
 
   async assign(id: string, ownerId: string, region: string | null, at: Date): Promise<void> {
     await this.deals.update({ id }, { assignedTo: ownerId, assignedRegion: region, assignedAt: at });
+  }
+
+  /** The deal's own fields (PATCH); only those given change. */
+  async updateFields(id: string, fields: DealFields): Promise<void> {
+    // jsonb metadata is a plain object, which TypeORM's deep-partial type does not model.
+    if (Object.keys(fields).length)
+      await this.deals.update({ id }, fields as QueryDeepPartialEntity<DealEntity>);
+  }
+
+  /** Count and value of deals by status, of one pipeline or all. */
+  async countsByStatus(pipelineId?: string): Promise<{ status: DealStatus; count: number; value: string }[]> {
+    return this.tx.manager.query(
+      `SELECT status, count(*)::int AS count, coalesce(sum(value), 0)::text AS value FROM deals
+        WHERE ($1::uuid IS NULL OR pipeline_id = $1) GROUP BY status`,
+      [pipelineId ?? null],
+    );
+  }
+
+  /** The id of the member with this id or email (any case), or null. */
+  async memberId(idOrEmail: string): Promise<string | null> {
+    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrEmail);
+    const rows: { id: string }[] = await this.tx.manager.query(
+      `SELECT id FROM team_members WHERE ${isUuid ? 'id = $1::uuid' : 'lower(email) = lower($1)'}`,
+      [idOrEmail],
+    );
+    return rows[0]?.id ?? null;
   }
 
   async applyMove(id: string, move: DealMove): Promise<void> {

@@ -2,7 +2,12 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import {
   ByIdQuery,
+  CloseDealCommand,
   CreateDealCommand,
+  DealCommand,
+  DealStatsQuery,
+  UpdateDealCommand,
+  type DealStatsView,
   ListDealsQuery,
   MoveDealCommand,
   Queries,
@@ -26,6 +31,26 @@ export class DealsMessageController {
   @OnRequest(Queries.LeadsMoveDeal)
   move(@Payload(ContractValidationPipe) command: MoveDealCommand): Promise<DealView> {
     return this.deals.moveDeal(command);
+  }
+
+  @OnRequest(Queries.LeadsCloseDeal)
+  close(@Payload(ContractValidationPipe) command: CloseDealCommand): Promise<DealView> {
+    return this.deals.closeDeal(command);
+  }
+
+  @OnRequest(Queries.LeadsReopenDeal)
+  reopen(@Payload(ContractValidationPipe) command: DealCommand): Promise<DealView> {
+    return this.deals.reopenDeal(command);
+  }
+
+  @OnRequest(Queries.LeadsUpdateDeal)
+  update(@Payload(ContractValidationPipe) command: UpdateDealCommand): Promise<DealView> {
+    return this.deals.updateDeal(command);
+  }
+
+  @OnRequest(Queries.LeadsDealStats)
+  stats(@Payload(ContractValidationPipe) query: DealStatsQuery): Promise<DealStatsView> {
+    return this.deals.dealStats(query);
   }
 
   @OnRequest(Queries.LeadsListDeals)

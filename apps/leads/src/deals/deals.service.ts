@@ -8,7 +8,12 @@ import {
   Subjects,
   toPage,
   type ActorRef,
+  type CloseDealCommand,
   type CreateDealCommand,
+  type DealCommand,
+  type DealStatsQuery,
+  type DealStatsView,
+  type UpdateDealCommand,
   type DealStageChangedV1,
   type ListDealsQuery,
   type MoveDealCommand,
@@ -31,7 +36,6 @@ import { toDealView, toStageHistoryView } from './deal.mapper';
 import { DealRepository, ONE_OPEN_DEAL_CONSTRAINT } from './deal.repository';
 import { defaultDealName, secondsInStage, statusForStage, toCloseDate } from './deal.rules';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A deadlock between two moves into the same stage is resolved by running the loser again. */
 const MOVE_ATTEMPTS = 3;
 
@@ -66,16 +70,13 @@ export class DealsService {
     if (body.expected_close_date && !expectedCloseDate) {
       throw invalidField('body.expected_close_date', 'expected_close_date must be a real date');
     }
-    if (body.assigned_to && !UUID.test(body.assigned_to)) {
-      // Resolving a member's email to its id needs the team directory (routing issue).
-      throw invalidField('body.assigned_to', 'assigned_to must be a team member id');
-    }
     const status = statusForStage(stage.stageType);
 
     let dealId: string;
     try {
       dealId = await this.tx.transaction(async () => {
         if (status === 'open') await this.assertNoOpenDeal(lead.id, pipeline.id);
+        const assignedTo = body.assigned_to ? await this.ownerId(body.assigned_to) : null;
         const [id] = await this.openDeals([
           {
             lead,
@@ -85,7 +86,7 @@ export class DealsService {
             value: body.value === undefined ? null : body.value.toFixed(2),
             currency: body.currency,
             expectedCloseDate,
-            assignedTo: body.assigned_to ?? null,
+            assignedTo,
             assignedRegion: body.assigned_region ?? null,
             metadata: body.metadata,
             reason: 'created',
@@ -175,18 +176,149 @@ export class DealsService {
    * Entering a won/lost stage closes the deal in the same move.
    */
   async moveDeal(command: MoveDealCommand): Promise<DealView> {
+    return this.withDeadlockRetry(command.deal_id, () => this.moveInTransaction(command, 'move'));
+  }
+
+  /**
+   * `POST /deals/:id/close`: into the pipeline's `closed_won`/`closed_lost` stage when it has one (history,
+   * stage-changed event, that stage's triggers), else closed where it stands. 422 unless the deal is open.
+   */
+  async closeDeal({ deal_id, body, actor }: CloseDealCommand): Promise<DealView> {
+    return this.withDeadlockRetry(deal_id, async () => {
+      const deal = await this.deals.lockById(deal_id);
+      if (!deal) throw new NotFoundError('Deal', deal_id);
+      if (deal.status !== 'open') {
+        throw new BusinessRuleError(`Deal is already ${deal.status}`, { deal_id, status: deal.status });
+      }
+      const stageType = body.status === 'won' ? 'closed_won' : 'closed_lost';
+      const target = (await this.pipelines.listStages(deal.pipelineId)).find(
+        (s) => s.stageType === stageType,
+      );
+      if (target) {
+        await this.moveInTransaction(
+          { deal_id, actor, body: { stage_id: target.id, close_reason: body.close_reason } },
+          'close',
+          body.status,
+        );
+        return;
+      }
+      const now = new Date();
+      await this.deals.applyMove(deal.id, {
+        stageId: deal.stageId,
+        stageEnteredAt: deal.stageEnteredAt,
+        position: deal.position,
+        status: body.status,
+        closedAt: now,
+        closeReason: body.close_reason ?? null,
+      });
+      const stage = await this.pipelines.findStage(deal.stageId);
+      await this.deals.insertHistory({
+        dealId: deal.id,
+        fromStageId: deal.stageId,
+        fromStageName: stage?.name ?? null,
+        toStageId: deal.stageId,
+        toStageName: stage?.name ?? '',
+        fromStatus: 'open',
+        toStatus: body.status,
+        movedAt: now,
+        timeInPreviousStageSeconds: secondsInStage(deal.stageEnteredAt, now),
+        reason: 'close',
+        ...movedBy(actor),
+      });
+      if (body.status === 'won') await this.leads.markCustomer(deal.leadId);
+    });
+  }
+
+  /** `POST /deals/:id/reopen`: back to the stage it had before closing; 422 for an open deal. */
+  async reopenDeal({ deal_id, actor }: DealCommand): Promise<DealView> {
+    return this.withDeadlockRetry(deal_id, async () => {
+      const deal = await this.deals.lockById(deal_id);
+      if (!deal) throw new NotFoundError('Deal', deal_id);
+      if (deal.status === 'open')
+        throw new BusinessRuleError('Deal is open', { deal_id, status: deal.status });
+      const history = await this.deals.listHistory(deal.id);
+      const closing = [...history]
+        .reverse()
+        .find((row) => row.toStatus !== 'open' && row.fromStatus === 'open');
+      const stageId = closing?.fromStageId ?? deal.stageId;
+      await this.moveInTransaction({ deal_id, actor, body: { stage_id: stageId } }, 'reopen', 'open');
+    });
+  }
+
+  /** `PATCH /deals/:id`: the deal's own fields; an owner given by email is resolved to the member's id. */
+  async updateDeal({ deal_id, body }: UpdateDealCommand): Promise<DealView> {
+    if (body.name === null || body.currency === null || body.metadata === null) {
+      throw invalidField('body', 'name, currency and metadata cannot be null');
+    }
+    const expectedCloseDate =
+      body.expected_close_date === undefined || body.expected_close_date === null
+        ? body.expected_close_date
+        : toCloseDate(body.expected_close_date);
+    if (expectedCloseDate === null && body.expected_close_date) {
+      throw invalidField('body.expected_close_date', 'expected_close_date must be a real date');
+    }
+    await this.tx.transaction(async () => {
+      const deal = await this.deals.lockById(deal_id);
+      if (!deal) throw new NotFoundError('Deal', deal_id);
+      const owner = body.assigned_to === undefined ? undefined : await this.ownerId(body.assigned_to);
+      await this.deals.updateFields(deal.id, {
+        ...(body.name !== undefined && { name: body.name }),
+        ...(body.value !== undefined && { value: body.value === null ? null : body.value.toFixed(2) }),
+        ...(body.currency !== undefined && { currency: body.currency }),
+        ...(expectedCloseDate !== undefined && { expectedCloseDate }),
+        ...(owner !== undefined && {
+          assignedTo: owner,
+          assignedAt: owner && owner !== deal.assignedTo ? new Date() : owner ? deal.assignedAt : null,
+        }),
+        ...(body.assigned_region !== undefined && { assignedRegion: body.assigned_region }),
+        ...(body.metadata !== undefined && { metadata: body.metadata }),
+      });
+    });
+    return this.getDeal(deal_id);
+  }
+
+  async dealStats({ pipeline_id }: DealStatsQuery): Promise<DealStatsView> {
+    const rows = await this.deals.countsByStatus(pipeline_id);
+    const stats: DealStatsView = {
+      by_status: { open: 0, won: 0, lost: 0 },
+      value_by_status: { open: 0, won: 0, lost: 0 },
+    };
+    for (const row of rows) {
+      stats.by_status[row.status] = row.count;
+      stats.value_by_status[row.status] = Number(row.value);
+    }
+    return stats;
+  }
+
+  /** A member UUID or email → the member's id (400 when nobody has it); null clears. */
+  private async ownerId(idOrEmail: string | null): Promise<string | null> {
+    if (idOrEmail === null) return null;
+    const id = await this.deals.memberId(idOrEmail);
+    if (!id) throw invalidField('body.assigned_to', 'assigned_to must be the id or email of a team member');
+    return id;
+  }
+
+  private async withDeadlockRetry(dealId: string, work: () => Promise<void>): Promise<DealView> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.tx.transaction(() => this.moveInTransaction(command));
-        return this.getDeal(command.deal_id);
+        await this.tx.transaction(work);
+        return this.getDeal(dealId);
       } catch (error) {
         if (!isRetryableConflict(error) || attempt >= MOVE_ATTEMPTS) throw error;
-        this.log.warn({ deal_id: command.deal_id, attempt }, 'deal move hit a deadlock; retrying');
+        this.log.warn({ deal_id: dealId, attempt }, 'deal change hit a deadlock; retrying');
       }
     }
   }
 
-  private async moveInTransaction({ deal_id, body, actor }: MoveDealCommand): Promise<void> {
+  /**
+   * Moves the deal into `body.stage_id` with a history row and one stage-changed event. `reopen` takes a closed
+   * deal back (status `open`); every other reason needs an open deal.
+   */
+  private async moveInTransaction(
+    { deal_id, body, actor }: MoveDealCommand,
+    reason: 'move' | 'close' | 'reopen',
+    expected?: DealStageChangedV1['status'],
+  ): Promise<void> {
     const deal = await this.deals.lockById(deal_id);
     if (!deal) throw new NotFoundError('Deal', deal_id);
     const target = await this.pipelines.findStage(body.stage_id);
@@ -197,17 +329,21 @@ export class DealsService {
         pipeline_id: deal.pipelineId,
       });
     }
-    if (deal.status !== 'open') {
+    if (deal.status !== 'open' && reason !== 'reopen') {
       throw new BusinessRuleError(`Deal is ${deal.status}; reopen it before moving it`, {
         deal_id: deal.id,
         status: deal.status,
       });
     }
-    if (target.id === deal.stageId) return; // already there: no history, no event
+    if (target.id === deal.stageId && reason === 'move') return; // already there: no history, no event
 
     const from = await this.pipelines.findStage(deal.stageId);
     const now = new Date();
-    const status = statusForStage(target.stageType);
+    // Reopening into a stage that is itself a closed one keeps the deal open: the person asked for open.
+    const status = reason === 'reopen' ? 'open' : statusForStage(target.stageType);
+    if (expected && status !== expected) {
+      throw new BusinessRuleError(`The stage does not give status ${expected}`, { stage_id: target.id });
+    }
     const timeInPreviousStage = secondsInStage(deal.stageEnteredAt, now);
     let position: number;
     if (body.position !== undefined) {
@@ -223,7 +359,7 @@ export class DealsService {
       position,
       status,
       closedAt: closing ? now : null,
-      closeReason: closing ? (body.close_reason ?? null) : deal.closeReason,
+      closeReason: closing ? (body.close_reason ?? null) : reason === 'reopen' ? null : deal.closeReason,
     });
     const history = await this.deals.insertHistory({
       dealId: deal.id,
@@ -235,9 +371,10 @@ export class DealsService {
       toStatus: status,
       movedAt: now,
       timeInPreviousStageSeconds: timeInPreviousStage,
-      reason: 'move',
+      reason,
       ...movedBy(actor),
     });
+    if (status === 'won') await this.leads.markCustomer(deal.leadId);
     const lead = await this.leads.findById(deal.leadId);
     const pipeline = await this.pipelines.findPipeline(deal.pipelineId);
     await this.outbox.publish(
@@ -253,6 +390,7 @@ export class DealsService {
         historyId: history.id,
         now,
         timeInPreviousStage,
+        reason,
       }),
       { idempotencyKey: `deal-stage-changed:${history.id}` },
     );
@@ -339,6 +477,7 @@ interface StageChangeFacts {
   historyId: string;
   now: Date;
   timeInPreviousStage: number;
+  reason: DealStageChangedV1['reason'];
 }
 
 /** `leads.deal.stage_changed.v1` with the deal and lead as they are after the move. */
@@ -355,7 +494,7 @@ function stageChangedEvent(f: StageChangeFacts): DealStageChangedV1 {
     to_stage_type: f.target.stageType,
     status: f.status,
     moved_by: { type: f.actor.type, id: f.actor.id ?? null, name: f.actor.name ?? null },
-    reason: 'move',
+    reason: f.reason,
     time_in_previous_stage_seconds: f.timeInPreviousStage,
     occurred_at: f.now.toISOString(),
     deal: {

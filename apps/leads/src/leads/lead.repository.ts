@@ -173,6 +173,11 @@ export class LeadRepository {
     }));
   }
 
+  /** A won deal makes its lead a customer (api.md §8 close). */
+  async markCustomer(id: string): Promise<void> {
+    await this.repo.update({ id }, { status: 'customer', lifecycleStage: 'customer' });
+  }
+
   findById(id: string): Promise<LeadEntity | null> {
     return this.repo.findOne({ where: { id }, relations: { organization: true } });
   }

@@ -114,3 +114,48 @@ export class MoveDealCommand extends WithActor {
   @IsUUID() deal_id: string;
   @ValidateNested() @Type(() => MoveDealBody) body: MoveDealBody;
 }
+
+/** `POST /deals/:id/close` body. */
+export class CloseDealBody {
+  @IsIn(['won', 'lost']) status: 'won' | 'lost';
+  @IsOptional() @IsString() @MaxLength(500) close_reason?: string;
+}
+
+export class CloseDealCommand extends WithActor {
+  @IsUUID() deal_id: string;
+  @ValidateNested() @Type(() => CloseDealBody) body: CloseDealBody;
+}
+
+/** `POST /deals/:id/reopen`. */
+export class DealCommand extends WithActor {
+  @IsUUID() deal_id: string;
+}
+
+/**
+ * `PATCH /deals/:id` body: `null` clears `expected_close_date`, `assigned_to`, `assigned_region`; `metadata` is
+ * replaced whole; `stage_id` and `status` are ignored (move, close and reopen change them).
+ */
+export class UpdateDealBody {
+  @IsOptional() @IsString() @Length(1, 255) name?: string;
+  @IsOptional() @IsNumber({ maxDecimalPlaces: 2 }) @Min(0) value?: number | null;
+  @IsOptional() @IsString() @Matches(/^[A-Z]{3}$/) currency?: string;
+  @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}(T.*)?$/) expected_close_date?: string | null;
+  @IsOptional() @IsString() @MaxLength(255) assigned_to?: string | null;
+  @IsOptional() @IsString() @MaxLength(50) assigned_region?: string | null;
+  @IsOptional() @IsObject() metadata?: Record<string, unknown>;
+}
+
+export class UpdateDealCommand extends WithActor {
+  @IsUUID() deal_id: string;
+  @ValidateNested() @Type(() => UpdateDealBody) body: UpdateDealBody;
+}
+
+/** `GET /deals/stats?pipeline_id`. */
+export class DealStatsQuery {
+  @IsOptional() @IsUUID() pipeline_id?: string;
+}
+
+export interface DealStatsView {
+  by_status: { open: number; won: number; lost: number };
+  value_by_status: { open: number; won: number; lost: number };
+}
