@@ -527,6 +527,27 @@ describe('leads: pipelines, deals and their moves over request-reply', () => {
     });
   });
 
+  it('counts leads by status, routing status and lifecycle stage, every documented value present', async () => {
+    const stats = await app.call<{
+      by_status: Record<string, number>;
+      by_routing_status: Record<string, number>;
+      by_lifecycle_stage: Record<string, number>;
+      total: number;
+    }>(Queries.LeadsLeadStats, {});
+    const [counts] = await app.sql<{ total: number; new: number; unrouted: number; lead: number }>(
+      `SELECT count(*)::int AS total, count(*) FILTER (WHERE status = 'new')::int AS new,
+              count(*) FILTER (WHERE routing_status = 'unrouted')::int AS unrouted,
+              count(*) FILTER (WHERE lifecycle_stage = 'lead')::int AS lead FROM leads.leads`,
+    );
+    expect(stats.total).toBe(counts.total);
+    expect(counts.total).toBeGreaterThan(0);
+    expect(stats.by_status).toMatchObject({ new: counts.new, churned: 0 });
+    expect(Object.keys(stats.by_status)).toHaveLength(6);
+    expect(stats.by_routing_status).toMatchObject({ unrouted: counts.unrouted });
+    expect(Object.keys(stats.by_routing_status).sort()).toEqual(['manual_review', 'routed', 'unrouted']);
+    expect(stats.by_lifecycle_stage).toMatchObject({ lead: counts.lead, subscriber: 0 });
+  });
+
   it('summarises open deals per pipeline on request', async () => {
     const { data } = await app.call<{ data: PipelineView[] }>(Queries.LeadsListPipelines, {
       with_summary: true,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import type { IntentSignalView, LeadView, Page, ScoreLedgerRowView } from '@crm/contracts';
+import type { IntentSignalView, LeadStatsView, LeadView, Page, ScoreLedgerRowView } from '@crm/contracts';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { API_PREFIX } from '../http/api-prefix';
@@ -19,6 +19,12 @@ export class LeadsController {
   @Get()
   list(@Query() query: unknown): Promise<Page<LeadView>> {
     return this.leads.list(query);
+  }
+
+  /** Before `:id`, which would take "stats" for an id. */
+  @Get('stats')
+  stats(): Promise<LeadStatsView> {
+    return this.leads.stats();
   }
 
   /** The routing pool, highest score first (before `:id`, which would take "unrouted" for an id). */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ListLeadsQuery, Queries, type LeadView, type Page } from '@crm/contracts';
+import { ListLeadsQuery, Queries, type LeadStatsView, type LeadView, type Page } from '@crm/contracts';
 import { validateInput } from '../http/validation';
 import { GatewayRpc } from '../rpc/gateway-rpc';
 
@@ -10,6 +10,10 @@ export class LeadsService {
 
   list(query: unknown): Promise<Page<LeadView>> {
     return this.rpc.request(Queries.LeadsListLeads, validateInput(ListLeadsQuery, query));
+  }
+
+  stats(): Promise<LeadStatsView> {
+    return this.rpc.request(Queries.LeadsLeadStats, {});
   }
 
   get(id: string): Promise<LeadView> {

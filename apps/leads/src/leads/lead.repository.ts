@@ -173,6 +173,14 @@ export class LeadRepository {
     }));
   }
 
+  /** How many leads have each value of a column, e.g. `status`. */
+  async countsBy(column: 'status' | 'routing_status' | 'lifecycle_stage'): Promise<Record<string, number>> {
+    const rows: { value: string; n: number }[] = await this.tx.manager.query(
+      `SELECT ${column} AS value, count(*)::int AS n FROM leads GROUP BY ${column}`,
+    );
+    return Object.fromEntries(rows.map((row) => [row.value, row.n]));
+  }
+
   /** A won deal makes its lead a customer (api.md §8 close). */
   async markCustomer(id: string): Promise<void> {
     await this.repo.update({ id }, { status: 'customer', lifecycleStage: 'customer' });

@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError, toPage, type ListLeadsQuery, type Page } from '@crm/contracts';
-import type { LeadView } from '@crm/contracts';
+import type { LeadStatsView, LeadView } from '@crm/contracts';
+
+const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'nurturing', 'customer', 'churned'] as const;
+const LIFECYCLE_STAGES = ['subscriber', 'lead', 'mql', 'sql', 'opportunity', 'customer'] as const;
 import { toLeadView } from './lead.mapper';
 import { LeadRepository } from './lead.repository';
 
-/** Read side of leads: `GET /leads` and `GET /leads/:id`. */
+/** Read side of leads: `GET /leads`, `/leads/stats` and `/leads/:id`. */
 @Injectable()
 export class LeadsQueryService {
   constructor(private readonly leads: LeadRepository) {}
@@ -12,6 +15,22 @@ export class LeadsQueryService {
   async listLeads(query: ListLeadsQuery): Promise<Page<LeadView>> {
     const [rows, total] = await this.leads.list(query);
     return toPage(rows.map(toLeadView), total, query.page, query.limit);
+  }
+
+  /** Counts per status, routing status and lifecycle stage; every documented value is present. */
+  async stats(): Promise<LeadStatsView> {
+    const withZeros = (values: readonly string[], counts: Record<string, number>) =>
+      Object.fromEntries(values.map((value) => [value, counts[value] ?? 0]));
+    const byStatus = await this.leads.countsBy('status');
+    return {
+      by_status: withZeros(LEAD_STATUSES, byStatus),
+      by_routing_status: withZeros(
+        ['unrouted', 'routed', 'manual_review'],
+        await this.leads.countsBy('routing_status'),
+      ),
+      by_lifecycle_stage: withZeros(LIFECYCLE_STAGES, await this.leads.countsBy('lifecycle_stage')),
+      total: Object.values(byStatus).reduce((sum, n) => sum + n, 0),
+    };
   }
 
   async getLead(id: string): Promise<LeadView> {

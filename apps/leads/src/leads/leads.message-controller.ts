@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { ByIdQuery, ListLeadsQuery, Queries, type Page } from '@crm/contracts';
 import { ContractValidationPipe, OnRequest } from '@crm/messaging';
-import type { LeadView } from '@crm/contracts';
+import type { LeadStatsView, LeadView } from '@crm/contracts';
 import { LeadsQueryService } from './leads-query.service';
 
 /** Request-reply queries of the gateway about leads. */
@@ -13,6 +13,11 @@ export class LeadsMessageController {
   @OnRequest(Queries.LeadsListLeads)
   list(@Payload(ContractValidationPipe) query: ListLeadsQuery): Promise<Page<LeadView>> {
     return this.leads.listLeads(query);
+  }
+
+  @OnRequest(Queries.LeadsLeadStats)
+  stats(): Promise<LeadStatsView> {
+    return this.leads.stats();
   }
 
   @OnRequest(Queries.LeadsGetLead)

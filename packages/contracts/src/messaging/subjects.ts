@@ -25,6 +25,7 @@ export const CORRELATION_HEADER = 'x-correlation-id';
 export const Queries = {
   LeadsListLeads: 'leads.qry.lead.list',
   LeadsGetLead: 'leads.qry.lead.get',
+  LeadsLeadStats: 'leads.qry.lead.stats',
   LeadsListPipelines: 'leads.qry.pipeline.list',
   LeadsListStages: 'leads.qry.pipeline.stages',
   LeadsGetStage: 'leads.qry.stage.get',
