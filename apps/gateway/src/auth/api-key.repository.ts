@@ -11,13 +11,68 @@ export interface EnvApiKeyRow {
   keyHash: string;
 }
 
+export type NewApiKey = Pick<
+  ApiKeyEntity,
+  | 'name'
+  | 'kind'
+  | 'source'
+  | 'allowedSources'
+  | 'scopes'
+  | 'prefix'
+  | 'keyHash'
+  | 'expiresAt'
+  | 'rateLimitPerMinute'
+  | 'createdBy'
+>;
+
 /** The only code that touches `gateway.api_keys`. */
 @Injectable()
 export class ApiKeyRepository {
   constructor(private readonly tx: TransactionHost) {}
 
+  private get keys() {
+    return this.tx.manager.getRepository(ApiKeyEntity);
+  }
+
+  /** The key with this hash, or whose replaced key has it and is still in its grace period. */
   findByHash(keyHash: string): Promise<ApiKeyEntity | null> {
-    return this.tx.manager.getRepository(ApiKeyEntity).findOneBy({ keyHash });
+    return this.keys
+      .createQueryBuilder('key')
+      .where('key.keyHash = :keyHash', { keyHash })
+      .orWhere('(key.previous_key_hash = :keyHash AND key.previous_valid_until > now())', { keyHash })
+      .getOne();
+  }
+
+  findById(id: string): Promise<ApiKeyEntity | null> {
+    return this.keys.findOneBy({ id });
+  }
+
+  /** Every key, newest first (env keys included). */
+  list(): Promise<ApiKeyEntity[]> {
+    return this.keys.find({ order: { createdAt: 'DESC', id: 'ASC' } });
+  }
+
+  async insert(key: NewApiKey): Promise<ApiKeyEntity> {
+    return this.keys.save(this.keys.create(key));
+  }
+
+  /** The new hash replaces the current one, which stays valid until `previousValidUntil` (null: not at all). */
+  async rotate(id: string, keyHash: string, prefix: string, previousValidUntil: Date | null): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE "gateway"."api_keys"
+          SET previous_key_hash = CASE WHEN $4::timestamptz IS NULL THEN NULL ELSE key_hash END,
+              previous_valid_until = $4, key_hash = $2, prefix = $3
+        WHERE id = $1`,
+      [id, keyHash, prefix, previousValidUntil],
+    );
+  }
+
+  async revoke(id: string): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE "gateway"."api_keys" SET is_active = false, previous_key_hash = NULL, previous_valid_until = NULL
+        WHERE id = $1`,
+      [id],
+    );
   }
 
   /** Inserts or refreshes the `API_KEYS` keys and deactivates env keys that are no longer listed. */

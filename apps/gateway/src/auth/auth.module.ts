@@ -3,6 +3,8 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { GatewayConfig } from '../config/gateway.config';
 import { AccessTokenVerifier } from './access-token.verifier';
+import { ApiKeyAdminController } from './api-key-admin.controller';
+import { ApiKeyAdminService } from './api-key-admin.service';
 import { ApiKeyRepository } from './api-key.repository';
 import { ApiKeyService } from './api-key.service';
 import { AuthGuard } from './auth.guard';
@@ -23,13 +25,14 @@ import { RefreshTokenRepository } from './members/refresh-token.repository';
       }),
     }),
   ],
-  controllers: [MemberAuthController],
+  controllers: [MemberAuthController, ApiKeyAdminController],
   providers: [
     ApiKeyRepository,
     MemberCredentialRepository,
     RefreshTokenRepository,
     { provide: PasswordHasher, useClass: Argon2PasswordHasher },
     MemberAuthService,
+    ApiKeyAdminService,
     ApiKeyService,
     AccessTokenVerifier,
     { provide: APP_GUARD, useClass: AuthGuard },

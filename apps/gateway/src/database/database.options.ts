@@ -3,10 +3,16 @@ import { messagingEntities, messagingMigrations } from '@crm/messaging';
 import { ApiKeyEntity } from '../auth/api-key.entity';
 import { CreateApiKeys1767225600000 } from './migrations/1767225600000-create-api-keys';
 import { MemberCredentials1796400000100 } from './migrations/1796400000100-member-credentials';
+import { ApiKeyRotation1796400000200 } from './migrations/1796400000200-api-key-rotation';
 
 /** Shared by the AppModule and the `migrate` script. Messaging tables first (architecture: every schema has them). */
 export const databaseOptions: DatabaseModuleOptions = {
   schema: 'gateway',
   entities: [...messagingEntities, ApiKeyEntity],
-  migrations: [...messagingMigrations, CreateApiKeys1767225600000, MemberCredentials1796400000100],
+  migrations: [
+    ...messagingMigrations,
+    CreateApiKeys1767225600000,
+    MemberCredentials1796400000100,
+    ApiKeyRotation1796400000200,
+  ],
 };

@@ -1,4 +1,19 @@
-import { IsBoolean, IsEmail, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 
 /** `POST /auth/register` (api.md §3). A `role` in the body is ignored: the first member is admin, later ones bdr. */
 export class RegisterRequest {
@@ -23,4 +38,29 @@ export class RefreshRequest {
 export class LogoutRequest {
   @IsOptional() @IsString() @Length(1, 200) refresh_token?: string;
   @IsOptional() @IsBoolean() all?: boolean;
+}
+
+/** `POST /api-keys` (api.md §3.1, admins). Signing secrets (`kind: signing_secret`) come with signed ingest. */
+export class CreateApiKeyRequest {
+  @IsString() @Length(1, 100) name: string;
+  @IsOptional() @IsIn(['api_key']) kind?: 'api_key';
+  @IsString() @Length(1, 50) source: string;
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @Length(1, 50, { each: true })
+  allowed_sources?: string[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsIn(['events:write', 'read', 'write'], { each: true })
+  scopes?: ('events:write' | 'read' | 'write')[];
+  @IsOptional() @IsISO8601({ strict: true }) expires_at?: string | null;
+  @IsOptional() @IsInt() @Min(1) @Max(1_000_000) rate_limit_per_minute?: number | null;
+}
+
+/** `POST /api-keys/:id/rotate`: the old key keeps working for `grace_seconds`. */
+export class RotateApiKeyRequest {
+  @IsOptional() @IsInt() @Min(0) @Max(30 * 24 * 3600) grace_seconds?: number;
 }

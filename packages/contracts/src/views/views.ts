@@ -342,6 +342,31 @@ export interface TeamMemberView {
   created_at: string;
 }
 
+/** `GET /leads/stats` (api.md §5): every value of each enum, zero when no lead has it. */
+export interface LeadStatsView {
+  by_status: Record<string, number>;
+  by_routing_status: Record<string, number>;
+  by_lifecycle_stage: Record<string, number>;
+  total: number;
+}
+
+/** api.md §3.1 key record (never the key or its hash). */
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  kind: 'api_key' | 'signing_secret';
+  source: string;
+  allowed_sources: string[];
+  scopes: string[];
+  prefix: string;
+  is_active: boolean;
+  rate_limit_per_minute: number | null;
+  expires_at: string | null;
+  last_used_at: string | null;
+  created_at: string;
+  created_by: string | null;
+}
+
 /** `user` in auth answers (api.md §3). */
 export interface AuthUserView {
   id: string;
