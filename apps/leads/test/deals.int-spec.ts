@@ -417,6 +417,75 @@ describe('leads: pipelines, deals and their moves over request-reply', () => {
     expect(Object.keys(stats.by_status).sort()).toEqual(['lost', 'open', 'won']);
   });
 
+  it('reorders a stage for the Kanban (listed first, the rest after in their order); ids outside it are 400', async () => {
+    const [first, second, third] = [await newLead(), await newLead(), await newLead()];
+    const deals: DealView[] = [];
+    for (const lead of [first, second, third]) {
+      deals.push(
+        await app.call<DealView>(Queries.LeadsCreateDeal, {
+          actor: USER,
+          body: { lead_id: lead.id, pipeline_id: b2b.id },
+        }),
+      );
+    }
+    const stageId = deals[0].stage_id;
+    const reorder = (ordered_ids: string[]) =>
+      app.request(Queries.LeadsReorderDeals, { actor: USER, body: { stage_id: stageId, ordered_ids } });
+    expect(await reorder([deals[2].id, deals[0].id])).toEqual({ ok: true, data: { success: true } });
+    const positions = await app.sql<{ id: string; position: number }>(
+      `SELECT id, position FROM leads.deals WHERE stage_id = $1 ORDER BY position`,
+      [stageId],
+    );
+    expect(positions.slice(0, 2).map((p) => p.id)).toEqual([deals[2].id, deals[0].id]);
+    expect(positions.map((p) => p.position)).toEqual(positions.map((_, i) => i + 1));
+    const before = await app.sql(`SELECT id, position FROM leads.deals WHERE stage_id = $1 ORDER BY id`, [
+      stageId,
+    ]);
+    expect(await reorder([deals[1].id, randomUUID()])).toMatchObject({ ok: false, error: { status: 400 } });
+    expect(
+      await app.sql(`SELECT id, position FROM leads.deals WHERE stage_id = $1 ORDER BY id`, [stageId]),
+    ).toEqual(before);
+  });
+
+  it('moves a deal to another lead (default name follows; 409 for a second open deal) and deletes deals', async () => {
+    const [from, to, busy] = [
+      await newLead(),
+      await newLead({ first_name: 'Max', last_name: 'Muster' }),
+      await newLead(),
+    ];
+    const deal = await app.call<DealView>(Queries.LeadsCreateDeal, {
+      actor: USER,
+      body: { lead_id: from.id, pipeline_id: b2b.id },
+    });
+    await app.call<DealView>(Queries.LeadsCreateDeal, {
+      actor: USER,
+      body: { lead_id: busy.id, pipeline_id: b2b.id },
+    });
+    const change = (leadId: string) =>
+      app.request<DealView>(Queries.LeadsChangeDealLead, {
+        actor: USER,
+        deal_id: deal.id,
+        body: { lead_id: leadId },
+      });
+    const moved = await change(to.id);
+    expect(moved).toMatchObject({ ok: true, data: { lead_id: to.id } });
+    expect((moved as { data: DealView }).data.name).toBe('Max Muster - B2B Lab Enablement');
+    expect(await change(busy.id)).toMatchObject({ ok: false, error: { status: 409 } });
+    expect(await change(randomUUID())).toMatchObject({ ok: false, error: { status: 404 } });
+
+    expect(await app.call(Queries.LeadsDeleteDeal, { actor: USER, deal_id: deal.id })).toEqual({
+      success: true,
+      message: 'Deal deleted successfully',
+    });
+    expect(await app.sql(`SELECT id FROM leads.deal_stage_history WHERE deal_id = $1`, [deal.id])).toEqual(
+      [],
+    );
+    expect(await app.request(Queries.LeadsDeleteDeal, { actor: USER, deal_id: deal.id })).toMatchObject({
+      ok: false,
+      error: { status: 404 },
+    });
+  });
+
   it('reads deals: get, list with filters and search, history; unknown ids are 404', async () => {
     const lead = await newLead({ first_name: 'Zoe', last_name: `Searchable${randomUUID().slice(0, 4)}` });
     const deal = await app.call<DealView>(Queries.LeadsCreateDeal, {

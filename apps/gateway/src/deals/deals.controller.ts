@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import type { DealStatsView, DealView, Page, StageHistoryView } from '@crm/contracts';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
@@ -19,6 +19,13 @@ export class DealsController {
   @HttpCode(201)
   create(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<DealView> {
     return this.deals.create(principal, body);
+  }
+
+  /** The Kanban order of one stage. */
+  @Post('reorder')
+  @HttpCode(200)
+  reorder(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<{ success: true }> {
+    return this.deals.reorder(principal, body);
   }
 
   /** Before `:id`, which would take "stats" for an id. */
@@ -49,6 +56,23 @@ export class DealsController {
     @Body() body: unknown,
   ): Promise<DealView> {
     return this.deals.update(principal, id, body);
+  }
+
+  @Patch(':id/lead')
+  changeLead(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new UuidParamPipe()) id: string,
+    @Body() body: unknown,
+  ): Promise<DealView> {
+    return this.deals.changeLead(principal, id, body);
+  }
+
+  @Delete(':id')
+  delete(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new UuidParamPipe()) id: string,
+  ): Promise<{ success: true; message: string }> {
+    return this.deals.delete(principal, id);
   }
 
   @Post(':id/close')

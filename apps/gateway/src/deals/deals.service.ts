@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import {
+  ChangeDealLeadBody,
   CloseDealBody,
+  ReorderDealsBody,
   CreateDealBody,
   DealStatsQuery,
   UpdateDealBody,
@@ -55,6 +57,24 @@ export class DealsService {
 
   update(principal: Principal, dealId: string, body: unknown): Promise<DealView> {
     return this.rpc.request(Queries.LeadsUpdateDeal, this.command(principal, dealId, UpdateDealBody, body));
+  }
+
+  reorder(principal: Principal, body: unknown): Promise<{ success: true }> {
+    return this.rpc.request(Queries.LeadsReorderDeals, {
+      actor: actorOf(principal),
+      body: validateInput(ReorderDealsBody, body),
+    });
+  }
+
+  changeLead(principal: Principal, dealId: string, body: unknown): Promise<DealView> {
+    return this.rpc.request(
+      Queries.LeadsChangeDealLead,
+      this.command(principal, dealId, ChangeDealLeadBody, body),
+    );
+  }
+
+  delete(principal: Principal, dealId: string): Promise<{ success: true; message: string }> {
+    return this.rpc.request(Queries.LeadsDeleteDeal, { actor: actorOf(principal), deal_id: dealId });
   }
 
   stats(query: unknown): Promise<DealStatsView> {

@@ -193,6 +193,38 @@ export class DealRepository {
       await this.deals.update({ id }, fields as QueryDeepPartialEntity<DealEntity>);
   }
 
+  /** How many of `ids` are deals in the stage. */
+  async countInStage(stageId: string, ids: string[]): Promise<number> {
+    const [{ n }]: { n: number }[] = await this.tx.manager.query(
+      `SELECT count(*)::int AS n FROM deals WHERE stage_id = $1 AND id = ANY($2::uuid[])`,
+      [stageId, ids],
+    );
+    return n;
+  }
+
+  /** The listed deals take positions 1…n in that order; the stage's other deals follow in their old order. */
+  async reorder(stageId: string, orderedIds: string[]): Promise<void> {
+    await this.tx.manager.query(
+      `WITH listed AS (SELECT id, ord FROM unnest($2::uuid[]) WITH ORDINALITY AS o(id, ord)),
+            ranked AS (
+              SELECT d.id,
+                     coalesce(l.ord, $3 + row_number() OVER (PARTITION BY l.ord IS NULL ORDER BY d.position, d.id))
+                       AS position
+                FROM deals d LEFT JOIN listed l ON l.id = d.id
+               WHERE d.stage_id = $1)
+       UPDATE deals SET position = r.position, updated_at = now() FROM ranked r WHERE deals.id = r.id`,
+      [stageId, orderedIds, orderedIds.length],
+    );
+  }
+
+  async setLead(id: string, leadId: string, name: string): Promise<void> {
+    await this.deals.update({ id }, { leadId, name });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.deals.delete({ id });
+  }
+
   /** Count and value of deals by status, of one pipeline or all. */
   async countsByStatus(pipelineId?: string): Promise<{ status: DealStatus; count: number; value: string }[]> {
     return this.tx.manager.query(

@@ -2,7 +2,9 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import {
   ByIdQuery,
+  ChangeDealLeadCommand,
   CloseDealCommand,
+  ReorderDealsCommand,
   CreateDealCommand,
   DealCommand,
   DealStatsQuery,
@@ -46,6 +48,21 @@ export class DealsMessageController {
   @OnRequest(Queries.LeadsUpdateDeal)
   update(@Payload(ContractValidationPipe) command: UpdateDealCommand): Promise<DealView> {
     return this.deals.updateDeal(command);
+  }
+
+  @OnRequest(Queries.LeadsReorderDeals)
+  reorder(@Payload(ContractValidationPipe) command: ReorderDealsCommand): Promise<{ success: true }> {
+    return this.deals.reorderDeals(command);
+  }
+
+  @OnRequest(Queries.LeadsChangeDealLead)
+  changeLead(@Payload(ContractValidationPipe) command: ChangeDealLeadCommand): Promise<DealView> {
+    return this.deals.changeDealLead(command);
+  }
+
+  @OnRequest(Queries.LeadsDeleteDeal)
+  delete(@Payload(ContractValidationPipe) command: DealCommand): Promise<{ success: true; message: string }> {
+    return this.deals.deleteDeal(command);
   }
 
   @OnRequest(Queries.LeadsDealStats)

@@ -13,6 +13,8 @@ import {
   type DealCommand,
   type DealStatsQuery,
   type DealStatsView,
+  type ChangeDealLeadCommand,
+  type ReorderDealsCommand,
   type UpdateDealCommand,
   type DealStageChangedV1,
   type ListDealsQuery,
@@ -275,6 +277,57 @@ export class DealsService {
       });
     });
     return this.getDeal(deal_id);
+  }
+
+  /** `POST /deals/reorder`: every id must be a deal in the stage (else 400, nothing changes). */
+  async reorderDeals({ body }: ReorderDealsCommand): Promise<{ success: true }> {
+    await this.tx.transaction(async () => {
+      const inStage = await this.deals.countInStage(body.stage_id, body.ordered_ids);
+      if (inStage !== body.ordered_ids.length) {
+        throw invalidField('body.ordered_ids', 'every id must be a deal in the stage');
+      }
+      await this.deals.reorder(body.stage_id, body.ordered_ids);
+    });
+    return { success: true };
+  }
+
+  /**
+   * `PATCH /deals/:id/lead`: the deal belongs to another lead; 409 when an open deal would be that lead's
+   * second open deal in the pipeline. A deal with its default name takes the new lead's default name.
+   */
+  async changeDealLead({ deal_id, body }: ChangeDealLeadCommand): Promise<DealView> {
+    try {
+      await this.tx.transaction(async () => {
+        const deal = await this.deals.lockById(deal_id);
+        if (!deal) throw new NotFoundError('Deal', deal_id);
+        const lead = await this.leads.findById(body.lead_id);
+        if (!lead) throw new NotFoundError('Lead', body.lead_id);
+        if (lead.id === deal.leadId) return;
+        if (deal.status === 'open') await this.assertNoOpenDeal(lead.id, deal.pipelineId);
+        const pipeline = (await this.pipelines.findPipeline(deal.pipelineId))!;
+        const previous = await this.leads.findById(deal.leadId);
+        const hasDefaultName = previous && deal.name === defaultDealName(previous, pipeline.name);
+        await this.deals.setLead(
+          deal.id,
+          lead.id,
+          hasDefaultName ? defaultDealName(lead, pipeline.name) : deal.name,
+        );
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error, ONE_OPEN_DEAL_CONSTRAINT)) throw error;
+      throw new ConflictError('Lead already has an open deal in this pipeline', { lead_id: body.lead_id });
+    }
+    return this.getDeal(deal_id);
+  }
+
+  /** `DELETE /deals/:id`: the deal with its history and tasks. */
+  async deleteDeal({ deal_id }: DealCommand): Promise<{ success: true; message: string }> {
+    await this.tx.transaction(async () => {
+      if (!(await this.deals.lockById(deal_id))) throw new NotFoundError('Deal', deal_id);
+      await this.deals.delete(deal_id);
+    });
+    this.log.info({ deal_id }, 'deal deleted');
+    return { success: true, message: 'Deal deleted successfully' };
   }
 
   async dealStats({ pipeline_id }: DealStatsQuery): Promise<DealStatsView> {

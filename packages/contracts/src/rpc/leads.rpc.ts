@@ -1,5 +1,8 @@
 import { Transform, Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
   IsBoolean,
   IsIn,
   IsInt,
@@ -148,6 +151,26 @@ export class UpdateDealBody {
 export class UpdateDealCommand extends WithActor {
   @IsUUID() deal_id: string;
   @ValidateNested() @Type(() => UpdateDealBody) body: UpdateDealBody;
+}
+
+/** `POST /deals/reorder` body: the Kanban order of deals in one stage. */
+export class ReorderDealsBody {
+  @IsUUID() stage_id: string;
+  @ArrayMinSize(1) @ArrayMaxSize(1000) @ArrayUnique() @IsUUID('all', { each: true }) ordered_ids: string[];
+}
+
+export class ReorderDealsCommand extends WithActor {
+  @ValidateNested() @Type(() => ReorderDealsBody) body: ReorderDealsBody;
+}
+
+/** `PATCH /deals/:id/lead` body. */
+export class ChangeDealLeadBody {
+  @IsUUID() lead_id: string;
+}
+
+export class ChangeDealLeadCommand extends WithActor {
+  @IsUUID() deal_id: string;
+  @ValidateNested() @Type(() => ChangeDealLeadBody) body: ChangeDealLeadBody;
 }
 
 /** `GET /deals/stats?pipeline_id`. */
