@@ -17,6 +17,7 @@ import { RoutingModule } from './routing/routing.module';
 import { RpcModule } from './rpc/rpc.module';
 import { ScoringModule } from './scoring/scoring.module';
 import { TasksModule } from './tasks/tasks.module';
+import { OrganizationsModule } from './organizations/organizations.module';
 import { TeamModule } from './team/team.module';
 import { TriggersModule } from './triggers/triggers.module';
 import { WebUiModule } from './web-ui/web-ui.module';
@@ -39,6 +40,7 @@ import { WebUiModule } from './web-ui/web-ui.module';
     RoutingModule,
     TeamModule,
     TasksModule,
+    OrganizationsModule,
     TriggersModule,
     GatewayHealthModule,
     WebUiModule,

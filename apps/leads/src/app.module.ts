@@ -8,6 +8,7 @@ import { LeadsModule } from './leads/leads.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
 import { RoutingModule } from './routing/routing.module';
 import { TasksModule } from './tasks/tasks.module';
+import { OrganizationsModule } from './organizations/organizations.module';
 import { TeamModule } from './team/team.module';
 
 @Module({
@@ -23,6 +24,7 @@ import { TeamModule } from './team/team.module';
     TeamModule,
     RoutingModule,
     TasksModule,
+    OrganizationsModule,
   ],
 })
 export class AppModule {}

@@ -27,4 +27,5 @@ export * from './rpc/scoring.rpc';
 export * from './rpc/team.rpc';
 export * from './rpc/routing.rpc';
 export * from './rpc/tasks.rpc';
+export * from './rpc/organizations.rpc';
 export * from './views/views';

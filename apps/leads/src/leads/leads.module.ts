@@ -23,6 +23,6 @@ import { OrganizationRepository } from './organization.repository';
     LeadScoreService,
     LeadsQueryService,
   ],
-  exports: [LeadRepository],
+  exports: [LeadRepository, OrganizationRepository],
 })
 export class LeadsModule {}

@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { ListOrganizationsQuery } from '@crm/contracts';
 import { TransactionHost } from '@crm/service-kit';
+import { likePattern } from './lead.repository';
 import type { OrganizationFillRow, OrganizationState } from './ingest-batch.plan';
 import { OrganizationEntity } from './organization.entity';
 import { Recordset } from './recordset';
@@ -22,12 +25,83 @@ const ORGANIZATION_FILL = new Recordset<OrganizationFillRow>([
   ['domain', 'domain', 'varchar'],
 ]);
 
+/** What people edit of an organization (api.md §6). */
+export type OrganizationFields = Pick<
+  OrganizationEntity,
+  'name' | 'domain' | 'industry' | 'companySize' | 'country' | 'portalId' | 'mocoId' | 'metadata'
+>;
+
+const ORGANIZATION_SORT_COLUMNS: Record<NonNullable<ListOrganizationsQuery['sort_by']>, string> = {
+  created_at: 'org.createdAt',
+  updated_at: 'org.updatedAt',
+  name: 'org.name',
+  domain: 'org.domain',
+  industry: 'org.industry',
+  company_size: 'org.companySize',
+  country: 'org.country',
+};
+
 @Injectable()
 export class OrganizationRepository {
   constructor(private readonly tx: TransactionHost) {}
 
   private get repo() {
     return this.tx.manager.getRepository(OrganizationEntity);
+  }
+
+  findById(id: string): Promise<OrganizationEntity | null> {
+    return this.repo.findOneBy({ id });
+  }
+
+  /** The organization, locked until the transaction ends. */
+  lock(id: string): Promise<OrganizationEntity | null> {
+    return this.repo
+      .createQueryBuilder('org')
+      .setLock('pessimistic_write')
+      .where('org.id = :id', { id })
+      .getOne();
+  }
+
+  async page(query: ListOrganizationsQuery): Promise<[OrganizationEntity[], number]> {
+    const qb = this.repo.createQueryBuilder('org');
+    if (query.search?.trim()) {
+      qb.andWhere('(org.name ILIKE :term OR org.domain ILIKE :term)', {
+        term: likePattern(query.search.trim()),
+      });
+    }
+    if (query.domain) qb.andWhere('org.domain = :domain', { domain: query.domain.toLowerCase() });
+    if (query.industry) qb.andWhere('org.industry = :industry', { industry: query.industry });
+    if (query.company_size) qb.andWhere('org.companySize = :size', { size: query.company_size });
+    if (query.country) qb.andWhere('org.country = :country', { country: query.country.toUpperCase() });
+    if (query.id?.length) qb.andWhere('org.id IN (:...ids)', { ids: query.id });
+    const order = query.sort_order === 'asc' ? 'ASC' : 'DESC';
+    const sort = ORGANIZATION_SORT_COLUMNS[query.sort_by ?? 'created_at'];
+    return qb
+      .orderBy(sort, order, 'NULLS LAST')
+      .addOrderBy('org.id', order)
+      .offset((query.page - 1) * query.limit)
+      .limit(query.limit)
+      .getManyAndCount();
+  }
+
+  async insert(fields: OrganizationFields): Promise<string> {
+    return (await this.repo.save(this.repo.create(fields as Partial<OrganizationEntity>))).id;
+  }
+
+  async update(id: string, fields: OrganizationFields): Promise<void> {
+    await this.repo.update({ id }, fields as QueryDeepPartialEntity<OrganizationEntity>);
+  }
+
+  async leadCount(id: string): Promise<number> {
+    const [{ n }]: { n: number }[] = await this.tx.manager.query(
+      `SELECT count(*)::int AS n FROM leads WHERE organization_id = $1`,
+      [id],
+    );
+    return n;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.repo.delete({ id });
   }
 
   /** Organizations with any of the ids, domains or (lowercase) names, in one lookup. */

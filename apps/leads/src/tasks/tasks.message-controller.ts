@@ -6,7 +6,7 @@ import {
   ListTasksQuery,
   Queries,
   TaskCalendarQuery,
-  TaskCommand,
+  ByIdCommand,
   TaskGroupedQuery,
   TaskStatisticsQuery,
   TaskTransitionCommand,
@@ -98,7 +98,7 @@ export class TasksMessageController {
   }
 
   @OnRequest(Queries.LeadsDeleteTask)
-  delete(@Payload(ContractValidationPipe) command: TaskCommand): Promise<{ message: string }> {
+  delete(@Payload(ContractValidationPipe) command: ByIdCommand): Promise<{ message: string }> {
     return this.tasks.delete(command);
   }
 }

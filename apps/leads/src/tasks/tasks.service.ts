@@ -8,7 +8,7 @@ import {
   type ListTasksQuery,
   type Page,
   type TaskCalendarQuery,
-  type TaskCommand,
+  type ByIdCommand,
   type TaskGroupedQuery,
   type TaskStatisticsQuery,
   type TaskStatisticsView,
@@ -238,7 +238,7 @@ export class TasksService {
     return { data: toTaskView(await this.found(id)), message };
   }
 
-  async delete({ id }: TaskCommand): Promise<{ message: string }> {
+  async delete({ id }: ByIdCommand): Promise<{ message: string }> {
     await this.tx.transaction(async () => {
       if (!(await this.tasks.lock(id))) throw new NotFoundError('Task', id);
       await this.tasks.delete(id);

@@ -17,6 +17,11 @@ export class ByIdQuery {
   @IsUUID() id: string;
 }
 
+/** A command about one record: delete, archive, activate… */
+export class ByIdCommand extends WithActor {
+  @IsUUID() id: string;
+}
+
 /** `?flag=true|false` arrives as a string; anything else stays as sent, so validation names it. */
 export const toBoolean = ({ value }: { value: unknown }): unknown =>
   value === 'true' ? true : value === 'false' ? false : value;

@@ -81,10 +81,6 @@ export class TaskTransitionCommand extends WithActor {
   @IsIn(TASK_TRANSITIONS) transition: TaskTransition;
 }
 
-export class TaskCommand extends WithActor {
-  @IsUUID() id: string;
-}
-
 /** `GET /tasks/calendar`: due dates in [start, end). */
 export class TaskCalendarQuery {
   @IsRfc3339OrDate() start: string;
