@@ -9,6 +9,7 @@ import { PipelinesModule } from './pipelines/pipelines.module';
 import { RoutingModule } from './routing/routing.module';
 import { TasksModule } from './tasks/tasks.module';
 import { OrganizationsModule } from './organizations/organizations.module';
+import { LeadActivityModule } from './activity/lead-activity.module';
 import { TeamModule } from './team/team.module';
 
 @Module({
@@ -25,6 +26,7 @@ import { TeamModule } from './team/team.module';
     RoutingModule,
     TasksModule,
     OrganizationsModule,
+    LeadActivityModule,
   ],
 })
 export class AppModule {}

@@ -28,4 +28,5 @@ export * from './rpc/team.rpc';
 export * from './rpc/routing.rpc';
 export * from './rpc/tasks.rpc';
 export * from './rpc/organizations.rpc';
+export * from './rpc/events.rpc';
 export * from './views/views';

@@ -228,6 +228,23 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     const completed = await api.post(`/api/v1/tasks/${tasks.body.data[0].id}/complete`, undefined);
     expect(completed.status).toBe(200);
     expect(completed.body.data).toMatchObject({ status: 'completed', completed_at: expect.any(String) });
+    // The activity feed and the lead's timeline show the four events, the task and the routing.
+    const feed = await api.get(`/api/v1/events?lead_id=${lead.id}`);
+    expect(feed.body.total).toBe(4);
+    // The four events may share their occurred_at to the millisecond: look the demo request up, not its place.
+    expect(feed.body.data.find((e: any) => e.event_type === 'demo_requested')).toMatchObject({
+      score_points: 50,
+      lead: { id: lead.id },
+    });
+    const timeline = await api.get(`/api/v1/leads/${lead.id}/timeline`);
+    expect(timeline.body.data.map((item: any) => item.timeline_type).sort()).toEqual([
+      'activity',
+      'activity',
+      'activity',
+      'activity',
+      'stage_change',
+      'task',
+    ]);
 
     const saved = await api.post(`/api/v1/stages/${stages[1].id}/triggers`, {
       triggers: [

@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import type { IntentSignalView, LeadStatsView, LeadView, Page, ScoreLedgerRowView } from '@crm/contracts';
+import type {
+  EventView,
+  IntentSignalView,
+  LeadStatsView,
+  LeadView,
+  Page,
+  ScoreLedgerRowView,
+  TimelineItemView,
+} from '@crm/contracts';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { API_PREFIX } from '../http/api-prefix';
@@ -36,6 +44,22 @@ export class LeadsController {
   @Get(':id')
   get(@Param('id', new UuidParamPipe()) id: string): Promise<LeadView> {
     return this.leads.get(id);
+  }
+
+  @Get(':id/events')
+  events(
+    @Param('id', new UuidParamPipe()) id: string,
+    @Query() query: unknown,
+  ): Promise<{ data: EventView[]; total: number }> {
+    return this.leads.events(id, query);
+  }
+
+  /** Activities, tasks and stage changes, newest first (api.md §5). */
+  @Get(':id/timeline')
+  timeline(
+    @Param('id', new UuidParamPipe()) id: string,
+  ): Promise<{ data: TimelineItemView[]; meta: { lead_id: string; count: number } }> {
+    return this.leads.timeline(id);
   }
 
   /** The lead's intent signals, newest first (api.md §5). */

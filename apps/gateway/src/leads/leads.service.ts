@@ -1,5 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { ListLeadsQuery, Queries, type LeadStatsView, type LeadView, type Page } from '@crm/contracts';
+import {
+  ListEventsQuery,
+  ListLeadsQuery,
+  Queries,
+  type EventView,
+  type LeadStatsView,
+  type LeadView,
+  type Page,
+  type TimelineItemView,
+} from '@crm/contracts';
 import { validateInput } from '../http/validation';
 import { GatewayRpc } from '../rpc/gateway-rpc';
 
@@ -10,6 +19,20 @@ export class LeadsService {
 
   list(query: unknown): Promise<Page<LeadView>> {
     return this.rpc.request(Queries.LeadsListLeads, validateInput(ListLeadsQuery, query));
+  }
+
+  events(leadId: string, query: unknown): Promise<{ data: EventView[]; total: number }> {
+    const input = validateInput(ListEventsQuery, { ...(query as object), lead_id: leadId });
+    return this.rpc.request(Queries.LeadsLeadEvents, input);
+  }
+
+  timeline(leadId: string): Promise<{ data: TimelineItemView[]; meta: { lead_id: string; count: number } }> {
+    return this.rpc.request(Queries.LeadsLeadTimeline, { id: leadId });
+  }
+
+  /** `GET /events` (api.md §4.3). */
+  feed(query: unknown): Promise<{ data: EventView[]; total: number }> {
+    return this.rpc.request(Queries.LeadsListEvents, validateInput(ListEventsQuery, query));
   }
 
   stats(): Promise<LeadStatsView> {

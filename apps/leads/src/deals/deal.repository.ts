@@ -268,6 +268,22 @@ export class DealRepository {
     return this.history.save(this.history.create(row));
   }
 
+  /** The stage history of every deal of a lead, newest first (its timeline), with the deal's name. */
+  historyOfLead(leadId: string, limit: number): Promise<(DealStageHistoryEntity & { dealName: string })[]> {
+    return this.tx.manager.query(
+      `SELECT h.id, h.deal_id AS "dealId", h.from_stage_id AS "fromStageId", h.from_stage_name AS "fromStageName",
+              h.to_stage_id AS "toStageId", h.to_stage_name AS "toStageName", h.from_status AS "fromStatus",
+              h.to_status AS "toStatus", h.moved_at AS "movedAt",
+              h.time_in_previous_stage_seconds AS "timeInPreviousStageSeconds", h.reason,
+              h.moved_by_type AS "movedByType", h.moved_by_id AS "movedById", h.moved_by_name AS "movedByName",
+              d.name AS "dealName"
+         FROM deal_stage_history h JOIN deals d ON d.id = h.deal_id
+        WHERE d.lead_id = $1
+        ORDER BY h.moved_at DESC, h.id DESC LIMIT $2`,
+      [leadId, limit],
+    );
+  }
+
   /** Oldest first. */
   listHistory(dealId: string): Promise<DealStageHistoryEntity[]> {
     return this.history.find({ where: { dealId }, order: { movedAt: 'ASC', id: 'ASC' } });

@@ -9,6 +9,6 @@ import { DealsService } from './deals.service';
   imports: [LeadsModule, PipelinesModule],
   controllers: [DealsMessageController],
   providers: [DealRepository, DealsService],
-  exports: [DealsService],
+  exports: [DealsService, DealRepository],
 })
 export class DealsModule {}

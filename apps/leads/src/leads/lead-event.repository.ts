@@ -41,6 +41,39 @@ export function leadEventKeyOf({ source, eventId }: LeadEventKey): string {
   return `${source}:${eventId}`;
 }
 
+/** An event row as `GET /events` shows it. */
+export interface EventRow {
+  id: string;
+  lead_id: string;
+  event_type: string;
+  event_category: string | null;
+  source: string;
+  occurred_at: Date;
+  received_at: Date;
+  metadata: Record<string, unknown>;
+  correlation_id: string | null;
+  campaign_id: string | null;
+  utm_source: string | null;
+  utm_medium: string | null;
+  utm_campaign: string | null;
+  score_points: number | null;
+  score_category: string | null;
+  processed_at: Date | null;
+  created_at: Date;
+  lead_email: string | null;
+  lead_first_name: string | null;
+  lead_last_name: string | null;
+}
+
+export interface EventFilter {
+  leadId?: string;
+  eventType?: string;
+  source?: string;
+  eventCategory?: string;
+  occurredAfter?: string;
+  occurredBefore?: string;
+}
+
 @Injectable()
 export class LeadEventRepository {
   constructor(private readonly tx: TransactionHost) {}
@@ -62,6 +95,42 @@ export class LeadEventRepository {
    * Stores the events; one whose `(source, event_id)` is already recorded is skipped. Returns how many were
    * stored.
    */
+  /** A page of events, newest first, with their points and lead, and how many match. */
+  async page(
+    filter: EventFilter,
+    limit: number,
+    offset: number,
+  ): Promise<{ rows: EventRow[]; total: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    if (filter.leadId) where.push(`e.lead_id = ${param(filter.leadId)}`);
+    if (filter.eventType) where.push(`e.event_type = ${param(filter.eventType)}`);
+    if (filter.source) where.push(`e.source = ${param(filter.source)}`);
+    if (filter.eventCategory) where.push(`e.event_category = ${param(filter.eventCategory)}`);
+    if (filter.occurredAfter) where.push(`e.occurred_at >= ${param(filter.occurredAfter)}`);
+    if (filter.occurredBefore) where.push(`e.occurred_at < ${param(filter.occurredBefore)}`);
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const [{ total }]: { total: number }[] = await this.tx.manager.query(
+      `SELECT count(*)::int AS total FROM lead_events e ${clause}`,
+      params,
+    );
+    const rows: EventRow[] = await this.tx.manager.query(
+      `SELECT e.event_id AS id, e.lead_id, e.event_type, e.event_category, e.source, e.occurred_at, e.received_at,
+              e.metadata, e.correlation_id, e.campaign_id, e.utm_source, e.utm_medium, e.utm_campaign,
+              s.points AS score_points, e.score_category, e.processed_at, e.created_at,
+              l.email AS lead_email, l.first_name AS lead_first_name, l.last_name AS lead_last_name
+         FROM lead_events e
+         LEFT JOIN lead_event_scores s ON s.lead_id = e.lead_id AND s.event_id = e.event_id
+         LEFT JOIN leads l ON l.id = e.lead_id
+         ${clause}
+        ORDER BY e.occurred_at DESC, e.id DESC
+        LIMIT ${param(limit)} OFFSET ${param(offset)}`,
+      params,
+    );
+    return { rows, total };
+  }
+
   async insertMany(events: readonly NewLeadEvent[]): Promise<number> {
     if (!events.length) return 0;
     const rows: { id: string }[] = await this.tx.manager.query(

@@ -23,6 +23,6 @@ import { OrganizationRepository } from './organization.repository';
     LeadScoreService,
     LeadsQueryService,
   ],
-  exports: [LeadRepository, OrganizationRepository],
+  exports: [LeadRepository, OrganizationRepository, LeadEventRepository],
 })
 export class LeadsModule {}
