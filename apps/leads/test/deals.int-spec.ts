@@ -617,6 +617,51 @@ describe('leads: pipelines, deals and their moves over request-reply', () => {
     expect(stats.by_lifecycle_stage).toMatchObject({ lead: counts.lead, subscriber: 0 });
   });
 
+  it('gets a pipeline with or without its stages, and its metrics from its deals', async () => {
+    const withStages = await app.call<PipelineView & { stages: StageView[] }>(Queries.LeadsGetPipeline, {
+      id: b2b.id,
+    });
+    expect(withStages.stages.map((s) => s.id)).toEqual(b2bStages.map((s) => s.id));
+    const bare = await app.call<PipelineView>(Queries.LeadsGetPipeline, {
+      id: b2b.id,
+      include_stages: 'false',
+    });
+    expect(bare).not.toHaveProperty('stages');
+    expect(await app.request(Queries.LeadsGetPipeline, { id: randomUUID() })).toMatchObject({
+      ok: false,
+      error: { status: 404 },
+    });
+
+    const metrics = await app.call<{
+      total_deals: number;
+      open_deals: number;
+      won_deals: number;
+      lost_deals: number;
+      win_rate: number;
+      total_value: number;
+      stages: { stage_id: string; deals_count: number }[];
+    }>(Queries.LeadsPipelineMetrics, { id: b2b.id });
+    const [counts] = await app.sql<{ total: number; open: number; won: number; lost: number; value: string }>(
+      `SELECT count(*)::int AS total, count(*) FILTER (WHERE status = 'open')::int AS open,
+              count(*) FILTER (WHERE status = 'won')::int AS won, count(*) FILTER (WHERE status = 'lost')::int AS lost,
+              coalesce(sum(value), 0)::text AS value
+         FROM leads.deals WHERE pipeline_id = $1`,
+      [b2b.id],
+    );
+    expect(metrics).toMatchObject({
+      total_deals: counts.total,
+      open_deals: counts.open,
+      won_deals: counts.won,
+      lost_deals: counts.lost,
+      total_value: Number(counts.value),
+      win_rate:
+        counts.won + counts.lost ? Math.round((counts.won / (counts.won + counts.lost)) * 100) / 100 : 0,
+    });
+    expect(counts.won).toBeGreaterThan(0);
+    expect(metrics.stages.map((s) => s.stage_id)).toEqual(b2bStages.map((s) => s.id));
+    expect(metrics.stages.reduce((sum, s) => sum + s.deals_count, 0)).toBe(counts.open);
+  });
+
   it('summarises open deals per pipeline on request', async () => {
     const { data } = await app.call<{ data: PipelineView[] }>(Queries.LeadsListPipelines, {
       with_summary: true,

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { ListPipelinesQuery, Queries, type PipelineView, type StageView } from '@crm/contracts';
+import {
+  GetPipelineQuery,
+  ListPipelinesQuery,
+  Queries,
+  type PipelineMetricsView,
+  type PipelineView,
+  type StageView,
+} from '@crm/contracts';
 import { validateInput } from '../http/validation';
 import { asDataList, GatewayRpc } from '../rpc/gateway-rpc';
 
@@ -12,6 +19,17 @@ export class PipelinesService {
     return asDataList(
       await this.rpc.request(Queries.LeadsListPipelines, validateInput(ListPipelinesQuery, query)),
     );
+  }
+
+  get(pipelineId: string, query: unknown): Promise<PipelineView & { stages?: StageView[] }> {
+    return this.rpc.request(
+      Queries.LeadsGetPipeline,
+      validateInput(GetPipelineQuery, { ...(query as object), id: pipelineId }),
+    );
+  }
+
+  metrics(pipelineId: string): Promise<PipelineMetricsView> {
+    return this.rpc.request(Queries.LeadsPipelineMetrics, { id: pipelineId });
   }
 
   async stages(pipelineId: string): Promise<{ data: StageView[] }> {

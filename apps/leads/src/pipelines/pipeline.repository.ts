@@ -74,6 +74,47 @@ export class PipelineRepository {
     }));
   }
 
+  /** Deals by status with values, and the average days from creation to close of closed deals. */
+  async dealFigures(pipelineId: string): Promise<{
+    byStatus: { status: string; count: number; value: string }[];
+    avgCycleDays: number | null;
+  }> {
+    const byStatus: { status: string; count: number; value: string }[] = await this.tx.manager.query(
+      `SELECT status, count(*)::int AS count, coalesce(sum(value), 0)::text AS value
+         FROM ${this.tableOf('deals')} WHERE pipeline_id = $1 GROUP BY status`,
+      [pipelineId],
+    );
+    const [{ days }]: { days: string | null }[] = await this.tx.manager.query(
+      `SELECT avg(extract(epoch FROM closed_at - created_at) / 86400)::text AS days
+         FROM ${this.tableOf('deals')} WHERE pipeline_id = $1 AND closed_at IS NOT NULL`,
+      [pipelineId],
+    );
+    return { byStatus, avgCycleDays: days === null ? null : Number(days) };
+  }
+
+  /** Open deals per stage (every stage, in board order). */
+  async openDealsPerStage(
+    pipelineId: string,
+  ): Promise<
+    {
+      stage_id: string;
+      stage_name: string;
+      stage_position: number;
+      deals_count: number;
+      total_value: string;
+    }[]
+  > {
+    return this.tx.manager.query(
+      `SELECT s.id AS stage_id, s.name AS stage_name, s.position AS stage_position,
+              count(d.id)::int AS deals_count, coalesce(sum(d.value), 0)::text AS total_value
+         FROM ${this.tableOf('stages')} s
+         LEFT JOIN ${this.tableOf('deals')} d ON d.stage_id = s.id AND d.status = 'open'
+        WHERE s.pipeline_id = $1
+        GROUP BY s.id, s.name, s.position ORDER BY s.position`,
+      [pipelineId],
+    );
+  }
+
   /** Stages of a pipeline in board order. */
   listStages(pipelineId: string): Promise<StageEntity[]> {
     return this.stages.find({ where: { pipelineId }, order: { position: 'ASC', createdAt: 'ASC' } });

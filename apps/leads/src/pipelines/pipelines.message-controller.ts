@@ -2,8 +2,10 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import {
   ByIdQuery,
+  GetPipelineQuery,
   ListPipelinesQuery,
   Queries,
+  type PipelineMetricsView,
   type PipelineView,
   type StageDetailView,
   type StageView,
@@ -21,6 +23,18 @@ export class PipelinesMessageController {
   }
 
   /** `id` is the pipeline's id. */
+  @OnRequest(Queries.LeadsGetPipeline)
+  get(
+    @Payload(ContractValidationPipe) query: GetPipelineQuery,
+  ): Promise<PipelineView & { stages?: StageView[] }> {
+    return this.pipelines.getPipeline(query);
+  }
+
+  @OnRequest(Queries.LeadsPipelineMetrics)
+  metrics(@Payload(ContractValidationPipe) query: ByIdQuery): Promise<PipelineMetricsView> {
+    return this.pipelines.metrics(query.id);
+  }
+
   @OnRequest(Queries.LeadsListStages)
   stages(@Payload(ContractValidationPipe) query: ByIdQuery): Promise<{ data: StageView[] }> {
     return this.pipelines.listStages(query.id);

@@ -36,6 +36,8 @@ export const Queries = {
   LeadsDeleteOrganization: 'leads.rpc.organization.delete',
   LeadsListPipelines: 'leads.qry.pipeline.list',
   LeadsListStages: 'leads.qry.pipeline.stages',
+  LeadsGetPipeline: 'leads.qry.pipeline.get',
+  LeadsPipelineMetrics: 'leads.qry.pipeline.metrics',
   LeadsGetStage: 'leads.qry.stage.get',
   LeadsListDeals: 'leads.qry.deal.list',
   LeadsGetDeal: 'leads.qry.deal.get',

@@ -63,6 +63,15 @@ export class ListPipelinesQuery {
   with_summary?: boolean;
 }
 
+/** `GET /pipelines/:id?include_stages` (default true). */
+export class GetPipelineQuery {
+  @IsUUID() id: string;
+  @IsOptional()
+  @Transform(({ value }) => !(value === false || value === 'false'))
+  @IsBoolean()
+  include_stages?: boolean;
+}
+
 export const DEAL_SORT_FIELDS = [
   'created_at',
   'updated_at',

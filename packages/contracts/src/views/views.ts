@@ -342,6 +342,29 @@ export interface TeamMemberView {
   created_at: string;
 }
 
+/** `GET /pipelines/:id/metrics` (api.md §7); stage figures count open deals only. */
+export interface PipelineMetricsView {
+  pipeline_id: string;
+  pipeline_name: string;
+  total_deals: number;
+  open_deals: number;
+  won_deals: number;
+  lost_deals: number;
+  total_value: number;
+  won_value: number;
+  avg_deal_value: number;
+  avg_sales_cycle_days: number | null;
+  win_rate: number;
+  stages: {
+    stage_id: string;
+    stage_name: string;
+    stage_position: number;
+    deals_count: number;
+    total_value: number;
+    avg_value: number;
+  }[];
+}
+
 /** `GET /leads/stats` (api.md §5): every value of each enum, zero when no lead has it. */
 export interface LeadStatsView {
   by_status: Record<string, number>;
