@@ -385,6 +385,8 @@ describe('leads: pipelines, deals and their moves over request-reply', () => {
         name: 'Pilot',
         value: 2500.5,
         assigned_to: owner.id,
+        assigned_to_email: owner.email,
+        assigned_to_name: 'Owner',
         expected_close_date: '2027-03-31',
         stage_id: deal.stage_id,
       },

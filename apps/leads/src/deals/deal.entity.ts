@@ -11,6 +11,7 @@ import type { DealStatus } from '@crm/contracts';
 import { LeadEntity } from '../leads/lead.entity';
 import { PipelineEntity } from '../pipelines/pipeline.entity';
 import { StageEntity } from '../pipelines/stage.entity';
+import { TeamMemberEntity } from '../team/team-member.entity';
 
 @Entity({ name: 'deals' })
 export class DealEntity {
@@ -51,4 +52,8 @@ export class DealEntity {
   @ManyToOne(() => StageEntity, { createForeignKeyConstraints: false })
   @JoinColumn({ name: 'stage_id' })
   stage?: StageEntity;
+
+  @ManyToOne(() => TeamMemberEntity, { nullable: true, createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'assigned_to' })
+  owner?: TeamMemberEntity | null;
 }

@@ -31,9 +31,9 @@ export function toDealView(deal: DealEntity): DealView {
     stage_entered_at: deal.stageEnteredAt.toISOString(),
     // Team members arrive with routing; until then an owner is only an id.
     assigned_to: deal.assignedTo,
-    assigned_to_name: null,
-    assigned_to_email: null,
-    assigned_to_avatar: null,
+    assigned_to_name: deal.owner?.name ?? null,
+    assigned_to_email: deal.owner?.email ?? null,
+    assigned_to_avatar: deal.owner?.avatar ?? null,
     assigned_region: deal.assignedRegion,
     assigned_at: iso(deal.assignedAt),
     status: deal.status,

@@ -297,6 +297,7 @@ export class DealRepository {
     return qb
       .leftJoinAndSelect('deal.pipeline', 'pipeline')
       .leftJoinAndSelect('deal.stage', 'stage')
+      .leftJoinAndSelect('deal.owner', 'owner')
       .leftJoinAndSelect('deal.lead', 'lead')
       .leftJoinAndSelect('lead.organization', 'organization');
   }
