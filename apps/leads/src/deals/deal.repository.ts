@@ -234,16 +234,6 @@ export class DealRepository {
     );
   }
 
-  /** The id of the member with this id or email (any case), or null. */
-  async memberId(idOrEmail: string): Promise<string | null> {
-    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrEmail);
-    const rows: { id: string }[] = await this.tx.manager.query(
-      `SELECT id FROM team_members WHERE ${isUuid ? 'id = $1::uuid' : 'lower(email) = lower($1)'}`,
-      [idOrEmail],
-    );
-    return rows[0]?.id ?? null;
-  }
-
   async applyMove(id: string, move: DealMove): Promise<void> {
     await this.deals.update({ id }, move);
   }

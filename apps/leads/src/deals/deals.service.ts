@@ -32,6 +32,7 @@ import type { LeadEntity } from '../leads/lead.entity';
 import { LeadRepository } from '../leads/lead.repository';
 import type { PipelineEntity } from '../pipelines/pipeline.entity';
 import { PipelineRepository } from '../pipelines/pipeline.repository';
+import { TeamMemberRepository } from '../team/team-member.repository';
 import type { StageEntity } from '../pipelines/stage.entity';
 import type { DealEntity } from './deal.entity';
 import { toDealView, toStageHistoryView } from './deal.mapper';
@@ -51,6 +52,7 @@ export class DealsService {
     private readonly deals: DealRepository,
     private readonly leads: LeadRepository,
     private readonly pipelines: PipelineRepository,
+    private readonly members: TeamMemberRepository,
     private readonly outbox: Outbox,
     logger: AppLogger,
   ) {
@@ -346,7 +348,7 @@ export class DealsService {
   /** A member UUID or email → the member's id (400 when nobody has it); null clears. */
   private async ownerId(idOrEmail: string | null): Promise<string | null> {
     if (idOrEmail === null) return null;
-    const id = await this.deals.memberId(idOrEmail);
+    const id = (await this.members.findByIdOrEmail(idOrEmail))?.id;
     if (!id) throw invalidField('body.assigned_to', 'assigned_to must be the id or email of a team member');
     return id;
   }

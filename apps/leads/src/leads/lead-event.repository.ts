@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EventView } from '@crm/contracts';
 import { TransactionHost } from '@crm/service-kit';
 import { LeadEventEntity } from './lead-event.entity';
 import { Recordset } from './recordset';
@@ -41,29 +42,19 @@ export function leadEventKeyOf({ source, eventId }: LeadEventKey): string {
   return `${source}:${eventId}`;
 }
 
-/** An event row as `GET /events` shows it. */
-export interface EventRow {
-  id: string;
-  lead_id: string;
-  event_type: string;
-  event_category: string | null;
-  source: string;
+/** An event row as `GET /events` shows it, before dates become strings and the lead an object. */
+export type EventRow = Omit<
+  EventView,
+  'occurred_at' | 'received_at' | 'processed_at' | 'created_at' | 'lead'
+> & {
   occurred_at: Date;
   received_at: Date;
-  metadata: Record<string, unknown>;
-  correlation_id: string | null;
-  campaign_id: string | null;
-  utm_source: string | null;
-  utm_medium: string | null;
-  utm_campaign: string | null;
-  score_points: number | null;
-  score_category: string | null;
   processed_at: Date | null;
   created_at: Date;
   lead_email: string | null;
   lead_first_name: string | null;
   lead_last_name: string | null;
-}
+};
 
 export interface EventFilter {
   leadId?: string;

@@ -66,19 +66,6 @@ export class RoutingRepository {
     }));
   }
 
-  /** An active member by id or email (any role), for manual routing. */
-  async findActiveMember(
-    idOrEmail: string,
-  ): Promise<{ id: string; email: string; region: string | null } | null> {
-    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrEmail);
-    const rows: { id: string; email: string; region: string | null }[] = await this.tx.manager.query(
-      `SELECT id, email, region FROM team_members
-        WHERE ${isUuid ? 'id = $1::uuid' : 'lower(email) = lower($1)'} AND is_active`,
-      [idOrEmail],
-    );
-    return rows[0] ?? null;
-  }
-
   /** Each member's turn in round robin: when they last got a lead. */
   async markAssigned(turns: { memberId: string; at: Date }[]): Promise<void> {
     if (!turns.length) return;

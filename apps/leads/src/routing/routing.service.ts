@@ -30,6 +30,7 @@ import type { PipelineEntity } from '../pipelines/pipeline.entity';
 import { PipelineRepository } from '../pipelines/pipeline.repository';
 import type { StageEntity } from '../pipelines/stage.entity';
 import { TaskRepository, type TaskPriority } from '../tasks/task.repository';
+import { TeamMemberRepository } from '../team/team-member.repository';
 import { RoutingConfigService } from './routing-config.service';
 import { RoutingRepository } from './routing.repository';
 import {
@@ -80,6 +81,7 @@ export class RoutingService {
   constructor(
     private readonly tx: TransactionHost,
     private readonly routing: RoutingRepository,
+    private readonly members: TeamMemberRepository,
     private readonly leads: LeadRepository,
     private readonly configs: RoutingConfigService,
     private readonly pipelines: PipelineRepository,
@@ -394,11 +396,13 @@ export class RoutingService {
 
   /** The owner an existing deal already has. */
   private async ownerById(id: string): Promise<Owner> {
-    return (await this.routing.findActiveMember(id)) ?? { id, email: null, region: null };
+    return (
+      (await this.members.findByIdOrEmail(id, { activeOnly: true })) ?? { id, email: null, region: null }
+    );
   }
 
   private async activeMember(idOrEmail: string): Promise<Owner> {
-    const member = await this.routing.findActiveMember(idOrEmail);
+    const member = await this.members.findByIdOrEmail(idOrEmail, { activeOnly: true });
     if (member) return member;
     throw new BadRequestError('assigned_to is not an active team member', {
       validation_errors: [

@@ -187,13 +187,4 @@ export class TaskRepository {
     const rows: unknown[] = await this.tx.manager.query(`SELECT 1 FROM leads WHERE id = $1`, [leadId]);
     return rows.length > 0;
   }
-
-  /** The member with this email (any case), or null. */
-  async memberIdByEmail(email: string): Promise<string | null> {
-    const rows: { id: string }[] = await this.tx.manager.query(
-      `SELECT id FROM team_members WHERE lower(email) = lower($1)`,
-      [email],
-    );
-    return rows[0]?.id ?? null;
-  }
 }

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { TeamModule } from '../team/team.module';
 import { TaskRepository } from './task.repository';
 import { TasksMessageController } from './tasks.message-controller';
 import { TasksService } from './tasks.service';
 
 /** Tasks (api.md §13); routing writes first-contact tasks through the repository. */
 @Module({
+  imports: [TeamModule],
   controllers: [TasksMessageController],
   providers: [TaskRepository, TasksService],
   exports: [TaskRepository],

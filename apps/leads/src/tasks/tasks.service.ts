@@ -21,6 +21,7 @@ import {
 } from '@crm/contracts';
 import { AppLogger, TransactionHost } from '@crm/service-kit';
 import type { Logger } from 'pino';
+import { TeamMemberRepository } from '../team/team-member.repository';
 import { OVERDUE, TaskRepository, type TaskFilter, type TaskRow } from './task.repository';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -50,6 +51,7 @@ export class TasksService {
   constructor(
     private readonly tx: TransactionHost,
     private readonly tasks: TaskRepository,
+    private readonly members: TeamMemberRepository,
     logger: AppLogger,
   ) {
     this.log = logger.child('tasks');
@@ -255,7 +257,7 @@ export class TasksService {
   /** api.md §13: `assigned_to` is a team member's email, else 400. */
   private async assigneeId(email: string | null | undefined): Promise<string | null> {
     if (!email) return null;
-    const id = await this.tasks.memberIdByEmail(email);
+    const id = (await this.members.findByIdOrEmail(email))?.id;
     if (!id) throw invalid('assigned_to', 'assigned_to must be the email of a team member');
     return id;
   }

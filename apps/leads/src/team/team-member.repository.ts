@@ -88,6 +88,20 @@ export class TeamMemberRepository {
     return rows.length > 0;
   }
 
+  /** A member by UUID or email (any case), optionally only an active one: how people name owners in requests. */
+  async findByIdOrEmail(
+    idOrEmail: string,
+    { activeOnly = false } = {},
+  ): Promise<{ id: string; email: string; region: string | null } | null> {
+    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrEmail);
+    const rows: { id: string; email: string; region: string | null }[] = await this.tx.manager.query(
+      `SELECT id, email, region FROM team_members
+        WHERE ${isUuid ? 'id = $1::uuid' : 'lower(email) = lower($1)'} ${activeOnly ? 'AND is_active' : ''}`,
+      [idOrEmail],
+    );
+    return rows[0] ?? null;
+  }
+
   async idByEmail(email: string): Promise<string | null> {
     const rows: { id: string }[] = await this.tx.manager.query(
       `SELECT id FROM team_members WHERE lower(email) = lower($1)`,

@@ -8,6 +8,6 @@ import { TeamService } from './team.service';
 @Module({
   controllers: [TeamMessageController],
   providers: [TeamMemberRepository, TeamService, DevelopmentTeamSeeder],
-  exports: [TeamService],
+  exports: [TeamService, TeamMemberRepository],
 })
 export class TeamModule {}
