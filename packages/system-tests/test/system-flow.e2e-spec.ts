@@ -220,7 +220,9 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
           deal_id: deal.id,
           deal_name: deal.name,
           status: 'open',
-          priority: 'high',
+          // Routing runs at the first score that makes the lead routable (after the ROI calculator or after the demo
+          // request, as the batches fall), and the task's priority follows the tier at that moment.
+          priority: expect.stringMatching(/^(medium|high)$/),
         }),
       ],
       meta: { lead_id: lead.id, count: 1 },
