@@ -165,6 +165,53 @@ describe('leads', () => {
     expect(leads.calls).toHaveLength(1);
   });
 
+  it('POST /leads validates the body before asking (400 with paths), names the actor and answers 201; PATCH answers 200 and passes 409 through', async () => {
+    const created = lead(randomUUID());
+    const creates = await responder(Queries.LeadsCreateLead, () => created);
+    const invalid = await api('/api/v1/leads', {
+      method: 'POST',
+      body: { email: 'nope', status: 'won', linkedin_url: 'x' },
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.details.validation_errors.map((i: { path: string }) => i.path).sort()).toEqual([
+      'email',
+      'linkedin_url',
+      'status',
+    ]);
+    expect(creates.calls).toHaveLength(0);
+    const response = await api('/api/v1/leads', { method: 'POST', body: { email: 'Jane@Example.com' } });
+    expect(response.status).toBe(201);
+    expect(response.body).toEqual(created);
+    expect(creates.calls[0].data).toEqual({ actor: actor(), body: { email: 'Jane@Example.com' } });
+
+    const existing = randomUUID();
+    const updates = await responder(Queries.LeadsUpdateLead, (data) => {
+      if (data.body.email) {
+        throw new DomainError(ErrorCode.Conflict, 'Another lead has this email', 409, {
+          email: data.body.email,
+          existing_lead_id: existing,
+        });
+      }
+      return { ...created, first_name: data.body.first_name };
+    });
+    const patched = await api(`/api/v1/leads/${created.id}`, {
+      method: 'PATCH',
+      body: { first_name: 'Janet' },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body.first_name).toBe('Janet');
+    expect(updates.calls[0].data).toEqual({ actor: actor(), id: created.id, body: { first_name: 'Janet' } });
+    const conflict = await api(`/api/v1/leads/${created.id}`, {
+      method: 'PATCH',
+      body: { email: 'x@y.example' },
+    });
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.error).toMatchObject({ code: 'CONFLICT', details: { existing_lead_id: existing } });
+    expect(
+      (await api(`/api/v1/leads/${created.id}`, { method: 'PATCH', body: { email: null } })).status,
+    ).toBe(400);
+  });
+
   it('hides the text of an unexpected failure inside the service', async () => {
     await responder(Queries.LeadsGetLead, () => {
       throw new DomainError(ErrorCode.InternalError, 'connection to "leads" schema refused', 500);

@@ -6,6 +6,9 @@ import {
   type Intent,
   type LeadManualReviewV1,
   type LeadRoutedV1,
+  type DealCreatedV1,
+  type Subject,
+  type TaskChangedV1,
   type LeadView,
   type PipelineView,
   type RoutingConfigView,
@@ -190,6 +193,15 @@ describe('leads: routing (api.md §11, real PostgreSQL + NATS)', () => {
       total_score: 94,
       routed_by: 'auto',
     });
+    // Routing's deal and task are announced like any other (api.md §19).
+    const ofLead = async <T extends { lead_id: string | null }>(subject: Subject) =>
+      (await app.streamMessages<T>('LEADS', subject)).filter((m) => m.data.lead_id === leadId);
+    expect((await ofLead<DealCreatedV1>(Subjects.DealCreated)).map((m) => m.data)).toEqual([
+      expect.objectContaining({ deal_id: deal.id, assigned_to: free.id, stage_id: initialContact.id }),
+    ]);
+    expect((await ofLead<TaskChangedV1>(Subjects.TaskCreated)).map((m) => m.data)).toEqual([
+      expect.objectContaining({ deal_id: deal.id, task_type: 'first_contact', created_by: 'routing' }),
+    ]);
   });
 
   it('never re-routes a routed lead: a new score with another intent, and evaluation, leave it where it is', async () => {

@@ -97,3 +97,9 @@ export const TASK_STATUSES = ['open', 'in_progress', 'completed', 'cancelled'] a
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const TASK_PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type TaskPriority = (typeof TASK_PRIORITIES)[number];
+
+/** api.md §5 lead enums. */
+export const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'nurturing', 'customer', 'churned'] as const;
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+export const LIFECYCLE_STAGES = ['subscriber', 'lead', 'mql', 'sql', 'opportunity', 'customer'] as const;
+export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];

@@ -17,6 +17,7 @@ export * from './payloads/lead-profile-changed.v1.event';
 export * from './payloads/lead-scored.v1.event';
 export * from './payloads/deal-stage-changed.v1.event';
 export * from './payloads/routing.v1.messages';
+export * from './payloads/crm-records.v1.events';
 export * from './payloads/slack.v1.messages';
 export * from './http/ingest-event.request';
 export * from './http/auth.requests';

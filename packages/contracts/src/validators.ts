@@ -1,4 +1,4 @@
-import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 
@@ -89,4 +89,9 @@ export function HasAnyOf(keys: readonly string[], options?: ValidationOptions): 
           }),
       },
     });
+}
+
+/** May be left out, but not sent as `null` (unlike IsOptional, which lets `null` through). */
+export function IsOptionalNotNull(options?: ValidationOptions): PropertyDecorator {
+  return ValidateIf((_object, value) => value !== undefined, options);
 }

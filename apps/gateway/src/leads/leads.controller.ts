@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import type {
   EventView,
   IntentSignalView,
@@ -39,6 +39,21 @@ export class LeadsController {
   @Get('unrouted')
   unrouted(@Query() query: unknown): Promise<{ data: LeadView[] }> {
     return this.routing.leadsUnrouted(query);
+  }
+
+  @Post()
+  @HttpCode(201)
+  create(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<LeadView> {
+    return this.leads.create(principal, body);
+  }
+
+  @Patch(':id')
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new UuidParamPipe()) id: string,
+    @Body() body: unknown,
+  ): Promise<LeadView> {
+    return this.leads.update(principal, id, body);
   }
 
   @Get(':id')

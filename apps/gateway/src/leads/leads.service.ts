@@ -1,14 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import {
+  CreateLeadBody,
   ListEventsQuery,
   ListLeadsQuery,
   Queries,
+  UpdateLeadBody,
   type EventView,
   type LeadStatsView,
   type LeadView,
   type Page,
   type TimelineItemView,
 } from '@crm/contracts';
+import { actorOf, type Principal } from '../auth/principal';
 import { validateInput } from '../http/validation';
 import { GatewayRpc } from '../rpc/gateway-rpc';
 
@@ -41,5 +44,20 @@ export class LeadsService {
 
   get(id: string): Promise<LeadView> {
     return this.rpc.request(Queries.LeadsGetLead, { id });
+  }
+
+  create(principal: Principal, body: unknown): Promise<LeadView> {
+    return this.rpc.request(Queries.LeadsCreateLead, {
+      actor: actorOf(principal),
+      body: validateInput(CreateLeadBody, body),
+    });
+  }
+
+  update(principal: Principal, id: string, body: unknown): Promise<LeadView> {
+    return this.rpc.request(Queries.LeadsUpdateLead, {
+      actor: actorOf(principal),
+      id,
+      body: validateInput(UpdateLeadBody, body),
+    });
   }
 }

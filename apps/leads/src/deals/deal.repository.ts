@@ -25,6 +25,7 @@ export type NewDeal = Pick<
   | 'closedAt'
   | 'metadata'
   | 'stageEnteredAt'
+  | 'createdAt'
 >;
 
 export type DealMove = Pick<
@@ -69,6 +70,7 @@ const DEAL_ROW = new Recordset<NewDealRow>([
   ['closed_at', 'closedAt', 'timestamptz'],
   ['metadata', 'metadata', 'jsonb'],
   ['stage_entered_at', 'stageEnteredAt', 'timestamptz'],
+  ['created_at', 'createdAt', 'timestamptz'],
 ]);
 
 const HISTORY_ROW = new Recordset<NewStageHistory>([

@@ -36,6 +36,7 @@ import { TeamMemberRepository } from '../team/team-member.repository';
 import type { StageEntity } from '../pipelines/stage.entity';
 import type { DealEntity } from './deal.entity';
 import { toDealView, toStageHistoryView } from './deal.mapper';
+import { dealAssignedMessage, dealClosedMessage, dealCreatedMessage } from './deal.events';
 import { DealRepository, ONE_OPEN_DEAL_CONSTRAINT } from './deal.repository';
 import { defaultDealName, secondsInStage, statusForStage, toCloseDate } from './deal.rules';
 
@@ -140,6 +141,7 @@ export class DealsService {
           closedAt: status === 'open' ? null : now,
           metadata: input.metadata ?? {},
           stageEnteredAt: now,
+          createdAt: now,
         };
       });
       await this.deals.insertMany(deals);
@@ -158,6 +160,7 @@ export class DealsService {
           ...movedBy(input.actor),
         })),
       );
+      await this.outbox.publishMany(deals.map((deal) => dealCreatedMessage(deal, now)));
       return deals.map((deal) => deal.id);
     });
   }
@@ -172,7 +175,11 @@ export class DealsService {
 
   /** Gives an open deal another owner (routing a lead whose deal already exists). */
   async reassign(dealId: string, ownerId: string, region: string | null): Promise<void> {
-    await this.deals.assign(dealId, ownerId, region, new Date());
+    const deal = await this.deals.lockById(dealId);
+    if (!deal || deal.assignedTo === ownerId) return;
+    const now = new Date();
+    await this.deals.assign(dealId, ownerId, region, now);
+    await this.outbox.publishMany([dealAssignedMessage(deal, ownerId, now)]);
   }
 
   /**
@@ -230,6 +237,9 @@ export class DealsService {
         ...movedBy(actor),
       });
       if (body.status === 'won') await this.leads.markCustomer(deal.leadId);
+      await this.outbox.publishMany([
+        dealClosedMessage(deal, body.status, deal.stageId, body.close_reason ?? null, now),
+      ]);
     });
   }
 
@@ -277,6 +287,9 @@ export class DealsService {
         ...(body.assigned_region !== undefined && { assignedRegion: body.assigned_region }),
         ...(body.metadata !== undefined && { metadata: body.metadata }),
       });
+      if (owner !== undefined && owner !== deal.assignedTo) {
+        await this.outbox.publishMany([dealAssignedMessage(deal, owner, new Date())]);
+      }
     });
     return this.getDeal(deal_id);
   }
@@ -325,8 +338,15 @@ export class DealsService {
   /** `DELETE /deals/:id`: the deal with its history and tasks. */
   async deleteDeal({ deal_id }: DealCommand): Promise<{ success: true; message: string }> {
     await this.tx.transaction(async () => {
-      if (!(await this.deals.lockById(deal_id))) throw new NotFoundError('Deal', deal_id);
+      const deal = await this.deals.lockById(deal_id);
+      if (!deal) throw new NotFoundError('Deal', deal_id);
       await this.deals.delete(deal_id);
+      await this.outbox.publish(Subjects.DealDeleted, {
+        deal_id,
+        lead_id: deal.leadId,
+        pipeline_id: deal.pipelineId,
+        deleted_at: new Date().toISOString(),
+      });
     });
     this.log.info({ deal_id }, 'deal deleted');
     return { success: true, message: 'Deal deleted successfully' };
@@ -449,6 +469,17 @@ export class DealsService {
       }),
       { idempotencyKey: `deal-stage-changed:${history.id}` },
     );
+    if (deal.status === 'open' && status !== 'open') {
+      const closeReason = body.close_reason ?? null;
+      await this.outbox.publishMany([dealClosedMessage(deal, status, target.id, closeReason, now)]);
+    } else if (reason === 'reopen') {
+      await this.outbox.publish(Subjects.DealReopened, {
+        deal_id: deal.id,
+        lead_id: deal.leadId,
+        stage_id: target.id,
+        reopened_at: now.toISOString(),
+      });
+    }
     this.log.info(
       { deal_id: deal.id, from_stage_id: deal.stageId, to_stage_id: target.id, status },
       'deal moved',

@@ -86,7 +86,7 @@ export type IdentifierValues = Record<IdentifierKey, string[]>;
 type LeadPatch = Partial<Omit<LeadState, 'id'>>;
 
 /** `email` values are lowercase (normalizeIdentifier), and so is the email key of a stored lead here. */
-function identityKey(key: IdentifierKey, value: string): string {
+export function identityKey(key: IdentifierKey, value: string): string {
   return `${key}:${key === 'email' ? value.toLowerCase() : value}`;
 }
 

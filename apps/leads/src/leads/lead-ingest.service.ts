@@ -18,12 +18,14 @@ import {
   ingestLockKeys,
   type IngestFacts,
   type LeadResolution,
+  type LeadState,
   type OrganizationState,
 } from './ingest-batch.plan';
 import { IngestLockRepository } from './ingest-lock.repository';
 import { LeadEventRepository, leadEventKeyOf, type NewLeadEvent } from './lead-event.repository';
 import { fitProfileChanged, fitProfileOf, NEW_LEAD_STATUS } from './lead-profile.rules';
 import type { LeadEntity } from './lead.entity';
+import { leadCreatedMessage } from './lead.events';
 import { LeadRepository } from './lead.repository';
 import { OrganizationRepository } from './organization.repository';
 
@@ -77,7 +79,7 @@ export class LeadIngestService {
       const profiles = profileChangesOf(plan, leads, organizations, now);
       await this.store(plan, fresh, resolutions);
       profiles.push(...(await this.profileChangesOfOrganizationPeers(plan, now)));
-      await this.announce(resolutions, profiles);
+      await this.announce(resolutions, profiles, plan.newLeads, now);
 
       const created = plan.newLeads.length;
       this.log.info(
@@ -188,6 +190,8 @@ export class LeadIngestService {
   private async announce(
     resolutions: Map<ParsedEvent, LeadResolution>,
     profiles: LeadProfileChangedV1[],
+    createdLeads: readonly LeadState[],
+    now: Date,
   ): Promise<void> {
     const messages: OutboxMessage[] = [];
     for (const [{ envelope, facts }, resolution] of resolutions) {
@@ -219,6 +223,7 @@ export class LeadIngestService {
     }
     // Profile changes are the batch's own work (several events may have caused one): no message's flow.
     for (const profile of profiles) messages.push({ subject: Subjects.LeadProfileChanged, data: profile });
+    for (const lead of createdLeads) messages.push(leadCreatedMessage(lead, now));
     await this.outbox.publishMany(messages);
   }
 }

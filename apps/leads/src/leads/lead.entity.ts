@@ -57,12 +57,12 @@ export class LeadEntity {
   @Column({ name: 'intent_confidence', type: 'int', nullable: true }) intentConfidence: number | null;
   @Column({ name: 'intent_summary', type: 'jsonb' }) intentSummary: IntentSummary;
 
-  @Column({ name: 'first_touch_source', type: 'varchar', length: 20, nullable: true }) firstTouchSource:
+  @Column({ name: 'first_touch_source', type: 'varchar', length: 100, nullable: true }) firstTouchSource:
     string | null;
   @Column({ name: 'first_touch_campaign', type: 'varchar', length: 100, nullable: true })
   firstTouchCampaign: string | null;
   @Column({ name: 'first_touch_date', type: 'timestamptz', nullable: true }) firstTouchDate: Date | null;
-  @Column({ name: 'last_touch_source', type: 'varchar', length: 20, nullable: true }) lastTouchSource:
+  @Column({ name: 'last_touch_source', type: 'varchar', length: 100, nullable: true }) lastTouchSource:
     string | null;
   @Column({ name: 'last_touch_campaign', type: 'varchar', length: 100, nullable: true })
   lastTouchCampaign: string | null;

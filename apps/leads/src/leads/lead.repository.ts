@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Brackets, type SelectQueryBuilder } from 'typeorm';
 import { LEAD_IDENTIFIER_KEYS, type Intent, type LeadScoredV1, type ListLeadsQuery } from '@crm/contracts';
 import { TransactionHost } from '@crm/service-kit';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { LeadEntity, type IntentSummary } from './lead.entity';
 import { IDENTIFIER_FIELD } from './identity.rules';
 import type { IdentifierValues, LeadState } from './ingest-batch.plan';
@@ -184,6 +185,24 @@ export class LeadRepository {
   /** A won deal makes its lead a customer (api.md §8 close). */
   async markCustomer(id: string): Promise<void> {
     await this.repo.update({ id }, { status: 'customer', lifecycleStage: 'customer' });
+  }
+
+  /** Creates one lead (`POST /leads`); the caller holds the ingest locks of its identifiers. */
+  async insertOne(fields: Partial<LeadEntity>): Promise<string> {
+    return (await this.repo.save(this.repo.create(fields))).id;
+  }
+
+  /** The lead, locked until the transaction ends (its organization is not loaded). */
+  lock(id: string): Promise<LeadEntity | null> {
+    return this.repo
+      .createQueryBuilder('lead')
+      .setLock('pessimistic_write')
+      .where('lead.id = :id', { id })
+      .getOne();
+  }
+
+  async updateFields(id: string, fields: Partial<LeadEntity>): Promise<void> {
+    await this.repo.update({ id }, fields as QueryDeepPartialEntity<LeadEntity>);
   }
 
   findById(id: string): Promise<LeadEntity | null> {

@@ -1,9 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError, toPage, type ListLeadsQuery, type Page } from '@crm/contracts';
+import {
+  LEAD_STATUSES,
+  LIFECYCLE_STAGES,
+  NotFoundError,
+  toPage,
+  type ListLeadsQuery,
+  type Page,
+} from '@crm/contracts';
 import type { LeadStatsView, LeadView } from '@crm/contracts';
-
-const LEAD_STATUSES = ['new', 'contacted', 'qualified', 'nurturing', 'customer', 'churned'] as const;
-const LIFECYCLE_STAGES = ['subscriber', 'lead', 'mql', 'sql', 'opportunity', 'customer'] as const;
 import { toLeadView } from './lead.mapper';
 import { LeadRepository } from './lead.repository';
 

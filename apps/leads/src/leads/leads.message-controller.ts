@@ -1,14 +1,35 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { ByIdQuery, ListLeadsQuery, Queries, type Page } from '@crm/contracts';
+import {
+  ByIdQuery,
+  CreateLeadCommand,
+  ListLeadsQuery,
+  Queries,
+  UpdateLeadCommand,
+  type Page,
+} from '@crm/contracts';
 import { ContractValidationPipe, OnRequest } from '@crm/messaging';
 import type { LeadStatsView, LeadView } from '@crm/contracts';
+import { LeadRecordsService } from './lead-records.service';
 import { LeadsQueryService } from './leads-query.service';
 
-/** Request-reply queries of the gateway about leads. */
+/** Request-reply queries and edits of the gateway about leads. */
 @Controller()
 export class LeadsMessageController {
-  constructor(private readonly leads: LeadsQueryService) {}
+  constructor(
+    private readonly leads: LeadsQueryService,
+    private readonly records: LeadRecordsService,
+  ) {}
+
+  @OnRequest(Queries.LeadsCreateLead)
+  create(@Payload(ContractValidationPipe) command: CreateLeadCommand): Promise<LeadView> {
+    return this.records.create(command);
+  }
+
+  @OnRequest(Queries.LeadsUpdateLead)
+  update(@Payload(ContractValidationPipe) command: UpdateLeadCommand): Promise<LeadView> {
+    return this.records.update(command);
+  }
 
   @OnRequest(Queries.LeadsListLeads)
   list(@Payload(ContractValidationPipe) query: ListLeadsQuery): Promise<Page<LeadView>> {

@@ -4,6 +4,7 @@ import { IngestLockRepository } from './ingest-lock.repository';
 import { LeadEventRepository } from './lead-event.repository';
 import { LeadIngestMessageController } from './lead-ingest.message-controller';
 import { LeadIngestService } from './lead-ingest.service';
+import { LeadRecordsService } from './lead-records.service';
 import { LeadRepository } from './lead.repository';
 import { LeadScoreMessageController } from './lead-score.message-controller';
 import { LeadScoreService } from './lead-score.service';
@@ -22,6 +23,7 @@ import { OrganizationRepository } from './organization.repository';
     LeadIngestService,
     LeadScoreService,
     LeadsQueryService,
+    LeadRecordsService,
   ],
   exports: [LeadRepository, OrganizationRepository, LeadEventRepository],
 })

@@ -93,9 +93,7 @@ export class PipelineRepository {
   }
 
   /** Open deals per stage (every stage, in board order). */
-  async openDealsPerStage(
-    pipelineId: string,
-  ): Promise<
+  async openDealsPerStage(pipelineId: string): Promise<
     {
       stage_id: string;
       stage_name: string;

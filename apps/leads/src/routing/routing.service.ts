@@ -29,7 +29,8 @@ import { LeadRepository } from '../leads/lead.repository';
 import type { PipelineEntity } from '../pipelines/pipeline.entity';
 import { PipelineRepository } from '../pipelines/pipeline.repository';
 import type { StageEntity } from '../pipelines/stage.entity';
-import { TaskRepository, type TaskPriority } from '../tasks/task.repository';
+import { taskCreatedMessages } from '../tasks/task.events';
+import { TaskRepository, type NewTask, type TaskPriority } from '../tasks/task.repository';
 import { TeamMemberRepository } from '../team/team-member.repository';
 import { RoutingConfigService } from './routing-config.service';
 import { RoutingRepository } from './routing.repository';
@@ -310,25 +311,24 @@ export class RoutingService {
       })),
     );
     const dealOf = new Map(newDeals.map(({ plan }, i) => [plan.lead.id, dealIds[i]]));
-    await this.tasks.insertMany(
-      newDeals.map(({ plan, owner }) => ({
-        leadId: plan.lead.id,
-        dealId: dealOf.get(plan.lead.id)!,
-        title: `First contact: ${displayName(plan.lead)}`,
-        description: `Routed to ${plan.pipeline.name}. Reach out and qualify the lead.`,
-        taskType: 'first_contact',
-        assignedToId: owner?.id ?? null,
-        dueDate: new Date(now.getTime() + FIRST_CONTACT_DUE_MS),
-        priority: priorityOfTier(plan.lead.scoreTier),
-        createdBy: 'routing',
-      })),
-    );
+    const firstContacts: NewTask[] = newDeals.map(({ plan, owner }) => ({
+      leadId: plan.lead.id,
+      dealId: dealOf.get(plan.lead.id)!,
+      title: `First contact: ${displayName(plan.lead)}`,
+      description: `Routed to ${plan.pipeline.name}. Reach out and qualify the lead.`,
+      taskType: 'first_contact',
+      assignedToId: owner?.id ?? null,
+      dueDate: new Date(now.getTime() + FIRST_CONTACT_DUE_MS),
+      priority: priorityOfTier(plan.lead.scoreTier),
+      createdBy: 'routing',
+    }));
+    const taskIds = await this.tasks.insertMany(firstContacts);
     await this.routing.markAssigned(owners.turns());
     await this.routing.setRouted(
       plans.map((p) => ({ leadId: p.lead.id, pipelineId: p.pipeline.id })),
       now,
     );
-    const messages: OutboxMessage[] = [];
+    const messages: OutboxMessage[] = taskCreatedMessages(taskIds, firstContacts);
     for (const { plan, owner, dealId, region } of routed) {
       const deal = dealId ?? dealOf.get(plan.lead.id)!;
       messages.push(routedMessage(plan, deal, owner, now));

@@ -19,10 +19,12 @@ import {
   type TaskView,
   type UpdateTaskCommand,
 } from '@crm/contracts';
+import { Outbox } from '@crm/messaging';
 import { AppLogger, TransactionHost } from '@crm/service-kit';
 import type { Logger } from 'pino';
 import { TeamMemberRepository } from '../team/team-member.repository';
-import { OVERDUE, TaskRepository, type TaskFilter, type TaskRow } from './task.repository';
+import { taskCompletedMessage, taskCreatedMessages } from './task.events';
+import { OVERDUE, TaskRepository, type NewTask, type TaskFilter, type TaskRow } from './task.repository';
 
 const DAY_MS = 24 * 3600 * 1000;
 const CLOSED: readonly TaskStatus[] = ['completed', 'cancelled'];
@@ -52,6 +54,7 @@ export class TasksService {
     private readonly tx: TransactionHost,
     private readonly tasks: TaskRepository,
     private readonly members: TeamMemberRepository,
+    private readonly outbox: Outbox,
     logger: AppLogger,
   ) {
     this.log = logger.child('tasks');
@@ -164,20 +167,20 @@ export class TasksService {
       } else if (!(await this.tasks.leadExists(leadId!))) {
         throw new NotFoundError('Lead', leadId!);
       }
-      const [taskId] = await this.tasks.insertMany([
-        {
-          leadId: leadId!,
-          dealId: body.deal_id ?? null,
-          title: body.title,
-          description: body.description ?? null,
-          taskType: body.task_type ?? null,
-          assignedToId: await this.assigneeId(body.assigned_to),
-          dueDate: body.due_date ? new Date(body.due_date) : null,
-          priority: body.priority ?? 'medium',
-          createdBy: body.created_by ?? actor.name ?? actor.id ?? actor.type,
-        },
-      ]);
-      return taskId;
+      const task: NewTask = {
+        leadId: leadId!,
+        dealId: body.deal_id ?? null,
+        title: body.title,
+        description: body.description ?? null,
+        taskType: body.task_type ?? null,
+        assignedToId: await this.assigneeId(body.assigned_to),
+        dueDate: body.due_date ? new Date(body.due_date) : null,
+        priority: body.priority ?? 'medium',
+        createdBy: body.created_by ?? actor.name ?? actor.id ?? actor.type,
+      };
+      const ids = await this.tasks.insertMany([task]);
+      await this.outbox.publishMany(taskCreatedMessages(ids, [task]));
+      return ids[0];
     });
     this.log.info({ task_id: id }, 'task created');
     return { data: toTaskView(await this.found(id)), message: 'Task created successfully' };
@@ -202,6 +205,9 @@ export class TasksService {
         priority: body.priority ?? task.priority,
         completedAt: completedAtFor(task, status),
       });
+      if (status === 'completed' && task.status !== 'completed') {
+        await this.outbox.publishMany([taskCompletedMessage((await this.tasks.find(id))!)]);
+      }
     });
     return { data: toTaskView(await this.found(id)), message: 'Task updated successfully' };
   }
@@ -233,6 +239,8 @@ export class TasksService {
         priority: task.priority,
         completedAt: completedAtFor(task, target),
       });
+      if (target === 'completed')
+        await this.outbox.publishMany([taskCompletedMessage((await this.tasks.find(id))!)]);
     });
     const message = { complete: 'Task completed', cancel: 'Task cancelled', reopen: 'Task reopened' }[
       transition

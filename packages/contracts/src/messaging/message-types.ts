@@ -1,4 +1,14 @@
 import type { ClassConstructor } from 'class-transformer';
+import {
+  DealAssignedV1,
+  DealClosedV1,
+  DealCreatedV1,
+  DealDeletedV1,
+  DealReopenedV1,
+  LeadCreatedV1,
+  LeadUpdatedV1,
+  TaskChangedV1,
+} from '../payloads/crm-records.v1.events';
 import { DealStageChangedV1 } from '../payloads/deal-stage-changed.v1.event';
 import { IngestEventReceivedV1 } from '../payloads/ingest-event-received.v1.event';
 import { LeadEventRecordedV1 } from '../payloads/lead-event-recorded.v1.event';
@@ -20,6 +30,16 @@ export const PayloadClasses: { [S in Subject]: ClassConstructor<object> } = {
   [Subjects.DealStageChanged]: DealStageChangedV1,
   [Subjects.LeadRouted]: LeadRoutedV1,
   [Subjects.LeadManualReview]: LeadManualReviewV1,
+  [Subjects.LeadCreated]: LeadCreatedV1,
+  [Subjects.LeadUpdated]: LeadUpdatedV1,
+  [Subjects.DealCreated]: DealCreatedV1,
+  [Subjects.DealAssigned]: DealAssignedV1,
+  [Subjects.DealWon]: DealClosedV1,
+  [Subjects.DealLost]: DealClosedV1,
+  [Subjects.DealReopened]: DealReopenedV1,
+  [Subjects.DealDeleted]: DealDeletedV1,
+  [Subjects.TaskCreated]: TaskChangedV1,
+  [Subjects.TaskCompleted]: TaskChangedV1,
   [Subjects.EvaluateLeadRouting]: EvaluateLeadRoutingV1,
   [Subjects.LeadScored]: LeadScoredV1,
   [Subjects.LeadIntentDetected]: LeadIntentDetectedV1,
@@ -36,6 +56,16 @@ export interface PayloadOf {
   [Subjects.DealStageChanged]: DealStageChangedV1;
   [Subjects.LeadRouted]: LeadRoutedV1;
   [Subjects.LeadManualReview]: LeadManualReviewV1;
+  [Subjects.LeadCreated]: LeadCreatedV1;
+  [Subjects.LeadUpdated]: LeadUpdatedV1;
+  [Subjects.DealCreated]: DealCreatedV1;
+  [Subjects.DealAssigned]: DealAssignedV1;
+  [Subjects.DealWon]: DealClosedV1;
+  [Subjects.DealLost]: DealClosedV1;
+  [Subjects.DealReopened]: DealReopenedV1;
+  [Subjects.DealDeleted]: DealDeletedV1;
+  [Subjects.TaskCreated]: TaskChangedV1;
+  [Subjects.TaskCompleted]: TaskChangedV1;
   [Subjects.EvaluateLeadRouting]: EvaluateLeadRoutingV1;
   [Subjects.LeadScored]: LeadScoredV1;
   [Subjects.LeadIntentDetected]: LeadIntentDetectedV1;

@@ -4,6 +4,7 @@ import {
   ArrayMinSize,
   ArrayUnique,
   IsBoolean,
+  IsEmail,
   IsIn,
   IsInt,
   IsNumber,
@@ -18,8 +19,15 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { DEAL_STATUSES, type DealStatus } from '../enums';
-import { IsRfc3339OrDate } from '../validators';
+import {
+  DEAL_STATUSES,
+  LEAD_STATUSES,
+  LIFECYCLE_STAGES,
+  type DealStatus,
+  type LeadStatus,
+  type LifecycleStage,
+} from '../enums';
+import { IsOptionalNotNull, IsRfc3339OrDate, MaxJsonBytes } from '../validators';
 import { PageQuery, WithActor } from './common';
 
 export const LEAD_SORT_FIELDS = [
@@ -50,6 +58,51 @@ export class ListLeadsQuery extends PageQuery {
   @IsOptional() @IsRfc3339OrDate() last_activity_after?: string;
   @IsOptional() @IsRfc3339OrDate() last_activity_before?: string;
   @IsOptional() @IsIn(LEAD_SORT_FIELDS) sort_by?: (typeof LEAD_SORT_FIELDS)[number];
+}
+
+/** The lead fields POST and PATCH share (api.md §5); `null` clears all but `status` and `lifecycle_stage`. */
+class LeadFieldsBody {
+  @IsOptional() @IsString() @MaxLength(100) first_name?: string | null;
+  @IsOptional() @IsString() @MaxLength(100) last_name?: string | null;
+  @IsOptional() @IsString() @MaxLength(50) phone?: string | null;
+  @IsOptional() @IsString() @MaxLength(150) job_title?: string | null;
+  @IsOptional() @IsUUID() organization_id?: string | null;
+  @IsOptionalNotNull() @IsIn(LEAD_STATUSES) status?: LeadStatus;
+  @IsOptionalNotNull() @IsIn(LIFECYCLE_STAGES) lifecycle_stage?: LifecycleStage;
+  @IsOptional() @IsString() @Length(1, 100) portal_id?: string | null;
+  @IsOptional() @IsString() @Length(1, 100) waalaxy_id?: string | null;
+  @IsOptional() @IsString() @Length(1, 100) lemlist_id?: string | null;
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  // A URL, or "" (what forms send for an emptied field), stored as null.
+  @Matches(/^(https?:\/\/\S+)?$/i, { message: 'linkedin_url must be a URL or ""' })
+  linkedin_url?: string | null;
+  @IsOptional() @IsRfc3339OrDate() consent_date?: string | null;
+  @IsOptional() @IsString() @MaxLength(100) consent_source?: string | null;
+  @IsOptional() @IsString() @MaxLength(100) first_touch_source?: string | null;
+  @IsOptional() @IsString() @MaxLength(100) first_touch_campaign?: string | null;
+  @IsOptional() @IsObject() @MaxJsonBytes(65_536) metadata?: Record<string, unknown> | null;
+}
+
+/** `POST /leads` body; `email` is stored lowercase. */
+export class CreateLeadBody extends LeadFieldsBody {
+  @IsEmail() @MaxLength(255) email: string;
+}
+
+/** `PATCH /leads/:id` body: partial. */
+export class UpdateLeadBody extends LeadFieldsBody {
+  @IsOptionalNotNull() @IsEmail() @MaxLength(255) email?: string;
+  @IsOptional() @IsRfc3339OrDate() gdpr_delete_requested?: string | null;
+}
+
+export class CreateLeadCommand extends WithActor {
+  @ValidateNested() @Type(() => CreateLeadBody) body: CreateLeadBody;
+}
+
+export class UpdateLeadCommand extends WithActor {
+  @IsUUID() id: string;
+  @ValidateNested() @Type(() => UpdateLeadBody) body: UpdateLeadBody;
 }
 
 export class ListPipelinesQuery {
