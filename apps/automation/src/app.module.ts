@@ -6,6 +6,8 @@ import { databaseOptions } from './database/database.options';
 import { RunsModule } from './runs/runs.module';
 import { TriggersModule } from './triggers/triggers.module';
 
+import { GdprModule } from './gdpr/gdpr.module';
+
 @Module({
   imports: [
     ConfigModule.forRoot('automation', AutomationConfig),
@@ -13,6 +15,7 @@ import { TriggersModule } from './triggers/triggers.module';
     HealthModule.forRoot(),
     DatabaseModule.forRoot(databaseOptions),
     MessagingModule.forRoot({ service: 'automation' }),
+    GdprModule,
     TriggersModule,
     RunsModule,
   ],

@@ -17,6 +17,7 @@ import { RoutingModule } from './routing/routing.module';
 import { RpcModule } from './rpc/rpc.module';
 import { ScoringModule } from './scoring/scoring.module';
 import { TasksModule } from './tasks/tasks.module';
+import { GdprModule } from './gdpr/gdpr.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { TeamModule } from './team/team.module';
 import { TriggersModule } from './triggers/triggers.module';
@@ -40,6 +41,7 @@ import { WebUiModule } from './web-ui/web-ui.module';
     RoutingModule,
     TeamModule,
     TasksModule,
+    GdprModule,
     OrganizationsModule,
     TriggersModule,
     GatewayHealthModule,

@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode, HealthQueries, NotFoundError, Queries, toPage } from '@crm/contracts';
+import { JwtService } from '@nestjs/jwt';
 import { GatewayHarness, sha256Hex, UUID } from './support/gateway-harness';
 
 const KEY = 'proxy-key-all-scopes';
+const JWT_SECRET = 'rpc-proxy-test-secret-0123456789abcdef';
+const adminToken = () =>
+  new JwtService({ secret: JWT_SECRET }).sign(
+    { sub: randomUUID(), email: 'ada@dna-me.example', role: 'admin', typ: 'access', jti: randomUUID() },
+    { expiresIn: 3600 },
+  );
 
 let gw: GatewayHarness;
 let keyId: string;
@@ -57,6 +64,8 @@ beforeAll(async () => {
     API_KEYS: `${KEY}:api:events:write+read+write`,
     RPC_TIMEOUT_MS: '1000',
     HEALTH_EXPECTED_SERVICES: 'leads',
+    GDPR_ERASE_WAIT_MS: '300',
+    JWT_SECRET,
   });
   [{ id: keyId }] = await gw.sql<{ id: string }>('SELECT id FROM gateway.api_keys WHERE key_hash = $1', [
     sha256Hex(KEY),
@@ -210,6 +219,41 @@ describe('leads', () => {
     expect(
       (await api(`/api/v1/leads/${created.id}`, { method: 'PATCH', body: { email: null } })).status,
     ).toBe(400);
+  });
+
+  it('DELETE /leads/:id erases the lead (config label): 200 once every service confirmed, 202 with the erasure while one has not', async () => {
+    const leadId = randomUUID();
+    const erasure = (status: string) => ({
+      erasure_id: randomUUID(),
+      lead_id: leadId,
+      status,
+      services: {},
+      anonymized_email: 'deleted_x@anonymized.local',
+      requested_at: new Date().toISOString(),
+      completed_at: status === 'completed' ? new Date().toISOString() : null,
+    });
+    let next = 'completed';
+    const erase = await responder(Queries.LeadsEraseLead, () => erasure(next));
+    await responder(Queries.LeadsGetErasure, () => erasure('in_progress'));
+    const done = await api(`/api/v1/leads/${leadId}`, { method: 'DELETE' });
+    // An API key has no member role: the config label refuses it before leads is asked.
+    expect(done.status).toBe(403);
+    expect(erase.calls).toHaveLength(0);
+
+    const admin = { authorization: `Bearer ${adminToken()}` };
+    const deleted = await gw.request(`/api/v1/leads/${leadId}`, { method: 'DELETE', headers: admin });
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toEqual({ success: true, message: 'Lead deleted successfully' });
+    expect(erase.calls[0].data).toMatchObject({ lead_id: leadId, actor: { type: 'user' } });
+    next = 'in_progress';
+    const pending = await gw.request(`/api/v1/leads/${leadId}`, { method: 'DELETE', headers: admin });
+    expect(pending.status).toBe(202);
+    expect(pending.body).toEqual({
+      success: true,
+      status: 'in_progress',
+      erasure_id: expect.any(String),
+      lead_id: leadId,
+    });
   });
 
   it('hides the text of an unexpected failure inside the service', async () => {

@@ -11,6 +11,7 @@ import { TasksModule } from './tasks/tasks.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { LeadActivityModule } from './activity/lead-activity.module';
 import { TeamModule } from './team/team.module';
+import { GdprModule } from './gdpr/gdpr.module';
 
 @Module({
   imports: [
@@ -21,6 +22,7 @@ import { TeamModule } from './team/team.module';
     MessagingModule.forRoot({ service: 'leads' }),
     LeadsModule,
     PipelinesModule,
+    GdprModule,
     DealsModule,
     TeamModule,
     RoutingModule,

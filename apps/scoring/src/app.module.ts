@@ -7,6 +7,8 @@ import { JobsModule } from './jobs/jobs.module';
 import { RulesModule } from './rules/rules.module';
 import { ScoringModule } from './scoring/scoring.module';
 
+import { GdprModule } from './gdpr/gdpr.module';
+
 @Module({
   imports: [
     ConfigModule.forRoot('scoring', ScoringConfig),
@@ -14,6 +16,7 @@ import { ScoringModule } from './scoring/scoring.module';
     HealthModule.forRoot(),
     DatabaseModule.forRoot(databaseOptions),
     MessagingModule.forRoot({ service: 'scoring' }),
+    GdprModule,
     RulesModule,
     ScoringModule,
     JobsModule,

@@ -5,6 +5,8 @@ import { SlackConfig } from './config/slack.config';
 import { databaseOptions } from './database/database.options';
 import { MessagesModule } from './messages/messages.module';
 
+import { GdprModule } from './gdpr/gdpr.module';
+
 @Module({
   imports: [
     ConfigModule.forRoot('slack', SlackConfig),
@@ -12,6 +14,7 @@ import { MessagesModule } from './messages/messages.module';
     HealthModule.forRoot(),
     DatabaseModule.forRoot(databaseOptions),
     MessagingModule.forRoot({ service: 'slack' }),
+    GdprModule,
     MessagesModule,
   ],
 })

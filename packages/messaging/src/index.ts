@@ -28,6 +28,7 @@ export * from './transport/message-errors';
 export * from './transport/contract-validation.pipe';
 export * from './transport/backoff';
 export * from './envelope-factory';
+export * from './erasure/message-erasure';
 export { CreateMessagingTables1763900000000 };
 
 /** Include first in every service's DatabaseModule entities and migrations. */

@@ -112,7 +112,7 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     system = await RunningSystem.start({
       slackWebhookUrl: slack.webhookUrl(),
       // Retries of a day are seen in seconds; Slack's own Retry-After is never scaled.
-      env: { MESSAGING_BACKOFF_SCALE: '0.001' },
+      env: { MESSAGING_BACKOFF_SCALE: '0.001', GDPR_ERASE_WAIT_MS: '3000' },
     });
     api = new ApiClient(system.gatewayUrl, SYSTEM_API_KEY);
   });
@@ -671,6 +671,118 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
       expect(response.body.error.request_id).toEqual(expect.any(String));
     }
     expect(await ingestStreamCount()).toBe(before);
+  });
+
+  it('GDPR erase (api.md §17): with scoring down the erase answers 202 and completes when scoring is back; afterwards no row anywhere holds the email, and the lead id only the anonymised lead and the erasure record', async () => {
+    const email = `erase-me-${randomUUID().slice(0, 8)}@gdpr-lab.com`;
+    const { lead, deal, stages } = await dealWithSlackTrigger(email);
+    await api.post(`/api/v1/deals/${deal.id}/move`, { stage_id: stages[1].id });
+    await waitFor(async () => (await runsOf(deal.id)).some((r: any) => r.status === 'succeeded'), {
+      message: 'the stage trigger ran',
+    });
+    const runs = (await runsOf(deal.id)).length;
+    const task = await api.post('/api/v1/tasks', { lead_id: lead.id, title: `Call ${email}` });
+    expect(task.status).toBe(201);
+    const deals = (await api.get(`/api/v1/deals?lead_id=${lead.id}`)).body.pagination.total;
+    const tasks = (await api.get(`/api/v1/leads/${lead.id}/tasks`)).body.meta.count;
+    expect(tasks).toBeGreaterThanOrEqual(2); // routing's first-contact task and ours
+    const holding = async (needle: string) => {
+      const tables = await sql<{ schema: string; table: string }>(
+        `SELECT table_schema AS schema, table_name AS table FROM information_schema.tables
+          WHERE table_schema IN ('gateway', 'leads', 'scoring', 'automation', 'slack') AND table_type = 'BASE TABLE'`,
+      );
+      const found: string[] = [];
+      for (const { schema, table } of tables) {
+        // The erasure's own messages name the lead id, and only that (they carry no personal data).
+        const erasureMessage = table === 'outbox_message' ? `AND t.subject NOT LIKE '%.lead.erased.v1'` : '';
+        const [{ n }] = await sql<{ n: number }>(
+          `SELECT count(*)::int AS n FROM "${schema}"."${table}" t WHERE t::text ILIKE $1 ${erasureMessage}`,
+          [`%${needle}%`],
+        );
+        if (n > 0) found.push(`${schema}.${table}`);
+      }
+      return found.sort();
+    };
+    expect(await holding(email)).toEqual(
+      expect.arrayContaining(['automation.trigger_runs', 'leads.leads', 'scoring.lead_profiles']),
+    );
+    expect(await holding(lead.id)).toEqual(
+      expect.arrayContaining([
+        'automation.trigger_runs',
+        'leads.deals',
+        'leads.tasks',
+        'scoring.score_ledger',
+      ]),
+    );
+
+    await system.crash('scoring');
+    const bdr = {
+      authorization: `Bearer ${memberAccessToken({ id: randomUUID(), email: 'bdr@dna-me.test', role: 'bdr' })}`,
+    };
+    expect((await api.request('DELETE', `/api/v1/gdpr/delete/${lead.id}`, undefined, bdr)).status).toBe(403);
+    const started = await api.request('DELETE', `/api/v1/gdpr/delete/${lead.id}`, undefined, asAdmin());
+    expect(started.status).toBe(202);
+    expect(started.body).toEqual({
+      success: true,
+      status: 'in_progress',
+      erasure_id: expect.any(String),
+      lead_id: lead.id,
+    });
+    const status = async () =>
+      (await api.request('GET', `/api/v1/gdpr/erasures/${started.body.erasure_id}`, undefined, asAdmin()))
+        .body;
+    await waitFor(async () => (await status()).services.automation.status === 'completed', {
+      message: 'automation confirmed',
+    });
+    expect(await status()).toMatchObject({
+      status: 'in_progress',
+      services: { leads: { status: 'completed' }, scoring: { status: 'pending', deleted_records: null } },
+    });
+
+    await system.startService('scoring');
+    const done = await waitFor(
+      async () => {
+        const current = await status();
+        return current.status === 'completed' ? current : undefined;
+      },
+      { timeoutMs: 30_000, message: 'erasure completed after scoring came back' },
+    );
+    expect(done.services.scoring.deleted_records.score_history).toBeGreaterThan(0);
+    expect(done.services.automation.deleted_records.trigger_runs).toBeGreaterThanOrEqual(runs);
+    expect(done.services.leads.deleted_records).toMatchObject({ deals, tasks });
+
+    // Asking again answers the finished erasure: 200 with every count.
+    const again = await api.request('DELETE', `/api/v1/gdpr/delete/${lead.id}`, undefined, asAdmin());
+    expect(again.status).toBe(200);
+    const anonymized = `deleted_${lead.id.replace(/-/g, '').slice(0, 12)}@anonymized.local`;
+    expect(again.body).toEqual({
+      success: true,
+      message: expect.any(String),
+      lead_id: lead.id,
+      anonymized_email: anonymized,
+      deleted_records: expect.objectContaining({
+        deals: 1,
+        tasks: 2,
+        trigger_runs: 1,
+        notes: 0,
+        mappings: 0,
+      }),
+      deleted_at: done.completed_at,
+    });
+    expect(again.body.deleted_records.events).toBeGreaterThan(0);
+
+    expect(await holding(email)).toEqual([]);
+    expect(await holding(lead.id)).toEqual(['leads.erasures', 'leads.leads']);
+    expect((await api.get(`/api/v1/leads/${lead.id}`)).body).toMatchObject({
+      email: anonymized,
+      first_name: '[GDPR_DELETED_FIRST_NAME]',
+      last_name: '[GDPR_DELETED_LAST_NAME]',
+      status: 'churned',
+      routing_status: 'unrouted',
+      total_score: 0,
+      primary_intent: null,
+    });
+    expect((await api.get(`/api/v1/deals?lead_id=${lead.id}`)).body.data).toEqual([]);
   });
 
   it('waits out a Slack 429 Retry-After and posts once, the run succeeding', async () => {

@@ -112,6 +112,8 @@ export class GatewayConfig extends BaseServiceConfig {
 
   /** How long the gateway waits for a service to answer a query or command. */
   @Type(() => Number) @IsInt() @Min(100) @Max(120_000) RPC_TIMEOUT_MS = 5000;
+  /** How long a GDPR erasure request waits for every service's confirmation before answering 202 (api.md §17). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(120_000) GDPR_ERASE_WAIT_MS = 30_000;
 
   /** How long a looked-up API key (or a miss) is remembered; revocations take effect after at most this. */
   @Type(() => Number) @IsInt() @Min(0) @Max(60_000) API_KEY_CACHE_TTL_MS = 5000;

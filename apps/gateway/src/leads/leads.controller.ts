@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import type {
   EventView,
   IntentSignalView,
@@ -8,10 +8,11 @@ import type {
   ScoreLedgerRowView,
   TimelineItemView,
 } from '@crm/contracts';
-import { CurrentPrincipal } from '../auth/auth.decorators';
+import { ConfigAccess, CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { API_PREFIX } from '../http/api-prefix';
 import { UuidParamPipe } from '../http/validation';
+import { GdprService } from '../gdpr/gdpr.service';
 import { RoutingService } from '../routing/routing.service';
 import { ScoringService } from '../scoring/scoring.service';
 import { LeadsService } from './leads.service';
@@ -22,6 +23,7 @@ export class LeadsController {
     private readonly leads: LeadsService,
     private readonly scoring: ScoringService,
     private readonly routing: RoutingService,
+    private readonly gdpr: GdprService,
   ) {}
 
   @Get()
@@ -54,6 +56,23 @@ export class LeadsController {
     @Body() body: unknown,
   ): Promise<LeadView> {
     return this.leads.update(principal, id, body);
+  }
+
+  /**
+   * GDPR erase (api.md §5, §17): 200 once every service erased its data within the wait, else 202 with the
+   * erasure to follow at `GET /gdpr/erasures/:id`.
+   */
+  @Delete(':id')
+  @ConfigAccess()
+  async erase(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new UuidParamPipe()) id: string,
+    @Res({ passthrough: true }) reply: { status(code: number): unknown },
+  ): Promise<unknown> {
+    const { completed, erasure } = await this.gdpr.erase(principal, id);
+    if (completed) return { success: true, message: 'Lead deleted successfully' };
+    reply.status(202);
+    return { success: true, status: 'in_progress', erasure_id: erasure.erasure_id, lead_id: id };
   }
 
   @Get(':id')

@@ -16,6 +16,7 @@ import { LeadProfileVersion1796300000000 } from './migrations/1796300000000-lead
 import { TeamMembers1796300000100 } from './migrations/1796300000100-team-members';
 import { Routing1796400000000 } from './migrations/1796400000000-routing';
 import { LeadTouchSourceLength1796500002000 } from './migrations/1796500002000-lead-touch-source-length';
+import { LeadErasures1796500002100 } from './migrations/1796500002100-lead-erasures';
 
 /** The same options for the running service and the `migrate` script. */
 export const databaseOptions: DatabaseModuleOptions = {
@@ -41,5 +42,6 @@ export const databaseOptions: DatabaseModuleOptions = {
     TeamMembers1796300000100,
     Routing1796400000000,
     LeadTouchSourceLength1796500002000,
+    LeadErasures1796500002100,
   ],
 };

@@ -50,6 +50,13 @@ export const Consumers: readonly ConsumerDefinition[] = [
   consumer('leads', 'leads-ingest-event-received', Subjects.IngestEventReceived),
   consumer('leads', 'leads-lead-scored', Subjects.LeadScored),
   consumer('leads', 'leads-evaluate-routing', Subjects.EvaluateLeadRouting),
+  // GDPR erasure (api.md §17): every service erases on lead.erased and confirms; leads records the confirmations.
+  consumer('leads', 'leads-scoring-lead-erased', Subjects.ScoringLeadErased, { concurrency: 1 }),
+  consumer('leads', 'leads-automation-lead-erased', Subjects.AutomationLeadErased, { concurrency: 1 }),
+  consumer('leads', 'leads-slack-lead-erased', Subjects.SlackLeadErased, { concurrency: 1 }),
+  consumer('scoring', 'scoring-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
+  consumer('automation', 'automation-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
+  consumer('slack', 'slack-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
   consumer('scoring', 'scoring-lead-event-recorded', Subjects.LeadEventRecorded),
   consumer('scoring', 'scoring-lead-profile-changed', Subjects.LeadProfileChanged),
   consumer('automation', 'automation-deal-stage-changed', Subjects.DealStageChanged),

@@ -9,6 +9,7 @@ import {
   LeadUpdatedV1,
   TaskChangedV1,
 } from '../payloads/crm-records.v1.events';
+import { LeadErasedV1, LeadErasureConfirmedV1 } from '../payloads/lead-erasure.v1.messages';
 import { DealStageChangedV1 } from '../payloads/deal-stage-changed.v1.event';
 import { IngestEventReceivedV1 } from '../payloads/ingest-event-received.v1.event';
 import { LeadEventRecordedV1 } from '../payloads/lead-event-recorded.v1.event';
@@ -40,6 +41,10 @@ export const PayloadClasses: { [S in Subject]: ClassConstructor<object> } = {
   [Subjects.DealDeleted]: DealDeletedV1,
   [Subjects.TaskCreated]: TaskChangedV1,
   [Subjects.TaskCompleted]: TaskChangedV1,
+  [Subjects.LeadErased]: LeadErasedV1,
+  [Subjects.ScoringLeadErased]: LeadErasureConfirmedV1,
+  [Subjects.AutomationLeadErased]: LeadErasureConfirmedV1,
+  [Subjects.SlackLeadErased]: LeadErasureConfirmedV1,
   [Subjects.EvaluateLeadRouting]: EvaluateLeadRoutingV1,
   [Subjects.LeadScored]: LeadScoredV1,
   [Subjects.LeadIntentDetected]: LeadIntentDetectedV1,
@@ -66,6 +71,10 @@ export interface PayloadOf {
   [Subjects.DealDeleted]: DealDeletedV1;
   [Subjects.TaskCreated]: TaskChangedV1;
   [Subjects.TaskCompleted]: TaskChangedV1;
+  [Subjects.LeadErased]: LeadErasedV1;
+  [Subjects.ScoringLeadErased]: LeadErasureConfirmedV1;
+  [Subjects.AutomationLeadErased]: LeadErasureConfirmedV1;
+  [Subjects.SlackLeadErased]: LeadErasureConfirmedV1;
   [Subjects.EvaluateLeadRouting]: EvaluateLeadRoutingV1;
   [Subjects.LeadScored]: LeadScoredV1;
   [Subjects.LeadIntentDetected]: LeadIntentDetectedV1;

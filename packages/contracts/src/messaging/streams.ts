@@ -1,6 +1,6 @@
 import { Subjects, type Subject } from './subjects';
 
-export type StreamName = 'INGEST' | 'LEADS' | 'LEADS_CMD' | 'SCORING' | 'SLACK' | 'SLACK_CMD';
+export type StreamName = 'INGEST' | 'LEADS' | 'LEADS_CMD' | 'SCORING' | 'AUTOMATION' | 'SLACK' | 'SLACK_CMD';
 
 export interface StreamDefinition {
   name: StreamName;
@@ -41,6 +41,7 @@ export const Streams: readonly StreamDefinition[] = [
       Subjects.DealDeleted,
       Subjects.TaskCreated,
       Subjects.TaskCompleted,
+      Subjects.LeadErased,
     ],
     retention: 'limits',
     maxAgeSeconds: 14 * DAY,
@@ -55,14 +56,21 @@ export const Streams: readonly StreamDefinition[] = [
   },
   {
     name: 'SCORING',
-    subjects: [Subjects.LeadScored, Subjects.LeadIntentDetected],
+    subjects: [Subjects.LeadScored, Subjects.LeadIntentDetected, Subjects.ScoringLeadErased],
+    retention: 'limits',
+    maxAgeSeconds: 14 * DAY,
+    duplicateWindowSeconds: 600,
+  },
+  {
+    name: 'AUTOMATION',
+    subjects: [Subjects.AutomationLeadErased],
     retention: 'limits',
     maxAgeSeconds: 14 * DAY,
     duplicateWindowSeconds: 600,
   },
   {
     name: 'SLACK',
-    subjects: [Subjects.SlackMessagePosted, Subjects.SlackMessageFailed],
+    subjects: [Subjects.SlackMessagePosted, Subjects.SlackMessageFailed, Subjects.SlackLeadErased],
     retention: 'limits',
     maxAgeSeconds: 14 * DAY,
     duplicateWindowSeconds: 600,

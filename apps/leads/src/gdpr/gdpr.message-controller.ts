@@ -1,0 +1,44 @@
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import {
+  ByIdQuery,
+  EraseLeadCommand,
+  Queries,
+  Subjects,
+  type ErasureView,
+  type LeadErasureConfirmedV1,
+  type MessageEnvelope,
+} from '@crm/contracts';
+import { ContractValidationPipe, OnEvent, OnRequest } from '@crm/messaging';
+import { GdprService } from './gdpr.service';
+
+/** GDPR erasure requests of the gateway, and the other services' confirmations. */
+@Controller()
+export class GdprMessageController {
+  constructor(private readonly gdpr: GdprService) {}
+
+  @OnRequest(Queries.LeadsEraseLead)
+  erase(@Payload(ContractValidationPipe) command: EraseLeadCommand): Promise<ErasureView> {
+    return this.gdpr.erase(command);
+  }
+
+  @OnRequest(Queries.LeadsGetErasure)
+  get(@Payload(ContractValidationPipe) query: ByIdQuery): Promise<ErasureView> {
+    return this.gdpr.get(query);
+  }
+
+  @OnEvent(Subjects.ScoringLeadErased)
+  scoringErased(@Payload() envelope: MessageEnvelope<LeadErasureConfirmedV1>): Promise<void> {
+    return this.gdpr.confirm(envelope.data);
+  }
+
+  @OnEvent(Subjects.AutomationLeadErased)
+  automationErased(@Payload() envelope: MessageEnvelope<LeadErasureConfirmedV1>): Promise<void> {
+    return this.gdpr.confirm(envelope.data);
+  }
+
+  @OnEvent(Subjects.SlackLeadErased)
+  slackErased(@Payload() envelope: MessageEnvelope<LeadErasureConfirmedV1>): Promise<void> {
+    return this.gdpr.confirm(envelope.data);
+  }
+}

@@ -1,0 +1,16 @@
+import { Injectable } from '@nestjs/common';
+import { eraseMessagesMentioning } from '@crm/messaging';
+import { TransactionHost } from '@crm/service-kit';
+
+/**
+ * What slack holds about a lead. Its message log keeps no message text (only channel, status and the requester's
+ * reference), so what can name a person is a queued or dead-lettered post mentioning the lead.
+ */
+@Injectable()
+export class LeadErasureRepository {
+  constructor(private readonly tx: TransactionHost) {}
+
+  async eraseLead(leadId: string): Promise<Record<string, number>> {
+    return { messages: await eraseMessagesMentioning(this.tx.manager, [leadId]) };
+  }
+}
