@@ -5,6 +5,7 @@ import { LeadsConfig } from './config/leads.config';
 import { databaseOptions } from './database/database.options';
 import { DealsModule } from './deals/deals.module';
 import { LeadsModule } from './leads/leads.module';
+import { PipelineEditsModule } from './pipelines/pipeline-edits.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
 import { RoutingModule } from './routing/routing.module';
 import { TasksModule } from './tasks/tasks.module';
@@ -21,6 +22,7 @@ import { TeamModule } from './team/team.module';
     MessagingModule.forRoot({ service: 'leads' }),
     LeadsModule,
     PipelinesModule,
+    PipelineEditsModule,
     DealsModule,
     TeamModule,
     RoutingModule,
