@@ -206,6 +206,30 @@ describe('automation service (real NATS + Postgres)', () => {
       });
       expect(view.configured_triggers).toHaveLength(1);
     });
+
+    it('validate_only answers the same 400s or what would be saved, and saves nothing', async () => {
+      const stage = newStage('Checked');
+      await saveTriggers(infra.nats, stage, [slackTrigger()]);
+      const refused = await expectRejected(
+        saveTriggers(infra.nats, stage, [{ action: 'send_slack_message', config: { message: 'hi' } }], {
+          validateOnly: true,
+        }),
+      );
+      expect(refused.details?.validation_errors).toEqual([
+        expect.objectContaining({ path: 'triggers.0.config.channel' }),
+      ]);
+      const checked = await saveTriggers(
+        infra.nats,
+        stage,
+        [{ action: 'create_task', config: { title_template: 'Call {lead.first_name}' } }],
+        { validateOnly: true },
+      );
+      expect(checked).toMatchObject({ success: true, stage_id: stage.id, triggers_count: 1 });
+      const view = await infra.nats.request<StageTriggersView>(Queries.AutomationGetStageTriggers, {
+        stage: { id: stage.id, name: stage.name, pipeline_id: stage.pipeline_id },
+      });
+      expect(view.configured_triggers.map((t) => t.action)).toEqual(['send_slack_message']);
+    });
   });
 
   describe('runs from stage changes', () => {

@@ -5,6 +5,7 @@ import { LeadsConfig } from './config/leads.config';
 import { databaseOptions } from './database/database.options';
 import { DealsModule } from './deals/deals.module';
 import { LeadsModule } from './leads/leads.module';
+import { PipelineEditsModule } from './pipelines/pipeline-edits.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
 import { RoutingModule } from './routing/routing.module';
 import { TasksModule } from './tasks/tasks.module';
@@ -23,6 +24,7 @@ import { GdprModule } from './gdpr/gdpr.module';
     LeadsModule,
     PipelinesModule,
     GdprModule,
+    PipelineEditsModule,
     DealsModule,
     TeamModule,
     RoutingModule,

@@ -25,6 +25,7 @@ export * from './http/auth.requests';
 export * from './rpc/common';
 export * from './rpc/leads.rpc';
 export * from './rpc/automation.rpc';
+export * from './rpc/pipelines.rpc';
 export * from './rpc/scoring.rpc';
 export * from './rpc/team.rpc';
 export * from './rpc/routing.rpc';

@@ -51,7 +51,10 @@ export class StageTriggersService {
     };
   }
 
-  /** Validates the whole list first (nothing changes on a 400), then swaps it in one transaction. */
+  /**
+   * Validates the whole list first (nothing changes on a 400), then swaps it in one transaction; with
+   * `validate_only` it stops after the checks and answers what would be saved.
+   */
   async replaceStageTriggers(command: ReplaceStageTriggersCommand): Promise<ReplaceStageTriggersResult> {
     const { stage } = command;
     const issues: ValidationIssue[] = [];
@@ -112,6 +115,7 @@ export class StageTriggersService {
           'Invalid stage triggers',
         );
       }
+      if (command.validate_only) return;
       // A trigger that stays keeps its creation time.
       for (const row of rows) {
         const before = existing.find((t) => t.id === row.id);
@@ -119,7 +123,9 @@ export class StageTriggersService {
       }
       await this.triggers.replaceForStage(stage.id, rows);
     });
-    this.log.info({ stage_id: stage.id, triggers_count: rows.length }, 'stage triggers replaced');
+    if (!command.validate_only) {
+      this.log.info({ stage_id: stage.id, triggers_count: rows.length }, 'stage triggers replaced');
+    }
     return {
       success: true,
       stage_id: stage.id,

@@ -88,11 +88,17 @@ export function newStage(
   return { id: randomUUID(), name, pipeline_id: pipelineId, pipeline_name: pipelineName };
 }
 
-export function saveTriggers(nats: NatsTestClient, stage: Stage, triggers: Partial<TriggerInput>[]) {
+export function saveTriggers(
+  nats: NatsTestClient,
+  stage: Stage,
+  triggers: Partial<TriggerInput>[],
+  options: { validateOnly?: boolean } = {},
+) {
   const command: ReplaceStageTriggersCommand = {
     actor: { type: 'user', id: randomUUID(), name: null },
     stage: { id: stage.id, name: stage.name, pipeline_id: stage.pipeline_id },
     body: { triggers: triggers as TriggerInput[] },
+    ...(options.validateOnly ? { validate_only: true } : {}),
   };
   return nats.request<{
     success: true;

@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { PipelinesController } from './pipelines.controller';
 import { PipelinesService } from './pipelines.service';
+import { StagesController } from './stages.controller';
+import { StagesService } from './stages.service';
 
-@Module({ controllers: [PipelinesController], providers: [PipelinesService] })
+@Module({
+  controllers: [PipelinesController, StagesController],
+  providers: [PipelinesService, StagesService],
+})
 export class PipelinesModule {}

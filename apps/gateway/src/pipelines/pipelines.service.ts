@@ -1,12 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import {
+  CreatePipelineBody,
   GetPipelineQuery,
+  ListPipelineDealsQuery,
   ListPipelinesQuery,
   Queries,
+  UpdatePipelineBody,
+  type DealView,
   type PipelineMetricsView,
   type PipelineView,
   type StageView,
 } from '@crm/contracts';
+import { actorOf, type Principal } from '../auth/principal';
 import { validateInput } from '../http/validation';
 import { asDataList, GatewayRpc } from '../rpc/gateway-rpc';
 
@@ -34,5 +39,33 @@ export class PipelinesService {
 
   async stages(pipelineId: string): Promise<{ data: StageView[] }> {
     return asDataList(await this.rpc.request(Queries.LeadsListStages, { id: pipelineId }));
+  }
+
+  async deals(pipelineId: string, query: unknown): Promise<{ data: DealView[] }> {
+    return asDataList(
+      await this.rpc.request(
+        Queries.LeadsListPipelineDeals,
+        validateInput(ListPipelineDealsQuery, { ...(query as object), id: pipelineId }),
+      ),
+    );
+  }
+
+  create(principal: Principal, body: unknown): Promise<PipelineView> {
+    return this.rpc.request(Queries.LeadsCreatePipeline, {
+      actor: actorOf(principal),
+      body: validateInput(CreatePipelineBody, body),
+    });
+  }
+
+  update(principal: Principal, id: string, body: unknown): Promise<PipelineView> {
+    return this.rpc.request(Queries.LeadsUpdatePipeline, {
+      actor: actorOf(principal),
+      id,
+      body: validateInput(UpdatePipelineBody, body),
+    });
+  }
+
+  async delete(principal: Principal, id: string): Promise<void> {
+    await this.rpc.request(Queries.LeadsDeletePipeline, { actor: actorOf(principal), id });
   }
 }

@@ -19,3 +19,8 @@ export function isRetryableConflict(error: unknown): boolean {
   const { code } = pgFields(error);
   return code === '40P01' || code === '40001';
 }
+
+/** A row still referenced by another table's foreign key (or a reference to a row that is gone). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return pgFields(error).code === '23503';
+}

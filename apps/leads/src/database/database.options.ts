@@ -15,6 +15,7 @@ import { LeadEventScores1796200000100 } from './migrations/1796200000100-lead-ev
 import { LeadProfileVersion1796300000000 } from './migrations/1796300000000-lead-profile-version';
 import { TeamMembers1796300000100 } from './migrations/1796300000100-team-members';
 import { Routing1796400000000 } from './migrations/1796400000000-routing';
+import { StageHistorySurvivesStageDelete1796500000000 } from './migrations/1796500000000-stage-history-survives-stage-delete';
 import { LeadTouchSourceLength1796500002000 } from './migrations/1796500002000-lead-touch-source-length';
 import { LeadErasures1796500002100 } from './migrations/1796500002100-lead-erasures';
 
@@ -41,6 +42,7 @@ export const databaseOptions: DatabaseModuleOptions = {
     LeadProfileVersion1796300000000,
     TeamMembers1796300000100,
     Routing1796400000000,
+    StageHistorySurvivesStageDelete1796500000000,
     LeadTouchSourceLength1796500002000,
     LeadErasures1796500002100,
   ],

@@ -9,7 +9,8 @@ export class DealStageHistoryEntity {
   @Column({ name: 'from_stage_id', type: 'uuid', nullable: true }) fromStageId: string | null;
   @Column({ name: 'from_stage_name', type: 'varchar', length: 255, nullable: true }) fromStageName:
     string | null;
-  @Column({ name: 'to_stage_id', type: 'uuid' }) toStageId: string;
+  /** null once the stage was deleted (api.md §7); `toStageName` keeps its name. */
+  @Column({ name: 'to_stage_id', type: 'uuid', nullable: true }) toStageId: string | null;
   @Column({ name: 'to_stage_name', type: 'varchar', length: 255 }) toStageName: string;
   @Column({ name: 'from_status', type: 'varchar', length: 10, nullable: true }) fromStatus: DealStatus | null;
   @Column({ name: 'to_status', type: 'varchar', length: 10 }) toStatus: DealStatus;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, In, type SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import type { DealStatus, ListDealsQuery } from '@crm/contracts';
+import type { DealStatus, ListDealsQuery, ListPipelineDealsQuery } from '@crm/contracts';
 import { TransactionHost } from '@crm/service-kit';
 import { likePattern } from '../leads/lead.repository';
 import { Recordset } from '../leads/recordset';
@@ -254,6 +254,22 @@ export class DealRepository {
       .offset((query.page - 1) * query.limit)
       .limit(query.limit);
     return qb.getManyAndCount();
+  }
+
+  /** The deals of a pipeline in board order (stage position, then Kanban position), offset-based. */
+  listInPipeline(query: ListPipelineDealsQuery): Promise<DealEntity[]> {
+    const qb = this.withRelations(this.deals.createQueryBuilder('deal')).where('deal.pipelineId = :id', {
+      id: query.id,
+    });
+    if (query.status) qb.andWhere('deal.status = :status', { status: query.status });
+    return qb
+      .orderBy('stage.position', 'ASC')
+      .addOrderBy('deal.position', 'ASC')
+      .addOrderBy('deal.createdAt', 'ASC')
+      .addOrderBy('deal.id', 'ASC')
+      .offset(query.offset)
+      .limit(query.limit)
+      .getMany();
   }
 
   async insertHistory(row: NewStageHistory): Promise<DealStageHistoryEntity> {

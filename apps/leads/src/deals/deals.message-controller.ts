@@ -11,6 +11,7 @@ import {
   UpdateDealCommand,
   type DealStatsView,
   ListDealsQuery,
+  ListPipelineDealsQuery,
   MoveDealCommand,
   Queries,
   type Page,
@@ -24,6 +25,13 @@ import { DealsService } from './deals.service';
 @Controller()
 export class DealsMessageController {
   constructor(private readonly deals: DealsService) {}
+
+  @OnRequest(Queries.LeadsListPipelineDeals)
+  pipelineDeals(
+    @Payload(ContractValidationPipe) query: ListPipelineDealsQuery,
+  ): Promise<{ data: DealView[] }> {
+    return this.deals.listPipelineDeals(query);
+  }
 
   @OnRequest(Queries.LeadsCreateDeal)
   create(@Payload(ContractValidationPipe) command: CreateDealCommand): Promise<DealView> {

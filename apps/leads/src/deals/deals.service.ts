@@ -18,6 +18,7 @@ import {
   type UpdateDealCommand,
   type DealStageChangedV1,
   type ListDealsQuery,
+  type ListPipelineDealsQuery,
   type MoveDealCommand,
   type Page,
   type StageHistoryView,
@@ -489,6 +490,12 @@ export class DealsService {
   async listDeals(query: ListDealsQuery): Promise<Page<DealView>> {
     const [rows, total] = await this.deals.list(query);
     return toPage(rows.map(toDealView), total, query.page, query.limit);
+  }
+
+  /** `GET /pipelines/:id/deals`: 404 for an unknown pipeline. */
+  async listPipelineDeals(query: ListPipelineDealsQuery): Promise<{ data: DealView[] }> {
+    if (!(await this.pipelines.findPipeline(query.id))) throw new NotFoundError('Pipeline', query.id);
+    return { data: (await this.deals.listInPipeline(query)).map(toDealView) };
   }
 
   async getDeal(id: string): Promise<DealView> {

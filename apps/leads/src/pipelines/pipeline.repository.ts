@@ -1,8 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { TransactionHost } from '@crm/service-kit';
 import { PipelineEntity } from './pipeline.entity';
 import { StageEntity } from './stage.entity';
+
+export type PipelineFields = Pick<
+  PipelineEntity,
+  'slug' | 'name' | 'description' | 'isActive' | 'salesCycleDays' | 'targetPersona' | 'config'
+>;
+export type StageFields = Pick<StageEntity, 'slug' | 'name' | 'color' | 'stageType'>;
+
+/** Deals that keep a pipeline or stage from being deleted. */
+export interface DealCounts {
+  open: number;
+  closed: number;
+}
+
+/** Serialises changes of the default pipeline (any constant unique to this use). */
+const DEFAULT_PIPELINE_LOCK = 'leads.pipelines.default';
 
 export interface PipelineSummary {
   pipelineId: string;
@@ -120,6 +136,99 @@ export class PipelineRepository {
 
   findStage(id: string): Promise<StageEntity | null> {
     return this.stages.findOneBy({ id });
+  }
+
+  /** The pipeline, locked until the transaction ends: its edits and its stages' edits apply one after another. */
+  lockPipeline(id: string): Promise<PipelineEntity | null> {
+    return this.pipelines.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async insertPipeline(fields: PipelineFields): Promise<string> {
+    const { identifiers } = await this.pipelines.insert({
+      ...fields,
+      isDefault: false,
+    } as QueryDeepPartialEntity<PipelineEntity>);
+    return identifiers[0].id as string;
+  }
+
+  async updatePipeline(id: string, fields: PipelineFields): Promise<void> {
+    await this.pipelines.update({ id }, fields as QueryDeepPartialEntity<PipelineEntity>);
+  }
+
+  async deletePipeline(id: string): Promise<void> {
+    await this.pipelines.delete({ id });
+  }
+
+  /**
+   * Makes `id` the only default pipeline. Taken under a transaction-scoped advisory lock, so two concurrent
+   * switches run one after the other and the second clears the first's default (each statement after the lock
+   * sees what the first committed); the partial unique index allows at most one default at any time.
+   */
+  async makeSoleDefault(id: string): Promise<void> {
+    await this.tx.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [DEFAULT_PIPELINE_LOCK]);
+    await this.pipelines
+      .createQueryBuilder()
+      .update()
+      .set({ isDefault: false })
+      .where('is_default AND id <> :id', { id })
+      .execute();
+    await this.pipelines.update({ id }, { isDefault: true });
+  }
+
+  /** Open and closed deals of a pipeline, or of one stage. */
+  async dealCounts(where: { pipelineId: string } | { stageId: string }): Promise<DealCounts> {
+    const [column, id] = 'stageId' in where ? ['stage_id', where.stageId] : ['pipeline_id', where.pipelineId];
+    const [row]: { open: number; closed: number }[] = await this.tx.manager.query(
+      `SELECT count(*) FILTER (WHERE status = 'open')::int AS open,
+              count(*) FILTER (WHERE status <> 'open')::int AS closed
+         FROM ${this.tableOf('deals')} WHERE ${column} = $1`,
+      [id],
+    );
+    return row;
+  }
+
+  /** The stage, locked until the transaction ends. */
+  lockStage(id: string): Promise<StageEntity | null> {
+    return this.stages.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  countStages(pipelineId: string): Promise<number> {
+    return this.stages.countBy({ pipelineId });
+  }
+
+  /** Moves the stages at and after `position` down by one (positions are not unique, so one statement does). */
+  async shiftStagesFrom(pipelineId: string, position: number): Promise<void> {
+    await this.stages
+      .createQueryBuilder()
+      .update()
+      .set({ position: () => 'position + 1' })
+      .where('pipeline_id = :pipelineId AND position >= :position', { pipelineId, position })
+      .execute();
+  }
+
+  async insertStage(
+    fields: StageFields & { id?: string; pipelineId: string; position: number },
+  ): Promise<string> {
+    const { identifiers } = await this.stages.insert(fields);
+    return identifiers[0].id as string;
+  }
+
+  async updateStage(id: string, fields: StageFields): Promise<void> {
+    await this.stages.update({ id }, fields);
+  }
+
+  async deleteStage(id: string): Promise<void> {
+    await this.stages.delete({ id });
+  }
+
+  /** Positions 1…n in the given order. */
+  async setStagePositions(pipelineId: string, orderedIds: readonly string[]): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE ${this.tableOf('stages')} s SET position = o.position, updated_at = now()
+         FROM unnest($2::uuid[]) WITH ORDINALITY AS o(id, position)
+        WHERE s.id = o.id AND s.pipeline_id = $1 AND s.position <> o.position`,
+      [pipelineId, orderedIds],
+    );
   }
 
   private tableOf(table: string): string {

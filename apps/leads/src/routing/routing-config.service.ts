@@ -48,6 +48,20 @@ export class RoutingConfigService {
     return updated;
   }
 
+  /**
+   * The settings that name the pipeline `slug` (`fallback_pipeline`, `intent_to_pipeline.<intent>`). Reads the
+   * stored row locked until the caller's transaction ends, so a concurrent edit cannot start naming it meanwhile.
+   */
+  async pipelineReferences(slug: string): Promise<string[]> {
+    const config = effectiveConfig(await this.configs.readForUpdate());
+    return [
+      ...(config.fallback_pipeline === slug ? ['fallback_pipeline'] : []),
+      ...Object.entries(config.intent_to_pipeline)
+        .filter(([, target]) => target === slug)
+        .map(([intent]) => `intent_to_pipeline.${intent}`),
+    ];
+  }
+
   private async assertPipelinesExist(config: RoutingConfigView): Promise<void> {
     const slugs: [string, string][] = [
       ['body.fallback_pipeline', config.fallback_pipeline],

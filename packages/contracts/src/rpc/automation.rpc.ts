@@ -39,12 +39,14 @@ export class TriggerInput {
   @IsOptional() @IsBoolean() enabled?: boolean;
 }
 
+/** A stage's ordered trigger list (api.md §9): the `triggers` of this body, a stage's `automation_config`. */
+export function IsTriggerList(): PropertyDecorator {
+  const decorators = [IsArray(), ArrayMaxSize(50), ValidateNested({ each: true }), Type(() => TriggerInput)];
+  return (target, property) => decorators.forEach((decorate) => decorate(target, property));
+}
+
 export class ReplaceStageTriggersBody {
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => TriggerInput)
-  triggers: TriggerInput[];
+  @IsTriggerList() triggers: TriggerInput[];
 }
 
 /** The stage as the gateway resolved it from leads, so automation can name it without reading leads. */
@@ -61,6 +63,8 @@ export class GetStageTriggersQuery {
 export class ReplaceStageTriggersCommand extends WithActor {
   @ValidateNested() @Type(() => StageRef) stage: StageRef;
   @ValidateNested() @Type(() => ReplaceStageTriggersBody) body: ReplaceStageTriggersBody;
+  /** Check the list (the same 400s) and save nothing: the gateway asks before it writes a stage edit. */
+  @IsOptional() @IsBoolean() validate_only?: boolean;
 }
 
 export class ListTriggerRunsQuery extends PageQuery {

@@ -130,7 +130,8 @@ export interface StageHistoryView {
   deal_id: string;
   from_stage_id: string | null;
   from_stage_name: string | null;
-  to_stage_id: string;
+  /** null once the stage was deleted; the name stays. */
+  to_stage_id: string | null;
   to_stage_name: string;
   from_status: DealStatus | null;
   to_status: DealStatus;

@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { schemaOf } from '@crm/service-kit';
+import { slugify } from '../../pipelines/pipeline.rules';
 
 interface SeedStage {
   name: string;
@@ -80,14 +81,6 @@ export const DEFAULT_PIPELINES: SeedPipeline[] = [
     ),
   },
 ];
-
-/** "Proof of Concept" → "proof-of-concept". */
-export function slugify(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}
 
 /** The four default pipelines and their stages. Idempotent: existing slugs are left untouched. */
 export class SeedDefaultPipelines1764000000001 implements MigrationInterface {
