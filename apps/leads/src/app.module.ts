@@ -6,6 +6,7 @@ import { databaseOptions } from './database/database.options';
 import { DealsModule } from './deals/deals.module';
 import { LeadsModule } from './leads/leads.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
+import { ReportsModule } from './reports/reports.module';
 import { RoutingModule } from './routing/routing.module';
 import { TasksModule } from './tasks/tasks.module';
 import { OrganizationsModule } from './organizations/organizations.module';
@@ -27,6 +28,7 @@ import { TeamModule } from './team/team.module';
     TasksModule,
     OrganizationsModule,
     LeadActivityModule,
+    ReportsModule,
   ],
 })
 export class AppModule {}

@@ -29,4 +29,5 @@ export * from './rpc/routing.rpc';
 export * from './rpc/tasks.rpc';
 export * from './rpc/organizations.rpc';
 export * from './rpc/events.rpc';
+export * from './rpc/reports.rpc';
 export * from './views/views';

@@ -15,6 +15,7 @@ import { LeadEventScores1796200000100 } from './migrations/1796200000100-lead-ev
 import { LeadProfileVersion1796300000000 } from './migrations/1796300000000-lead-profile-version';
 import { TeamMembers1796300000100 } from './migrations/1796300000100-team-members';
 import { Routing1796400000000 } from './migrations/1796400000000-routing';
+import { RoutedScore1796500001000 } from './migrations/1796500001000-routed-score';
 
 /** The same options for the running service and the `migrate` script. */
 export const databaseOptions: DatabaseModuleOptions = {
@@ -39,5 +40,6 @@ export const databaseOptions: DatabaseModuleOptions = {
     LeadProfileVersion1796300000000,
     TeamMembers1796300000100,
     Routing1796400000000,
+    RoutedScore1796500001000,
   ],
 };
