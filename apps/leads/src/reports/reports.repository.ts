@@ -24,11 +24,6 @@ function inPeriod(column: string, period: ReportPeriod, params: unknown[]): stri
   return conditions.length ? conditions.join(' AND ') : 'true';
 }
 
-/** A lead's first- and last-touch campaign, blank ones as none. */
-const CAMPAIGN_TOUCHES = `CROSS JOIN LATERAL (VALUES (NULLIF(l.first_touch_campaign, ''), true, false),
-                                        (NULLIF(l.last_touch_campaign, ''), false, true))
-                        AS t(campaign, first_touch, last_touch)`;
-
 /**
  * The reports of api.md §18, each an aggregate query over leads, deals and stage history: rows are counted,
  * summed and averaged in PostgreSQL, never loaded.
@@ -81,20 +76,21 @@ export class ReportsRepository {
     }[]
   > {
     const params: unknown[] = [margin];
+    // The points are read once per lead (OFFSET 0 keeps the planner from inlining them into every use), and only
+    // of leads with an intent: without one, no intent has points, so there is no conflict.
+    const points = (intent: string) =>
+      `CASE WHEN l.primary_intent IS NULL THEN 0 ELSE coalesce((l.intent_summary ->> '${intent}')::numeric, 0) END`;
     return this.query(
-      `SELECT grouping(l.primary_intent) = 1 AS total, l.primary_intent AS intent, count(*)::int AS count,
-              avg(l.intent_confidence)::float8 AS avg_confidence,
-              count(*) FILTER (WHERE l.routing_status = 'routed')::int AS routed,
-              count(*) FILTER (WHERE p.runner_up > 0 AND p.first - p.runner_up < $1)::int AS conflicts
-         FROM leads l
-        CROSS JOIN LATERAL (
-          SELECT greatest(r, b, c) AS first, r + b + c - greatest(r, b, c) - least(r, b, c) AS runner_up
-            FROM (SELECT coalesce((l.intent_summary ->> 'research')::numeric, 0) AS r,
-                         coalesce((l.intent_summary ->> 'b2b')::numeric, 0) AS b,
-                         coalesce((l.intent_summary ->> 'co_creation')::numeric, 0) AS c) points
-        ) p
-        WHERE ${inPeriod('l.created_at', period, params)}
-        GROUP BY GROUPING SETS ((l.primary_intent), ())`,
+      `SELECT grouping(p.primary_intent) = 1 AS total, p.primary_intent AS intent, count(*)::int AS count,
+              avg(p.intent_confidence)::float8 AS avg_confidence,
+              count(*) FILTER (WHERE p.routing_status = 'routed')::int AS routed,
+              count(*) FILTER (WHERE p.r + p.b + p.c - greatest(p.r, p.b, p.c) - least(p.r, p.b, p.c) > 0
+                                 AND 2 * greatest(p.r, p.b, p.c) + least(p.r, p.b, p.c) - p.r - p.b - p.c < $1
+                              )::int AS conflicts
+         FROM (SELECT l.primary_intent, l.intent_confidence, l.routing_status,
+                      ${points('research')} AS r, ${points('b2b')} AS b, ${points('co_creation')} AS c
+                 FROM leads l WHERE ${inPeriod('l.created_at', period, params)} OFFSET 0) p
+        GROUP BY GROUPING SETS ((p.primary_intent), ())`,
       params,
     );
   }
@@ -140,6 +136,11 @@ export class ReportsRepository {
    * Every stage of the pipelines, in board order, with the deals (created in the period) now in it; the average
    * days of the stays that ended by a move out of it (stage history); and how many deals entered it and how many
    * of those, after they first did, reached a later stage other than a lost one, or were won.
+   *
+   * One pass over the deals' history, in (deal_id, moved_at) order: `furthest_later` is the furthest a deal got
+   * after each row (a won row counts as beyond every stage, a lost stage as nowhere). A deal that entered a stage
+   * converted when the furthest it got after its first entry lies beyond the stage; that is the largest
+   * `furthest_later` of its entries, so no row needs to know which entry was the first.
    */
   funnelStages(
     period: ReportPeriod,
@@ -170,20 +171,22 @@ export class ReportsRepository {
            FROM deal_stage_history h JOIN scoped ON scoped.id = h.deal_id
           WHERE h.from_stage_id <> h.to_stage_id AND h.time_in_previous_stage_seconds IS NOT NULL
           GROUP BY h.from_stage_id
+       ), history AS (
+         SELECT h.deal_id, h.to_stage_id, s.position,
+                max(CASE WHEN h.to_status = 'won' THEN 2147483647
+                         WHEN s.stage_type = 'closed_lost' THEN 0
+                         ELSE s.position END)
+                  OVER (PARTITION BY h.deal_id ORDER BY h.moved_at
+                        ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS furthest_later
+           FROM deal_stage_history h
+           JOIN scoped ON scoped.id = h.deal_id
+           JOIN stages s ON s.id = h.to_stage_id
        ), entries AS (
-         SELECT h.deal_id, h.to_stage_id AS stage_id, min(h.moved_at) AS entered_at
-           FROM deal_stage_history h JOIN scoped ON scoped.id = h.deal_id
-          GROUP BY h.deal_id, h.to_stage_id
+         SELECT to_stage_id AS stage_id, max(position) AS position, max(furthest_later) AS furthest
+           FROM history GROUP BY deal_id, to_stage_id
        ), conversions AS (
-         SELECT e.stage_id, count(*)::int AS entered,
-                count(*) FILTER (WHERE EXISTS (
-                  SELECT 1 FROM deal_stage_history later JOIN stages reached ON reached.id = later.to_stage_id
-                   WHERE later.deal_id = e.deal_id AND later.moved_at > e.entered_at
-                     AND (later.to_status = 'won'
-                          OR (reached.position > s.position AND reached.stage_type IS DISTINCT FROM 'closed_lost'))
-                ))::int AS converted
-           FROM entries e JOIN stages s ON s.id = e.stage_id
-          GROUP BY e.stage_id
+         SELECT stage_id, count(*)::int AS entered, count(*) FILTER (WHERE furthest > position)::int AS converted
+           FROM entries GROUP BY stage_id
        )
        SELECT s.pipeline_id, s.id AS stage_id, s.name AS stage_name, s.position,
               coalesce(c.deal_count, 0) AS deal_count, coalesce(c.total_value, 0)::float8 AS total_value,
@@ -201,7 +204,8 @@ export class ReportsRepository {
 
   /**
    * Per first- or last-touch campaign of the leads created in the period: the leads with it as either touch, as
-   * first, as last; the deals of the leads with it as first touch, and the value of those that were won.
+   * first, as last; the deals of the leads with it as first touch, and the value of those that were won. A lead
+   * with the same campaign as both touches counts once among its leads.
    */
   campaigns(period: ReportPeriod): Promise<
     {
@@ -214,41 +218,59 @@ export class ReportsRepository {
     }[]
   > {
     const params: unknown[] = [];
+    const where = inPeriod('l.created_at', period, params);
     return this.query(
       `WITH touches AS (
-         SELECT t.campaign, l.id AS lead_id, bool_or(t.first_touch) AS first_touch,
-                bool_or(t.last_touch) AS last_touch
-           FROM leads l ${CAMPAIGN_TOUCHES}
-          WHERE t.campaign IS NOT NULL AND ${inPeriod('l.created_at', period, params)}
-          GROUP BY t.campaign, l.id
+         SELECT NULLIF(l.first_touch_campaign, '') AS campaign, 1 AS first_touch, 0 AS last_touch,
+                (l.first_touch_campaign = l.last_touch_campaign)::int AS both_touches
+           FROM leads l WHERE NULLIF(l.first_touch_campaign, '') IS NOT NULL AND ${where}
+         UNION ALL
+         SELECT NULLIF(l.last_touch_campaign, ''), 0, 1, 0
+           FROM leads l WHERE NULLIF(l.last_touch_campaign, '') IS NOT NULL AND ${where}
+       ), lead_figures AS (
+         SELECT campaign, (sum(first_touch) + sum(last_touch) - coalesce(sum(both_touches), 0))::int AS leads,
+                sum(first_touch)::int AS first_touch_leads, sum(last_touch)::int AS last_touch_leads
+           FROM touches GROUP BY campaign
        ), deal_figures AS (
-         SELECT t.campaign, count(d.id)::int AS deals,
+         SELECT l.first_touch_campaign AS campaign, count(*)::int AS deals,
                 coalesce(sum(d.value) FILTER (WHERE d.status = 'won'), 0) AS revenue
-           FROM touches t JOIN deals d ON d.lead_id = t.lead_id
-          WHERE t.first_touch
-          GROUP BY t.campaign
+           FROM deals d JOIN leads l ON l.id = d.lead_id
+          WHERE NULLIF(l.first_touch_campaign, '') IS NOT NULL AND ${where}
+          GROUP BY l.first_touch_campaign
        )
-       SELECT t.campaign, count(*)::int AS leads,
-              count(*) FILTER (WHERE t.first_touch)::int AS first_touch_leads,
-              count(*) FILTER (WHERE t.last_touch)::int AS last_touch_leads,
-              coalesce(max(f.deals), 0) AS deals, coalesce(max(f.revenue), 0)::float8 AS revenue
-         FROM touches t LEFT JOIN deal_figures f ON f.campaign = t.campaign
-        GROUP BY t.campaign
-        ORDER BY leads DESC, t.campaign`,
+       SELECT lf.campaign, lf.leads, lf.first_touch_leads, lf.last_touch_leads, coalesce(df.deals, 0) AS deals,
+              coalesce(df.revenue, 0)::float8 AS revenue
+         FROM lead_figures lf LEFT JOIN deal_figures df ON df.campaign = lf.campaign
+        ORDER BY lf.leads DESC, lf.campaign`,
       params,
     );
   }
 
-  /** Leads created in the period with a first- or last-touch campaign, and how many campaigns they name. */
-  async attributedLeads(period: ReportPeriod): Promise<{ leads: number; campaigns: number }> {
+  /** Leads created in the period with a first- or last-touch campaign. */
+  async attributedLeads(period: ReportPeriod): Promise<number> {
     const params: unknown[] = [];
-    const [row] = await this.query<{ leads: number; campaigns: number }>(
-      `SELECT count(DISTINCT l.id)::int AS leads, count(DISTINCT t.campaign)::int AS campaigns
-         FROM leads l ${CAMPAIGN_TOUCHES}
-        WHERE t.campaign IS NOT NULL AND ${inPeriod('l.created_at', period, params)}`,
+    const [row] = await this.query<{ leads: number }>(
+      `SELECT count(*)::int AS leads FROM leads l
+        WHERE ${inPeriod('l.created_at', period, params)}
+          AND (NULLIF(l.first_touch_campaign, '') IS NOT NULL OR NULLIF(l.last_touch_campaign, '') IS NOT NULL)`,
       params,
     );
-    return row;
+    return row.leads;
+  }
+
+  /** How many distinct first- or last-touch campaigns the leads created in the period name. */
+  async campaignCount(period: ReportPeriod): Promise<number> {
+    const params: unknown[] = [];
+    const where = inPeriod('l.created_at', period, params);
+    const [row] = await this.query<{ campaigns: number }>(
+      `SELECT count(*)::int AS campaigns FROM (
+         SELECT NULLIF(l.first_touch_campaign, '') AS campaign FROM leads l WHERE ${where}
+         UNION
+         SELECT NULLIF(l.last_touch_campaign, '') FROM leads l WHERE ${where}
+       ) c WHERE campaign IS NOT NULL`,
+      params,
+    );
+    return row.campaigns;
   }
 
   /** The most frequent first-touch sources of the leads created in the period, and how many have one at all. */

@@ -133,14 +133,14 @@ export class ReportsService {
    */
   async campaignAttribution(query: ReportPeriodQuery): Promise<CampaignAttributionReport> {
     const period = periodOf(query);
-    const [campaigns, attributed, sources] = await Promise.all([
+    const [campaigns, attributedLeads, sources] = await Promise.all([
       this.reports.campaigns(period),
       this.reports.attributedLeads(period),
       this.reports.topSources(period, TOP_SOURCES),
     ]);
     return {
-      total_campaigns: attributed.campaigns,
-      total_leads_attributed: attributed.leads,
+      total_campaigns: campaigns.length,
+      total_leads_attributed: attributedLeads,
       total_revenue: toMoney(campaigns.reduce((sum, c) => sum + c.revenue, 0))!,
       ...NO_CAMPAIGN_SPEND,
       campaigns: campaigns.map((c) => ({
@@ -215,10 +215,10 @@ export class ReportsService {
    */
   async summary(query: ReportPeriodQuery): Promise<ReportsSummary> {
     const period = periodOf(query);
-    const [leads, deals, attributed] = await Promise.all([
+    const [leads, deals, campaigns] = await Promise.all([
       this.reports.leadSummary(period),
       this.reports.dealSummary(period),
-      this.reports.attributedLeads({}),
+      this.reports.campaignCount({}),
     ]);
     return {
       leads: {
@@ -239,8 +239,8 @@ export class ReportsService {
         open_value: toMoney(deals.open_value)!,
       },
       campaigns: {
-        total: attributed.campaigns,
-        active: attributed.campaigns,
+        total: campaigns,
+        active: campaigns,
         total_spent: NO_CAMPAIGN_SPEND.total_spent,
         overall_roi: NO_CAMPAIGN_SPEND.overall_roi,
       },
