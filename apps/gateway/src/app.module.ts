@@ -13,6 +13,7 @@ import { RequestContextInterceptor } from './http/request-context.interceptor';
 import { TotalCountInterceptor } from './http/total-count.interceptor';
 import { LeadsModule } from './leads/leads.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
+import { ReportsModule } from './reports/reports.module';
 import { RoutingModule } from './routing/routing.module';
 import { RpcModule } from './rpc/rpc.module';
 import { ScoringModule } from './scoring/scoring.module';
@@ -44,6 +45,7 @@ import { WebUiModule } from './web-ui/web-ui.module';
     GdprModule,
     OrganizationsModule,
     TriggersModule,
+    ReportsModule,
     GatewayHealthModule,
     WebUiModule,
   ],

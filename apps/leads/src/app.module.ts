@@ -7,6 +7,7 @@ import { DealsModule } from './deals/deals.module';
 import { LeadsModule } from './leads/leads.module';
 import { PipelineEditsModule } from './pipelines/pipeline-edits.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
+import { ReportsModule } from './reports/reports.module';
 import { RoutingModule } from './routing/routing.module';
 import { TasksModule } from './tasks/tasks.module';
 import { OrganizationsModule } from './organizations/organizations.module';
@@ -31,6 +32,7 @@ import { GdprModule } from './gdpr/gdpr.module';
     TasksModule,
     OrganizationsModule,
     LeadActivityModule,
+    ReportsModule,
   ],
 })
 export class AppModule {}

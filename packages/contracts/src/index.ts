@@ -32,5 +32,6 @@ export * from './rpc/routing.rpc';
 export * from './rpc/tasks.rpc';
 export * from './rpc/organizations.rpc';
 export * from './rpc/events.rpc';
+export * from './rpc/reports.rpc';
 export * from './views/views';
 export * from './rpc/gdpr.rpc';

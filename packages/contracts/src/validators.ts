@@ -2,6 +2,17 @@ import { registerDecorator, ValidateIf, type ValidationOptions } from 'class-val
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 
+/**
+ * The `YYYY-MM-DD` the value starts with is a day of the calendar: `Date.parse` rolls 2025-02-30 over to March 2,
+ * and PostgreSQL refuses it, which would turn a bad filter into a 500. (IsRfc3339 does not check it yet: ingest's
+ * fast path must agree with it.)
+ */
+function hasCalendarDay(value: string): boolean {
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 /** The shape of an RFC 3339 date-time with `Z` or an offset (IsRfc3339 also checks that it parses). */
 export function hasRfc3339Shape(value: string): boolean {
   return RFC3339.test(value);
@@ -34,7 +45,8 @@ export function IsRfc3339OrDate(options?: ValidationOptions): PropertyDecorator 
         validate: (value: unknown) =>
           typeof value === 'string' &&
           (RFC3339.test(value) || /^\d{4}-\d{2}-\d{2}$/.test(value)) &&
-          !Number.isNaN(Date.parse(value)),
+          !Number.isNaN(Date.parse(value)) &&
+          hasCalendarDay(value),
       },
     });
 }

@@ -16,6 +16,7 @@ import { LeadProfileVersion1796300000000 } from './migrations/1796300000000-lead
 import { TeamMembers1796300000100 } from './migrations/1796300000100-team-members';
 import { Routing1796400000000 } from './migrations/1796400000000-routing';
 import { StageHistorySurvivesStageDelete1796500000000 } from './migrations/1796500000000-stage-history-survives-stage-delete';
+import { RoutedScore1796500001000 } from './migrations/1796500001000-routed-score';
 import { LeadTouchSourceLength1796500002000 } from './migrations/1796500002000-lead-touch-source-length';
 import { LeadErasures1796500002100 } from './migrations/1796500002100-lead-erasures';
 
@@ -43,6 +44,7 @@ export const databaseOptions: DatabaseModuleOptions = {
     TeamMembers1796300000100,
     Routing1796400000000,
     StageHistorySurvivesStageDelete1796500000000,
+    RoutedScore1796500001000,
     LeadTouchSourceLength1796500002000,
     LeadErasures1796500002100,
   ],

@@ -86,7 +86,7 @@ export class ErasureRepository {
           email = $2, first_name = '[GDPR_DELETED_FIRST_NAME]', last_name = '[GDPR_DELETED_LAST_NAME]',
           phone = NULL, job_title = NULL, portal_id = NULL, waalaxy_id = NULL, linkedin_url = NULL,
           lemlist_id = NULL, consent_date = NULL, consent_source = NULL, metadata = '{}'::jsonb,
-          status = 'churned', lifecycle_stage = 'lead', routing_status = 'unrouted', routed_at = NULL,
+          status = 'churned', lifecycle_stage = 'lead', routing_status = 'unrouted', routed_at = NULL, routed_score = NULL,
           manual_review_reason = NULL, manual_review_at = NULL, pipeline_id = NULL,
           demographic_score = 0, engagement_score = 0, behavior_score = 0, total_score = 0, score_tier = 'cold',
           primary_intent = NULL, intent_confidence = NULL,

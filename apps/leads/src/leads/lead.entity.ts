@@ -48,6 +48,8 @@ export class LeadEntity {
   @Column({ name: 'pipeline_id', type: 'uuid', nullable: true }) pipelineId: string | null;
   @Column({ name: 'routing_status', type: 'varchar', length: 20, default: 'unrouted' }) routingStatus: string;
   @Column({ name: 'routed_at', type: 'timestamptz', nullable: true }) routedAt: Date | null;
+  /** The total score when the lead was routed (the routing-effectiveness report). */
+  @Column({ name: 'routed_score', type: 'int', nullable: true }) routedScore: number | null;
   /** Why the lead waits for a person (routing_status `manual_review`), and since when. */
   @Column({ name: 'manual_review_reason', type: 'varchar', length: 20, nullable: true })
   manualReviewReason: string | null;

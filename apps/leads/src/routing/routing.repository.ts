@@ -80,7 +80,7 @@ export class RoutingRepository {
     if (!routes.length) return;
     await this.tx.manager.query(
       `UPDATE leads l SET routing_status = 'routed', pipeline_id = r.pipeline_id, routed_at = $3,
-              manual_review_reason = NULL, manual_review_at = NULL, updated_at = now()
+              routed_score = l.total_score, manual_review_reason = NULL, manual_review_at = NULL, updated_at = now()
          FROM unnest($1::uuid[], $2::uuid[]) AS r(id, pipeline_id) WHERE l.id = r.id`,
       [routes.map((r) => r.leadId), routes.map((r) => r.pipelineId), at],
     );
