@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure the local dependencies the services and tests need are running:
-#   PostgreSQL on 127.0.0.1:5432 and NATS (with JetStream) on 127.0.0.1:4222.
+#   PostgreSQL on 127.0.0.1:5432, NATS (with JetStream) on 127.0.0.1:4222 and Redis on 127.0.0.1:6379 (gateway).
 # Starts whichever is down (Debian packages on the dev/CI machines), then waits until both answer.
 # Idempotent and quiet when everything is already up. Exit 1 with a message if a dependency
 # cannot be reached within ENSURE_DEPS_TIMEOUT seconds (default 30).
@@ -52,6 +52,21 @@ if ! nats_up; then
     log "start-stop-daemon returned non-zero (waiting anyway)"
 fi
 
+REDIS_HOST=127.0.0.1
+REDIS_PORT=6379
+redis_up() { [[ "$(timeout 3 bash -c "exec 3<>/dev/tcp/$REDIS_HOST/$REDIS_PORT && printf 'PING\r\n' >&3 && head -c5 <&3" 2>/dev/null)" == +PONG* ]]; }
+
+if ! redis_up; then
+  log "nothing answers on $REDIS_HOST:$REDIS_PORT, starting redis-server"
+  if command -v redis-server >/dev/null 2>&1; then
+    redis-server --bind "$REDIS_HOST" --port "$REDIS_PORT" --daemonize yes --save '' --appendonly no >/dev/null ||
+      log "redis-server returned non-zero (waiting anyway)"
+  else
+    log "redis-server not found (install the redis-server package)"
+    exit 1
+  fi
+fi
+
 deadline=$((SECONDS + TIMEOUT))
 while :; do
   pg_ok=0
@@ -59,10 +74,13 @@ while :; do
   pg_up && pg_ok=1
   info=$(nats_info)
   [[ "$info" == INFO* ]] && nats_ok=1
-  if ((pg_ok && nats_ok)); then
+  redis_ok=0
+  redis_up && redis_ok=1
+  if ((pg_ok && nats_ok && redis_ok)); then
     break
   fi
   if ((SECONDS >= deadline)); then
+    ((redis_ok)) || log "Redis is still not answering on $REDIS_HOST:$REDIS_PORT after ${TIMEOUT}s"
     ((pg_ok)) || log "PostgreSQL is still not accepting connections on $PG_HOST:$PG_PORT after ${TIMEOUT}s"
     ((nats_ok)) || log "NATS is still not answering on $NATS_HOST:$NATS_PORT after ${TIMEOUT}s (see /var/log/nats-server.log)"
     exit 1

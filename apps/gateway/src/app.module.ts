@@ -12,7 +12,10 @@ import { ErrorEnvelopeFilter } from './http/error-envelope.filter';
 import { RequestContextInterceptor } from './http/request-context.interceptor';
 import { TotalCountInterceptor } from './http/total-count.interceptor';
 import { LeadsModule } from './leads/leads.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
+import { RateLimitsModule } from './rate-limits/rate-limits.module';
+import { RedisModule } from './redis/redis.module';
 import { ReportsModule } from './reports/reports.module';
 import { RoutingModule } from './routing/routing.module';
 import { RpcModule } from './rpc/rpc.module';
@@ -33,7 +36,11 @@ import { WebUiModule } from './web-ui/web-ui.module';
     DatabaseModule.forRoot(databaseOptions),
     MessagingModule.forRoot({ service: 'gateway' }),
     RpcModule,
+    RedisModule,
     AuthModule,
+    // After AuthModule: its guard resolves the principal the rate limits count by.
+    RateLimitsModule,
+    IdempotencyModule,
     EventsModule,
     LeadsModule,
     PipelinesModule,

@@ -339,7 +339,7 @@ describe('HTTP conventions', () => {
     expect(page.text).toContain('href="/health"');
   });
 
-  it('answers CORS preflights for the headers clients send, with a request id', async () => {
+  it('answers CORS preflights with the api.md §1.5 request and response headers, and a request id', async () => {
     const response = await gw.request('/api/v1/events/ingest', {
       method: 'OPTIONS',
       headers: {
@@ -350,9 +350,48 @@ describe('HTTP conventions', () => {
     });
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
-    expect(response.headers.get('access-control-allow-headers')).toContain('X-API-Key');
-    expect(response.headers.get('access-control-expose-headers')).toContain('X-Total-Count');
+    expect(response.headers.get('access-control-allow-headers')!.split(/,\s*/)).toEqual([
+      'Authorization',
+      'Content-Type',
+      'X-API-Key',
+      'Idempotency-Key',
+      'X-Request-ID',
+      'X-Correlation-ID',
+      'X-Webhook-Signature',
+      'X-Webhook-Timestamp',
+      'webhook-id',
+      'webhook-timestamp',
+      'webhook-signature',
+    ]);
+    // X-Correlation-ID too: §1.5 echoes it, and a browser can read it only if it is exposed.
+    expect(response.headers.get('access-control-expose-headers')!.split(/,\s*/)).toEqual([
+      'X-Total-Count',
+      'X-Request-ID',
+      'X-Correlation-ID',
+      'X-RateLimit-Limit',
+      'X-RateLimit-Remaining',
+      'X-RateLimit-Reset',
+      'Retry-After',
+      'Idempotency-Replayed',
+    ]);
     expect(response.headers.get('x-request-id')).toMatch(UUID);
+  });
+
+  it('allows only the CORS_ORIGINS origins when set', async () => {
+    const restricted = await GatewayHarness.start({ CORS_ORIGINS: 'https://crm.dna-me.example' });
+    try {
+      const preflight = (origin: string) =>
+        restricted.request('/api/v1/events/ingest', {
+          method: 'OPTIONS',
+          headers: { origin, 'access-control-request-method': 'POST' },
+        });
+      expect((await preflight('https://crm.dna-me.example')).headers.get('access-control-allow-origin')).toBe(
+        'https://crm.dna-me.example',
+      );
+      expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await restricted.close();
+    }
   });
 
   it('is ready while its database, NATS and the INGEST stream work', async () => {

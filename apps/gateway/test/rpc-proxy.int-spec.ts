@@ -472,6 +472,7 @@ describe('/health', () => {
       services: {
         database: true,
         nats: true,
+        redis: true,
         leads: false,
         scoring: false,
         automation: false,

@@ -66,6 +66,14 @@ export class RunningSystem {
       HOST: '127.0.0.1',
       API_KEYS: `${SYSTEM_API_KEY}:*:events:write+read+write`,
       JWT_SECRET: SYSTEM_JWT_SECRET,
+      // The tests poll and burst far faster than people do: limits stay on (and cost what they cost) but never
+      // refuse; the gateway's own tests cover the refusals.
+      ...Object.fromEntries(
+        ['AUTH', 'USER', 'INGEST', 'API_KEY', 'SIGNED', 'ANONYMOUS'].map((c) => [
+          `RATE_LIMIT_${c}_PER_MINUTE`,
+          '10000000',
+        ]),
+      ),
       ...Object.fromEntries(SERVICES.map((s) => [s.portEnv, String(ports[s.name])])),
       ...(options.slackWebhookUrl ? { SLACK_WEBHOOK_URL: options.slackWebhookUrl } : {}),
       ...options.env,

@@ -5,6 +5,7 @@ import { UuidParamPipe } from '../http/validation';
 import { ApiKeyAdminService } from './api-key-admin.service';
 import { AdminAccess, CurrentPrincipal } from './auth.decorators';
 import type { Principal, UserPrincipal } from './principal';
+import { NoIdempotencyReplay } from '../idempotency/idempotency.decorators';
 
 /** api.md §3.1: admins only; API keys never manage keys. */
 @Controller(`${API_PREFIX}/api-keys`)
@@ -18,6 +19,7 @@ export class ApiKeyAdminController {
   }
 
   @Post()
+  @NoIdempotencyReplay()
   @HttpCode(201)
   create(
     @CurrentPrincipal() principal: Principal,
@@ -27,6 +29,7 @@ export class ApiKeyAdminController {
   }
 
   @Post(':id/rotate')
+  @NoIdempotencyReplay()
   @HttpCode(201)
   rotate(
     @CurrentPrincipal() principal: Principal,

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { CreateApiKeyRequest, NotFoundError, RotateApiKeyRequest, type ApiKeyView } from '@crm/contracts';
 import { AppLogger, TransactionHost } from '@crm/service-kit';
 import type { Logger } from 'pino';
+import { GatewayConfig } from '../config/gateway.config';
 import { validateInput } from '../http/validation';
 import { apiKeyPrefix, hashApiKey } from './api-key-hash';
 import type { ApiKeyEntity } from './api-key.entity';
@@ -29,13 +30,14 @@ export class ApiKeyAdminService {
   constructor(
     private readonly tx: TransactionHost,
     private readonly keys: ApiKeyRepository,
+    private readonly config: GatewayConfig,
     logger: AppLogger,
   ) {
     this.log = logger.child('api-key-admin');
   }
 
   async list(): Promise<{ data: ApiKeyView[] }> {
-    return { data: (await this.keys.list()).map(toApiKeyView) };
+    return { data: (await this.keys.list()).map((key) => this.view(key)) };
   }
 
   async create(principal: UserPrincipal, body: unknown): Promise<ApiKeyView & { key: string }> {
@@ -50,11 +52,13 @@ export class ApiKeyAdminService {
       prefix: apiKeyPrefix(key),
       keyHash: hashApiKey(key),
       expiresAt: input.expires_at ? new Date(input.expires_at) : null,
+      // Absent: the configured default applies (and follows it); an explicit null: unlimited (api.md §1.5).
       rateLimitPerMinute: input.rate_limit_per_minute ?? null,
+      rateLimitSet: input.rate_limit_per_minute !== undefined,
       createdBy: principal.memberId,
     });
     this.log.info({ key_id: created.id, prefix: created.prefix, by: principal.memberId }, 'API key created');
-    return { ...toApiKeyView(created), key };
+    return { ...this.view(created), key };
   }
 
   /** A new plaintext for the key; the old one works on for `grace_seconds` (default 0: not at all). */
@@ -68,7 +72,11 @@ export class ApiKeyAdminService {
       await this.keys.rotate(id, hashApiKey(key), apiKeyPrefix(key), graceUntil);
     });
     this.log.info({ key_id: id, grace_seconds, by: principal.memberId }, 'API key rotated');
-    return { ...toApiKeyView((await this.keys.findById(id))!), key };
+    return { ...this.view((await this.keys.findById(id))!), key };
+  }
+
+  private view(key: ApiKeyEntity): ApiKeyView {
+    return toApiKeyView(key, this.config.RATE_LIMIT_INGEST_PER_MINUTE);
   }
 
   async revoke(principal: UserPrincipal, id: string): Promise<void> {
@@ -80,7 +88,8 @@ export class ApiKeyAdminService {
   }
 }
 
-function toApiKeyView(key: ApiKeyEntity): ApiKeyView {
+/** `rate_limit_per_minute` is the limit in force: the key's own, else the ingest default (0 = off = null). */
+function toApiKeyView(key: ApiKeyEntity, defaultLimit: number): ApiKeyView {
   return {
     id: key.id,
     name: key.name,
@@ -90,7 +99,7 @@ function toApiKeyView(key: ApiKeyEntity): ApiKeyView {
     scopes: key.scopes,
     prefix: key.prefix,
     is_active: key.isActive,
-    rate_limit_per_minute: key.rateLimitPerMinute,
+    rate_limit_per_minute: key.rateLimitSet ? key.rateLimitPerMinute : defaultLimit || null,
     expires_at: key.expiresAt?.toISOString() ?? null,
     last_used_at: key.lastUsedAt?.toISOString() ?? null,
     created_at: key.createdAt.toISOString(),

@@ -15,9 +15,11 @@ export class ApiKeyEntity {
   @Column({ type: 'text' }) prefix: string;
   @Column({ type: 'text', name: 'key_hash', unique: true }) keyHash: string;
   @Column({ type: 'boolean', name: 'is_active', default: true }) isActive: boolean;
-  /** null = unlimited (api.md §1.5). */
+  /** The key's own ingest limit when `rateLimitSet`: null = unlimited (api.md §1.5). */
   @Column({ type: 'integer', name: 'rate_limit_per_minute', nullable: true }) rateLimitPerMinute:
     number | null;
+  /** Whether `rate_limit_per_minute` was given; otherwise RATE_LIMIT_INGEST_PER_MINUTE applies. */
+  @Column({ type: 'boolean', name: 'rate_limit_set', default: false }) rateLimitSet: boolean;
   @Column({ type: 'timestamptz', name: 'expires_at', nullable: true }) expiresAt: Date | null;
   @Column({ type: 'timestamptz', name: 'last_used_at', nullable: true }) lastUsedAt: Date | null;
   /** Keys from `API_KEYS`: re-synced at every start, deactivated once removed from the variable. */

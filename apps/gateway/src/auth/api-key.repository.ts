@@ -22,6 +22,7 @@ export type NewApiKey = Pick<
   | 'keyHash'
   | 'expiresAt'
   | 'rateLimitPerMinute'
+  | 'rateLimitSet'
   | 'createdBy'
 >;
 

@@ -25,6 +25,7 @@ class InMemoryApiKeys {
       keyHash: hashApiKey(key),
       isActive: true,
       rateLimitPerMinute: null,
+      rateLimitSet: false,
       expiresAt: null,
       lastUsedAt: null,
       managedByEnv: false,

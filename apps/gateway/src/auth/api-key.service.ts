@@ -73,6 +73,7 @@ export class ApiKeyService implements OnModuleInit {
       source: key.source,
       allowedSources: key.allowedSources,
       scopes: key.scopes,
+      ingestRateLimitPerMinute: key.rateLimitSet ? key.rateLimitPerMinute : undefined,
     };
   }
 

@@ -9,6 +9,8 @@ export interface ApiKeyPrincipal {
   /** `["*"]` = any ingest source. */
   allowedSources: string[];
   scopes: string[];
+  /** The key's own limit on ingest routes (api.md §1.5): undefined = the class default, null = unlimited. */
+  ingestRateLimitPerMinute?: number | null;
 }
 
 /** A team member, authenticated by a user access token (api.md §1.2). */

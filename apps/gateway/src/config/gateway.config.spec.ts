@@ -62,4 +62,14 @@ describe('GatewayConfig', () => {
   it('validates numbers', () => {
     expect(problemsOf({ RPC_TIMEOUT_MS: 'soon' })[0]).toMatch(/^RPC_TIMEOUT_MS:/);
   });
+  it('defaults Redis to the local server, keys it by the NATS namespace, and checks the rate limits', () => {
+    const config = loadConfig(GatewayConfig, { NATS_NAMESPACE: 'run_1' });
+    expect(config.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(config.redisKeyPrefix()).toBe('crm:run_1:gw:');
+    expect(config.RATE_LIMIT_INGEST_PER_MINUTE).toBe(20_000);
+    expect(config.RATE_LIMIT_AUTH_PER_MINUTE).toBe(10);
+    expect(loadConfig(GatewayConfig, { REDIS_KEY_PREFIX: 'x:' }).redisKeyPrefix()).toBe('x:');
+    const problems = problemsOf({ REDIS_URL: 'localhost:6379', RATE_LIMIT_USER_PER_MINUTE: '-1' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['RATE_LIMIT_USER_PER_MINUTE', 'REDIS_URL']);
+  });
 });

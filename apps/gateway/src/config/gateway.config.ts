@@ -121,6 +121,28 @@ export class GatewayConfig extends BaseServiceConfig {
   /** Comma-separated allowed CORS origins; unset = any origin outside production, none in production. */
   @IsOptional() @IsString() CORS_ORIGINS?: string;
 
+  /** Shared state of every gateway instance: rate-limit windows and idempotency records (api.md §1.5). */
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Prefix of every Redis key; default `crm:<NATS_NAMESPACE>:gw:`, so isolated runs never share limits. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9:_.-]{1,100}$/, { message: 'REDIS_KEY_PREFIX: 1-100 of [A-Za-z0-9:_.-]' })
+  REDIS_KEY_PREFIX?: string;
+
+  /**
+   * Requests per minute and principal of each rate-limit class (api.md §1.5); `0` switches a class off.
+   * AUTH: login, register, refresh, 2fa/* per IP + email. INGEST: an API key on events/ingest(/batch) and
+   * leads/bulk unless the key has its own `rate_limit_per_minute`. SIGNED: signed ingest and vendor webhooks per
+   * source. ANONYMOUS: other unauthenticated requests per IP.
+   */
+  @Type(() => Number) @IsInt() @Min(0) @Max(10_000_000) RATE_LIMIT_AUTH_PER_MINUTE = 10;
+  @Type(() => Number) @IsInt() @Min(0) @Max(10_000_000) RATE_LIMIT_USER_PER_MINUTE = 600;
+  @Type(() => Number) @IsInt() @Min(0) @Max(10_000_000) RATE_LIMIT_INGEST_PER_MINUTE = 20_000;
+  @Type(() => Number) @IsInt() @Min(0) @Max(10_000_000) RATE_LIMIT_API_KEY_PER_MINUTE = 600;
+  @Type(() => Number) @IsInt() @Min(0) @Max(10_000_000) RATE_LIMIT_SIGNED_PER_MINUTE = 20_000;
+  @Type(() => Number) @IsInt() @Min(0) @Max(10_000_000) RATE_LIMIT_ANONYMOUS_PER_MINUTE = 60;
+
   /** The built web UI; defaults to apps/web/dist of this checkout. */
   @IsOptional() @IsString() WEB_DIST_DIR?: string;
 
@@ -142,6 +164,10 @@ export class GatewayConfig extends BaseServiceConfig {
 
   healthExpectedServices(): string[] {
     return this.HEALTH_EXPECTED_SERVICES.split(',');
+  }
+
+  redisKeyPrefix(): string {
+    return this.REDIS_KEY_PREFIX ?? `crm:${this.NATS_NAMESPACE || 'default'}:gw:`;
   }
 
   corsOrigins(): string[] | true | false {

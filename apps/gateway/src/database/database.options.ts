@@ -4,6 +4,7 @@ import { ApiKeyEntity } from '../auth/api-key.entity';
 import { CreateApiKeys1767225600000 } from './migrations/1767225600000-create-api-keys';
 import { MemberCredentials1796400000100 } from './migrations/1796400000100-member-credentials';
 import { ApiKeyRotation1796400000200 } from './migrations/1796400000200-api-key-rotation';
+import { ApiKeyRateLimitSet1796500003000 } from './migrations/1796500003000-api-key-rate-limit-set';
 
 /** Shared by the AppModule and the `migrate` script. Messaging tables first (architecture: every schema has them). */
 export const databaseOptions: DatabaseModuleOptions = {
@@ -14,5 +15,6 @@ export const databaseOptions: DatabaseModuleOptions = {
     CreateApiKeys1767225600000,
     MemberCredentials1796400000100,
     ApiKeyRotation1796400000200,
+    ApiKeyRateLimitSet1796500003000,
   ],
 };

@@ -6,6 +6,7 @@ import { CurrentRequestIds } from '../http/current-request-ids';
 import type { RequestIds } from '../http/request-ids';
 import { BatchIngestService, type BatchIngestResult } from './batch-ingest.service';
 import { IngestService, type IngestAccepted } from './ingest.service';
+import { NoIdempotencyReplay } from '../idempotency/idempotency.decorators';
 
 interface ReplyLike {
   status(code: number): ReplyLike;
@@ -20,6 +21,7 @@ export class EventsController {
   ) {}
 
   @Post('ingest')
+  @NoIdempotencyReplay()
   @RequiresScope('events:write')
   async ingest(
     @CurrentPrincipal() principal: Principal,
@@ -38,6 +40,7 @@ export class EventsController {
   }
 
   @Post('ingest/batch')
+  @NoIdempotencyReplay()
   @HttpCode(200)
   @RequiresScope('events:write')
   ingestBatch(

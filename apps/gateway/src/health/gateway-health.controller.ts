@@ -1,5 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { Public } from '../auth/auth.decorators';
+import { NoRateLimit } from '../rate-limits/rate-limit.guard';
 import { GatewayHealthService } from './gateway-health.service';
 
 interface ReplyLike {
@@ -9,6 +10,7 @@ interface ReplyLike {
 
 /** api.md §2: public, outside /api/v1. */
 @Public()
+@NoRateLimit()
 @Controller()
 export class GatewayHealthController {
   constructor(private readonly healthService: GatewayHealthService) {}

@@ -3,6 +3,7 @@ import { HealthQueries, streamOf, Subjects } from '@crm/contracts';
 import { JetStreamPublisher, RpcClient } from '@crm/messaging';
 import { HealthRegistry } from '@crm/service-kit';
 import { GatewayConfig } from '../config/gateway.config';
+import { GatewayRedis } from '../redis/gateway-redis';
 import { appVersion } from './app-version';
 
 /** The services /health reports on (api.md §2), in contract order. */
@@ -26,7 +27,7 @@ export interface HealthReport {
     status: 'ok' | 'degraded' | 'error';
     timestamp: string;
     version: string;
-    services: Record<'database' | 'nats' | ProbedService, boolean>;
+    services: Record<'database' | 'nats' | 'redis' | ProbedService, boolean>;
   };
 }
 
@@ -46,6 +47,7 @@ export class GatewayHealthService {
     private readonly publisher: JetStreamPublisher,
     private readonly rpc: RpcClient,
     private readonly config: GatewayConfig,
+    private readonly redis: GatewayRedis,
   ) {}
 
   /** `/ready`: the gateway can accept ingest (its database, NATS and the INGEST stream work). */
@@ -78,10 +80,12 @@ export class GatewayHealthService {
     const database = own.database === true;
     const nats = own.nats === true;
     const expected = this.config.healthExpectedServices();
+    // Without Redis the gateway still serves (rate limits off, idempotent POSTs refused): degraded, not down.
+    const redis = this.redis.isUp();
     const status =
       !database || !nats
         ? 'error'
-        : expected.every((s) => services[s as ProbedService] !== false)
+        : redis && expected.every((s) => services[s as ProbedService] !== false)
           ? 'ok'
           : 'degraded';
     return {
@@ -90,7 +94,7 @@ export class GatewayHealthService {
         status,
         timestamp: new Date().toISOString(),
         version: this.version,
-        services: { database, nats, ...services },
+        services: { database, nats, redis, ...services },
       },
     };
   }

@@ -2,6 +2,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GatewayConfig } from '../config/gateway.config';
 import { registerStaticFiles } from '../web-ui/static-files';
 import { findWebDist } from '../web-ui/web-dist';
+import { registerIdempotencyHooks } from '../idempotency/idempotency-hooks';
+import { IdempotencyStore } from '../idempotency/idempotency.store';
+import { GatewayRedis } from '../redis/gateway-redis';
 import { registerHttpHooks } from './http-hooks';
 
 /** api.md §1.5: what browsers may send and read. */
@@ -33,6 +36,11 @@ const CORS_EXPOSED_HEADERS = [
 export function configureHttp(app: NestFastifyApplication): void {
   const config = app.get(GatewayConfig);
   registerHttpHooks(app.getHttpAdapter().getInstance());
+  registerIdempotencyHooks(
+    app.getHttpAdapter().getInstance(),
+    app.get(IdempotencyStore),
+    app.get(GatewayRedis),
+  );
 
   const origins = config.corsOrigins();
   if (origins !== false) {

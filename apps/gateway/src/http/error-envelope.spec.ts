@@ -2,6 +2,7 @@ import { BadRequestException, HttpException, NotFoundException } from '@nestjs/c
 import { ConflictError, DomainError, ErrorCode, NotFoundError, ValidationFailedError } from '@crm/contracts';
 import { errorCodes } from 'fastify';
 import { toErrorEnvelope } from './error-envelope';
+import { GatewayErrors } from './gateway-errors';
 
 const LIMIT = 1024 * 1024;
 
@@ -124,6 +125,16 @@ describe('toErrorEnvelope', () => {
       status: 429,
       code: 'RATE_LIMIT_EXCEEDED',
     });
+  });
+
+  it('sets Retry-After on any error that names retry_after (409 IDEMPOTENCY_IN_PROGRESS), by default on 429', () => {
+    expect(toErrorEnvelope(GatewayErrors.idempotencyInProgress(), LIMIT)).toMatchObject({
+      status: 409,
+      code: 'IDEMPOTENCY_IN_PROGRESS',
+      retryAfterSeconds: 1,
+    });
+    expect(toErrorEnvelope(GatewayErrors.rateLimitExceeded(10, 7), LIMIT).retryAfterSeconds).toBe(7);
+    expect(toErrorEnvelope(GatewayErrors.idempotencyKeyReused(), LIMIT).retryAfterSeconds).toBeUndefined();
   });
 
   it('turns anything unexpected into a 500 that leaks nothing', () => {

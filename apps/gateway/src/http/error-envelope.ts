@@ -8,7 +8,7 @@ export interface ErrorEnvelopeParts {
   code: string;
   message: string;
   details?: Record<string, unknown>;
-  /** Seconds for the `Retry-After` header (503 and 429). */
+  /** Seconds for the `Retry-After` header (503, 429, and errors whose details name `retry_after`). */
   retryAfterSeconds?: number;
   /** Unexpected: the caller logs it with its stack. */
   unexpected: boolean;
@@ -60,12 +60,13 @@ function fromDomainError(error: DomainError): ErrorEnvelopeParts {
     // A remote internal error may carry implementation detail: clients get the generic text.
     message: internal ? 'Internal server error' : error.message,
     details: internal ? undefined : error.details,
+    // 503 and 429 always tell when to retry; other errors only when they say (409 IDEMPOTENCY_IN_PROGRESS).
     retryAfterSeconds:
-      error.status === 503 || error.status === 429
-        ? typeof retryAfter === 'number' && retryAfter > 0
-          ? Math.ceil(retryAfter)
-          : DEFAULT_RETRY_AFTER_SECONDS
-        : undefined,
+      typeof retryAfter === 'number' && retryAfter > 0
+        ? Math.ceil(retryAfter)
+        : error.status === 503 || error.status === 429
+          ? DEFAULT_RETRY_AFTER_SECONDS
+          : undefined,
     unexpected: internal,
   };
 }

@@ -30,6 +30,26 @@ export const GatewayErrors = {
     new DomainError(ErrorCode.RateLimitExceeded, 'Too many failed sign-ins; try again later', 429, {
       retry_after: retryAfterSeconds,
     }),
+  rateLimitExceeded: (limitPerMinute: number, retryAfterSeconds: number) =>
+    new DomainError(
+      ErrorCode.RateLimitExceeded,
+      `Rate limit exceeded: ${limitPerMinute} requests per minute`,
+      429,
+      { retry_after: retryAfterSeconds },
+    ),
+  idempotencyInProgress: () =>
+    new DomainError(
+      ErrorCode.IdempotencyInProgress,
+      'A request with this Idempotency-Key is still being processed; retry shortly',
+      409,
+      { retry_after: 1 },
+    ),
+  idempotencyKeyReused: () =>
+    new DomainError(
+      ErrorCode.IdempotencyKeyReused,
+      'This Idempotency-Key was already used with a different request body',
+      422,
+    ),
   invalidApiKey: (reason = 'Invalid API key') => new DomainError(ErrorCode.InvalidApiKey, reason, 401),
   insufficientScope: (scope: string) =>
     new DomainError(ErrorCode.InsufficientScope, `This API key lacks the '${scope}' scope`, 403, {

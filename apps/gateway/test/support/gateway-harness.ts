@@ -6,8 +6,18 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { startInProcessService, type InProcessService, type TestDatabase } from '@crm/testing';
 import { Client } from 'pg';
 import { bootstrap } from '../../src/main';
+import { GatewayRedis } from '../../src/redis/gateway-redis';
 
 export const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+
+const NO_RATE_LIMITS = {
+  RATE_LIMIT_AUTH_PER_MINUTE: '0',
+  RATE_LIMIT_USER_PER_MINUTE: '0',
+  RATE_LIMIT_INGEST_PER_MINUTE: '0',
+  RATE_LIMIT_API_KEY_PER_MINUTE: '0',
+  RATE_LIMIT_SIGNED_PER_MINUTE: '0',
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0',
+};
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -46,6 +56,8 @@ export class GatewayHarness {
         NODE_ENV: 'test',
         HOST: '127.0.0.1',
         LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+        // Rate limits off unless a test sets them (api.md §1.5); Redis keys are prefixed by the run's namespace.
+        ...NO_RATE_LIMITS,
         ...env,
       },
       bootstrap,
@@ -110,7 +122,25 @@ export class GatewayHarness {
     }
   }
 
+  /** The gateway's own Redis connection and key prefix. */
+  get redis(): GatewayRedis {
+    return this.app.get(GatewayRedis);
+  }
+
+  /** Removes every Redis key under this gateway's prefix. */
+  async clearRedis(): Promise<void> {
+    const { client, prefix } = this.redis;
+    if (!this.redis.isUp()) return;
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      if (keys.length) await client.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  }
+
   async close(): Promise<void> {
+    await this.clearRedis().catch(() => undefined);
     await this.stopService(() => this.nc.close());
   }
 }

@@ -9,7 +9,7 @@ export interface Responder {
 
 /**
  * Stand-ins for the owning services (leads, scoring) in the messaging reply format: a handler's return value is
- * the reply's data, a thrown DomainError its error. `stopAll` after each test.
+ * the reply's data (a promise: when it settles), a thrown DomainError its error. `stopAll` after each test.
  */
 export class RpcResponders {
   private active: Responder[] = [];
@@ -23,13 +23,18 @@ export class RpcResponders {
       callback: (_error, message) => {
         const data = message.json<any>();
         calls.push(data);
-        let reply: unknown;
+        let result: unknown;
         try {
-          reply = { ok: true, data: handler(data) ?? null };
+          result = handler(data);
         } catch (error) {
-          reply = { ok: false, error: (error as DomainError).toBody() };
+          message.respond(JSON.stringify({ ok: false, error: (error as DomainError).toBody() }));
+          return;
         }
-        message.respond(JSON.stringify(reply));
+        // A handler may answer later (a promise): a slow service.
+        Promise.resolve(result).then(
+          (value) => message.respond(JSON.stringify({ ok: true, data: value ?? null })),
+          (error: DomainError) => message.respond(JSON.stringify({ ok: false, error: error.toBody() })),
+        );
       },
     });
     await gw.nc.flush();

@@ -14,6 +14,8 @@ export const ErrorCode = {
   RegistrationDisabled: 'REGISTRATION_DISABLED',
   NotFound: 'NOT_FOUND',
   Conflict: 'CONFLICT',
+  IdempotencyInProgress: 'IDEMPOTENCY_IN_PROGRESS',
+  IdempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
   RunNotRetryable: 'RUN_NOT_RETRYABLE',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
   UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',

@@ -4,6 +4,7 @@ import { API_PREFIX } from '../../http/api-prefix';
 import { CurrentPrincipal, MemberAccess, Public } from '../auth.decorators';
 import type { Principal, UserPrincipal } from '../principal';
 import { MemberAuthService } from './member-auth.service';
+import { NoIdempotencyReplay } from '../../idempotency/idempotency.decorators';
 
 /** api.md §3: register, sign in, refresh, sign out, who am I. */
 @Controller(`${API_PREFIX}/auth`)
@@ -11,6 +12,7 @@ export class MemberAuthController {
   constructor(private readonly auth: MemberAuthService) {}
 
   @Post('register')
+  @NoIdempotencyReplay()
   @HttpCode(201)
   @Public()
   register(@Body() body: unknown): Promise<AuthTokensView | { message: string; user: AuthUserView }> {
@@ -18,6 +20,7 @@ export class MemberAuthController {
   }
 
   @Post('login')
+  @NoIdempotencyReplay()
   @HttpCode(200)
   @Public()
   login(@Body() body: unknown): Promise<AuthTokensView> {
@@ -25,6 +28,7 @@ export class MemberAuthController {
   }
 
   @Post('refresh')
+  @NoIdempotencyReplay()
   @HttpCode(200)
   @Public()
   refresh(@Body() body: unknown): Promise<AuthTokensView> {
