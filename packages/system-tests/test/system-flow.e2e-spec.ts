@@ -673,7 +673,7 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     expect(await ingestStreamCount()).toBe(before);
   });
 
-  it('GDPR erase (api.md §17): with scoring down the erase answers 202 and completes when scoring is back; afterwards no row anywhere holds the email, and the lead id only the anonymised lead and the erasure record', async () => {
+  it('GDPR export, then erase (api.md §17): with scoring down the export is 503 naming it, the erase answers 202 and completes when scoring is back; afterwards no row anywhere holds the email, and the lead id only the anonymised lead and the erasure record', async () => {
     const email = `erase-me-${randomUUID().slice(0, 8)}@gdpr-lab.com`;
     const { lead, deal, stages } = await dealWithSlackTrigger(email);
     await api.post(`/api/v1/deals/${deal.id}/move`, { stage_id: stages[1].id });
@@ -715,7 +715,31 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
       ]),
     );
 
+    // Export first: one document with what every service holds (api.md §17, format 1.1).
+    const exported = await api.request('GET', `/api/v1/gdpr/export/${lead.id}`, undefined, asAdmin());
+    expect(exported.status).toBe(200);
+    expect(exported.body).toMatchObject({
+      export_format_version: '1.1',
+      lead: { id: lead.id, email },
+      organization: { domain: 'gdpr-lab.com' },
+      integrations: { moco: { mappings: [] }, cituro: { customer_id: null, bookings: [] } },
+      webhook_deliveries: 0,
+    });
+    expect(exported.body.events.length).toBeGreaterThan(0);
+    expect(exported.body.score_history.length).toBeGreaterThan(0);
+    expect(exported.body.deals).toHaveLength(deals);
+    expect(exported.body.tasks).toHaveLength(tasks);
+    expect(exported.body.stage_history.map((h: { deal_id: string }) => h.deal_id)).toContain(deal.id);
+    expect(exported.body.trigger_runs.length).toBeGreaterThanOrEqual(runs);
+    expect(exported.body.integrations.slack.messages).toBeGreaterThanOrEqual(1);
+
     await system.crash('scoring');
+    const partial = await api.request('GET', `/api/v1/gdpr/export/${lead.id}`, undefined, asAdmin());
+    expect(partial.status).toBe(503);
+    expect(partial.body.error).toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+      details: { missing: ['scoring'] },
+    });
     const bdr = {
       authorization: `Bearer ${memberAccessToken({ id: randomUUID(), email: 'bdr@dna-me.test', role: 'bdr' })}`,
     };

@@ -1,12 +1,28 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { Subjects, type LeadErasedV1, type MessageEnvelope } from '@crm/contracts';
-import { OnEvent } from '@crm/messaging';
+import {
+  GdprExportQuery,
+  Queries,
+  Subjects,
+  type AutomationGdprExportView,
+  type LeadErasedV1,
+  type MessageEnvelope,
+} from '@crm/contracts';
+import { ContractValidationPipe, OnEvent, OnRequest } from '@crm/messaging';
+import { GdprExportService } from './gdpr-export.service';
 import { LeadErasureService } from './lead-erasure.service';
 
 @Controller()
 export class LeadErasureMessageController {
-  constructor(private readonly erasure: LeadErasureService) {}
+  constructor(
+    private readonly erasure: LeadErasureService,
+    private readonly exports: GdprExportService,
+  ) {}
+
+  @OnRequest(Queries.AutomationGdprExport)
+  export(@Payload(ContractValidationPipe) query: GdprExportQuery): Promise<AutomationGdprExportView> {
+    return this.exports.export(query);
+  }
 
   @OnEvent(Subjects.LeadErased)
   erased(@Payload() envelope: MessageEnvelope<LeadErasedV1>): Promise<void> {

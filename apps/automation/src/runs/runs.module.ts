@@ -23,5 +23,6 @@ import { TriggerRunsService } from './trigger-runs.service';
     StaleRunsService,
     StaleRunSweeper,
   ],
+  exports: [TriggerRunsService],
 })
 export class RunsModule {}

@@ -114,6 +114,8 @@ export class GatewayConfig extends BaseServiceConfig {
   @Type(() => Number) @IsInt() @Min(100) @Max(120_000) RPC_TIMEOUT_MS = 5000;
   /** How long a GDPR erasure request waits for every service's confirmation before answering 202 (api.md §17). */
   @Type(() => Number) @IsInt() @Min(0) @Max(120_000) GDPR_ERASE_WAIT_MS = 30_000;
+  /** How long a GDPR export waits for each service's part before answering 503 naming it (api.md §17). */
+  @Type(() => Number) @IsInt() @Min(100) @Max(120_000) GDPR_EXPORT_TIMEOUT_MS = 30_000;
 
   /** How long a looked-up API key (or a miss) is remembered; revocations take effect after at most this. */
   @Type(() => Number) @IsInt() @Min(0) @Max(60_000) API_KEY_CACHE_TTL_MS = 5000;

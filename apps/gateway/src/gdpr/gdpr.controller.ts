@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, Param, Res } from '@nestjs/common';
 import type { ErasureView } from '@crm/contracts';
-import { AdminAccess, CurrentPrincipal } from '../auth/auth.decorators';
+import { AdminAccess, ConfigAccess, CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { API_PREFIX } from '../http/api-prefix';
 import { UuidParamPipe } from '../http/validation';
@@ -37,6 +37,12 @@ export class GdprController {
       deleted_records: deletedRecordsOf(erasure),
       deleted_at: erasure.completed_at,
     };
+  }
+
+  @Get('export/:leadId')
+  @ConfigAccess()
+  export(@Param('leadId', new UuidParamPipe()) leadId: string): Promise<Record<string, unknown>> {
+    return this.gdpr.export(leadId);
   }
 
   @Get('erasures/:id')

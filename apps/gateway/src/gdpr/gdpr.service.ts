@@ -1,6 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
-import { Queries, type ErasureView } from '@crm/contracts';
+import {
+  DomainError,
+  ErrorCode,
+  Queries,
+  type AutomationGdprExportView,
+  type ErasureView,
+  type LeadsGdprExportView,
+  type QuerySubject,
+  type ScoringGdprExportView,
+  type SlackGdprExportView,
+} from '@crm/contracts';
 import { actorOf, type Principal } from '../auth/principal';
 import { GatewayConfig } from '../config/gateway.config';
 import { GatewayRpc } from '../rpc/gateway-rpc';
@@ -46,6 +56,66 @@ export class GdprService {
 
   erasure(id: string): Promise<ErasureView> {
     return this.rpc.request<ErasureView>(Queries.LeadsGetErasure, { id });
+  }
+
+  /**
+   * Everything every service holds about the lead, in one document (api.md §17, format 1.1). A service that does
+   * not answer within GDPR_EXPORT_TIMEOUT_MS makes it 503 naming the service: never a silently partial export.
+   */
+  async export(leadId: string): Promise<Record<string, unknown>> {
+    const missing: string[] = [];
+    const part = async <T>(service: string, subject: QuerySubject, body: object): Promise<T | null> => {
+      try {
+        return await this.rpc.request<T>(subject, body, this.config.GDPR_EXPORT_TIMEOUT_MS);
+      } catch (error) {
+        const code = (error as DomainError).code;
+        if (code !== ErrorCode.ServiceUnavailable && code !== ErrorCode.UpstreamTimeout) throw error;
+        missing.push(service);
+        return null;
+      }
+    };
+    const query = { lead_id: leadId };
+    const [leads, scoring, automation] = await Promise.all([
+      part<LeadsGdprExportView>('leads', Queries.LeadsGdprExport, query),
+      part<ScoringGdprExportView>('scoring', Queries.ScoringGdprExport, query),
+      part<AutomationGdprExportView>('automation', Queries.AutomationGdprExport, query),
+    ]);
+    const runIds = automation?.trigger_runs.map((run) => run.id) ?? [];
+    const slack = await part<SlackGdprExportView>('slack', Queries.SlackGdprExport, {
+      ...query,
+      run_ids: runIds,
+    });
+    if (missing.length || !leads || !scoring || !automation || !slack) {
+      throw new DomainError(
+        ErrorCode.ServiceUnavailable,
+        'A service did not answer; no partial export',
+        503,
+        {
+          missing,
+        },
+      );
+    }
+    return {
+      export_format_version: '1.1',
+      export_date: new Date().toISOString(),
+      lead: leads.lead,
+      organization: leads.organization,
+      events: leads.events,
+      score_history: scoring.score_history,
+      intent_signals: scoring.intent_signals,
+      deals: leads.deals,
+      stage_history: leads.stage_history,
+      tasks: leads.tasks,
+      notes: leads.notes,
+      trigger_runs: automation.trigger_runs,
+      // MOCO and Cituro are not integrated yet: their stores are empty by construction.
+      integrations: {
+        moco: { mappings: [] },
+        cituro: { customer_id: null, bookings: [] },
+        slack: { messages: slack.messages },
+      },
+      webhook_deliveries: 0,
+    };
   }
 }
 

@@ -14,8 +14,8 @@ export class GatewayRpc {
     private readonly config: GatewayConfig,
   ) {}
 
-  request<T>(query: QuerySubject, data: object): Promise<T> {
-    return this.client.request<T>(query, data, { timeoutMs: this.config.RPC_TIMEOUT_MS });
+  request<T>(query: QuerySubject, data: object, timeoutMs = this.config.RPC_TIMEOUT_MS): Promise<T> {
+    return this.client.request<T>(query, data, { timeoutMs });
   }
 }
 

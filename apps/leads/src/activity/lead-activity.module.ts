@@ -9,5 +9,6 @@ import { LeadActivityService } from './lead-activity.service';
   imports: [LeadsModule, DealsModule, TasksModule],
   controllers: [LeadActivityMessageController],
   providers: [LeadActivityService],
+  exports: [LeadActivityService],
 })
 export class LeadActivityModule {}

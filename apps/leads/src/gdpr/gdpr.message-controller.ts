@@ -3,19 +3,30 @@ import { Payload } from '@nestjs/microservices';
 import {
   ByIdQuery,
   EraseLeadCommand,
+  GdprExportQuery,
   Queries,
   Subjects,
   type ErasureView,
+  type LeadsGdprExportView,
   type LeadErasureConfirmedV1,
   type MessageEnvelope,
 } from '@crm/contracts';
 import { ContractValidationPipe, OnEvent, OnRequest } from '@crm/messaging';
+import { GdprExportService } from './gdpr-export.service';
 import { GdprService } from './gdpr.service';
 
 /** GDPR erasure requests of the gateway, and the other services' confirmations. */
 @Controller()
 export class GdprMessageController {
-  constructor(private readonly gdpr: GdprService) {}
+  constructor(
+    private readonly gdpr: GdprService,
+    private readonly exports: GdprExportService,
+  ) {}
+
+  @OnRequest(Queries.LeadsGdprExport)
+  export(@Payload(ContractValidationPipe) query: GdprExportQuery): Promise<LeadsGdprExportView> {
+    return this.exports.export(query);
+  }
 
   @OnRequest(Queries.LeadsEraseLead)
   erase(@Payload(ContractValidationPipe) command: EraseLeadCommand): Promise<ErasureView> {

@@ -1,13 +1,18 @@
 import { Module } from '@nestjs/common';
+import { LeadActivityModule } from '../activity/lead-activity.module';
+import { DealsModule } from '../deals/deals.module';
 import { LeadsModule } from '../leads/leads.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { TasksModule } from '../tasks/tasks.module';
+import { GdprExportService } from './gdpr-export.service';
 import { ErasureRepository } from './erasure.repository';
 import { GdprMessageController } from './gdpr.message-controller';
 import { GdprService } from './gdpr.service';
 
 /** GDPR erasure (api.md §17): leads erases its own data and collects every other service's confirmation. */
 @Module({
-  imports: [LeadsModule],
+  imports: [LeadsModule, LeadActivityModule, DealsModule, OrganizationsModule, TasksModule],
   controllers: [GdprMessageController],
-  providers: [ErasureRepository, GdprService],
+  providers: [ErasureRepository, GdprService, GdprExportService],
 })
 export class GdprModule {}

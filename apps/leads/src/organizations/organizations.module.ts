@@ -8,5 +8,6 @@ import { OrganizationsService } from './organizations.service';
   imports: [LeadsModule],
   controllers: [OrganizationsMessageController],
   providers: [OrganizationsService],
+  exports: [OrganizationsService],
 })
 export class OrganizationsModule {}

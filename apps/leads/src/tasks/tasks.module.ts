@@ -9,6 +9,6 @@ import { TasksService } from './tasks.service';
   imports: [TeamModule],
   controllers: [TasksMessageController],
   providers: [TaskRepository, TasksService],
-  exports: [TaskRepository],
+  exports: [TaskRepository, TasksService],
 })
 export class TasksModule {}

@@ -14,6 +14,6 @@ import { IntentSignalRepository } from './intent-signal.repository';
   imports: [RulesModule],
   controllers: [IntentRulesMessageController],
   providers: [IntentSignalRepository, IntentDetectionService, IntentRulesService],
-  exports: [IntentDetectionService],
+  exports: [IntentDetectionService, IntentRulesService],
 })
 export class IntentModule {}

@@ -37,6 +37,6 @@ import { ScoredEventRepository } from './scored-event.repository';
     ExpiryService,
     RulePreviewService,
   ],
-  exports: [RecalculationService, ExpiryService],
+  exports: [RecalculationService, ExpiryService, ScoreHistoryService],
 })
 export class ScoringModule {}

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { GdprExportService } from './gdpr-export.service';
 import { LeadErasureMessageController } from './lead-erasure.message-controller';
 import { LeadErasureRepository } from './lead-erasure.repository';
 import { LeadErasureService } from './lead-erasure.service';
@@ -6,6 +7,6 @@ import { LeadErasureService } from './lead-erasure.service';
 /** GDPR erasure of what slack holds about a lead (api.md §17). */
 @Module({
   controllers: [LeadErasureMessageController],
-  providers: [LeadErasureRepository, LeadErasureService],
+  providers: [LeadErasureRepository, LeadErasureService, GdprExportService],
 })
 export class GdprModule {}

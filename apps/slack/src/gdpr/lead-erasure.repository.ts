@@ -13,4 +13,14 @@ export class LeadErasureRepository {
   async eraseLead(leadId: string): Promise<Record<string, number>> {
     return { messages: await eraseMessagesMentioning(this.tx.manager, [leadId]) };
   }
+
+  /** Messages sent for these requesters (the `reference` a trigger run gives its posts). */
+  async countMessagesOf(references: readonly string[]): Promise<number> {
+    if (!references.length) return 0;
+    const [{ n }]: { n: number }[] = await this.tx.manager.query(
+      `SELECT count(*)::int AS n FROM message_log WHERE reference = ANY($1::text[]) AND status = 'sent'`,
+      [references],
+    );
+    return n;
+  }
 }
