@@ -14,7 +14,8 @@ export class ApiClient {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: {
-        'X-API-Key': this.apiKey,
+        // A client without a key signs in as a member (Authorization header) instead.
+        ...(this.apiKey ? { 'X-API-Key': this.apiKey } : {}),
         ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
         ...headers,
       },
