@@ -51,6 +51,8 @@ function api(
 
 const lead = (id: string) => ({ id, email: 'jane@example.com', first_name: 'Jane', total_score: 42 });
 const actor = () => ({ type: 'api_key', id: keyId, name: expect.stringContaining('API_KEYS api') });
+const memberActor = () => expect.objectContaining({ type: 'user', id: expect.stringMatching(UUID) });
+const asAdmin = () => ({ authorization: `Bearer ${adminToken()}` });
 
 let responders: Responder[] = [];
 async function responder(subject: string, handler: Handler): Promise<Responder> {
@@ -240,7 +242,7 @@ describe('leads', () => {
     expect(done.status).toBe(403);
     expect(erase.calls).toHaveLength(0);
 
-    const admin = { authorization: `Bearer ${adminToken()}` };
+    const admin = asAdmin();
     const deleted = await gw.request(`/api/v1/leads/${leadId}`, { method: 'DELETE', headers: admin });
     expect(deleted.status).toBe(200);
     expect(deleted.body).toEqual({ success: true, message: 'Lead deleted successfully' });
@@ -395,6 +397,7 @@ describe('stage triggers and runs', () => {
     const saved = await api(`/api/v1/stages/${stage.id}/triggers`, {
       method: 'POST',
       body: { triggers: [trigger] },
+      headers: asAdmin(),
     });
     expect(saved.status).toBe(200);
     expect(saved.body).toEqual({
@@ -404,7 +407,7 @@ describe('stage triggers and runs', () => {
       configured_triggers: [expect.objectContaining({ id: expect.stringMatching(UUID), ...trigger })],
     });
     expect(automation.calls[0].data).toEqual({
-      actor: actor(),
+      actor: memberActor(),
       stage: { id: stage.id, name: stage.name, pipeline_id: stage.pipeline_id },
       body: { triggers: [trigger] },
     });
@@ -412,12 +415,14 @@ describe('stage triggers and runs', () => {
     const unknownStage = await api(`/api/v1/stages/${randomUUID()}/triggers`, {
       method: 'POST',
       body: { triggers: [trigger] },
+      headers: asAdmin(),
     });
     expect(unknownStage.status).toBe(404);
 
     const legacy = await api(`/api/v1/stages/${stage.id}/triggers`, {
       method: 'POST',
       body: { triggers: [{ trigger: { type: 'enter' }, action: { type: 'send_email' } }] },
+      headers: asAdmin(),
     });
     expect(legacy.status).toBe(400);
     expect(legacy.body.error.details.validation_errors).toContainEqual(
@@ -447,14 +452,18 @@ describe('stage triggers and runs', () => {
 
     expect((await api(`/api/v1/triggers/runs/${runId}`)).body).toEqual(run);
 
-    const retried = await api(`/api/v1/triggers/runs/${runId}/retry`, { method: 'POST' });
+    // Retrying is a config action (api.md §9): an API key may not, a config member may.
+    const byKey = await api(`/api/v1/triggers/runs/${runId}/retry`, { method: 'POST' });
+    expect(byKey.status).toBe(403);
+    const retried = await api(`/api/v1/triggers/runs/${runId}/retry`, { method: 'POST', headers: asAdmin() });
     expect(retried.status).toBe(202);
     expect(retried.body).toEqual({ data: run });
-    expect(retries.calls[0].data).toEqual({ actor: actor(), run_id: runId, body: {} });
+    expect(retries.calls[0].data).toEqual({ actor: memberActor(), run_id: runId, body: {} });
 
     const refused = await api(`/api/v1/triggers/runs/${randomUUID()}/retry`, {
       method: 'POST',
       body: { dry_run: true },
+      headers: asAdmin(),
     });
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('RUN_NOT_RETRYABLE');

@@ -386,15 +386,22 @@ async function measureStageChangeToSlack(system: RunningSystem, slack: FakeSlack
     (p: { slug: string }) => p.slug === 'b2b-lab-enablement',
   );
   const stages = (await api.get(`/api/v1/pipelines/${pipeline.id}/stages`)).body.data;
-  const saved = await api.post(`/api/v1/stages/${stages[1].id}/triggers`, {
-    triggers: [
-      {
-        action: 'send_slack_message',
-        name: 'Bench',
-        config: { channel: '#sales', message: 'Deal {deal.name} moved' },
-      },
-    ],
-  });
+  // Saving triggers is a config action (api.md §9): as an admin, not with the producer key.
+  const admin = memberAccessToken({ id: randomUUID(), email: 'bench-admin@dna-me.test', role: 'admin' });
+  const saved = await api.request(
+    'POST',
+    `/api/v1/stages/${stages[1].id}/triggers`,
+    {
+      triggers: [
+        {
+          action: 'send_slack_message',
+          name: 'Bench',
+          config: { channel: '#sales', message: 'Deal {deal.name} moved' },
+        },
+      ],
+    },
+    { authorization: `Bearer ${admin}` },
+  );
   if (saved.status !== 200) throw new Error(`saving the stage trigger answered ${saved.status}`);
   const deals: string[] = [];
   for (const leadId of leadIds) {

@@ -65,11 +65,16 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     const stages = (await api.get(`/api/v1/pipelines/${pipeline.id}/stages`)).body.data;
     const [deal] = (await api.get(`/api/v1/deals?lead_id=${lead.id}&pipeline_id=${pipeline.id}`)).body.data;
     expect(deal.stage_id).toBe(stages[0].id);
-    const saved = await api.post(`/api/v1/stages/${stages[1].id}/triggers`, {
-      triggers: [
-        { action: 'send_slack_message', name: 'Tell sales', config: { channel: '#sales', message } },
-      ],
-    });
+    const saved = await api.request(
+      'POST',
+      `/api/v1/stages/${stages[1].id}/triggers`,
+      {
+        triggers: [
+          { action: 'send_slack_message', name: 'Tell sales', config: { channel: '#sales', message } },
+        ],
+      },
+      asAdmin(),
+    );
     expect(saved.status).toBe(200);
     return { lead, pipeline, stages, deal };
   }
@@ -248,11 +253,16 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
       'task',
     ]);
 
-    const saved = await api.post(`/api/v1/stages/${stages[1].id}/triggers`, {
-      triggers: [
-        { action: 'send_slack_message', config: { channel: '#sales', message: 'Deal {deal.name} moved' } },
-      ],
-    });
+    const saved = await api.request(
+      'POST',
+      `/api/v1/stages/${stages[1].id}/triggers`,
+      {
+        triggers: [
+          { action: 'send_slack_message', config: { channel: '#sales', message: 'Deal {deal.name} moved' } },
+        ],
+      },
+      asAdmin(),
+    );
     expect(saved.body).toMatchObject({ success: true, triggers_count: 1 });
 
     const moved = await api.post(`/api/v1/deals/${deal.id}/move`, { stage_id: stages[1].id });
@@ -845,7 +855,7 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     expect(slack.deliveredMessages()).toHaveLength(0);
 
     slack.heal();
-    const retried = await api.post(`/api/v1/triggers/runs/${failed.id}/retry`, {});
+    const retried = await api.request('POST', `/api/v1/triggers/runs/${failed.id}/retry`, {}, asAdmin());
     expect(retried.status).toBe(202);
     const succeeded = await waitFor(async () => {
       const run = (await api.get(`/api/v1/triggers/runs/${failed.id}`)).body;

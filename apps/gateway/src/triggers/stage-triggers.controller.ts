@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import type { StageTriggersView } from '@crm/contracts';
-import { CurrentPrincipal } from '../auth/auth.decorators';
+import { ConfigAccess, CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { API_PREFIX } from '../http/api-prefix';
 import { UuidParamPipe } from '../http/validation';
@@ -16,6 +16,7 @@ export class StageTriggersController {
   }
 
   @Post(':id/triggers')
+  @ConfigAccess()
   @HttpCode(200)
   replace(
     @CurrentPrincipal() principal: Principal,

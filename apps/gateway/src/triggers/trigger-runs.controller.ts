@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import type { Page, TriggerRunView } from '@crm/contracts';
-import { CurrentPrincipal } from '../auth/auth.decorators';
+import { ConfigAccess, CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { API_PREFIX } from '../http/api-prefix';
 import { UuidParamPipe } from '../http/validation';
@@ -21,6 +21,7 @@ export class TriggerRunsController {
   }
 
   @Post(':id/retry')
+  @ConfigAccess()
   @HttpCode(202)
   retry(
     @CurrentPrincipal() principal: Principal,
