@@ -266,6 +266,23 @@ describe('leads: bulk import batches', () => {
     expect(n).toBe(2); // the created rows; a skipped row leaves no event
   });
 
+  it("GDPR erase deletes the lead's imported notes and import rows, and counts the notes", async () => {
+    const email = `erase.${unique()}@lab.example`;
+    const batchId = randomUUID();
+    await register(batchId, 1, true);
+    await publishAll(rowEvents(batchId, [{ email, message: 'personal remark' }], true));
+    const lead = await leadByEmail(email);
+    expect(await timelineNotes(lead.id)).toHaveLength(1);
+
+    const erasure = await app.call<{ services: { leads: { deleted_records: Record<string, number> } } }>(
+      Queries.LeadsEraseLead,
+      { actor: ACTOR, lead_id: lead.id },
+    );
+    expect(erasure.services.leads.deleted_records).toMatchObject({ notes: 1 });
+    expect(await app.sql('SELECT 1 FROM leads.lead_notes WHERE lead_id = $1', [lead.id])).toEqual([]);
+    expect(await app.sql('SELECT 1 FROM leads.lead_import_items WHERE lead_id = $1', [lead.id])).toEqual([]);
+  });
+
   it('answers 404 for an unknown batch', async () => {
     const reply = await app.request(Queries.LeadsGetImport, { batch_id: randomUUID() });
     expect(reply).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
