@@ -11,6 +11,7 @@ import { GatewayHealthModule } from './health/gateway-health.module';
 import { ErrorEnvelopeFilter } from './http/error-envelope.filter';
 import { RequestContextInterceptor } from './http/request-context.interceptor';
 import { TotalCountInterceptor } from './http/total-count.interceptor';
+import { LeadImportsModule } from './lead-imports/lead-imports.module';
 import { LeadsModule } from './leads/leads.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
@@ -43,6 +44,7 @@ import { WebUiModule } from './web-ui/web-ui.module';
     IdempotencyModule,
     EventsModule,
     LeadsModule,
+    LeadImportsModule,
     PipelinesModule,
     DealsModule,
     ScoringModule,

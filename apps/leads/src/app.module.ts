@@ -14,6 +14,7 @@ import { OrganizationsModule } from './organizations/organizations.module';
 import { LeadActivityModule } from './activity/lead-activity.module';
 import { TeamModule } from './team/team.module';
 import { GdprModule } from './gdpr/gdpr.module';
+import { LeadImportsModule } from './imports/lead-imports.module';
 
 @Module({
   imports: [
@@ -32,6 +33,7 @@ import { GdprModule } from './gdpr/gdpr.module';
     TasksModule,
     OrganizationsModule,
     LeadActivityModule,
+    LeadImportsModule,
     ReportsModule,
   ],
 })

@@ -96,7 +96,7 @@ export class IngestService {
     const eventId = request.event_id ?? uuid;
     const context = RequestContext.current();
     const ack = await RequestContext.run({ ...context, correlationId: options.correlationId }, () =>
-      this.publish(payload),
+      this.publishDurable(payload),
     );
     if (!ack.duplicate) return { duplicate: false, eventId, queuedAt: payload.received_at };
     const queuedAt = (await this.firstAcceptedAt(ack.stream, ack.seq)) ?? payload.received_at;
@@ -109,7 +109,8 @@ export class IngestService {
     return RequestContext.current()?.correlationId ?? RequestContext.correlationId();
   }
 
-  private async publish(payload: IngestEventReceivedV1) {
+  /** Publishes one INGEST message under its dedupe id; 503 when JetStream did not acknowledge it. */
+  async publishDurable(payload: IngestEventReceivedV1) {
     try {
       return await this.publisher.publish(Subjects.IngestEventReceived, payload, {
         msgId: `${payload.source}:${payload.event_id}`,

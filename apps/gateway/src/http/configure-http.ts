@@ -6,6 +6,7 @@ import { registerIdempotencyHooks } from '../idempotency/idempotency-hooks';
 import { IdempotencyStore } from '../idempotency/idempotency.store';
 import { GatewayRedis } from '../redis/gateway-redis';
 import { registerHttpHooks } from './http-hooks';
+import { BULK_IMPORT_BODY_LIMIT_BYTES, BULK_IMPORT_ROUTE } from './http-limits';
 
 /** api.md §1.5: what browsers may send and read. */
 const CORS_ALLOWED_HEADERS = [
@@ -35,7 +36,13 @@ const CORS_EXPOSED_HEADERS = [
 /** HTTP behaviour that lives below Nest's routing: ids and media types on every request, CORS, the built UI. */
 export function configureHttp(app: NestFastifyApplication): void {
   const config = app.get(GatewayConfig);
-  registerHttpHooks(app.getHttpAdapter().getInstance());
+  const fastify = app.getHttpAdapter().getInstance();
+  registerHttpHooks(fastify);
+  // api.md §1.1: the bulk import takes up to 1000 rows with long messages; every other body stays at 1 MiB.
+  fastify.addHook('onRoute', (route) => {
+    if (route.url === BULK_IMPORT_ROUTE && [route.method].flat().includes('POST'))
+      route.bodyLimit = BULK_IMPORT_BODY_LIMIT_BYTES;
+  });
   registerIdempotencyHooks(
     app.getHttpAdapter().getInstance(),
     app.get(IdempotencyStore),

@@ -1,7 +1,7 @@
 import { Catch, Injectable, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { AppLogger } from '@crm/service-kit';
 import { toErrorEnvelope } from './error-envelope';
-import { GATEWAY_BODY_LIMIT_BYTES } from './http-limits';
+import { bodyLimitOf } from './http-limits';
 import { requestIdsOf, type GatewayRequest } from './gateway-request';
 
 interface ReplyLike {
@@ -25,7 +25,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<GatewayRequest>();
     const reply = http.getResponse<ReplyLike>();
-    const envelope = toErrorEnvelope(exception, GATEWAY_BODY_LIMIT_BYTES);
+    const envelope = toErrorEnvelope(exception, bodyLimitOf(request.routeOptions?.url));
     const requestId = requestIdsOf(request).requestId;
 
     const logFields = {

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { DealsModule } from '../deals/deals.module';
+import { LeadImportsModule } from '../imports/lead-imports.module';
 import { LeadsModule } from '../leads/leads.module';
 import { TasksModule } from '../tasks/tasks.module';
 import { LeadActivityMessageController } from './lead-activity.message-controller';
 import { LeadActivityService } from './lead-activity.service';
 
 @Module({
-  imports: [LeadsModule, DealsModule, TasksModule],
+  imports: [LeadsModule, DealsModule, TasksModule, LeadImportsModule],
   controllers: [LeadActivityMessageController],
   providers: [LeadActivityService],
   exports: [LeadActivityService],

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError, type EventView, type ListEventsQuery, type TimelineItemView } from '@crm/contracts';
 import { DealRepository } from '../deals/deal.repository';
+import { LeadNoteRepository } from '../imports/lead-note.repository';
 import { LeadEventRepository, type EventRow } from '../leads/lead-event.repository';
 import { LeadRepository } from '../leads/lead.repository';
 import { TaskRepository } from '../tasks/task.repository';
@@ -16,6 +17,7 @@ export class LeadActivityService {
     private readonly leads: LeadRepository,
     private readonly deals: DealRepository,
     private readonly tasks: TaskRepository,
+    private readonly notes: LeadNoteRepository,
   ) {}
 
   async listEvents(query: ListEventsQuery): Promise<{ data: EventView[]; total: number }> {
@@ -42,15 +44,16 @@ export class LeadActivityService {
     return this.listEvents(query);
   }
 
-  /** Activities (events), tasks and stage changes of the lead, merged newest first. */
+  /** Activities (events), tasks, stage changes and imported notes of the lead, merged newest first. */
   async timeline(
     leadId: string,
   ): Promise<{ data: TimelineItemView[]; meta: { lead_id: string; count: number } }> {
     if (!(await this.leads.findById(leadId))) throw new NotFoundError('Lead', leadId);
-    const [events, tasks, history] = [
+    const [events, tasks, history, notes] = [
       (await this.events.page({ leadId }, TIMELINE_DEPTH, 0)).rows,
       await this.tasks.all({ where: ['t.lead_id = $1'], params: [leadId] }, TIMELINE_DEPTH),
       await this.deals.historyOfLead(leadId, TIMELINE_DEPTH),
+      await this.notes.ofLead(leadId, TIMELINE_DEPTH),
     ];
     const items: TimelineItemView[] = [
       ...events.map((e) => ({
@@ -80,6 +83,16 @@ export class LeadActivityService {
         to_status: h.toStatus,
         reason: h.reason,
         moved_by: { type: h.movedByType, id: h.movedById, name: h.movedByName },
+      })),
+      ...notes.map((n) => ({
+        timeline_type: 'note' as const,
+        id: n.id,
+        created_at: iso(n.createdAt)!,
+        lead_id: n.leadId,
+        note_type: n.noteType,
+        content: n.content,
+        source: n.source,
+        batch_id: n.batchId,
       })),
     ].sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id.localeCompare(a.id));
     return { data: items, meta: { lead_id: leadId, count: items.length } };

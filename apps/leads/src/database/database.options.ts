@@ -19,6 +19,7 @@ import { StageHistorySurvivesStageDelete1796500000000 } from './migrations/17965
 import { RoutedScore1796500001000 } from './migrations/1796500001000-routed-score';
 import { LeadTouchSourceLength1796500002000 } from './migrations/1796500002000-lead-touch-source-length';
 import { LeadErasures1796500002100 } from './migrations/1796500002100-lead-erasures';
+import { LeadImports1796500006000 } from './migrations/1796500006000-lead-imports';
 
 /** The same options for the running service and the `migrate` script. */
 export const databaseOptions: DatabaseModuleOptions = {
@@ -47,5 +48,6 @@ export const databaseOptions: DatabaseModuleOptions = {
     RoutedScore1796500001000,
     LeadTouchSourceLength1796500002000,
     LeadErasures1796500002100,
+    LeadImports1796500006000,
   ],
 };

@@ -81,6 +81,12 @@ export class ErasureRepository {
     const events = await erase('lead_events');
     const tasks = await erase('tasks');
     const deals = await erase('deals');
+    const notes = await erase('lead_notes');
+    // Import rows point at the lead; a failed row kept the email it was sent with.
+    await this.tx.manager.query(
+      `DELETE FROM lead_import_items WHERE lead_id = $1 OR (email IS NOT NULL AND lower(email) = lower($2))`,
+      [leadId, email ?? ''],
+    );
     await this.tx.manager.query(
       `UPDATE leads SET
           email = $2, first_name = '[GDPR_DELETED_FIRST_NAME]', last_name = '[GDPR_DELETED_LAST_NAME]',
@@ -96,6 +102,6 @@ export class ErasureRepository {
       [leadId, anonymizedEmail],
     );
     await eraseMessagesMentioning(this.tx.manager, email ? [leadId, email] : [leadId]);
-    return { events, deals, tasks, notes: 0 };
+    return { events, deals, tasks, notes };
   }
 }

@@ -193,4 +193,52 @@ describe('ingestLockKeys', () => {
       'waalaxy_id:wx-1',
     ]);
   });
+
+  describe('importDecision (api.md §4.4)', () => {
+    const known = () =>
+      lead({ id: 'a', email: 'jane@lab.example', linkedinUrl: 'https://linkedin.com/in/jane' });
+
+    it('applies a row of a new person, skips or applies a known one by the skip flag', () => {
+      const plan = planOver([known()]);
+      expect(plan.importDecision(facts({ email: 'new@lab.example' }), true)).toEqual({ kind: 'apply' });
+      expect(plan.importDecision(facts({ email: 'JANE@lab.example' }), true)).toEqual({
+        kind: 'skip',
+        leadId: 'a',
+      });
+      expect(plan.importDecision(facts({ email: 'jane@lab.example' }), false)).toEqual({ kind: 'apply' });
+    });
+
+    it('sees leads created earlier in the same batch', () => {
+      const plan = planOver();
+      plan.apply(facts({ email: 'twice@lab.example' }));
+      expect(plan.importDecision(facts({ email: 'twice@lab.example' }), true)).toEqual({
+        kind: 'skip',
+        leadId: 'new-1',
+      });
+    });
+
+    it("is a conflict when another lead holds the row's LinkedIn URL, with or without a lead of its email", () => {
+      const plan = planOver([known(), lead({ id: 'b', email: 'bob@lab.example' })]);
+      const conflict = { kind: 'conflict', leadId: 'a', field: 'linkedin_url' };
+      expect(
+        plan.importDecision(
+          facts({ email: 'bob@lab.example', linkedin_url: 'https://linkedin.com/in/jane/' }),
+          false,
+        ),
+      ).toEqual(conflict);
+      expect(
+        plan.importDecision(
+          facts({ email: 'new@lab.example', linkedin_url: 'https://linkedin.com/in/jane' }),
+          true,
+        ),
+      ).toEqual(conflict);
+    });
+
+    it('lets a row complete a lead that has its LinkedIn URL but no email', () => {
+      const plan = planOver([lead({ id: 'c', linkedinUrl: 'https://linkedin.com/in/carl' })]);
+      const row = facts({ email: 'carl@lab.example', linkedin_url: 'https://linkedin.com/in/carl' });
+      expect(plan.importDecision(row, true)).toEqual({ kind: 'skip', leadId: 'c' });
+      expect(plan.importDecision(row, false)).toEqual({ kind: 'apply' });
+    });
+  });
 });

@@ -77,6 +77,15 @@ export interface LeadResolution {
   matchedBy: IdentifierKey | null;
 }
 
+/**
+ * What an import row (api.md §4.4) does with its lead: `apply` (a new lead, or a known one whose empty fields it
+ * fills), `skip` (a known lead left untouched) or `conflict` (another lead holds one of its identifiers).
+ */
+export type ImportDecision =
+  | { kind: 'apply' }
+  | { kind: 'skip'; leadId: string }
+  | { kind: 'conflict'; leadId: string; field: IdentifierKey };
+
 /** Empty fields an existing organization gains (never overwriting: the store fills only what is still empty). */
 export type OrganizationFillRow = OrganizationFill & { id: string; domain?: string };
 
@@ -171,6 +180,24 @@ export class IngestBatchPlan {
       ...planAttribution(lead, facts.touch),
     });
     return { leadId: lead.id, created: !match, matchedBy: match?.matchedBy ?? null };
+  }
+
+  /**
+   * How an import row resolves against the leads as the batch has left them so far. An import row names its
+   * lead by email, as `POST /leads` does: another lead holding one of its other identifiers (a LinkedIn URL of
+   * someone else) is a conflict, except a lead without an email, which the row's email then completes.
+   */
+  importDecision(facts: IngestFacts, skipDuplicates: boolean): ImportDecision {
+    const { email, ...otherIds } = facts.identifier;
+    const candidates = this.candidatesOf(facts.identifier);
+    const emailHolder = email ? pickMatchingLead({ email }, candidates)?.lead : undefined;
+    for (const other of candidates) {
+      if (other === emailHolder || (!emailHolder && other.email === null)) continue;
+      const field = pickMatchingLead(otherIds, [other])?.matchedBy ?? 'email';
+      return { kind: 'conflict', leadId: other.id, field };
+    }
+    const known = emailHolder ?? candidates[0];
+    return known && skipDuplicates ? { kind: 'skip', leadId: known.id } : { kind: 'apply' };
   }
 
   /** Leads the batch created, in their final state. */

@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import {
+  ErrorCode,
   Subjects,
   type IngestEventReceivedV1,
+  type IngestImportContext,
   type LeadProfileChangedV1,
   type MessageEnvelope,
 } from '@crm/contracts';
 import { Outbox, TransientError, type OutboxMessage } from '@crm/messaging';
 import { AppLogger, TransactionHost } from '@crm/service-kit';
 import type { Logger } from 'pino';
+import { LeadImportProgress, type ImportRowResult } from '../imports/lead-import-progress';
 import { touchCampaign } from './attribution.rules';
 import { extractCompany } from './company.rules';
 import { extractProfile, normalizeIdentifier, type IdentifierKey } from './identity.rules';
@@ -36,6 +39,8 @@ export interface RecordIngestEventsInput {
 
 export type RecordIngestEventResult =
   | { outcome: 'duplicate' }
+  /** An import row that left its lead untouched (skipped) or could not be imported (failed). */
+  | { outcome: 'not_recorded' }
   | { outcome: 'recorded'; leadId: string; leadCreated: boolean; matchedBy: IdentifierKey | null };
 
 interface ParsedEvent {
@@ -58,6 +63,7 @@ export class LeadIngestService {
     private readonly organizations: OrganizationRepository,
     private readonly events: LeadEventRepository,
     private readonly outbox: Outbox,
+    private readonly imports: LeadImportProgress,
     logger: AppLogger,
   ) {
     this.log = logger.child('lead-ingest');
@@ -74,21 +80,23 @@ export class LeadIngestService {
       await this.locks.lock(ingestLockKeys(parsed.map((p) => p.facts)));
       const fresh = await this.withoutDuplicates(parsed);
       const { plan, leads, organizations } = await this.planFor(fresh.map((p) => p.facts));
-      const resolutions = new Map(fresh.map((p) => [p, plan.apply(p.facts)]));
+      const { resolutions, importRows } = resolveAll(plan, fresh);
       const now = new Date();
       const profiles = profileChangesOf(plan, leads, organizations, now);
-      await this.store(plan, fresh, resolutions);
+      await this.store(plan, resolutions);
       profiles.push(...(await this.profileChangesOfOrganizationPeers(plan, now)));
-      await this.announce(resolutions, profiles, plan.newLeads, now);
+      const importsCompleted = await this.imports.record(importRows, now);
+      await this.announce(resolutions, profiles, plan.newLeads, now, importsCompleted);
 
       const created = plan.newLeads.length;
+      const freshEvents = new Set(fresh);
       this.log.info(
         { events: envelopes.length, recorded: fresh.length, leads_created: created },
         'ingest batch recorded',
       );
       return parsed.map((p): RecordIngestEventResult => {
         const resolution = resolutions.get(p);
-        if (!resolution) return { outcome: 'duplicate' };
+        if (!resolution) return { outcome: freshEvents.has(p) ? 'not_recorded' : 'duplicate' };
         return {
           outcome: 'recorded',
           leadId: resolution.leadId,
@@ -101,17 +109,24 @@ export class LeadIngestService {
 
   /**
    * The events not recorded yet, each `(source, event_id)` once (its first delivery in stream order): the
-   * permanent dedupe key, so a producer retry after the stream's window is stored and scored once.
+   * permanent dedupe key, so a producer retry after the stream's window is stored and scored once. An import
+   * row processed already is a duplicate too (a skipped or failed row leaves no event behind).
    */
   private async withoutDuplicates(parsed: ParsedEvent[]): Promise<ParsedEvent[]> {
     const recorded = await this.events.findRecorded(parsed.map((p) => eventKeyOf(p.envelope.data)));
+    const importsDone = await this.imports.processedAlready(
+      parsed.flatMap((p) => p.envelope.data.import ?? []),
+    );
     const fresh: ParsedEvent[] = [];
     const duplicates: IngestEventReceivedV1[] = [];
     for (const p of parsed) {
       const key = leadEventKeyOf(eventKeyOf(p.envelope.data));
-      if (recorded.has(key)) duplicates.push(p.envelope.data);
+      const row = p.envelope.data.import;
+      const rowKey = row ? `${row.batch_id}:${row.batch_index}` : undefined;
+      if (recorded.has(key) || (rowKey && importsDone.has(rowKey))) duplicates.push(p.envelope.data);
       else fresh.push(p);
       recorded.add(key);
+      if (rowKey) importsDone.add(rowKey);
     }
     for (const { event_id, source } of duplicates) {
       this.log.info({ event_id, source }, 'duplicate event skipped');
@@ -160,11 +175,7 @@ export class LeadIngestService {
    * Writes what the plan changed. Ingest batches of the same people are serialised by the locks, so a row
    * skipped here was written by another kind of writer meanwhile: the batch is retried and resolves again.
    */
-  private async store(
-    plan: IngestBatchPlan,
-    fresh: ParsedEvent[],
-    resolutions: Map<ParsedEvent, LeadResolution>,
-  ): Promise<void> {
+  private async store(plan: IngestBatchPlan, resolutions: Map<ParsedEvent, LeadResolution>): Promise<void> {
     const newOrganizations = plan.newOrganizations;
     if ((await this.organizations.insertMany(newOrganizations)) < newOrganizations.length) {
       throw new TransientError('organization domain taken concurrently; retrying', { retryAfterMs: 100 });
@@ -175,7 +186,7 @@ export class LeadIngestService {
       throw new TransientError('lead identity taken concurrently; retrying', { retryAfterMs: 100 });
     }
     await this.leads.updateMany(plan.changedLeads);
-    const rows = fresh.map((p) => toEventRow(p, resolutions.get(p)!.leadId));
+    const rows = [...resolutions].map(([p, resolution]) => toEventRow(p, resolution.leadId));
     if ((await this.events.insertMany(rows)) < rows.length) {
       // The same (source, event_id) in another envelope committed while we worked: roll back and let the
       // redelivery see it as the duplicate it is.
@@ -192,6 +203,7 @@ export class LeadIngestService {
     profiles: LeadProfileChangedV1[],
     createdLeads: readonly LeadState[],
     now: Date,
+    importsCompleted: OutboxMessage[],
   ): Promise<void> {
     const messages: OutboxMessage[] = [];
     for (const [{ envelope, facts }, resolution] of resolutions) {
@@ -224,8 +236,58 @@ export class LeadIngestService {
     // Profile changes are the batch's own work (several events may have caused one): no message's flow.
     for (const profile of profiles) messages.push({ subject: Subjects.LeadProfileChanged, data: profile });
     for (const lead of createdLeads) messages.push(leadCreatedMessage(lead, now));
+    messages.push(...importsCompleted);
     await this.outbox.publishMany(messages);
   }
+}
+
+/**
+ * Applies the events in stream order. An import row (api.md §4.4) first asks how it resolves: a known lead
+ * with `skip_duplicates` stays untouched, a row naming another lead's identifier fails; neither is recorded as an
+ * event. Every import row comes out with its outcome, to be counted.
+ */
+function resolveAll(
+  plan: IngestBatchPlan,
+  fresh: readonly ParsedEvent[],
+): { resolutions: Map<ParsedEvent, LeadResolution>; importRows: ImportRowResult[] } {
+  const resolutions = new Map<ParsedEvent, LeadResolution>();
+  const importRows: ImportRowResult[] = [];
+  for (const p of fresh) {
+    const context = p.envelope.data.import;
+    if (!context) {
+      resolutions.set(p, plan.apply(p.facts));
+      continue;
+    }
+    const email = p.facts.identifier.email ?? null;
+    const decision = plan.importDecision(p.facts, context.skip_duplicates);
+    if (decision.kind === 'apply') {
+      const resolution = plan.apply(p.facts);
+      resolutions.set(p, resolution);
+      importRows.push(
+        importRow(context, email, resolution.created ? 'created' : 'updated', resolution.leadId),
+      );
+    } else if (decision.kind === 'skip') {
+      importRows.push(importRow(context, email, 'skipped', decision.leadId));
+    } else {
+      importRows.push({
+        ...importRow(context, email, 'failed', null),
+        error: {
+          code: ErrorCode.Conflict,
+          message: `${decision.field} belongs to another lead (${decision.leadId})`,
+        },
+      });
+    }
+  }
+  return { resolutions, importRows };
+}
+
+function importRow(
+  context: IngestImportContext,
+  email: string | null,
+  outcome: ImportRowResult['outcome'],
+  leadId: string | null,
+): ImportRowResult {
+  return { context, email, outcome, leadId };
 }
 
 /**
@@ -278,7 +340,8 @@ function parseEvent(envelope: MessageEnvelope<IngestEventReceivedV1>): ParsedEve
       profile: extractProfile(event.metadata),
       company: extractCompany(event.metadata, identifier.email),
       touch: {
-        source: event.source,
+        // An import's touch is its label (`csv_import`, `conference`…), not the generic event source `import`.
+        source: clip(event.import?.source ?? event.source, 100)!,
         campaign: clip(touchCampaign(event), 100),
         occurredAt: new Date(event.occurred_at),
       },

@@ -220,6 +220,17 @@ export class LeadRepository {
     return qb.getManyAndCount();
   }
 
+  /**
+   * Up to `size` leads matching the `GET /leads` filters, in id order after `afterId`: an export walks every
+   * match a chunk at a time, never holding them all.
+   */
+  exportChunk(query: ListLeadsQuery, afterId: string | undefined, size: number): Promise<LeadEntity[]> {
+    const qb = this.repo.createQueryBuilder('lead').leftJoinAndSelect('lead.organization', 'organization');
+    this.applyFilters(qb, query);
+    if (afterId) qb.andWhere('lead.id > :afterId', { afterId });
+    return qb.orderBy('lead.id', 'ASC').limit(size).getMany();
+  }
+
   private applyFilters(qb: SelectQueryBuilder<LeadEntity>, query: ListLeadsQuery): void {
     if (query.search?.trim()) {
       const term = likePattern(query.search.trim());

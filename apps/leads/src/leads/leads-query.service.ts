@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import {
+  LEAD_EXPORT_CHUNK_SIZE,
   LEAD_STATUSES,
   LIFECYCLE_STAGES,
   NotFoundError,
   toPage,
+  type ExportLeadsQuery,
   type ListLeadsQuery,
   type Page,
 } from '@crm/contracts';
@@ -34,6 +36,16 @@ export class LeadsQueryService {
       ),
       by_lifecycle_stage: withZeros(LIFECYCLE_STAGES, await this.leads.countsBy('lifecycle_stage')),
       total: Object.values(byStatus).reduce((sum, n) => sum + n, 0),
+    };
+  }
+
+  /** One chunk of `GET /leads/export`: the next leads in id order, and the cursor of the chunk after it. */
+  async exportChunk(query: ExportLeadsQuery): Promise<{ data: LeadView[]; next_cursor: string | null }> {
+    const size = query.chunk_size ?? LEAD_EXPORT_CHUNK_SIZE;
+    const rows = await this.leads.exportChunk(query, query.cursor, size);
+    return {
+      data: rows.map(toLeadView),
+      next_cursor: rows.length === size ? rows[rows.length - 1].id : null,
     };
   }
 

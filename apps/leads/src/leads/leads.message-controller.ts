@@ -3,6 +3,7 @@ import { Payload } from '@nestjs/microservices';
 import {
   ByIdQuery,
   CreateLeadCommand,
+  ExportLeadsQuery,
   ListLeadsQuery,
   Queries,
   UpdateLeadCommand,
@@ -34,6 +35,13 @@ export class LeadsMessageController {
   @OnRequest(Queries.LeadsListLeads)
   list(@Payload(ContractValidationPipe) query: ListLeadsQuery): Promise<Page<LeadView>> {
     return this.leads.listLeads(query);
+  }
+
+  @OnRequest(Queries.LeadsExportLeads)
+  exportChunk(
+    @Payload(ContractValidationPipe) query: ExportLeadsQuery,
+  ): Promise<{ data: LeadView[]; next_cursor: string | null }> {
+    return this.leads.exportChunk(query);
   }
 
   @OnRequest(Queries.LeadsLeadStats)

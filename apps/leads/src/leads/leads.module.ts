@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LeadImportsModule } from '../imports/lead-imports.module';
 import { RoutingConfigModule } from '../routing/routing-config.module';
 import { IngestLockRepository } from './ingest-lock.repository';
 import { LeadEventRepository } from './lead-event.repository';
@@ -13,7 +14,7 @@ import { LeadsQueryService } from './leads-query.service';
 import { OrganizationRepository } from './organization.repository';
 
 @Module({
-  imports: [RoutingConfigModule],
+  imports: [RoutingConfigModule, LeadImportsModule],
   controllers: [LeadIngestMessageController, LeadScoreMessageController, LeadsMessageController],
   providers: [
     IngestLockRepository,

@@ -6,6 +6,7 @@ import {
   DealDeletedV1,
   DealReopenedV1,
   LeadCreatedV1,
+  LeadImportCompletedV1,
   LeadUpdatedV1,
   TaskChangedV1,
 } from '../payloads/crm-records.v1.events';
@@ -42,6 +43,7 @@ export const PayloadClasses: { [S in Subject]: ClassConstructor<object> } = {
   [Subjects.TaskCreated]: TaskChangedV1,
   [Subjects.TaskCompleted]: TaskChangedV1,
   [Subjects.LeadErased]: LeadErasedV1,
+  [Subjects.LeadImportCompleted]: LeadImportCompletedV1,
   [Subjects.ScoringLeadErased]: LeadErasureConfirmedV1,
   [Subjects.AutomationLeadErased]: LeadErasureConfirmedV1,
   [Subjects.SlackLeadErased]: LeadErasureConfirmedV1,
@@ -72,6 +74,7 @@ export interface PayloadOf {
   [Subjects.TaskCreated]: TaskChangedV1;
   [Subjects.TaskCompleted]: TaskChangedV1;
   [Subjects.LeadErased]: LeadErasedV1;
+  [Subjects.LeadImportCompleted]: LeadImportCompletedV1;
   [Subjects.ScoringLeadErased]: LeadErasureConfirmedV1;
   [Subjects.AutomationLeadErased]: LeadErasureConfirmedV1;
   [Subjects.SlackLeadErased]: LeadErasureConfirmedV1;

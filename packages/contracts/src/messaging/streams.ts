@@ -42,6 +42,7 @@ export const Streams: readonly StreamDefinition[] = [
       Subjects.TaskCreated,
       Subjects.TaskCompleted,
       Subjects.LeadErased,
+      Subjects.LeadImportCompleted,
     ],
     retention: 'limits',
     maxAgeSeconds: 14 * DAY,

@@ -2,6 +2,7 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
+  IsInt,
   IsISO8601,
   IsNumber,
   IsObject,
@@ -102,4 +103,15 @@ export class TaskChangedV1 {
   @IsIn(TASK_PRIORITIES) priority: TaskPriority;
   @IsIn(TASK_STATUSES) status: TaskStatus;
   @IsOptional() @IsString() created_by: string | null;
+}
+
+/** `lead_import.completed`: every row of an import batch was processed (api.md §4.4, §19). */
+export class LeadImportCompletedV1 {
+  @IsUUID() batch_id: string;
+  @IsString() source: string;
+  @IsInt() total_leads: number;
+  @IsInt() created: number;
+  @IsInt() updated: number;
+  @IsInt() skipped: number;
+  @IsInt() failed: number;
 }
