@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { NotFoundError, type GdprExportQuery, type LeadsGdprExportView } from '@crm/contracts';
 import { LeadActivityService } from '../activity/lead-activity.service';
 import { DealsService } from '../deals/deals.service';
+import { LeadNoteRepository } from '../imports/lead-note.repository';
 import { toLeadView } from '../leads/lead.mapper';
 import { LeadRepository } from '../leads/lead.repository';
 import { OrganizationsService } from '../organizations/organizations.service';
@@ -19,6 +20,7 @@ export class GdprExportService {
     private readonly activity: LeadActivityService,
     private readonly deals: DealsService,
     private readonly tasks: TasksService,
+    private readonly notes: LeadNoteRepository,
   ) {}
 
   async export({ lead_id }: GdprExportQuery): Promise<LeadsGdprExportView> {
@@ -33,7 +35,14 @@ export class GdprExportService {
       deals,
       stage_history: histories.flatMap((history) => history.data),
       tasks: (await this.tasks.ofLead(lead_id)).data,
-      notes: [],
+      notes: (await this.notes.ofLead(lead_id, MAX_RECORDS)).map((note) => ({
+        id: note.id,
+        note_type: note.noteType,
+        content: note.content,
+        source: note.source,
+        batch_id: note.batchId,
+        created_at: new Date(note.createdAt).toISOString(),
+      })),
     };
   }
 }
