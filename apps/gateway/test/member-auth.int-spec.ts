@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, NotFoundError, Queries, type TeamMemberView } from '@crm/contracts';
 import { GatewayHarness } from './support/gateway-harness';
 import { RpcResponders } from './support/rpc-responders';
+import { TeamAsLeads } from './support/team-as-leads';
 
 const KEY = 'member-auth-key-all-scopes';
 const JWT_SECRET = 'member-auth-test-secret-0123456789abcdef';
@@ -9,47 +9,8 @@ const JWT_SECRET = 'member-auth-test-secret-0123456789abcdef';
 let gw: GatewayHarness;
 const responders = new RpcResponders(() => gw);
 
-/**
- * The team as leads keeps it, in memory: the gateway's sign-in logic (hashes, tokens, rotation, lockout) runs
- * for real on its own database; leads' side of it (register, get, deactivate) is tested in leads' team tests
- * and end to end in system-flow.
- */
-const team = new Map<string, TeamMemberView>();
-async function answerAsLeads() {
-  await responders.answer(Queries.LeadsRegisterTeamMember, (c) => {
-    if ([...team.values()].some((m) => m.email === c.email))
-      throw new ConflictError('taken', { email: c.email });
-    const member: TeamMemberView = {
-      id: c.id,
-      email: c.email,
-      name: c.name,
-      role: c.role,
-      region: null,
-      is_active: c.is_active,
-      max_leads: 50,
-      current_leads: 0,
-      avatar: c.avatar ?? null,
-      created_at: new Date().toISOString(),
-    };
-    team.set(c.id, member);
-    return member;
-  });
-  await responders.answer(Queries.LeadsGetTeamMember, ({ id }) => {
-    const member = team.get(id);
-    if (!member) throw new NotFoundError('TeamMember', id);
-    return member;
-  });
-  for (const [subject, active] of [
-    [Queries.LeadsActivateTeamMember, true],
-    [Queries.LeadsDeactivateTeamMember, false],
-  ] as const) {
-    await responders.answer(subject, ({ id }) => {
-      const member = team.get(id)!;
-      member.is_active = active;
-      return member;
-    });
-  }
-}
+const leads = new TeamAsLeads();
+const team = leads.members;
 
 const post = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
   gw.request(`/api/v1/auth/${path}`, { method: 'POST', body: body ?? {}, headers });
@@ -64,7 +25,7 @@ beforeAll(async () => {
     LOGIN_MAX_FAILURES: '3',
     LOGIN_LOCKOUT_SECONDS: '600',
   });
-  await answerAsLeads();
+  await leads.answer(responders);
 });
 
 afterAll(async () => {

@@ -12,7 +12,12 @@ import { MemberAuthController } from './members/member-auth.controller';
 import { MemberAuthService } from './members/member-auth.service';
 import { MemberCredentialRepository } from './members/member-credential.repository';
 import { Argon2PasswordHasher, PasswordHasher } from './members/password-hasher';
+import { LoginLockout } from './members/login-lockout';
 import { RefreshTokenRepository } from './members/refresh-token.repository';
+import { TwoFactorChallengeRepository } from './members/two-factor-challenge.repository';
+import { TwoFactorController } from './members/two-factor.controller';
+import { TwoFactorService } from './members/two-factor.service';
+import { SecretCipher } from './secret-cipher';
 
 @Module({
   imports: [
@@ -25,12 +30,16 @@ import { RefreshTokenRepository } from './members/refresh-token.repository';
       }),
     }),
   ],
-  controllers: [MemberAuthController, ApiKeyAdminController],
+  controllers: [MemberAuthController, TwoFactorController, ApiKeyAdminController],
   providers: [
     ApiKeyRepository,
     MemberCredentialRepository,
     RefreshTokenRepository,
+    TwoFactorChallengeRepository,
     { provide: PasswordHasher, useClass: Argon2PasswordHasher },
+    SecretCipher,
+    LoginLockout,
+    TwoFactorService,
     MemberAuthService,
     ApiKeyAdminService,
     ApiKeyService,

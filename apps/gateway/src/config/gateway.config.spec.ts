@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@crm/service-kit';
-import { DEV_DEFAULT_JWT_SECRET, GatewayConfig } from './gateway.config';
+import { DEV_DEFAULT_ENCRYPTION_KEY, DEV_DEFAULT_JWT_SECRET, GatewayConfig } from './gateway.config';
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
   try {
@@ -31,21 +31,45 @@ describe('GatewayConfig', () => {
     ]);
   });
 
-  it('refuses to start in production without API_KEYS and JWT_SECRET, naming both', () => {
+  it('refuses to start in production without API_KEYS, JWT_SECRET and ENCRYPTION_KEY, naming each', () => {
     const problems = problemsOf({ NODE_ENV: 'production' });
-    expect(problems).toHaveLength(2);
+    expect(problems).toHaveLength(3);
     expect(problems[0]).toMatch(/^API_KEYS: API_KEYS must be set when NODE_ENV=production/);
     expect(problems[1]).toMatch(/^JWT_SECRET: JWT_SECRET must be set when NODE_ENV=production/);
+    expect(problems[2]).toMatch(/^ENCRYPTION_KEY: ENCRYPTION_KEY must be set when NODE_ENV=production/);
+  });
+
+  it('reads ENCRYPTION_KEY as 32 bytes of hex or base64, defaults it outside production, hides a bad one', () => {
+    const key = Buffer.alloc(32, 7);
+    expect(loadConfig(GatewayConfig, {}).encryptionKey()).toEqual(
+      Buffer.from(DEV_DEFAULT_ENCRYPTION_KEY, 'hex'),
+    );
+    expect(loadConfig(GatewayConfig, { ENCRYPTION_KEY: key.toString('hex') }).encryptionKey()).toEqual(key);
+    expect(loadConfig(GatewayConfig, { ENCRYPTION_KEY: key.toString('base64') }).encryptionKey()).toEqual(
+      key,
+    );
+    const tooShort = Buffer.alloc(16, 7).toString('hex');
+    const problems = problemsOf({ ENCRYPTION_KEY: tooShort });
+    expect(problems).toEqual([
+      'ENCRYPTION_KEY: ENCRYPTION_KEY must be 32 bytes as 64 hex digits or base64 (e.g. `openssl rand -hex 32`) (got (hidden))',
+    ]);
+    expect(problemsOf({ ENCRYPTION_KEY: Buffer.alloc(31, 7).toString('base64') })).toHaveLength(1);
   });
 
   it('refuses a short JWT_SECRET in production and accepts a proper setup', () => {
     expect(
-      problemsOf({ NODE_ENV: 'production', API_KEYS: 'prod-key-123456:api', JWT_SECRET: 'short' }),
+      problemsOf({
+        NODE_ENV: 'production',
+        API_KEYS: 'prod-key-123456:api',
+        JWT_SECRET: 'short',
+        ENCRYPTION_KEY: 'ab'.repeat(32),
+      }),
     ).toEqual(['JWT_SECRET: JWT_SECRET must be at least 32 characters in production (got (hidden))']);
     const config = loadConfig(GatewayConfig, {
       NODE_ENV: 'production',
       API_KEYS: 'prod-key-123456:api',
       JWT_SECRET: 'x'.repeat(32),
+      ENCRYPTION_KEY: 'ab'.repeat(32),
     });
     expect(config.bootstrapApiKeys()).toHaveLength(1);
     expect(config.corsOrigins()).toBe(false);

@@ -16,6 +16,8 @@ import { ApiKeysFormatError, DEV_DEFAULT_API_KEYS, parseApiKeys, type BootstrapA
 
 /** Only for development and tests; production refuses to start without a real `JWT_SECRET`. */
 export const DEV_DEFAULT_JWT_SECRET = 'dev-only-jwt-secret-not-for-production';
+/** Only for development and tests, like the JWT secret: 32 bytes as hex; production needs its own key. */
+export const DEV_DEFAULT_ENCRYPTION_KEY = 'de7de7de7de7de7de7de7de7de7de7de7de7de7de7de7de7de7de7de7de7de7d';
 const MIN_PRODUCTION_SECRET_LENGTH = 32;
 
 const isProduction = (args?: ValidationArguments) =>
@@ -49,6 +51,31 @@ function StrongSecretInProduction(): PropertyDecorator {
       validator: {
         validate: (value: unknown, args) =>
           !isProduction(args) || typeof value !== 'string' || value.length >= MIN_PRODUCTION_SECRET_LENGTH,
+      },
+    });
+}
+
+/** 32 bytes, as 64 hex digits or base64 (padding optional); anything else is not an AES-256 key. */
+export function parseEncryptionKey(raw: string): Buffer | null {
+  const text = raw.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
+  if (!/^[A-Za-z0-9+/]{43}=?$/.test(text)) return null;
+  const key = Buffer.from(text, 'base64');
+  return key.length === 32 ? key : null;
+}
+
+function Aes256Key(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'aes256Key',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      // The value itself is never repeated: it is a secret.
+      options: {
+        message: '$property must be 32 bytes as 64 hex digits or base64 (e.g. `openssl rand -hex 32`)',
+      },
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || parseEncryptionKey(value) !== null,
       },
     });
 }
@@ -96,6 +123,12 @@ export class GatewayConfig extends BaseServiceConfig {
   @RequiredInProduction()
   @StrongSecretInProduction()
   JWT_SECRET?: string;
+
+  /** AES-256-GCM key for secrets the gateway stores (members' TOTP secrets, api.md §3). */
+  @ValidateIf(setOrProduction('ENCRYPTION_KEY'))
+  @RequiredInProduction()
+  @Aes256Key()
+  ENCRYPTION_KEY?: string;
 
   /** Lifetime of a user access token, in seconds (api.md §1.2). */
   @Type(() => Number) @IsInt() @Min(60) @Max(86_400) JWT_ACCESS_TTL = 3600;
@@ -162,6 +195,10 @@ export class GatewayConfig extends BaseServiceConfig {
 
   jwtSecret(): string {
     return this.JWT_SECRET ?? DEV_DEFAULT_JWT_SECRET;
+  }
+
+  encryptionKey(): Buffer {
+    return parseEncryptionKey(this.ENCRYPTION_KEY ?? DEV_DEFAULT_ENCRYPTION_KEY)!;
   }
 
   healthExpectedServices(): string[] {

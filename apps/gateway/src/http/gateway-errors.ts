@@ -26,6 +26,15 @@ export const GatewayErrors = {
     new DomainError(ErrorCode.RegistrationDisabled, 'Registration is disabled on this deployment', 403),
   invalidRefreshToken: () =>
     new DomainError(ErrorCode.InvalidRefreshToken, 'Refresh token is invalid, expired or revoked', 401),
+  invalidTwoFactorChallenge: () =>
+    new DomainError(
+      ErrorCode.AuthenticationError,
+      'Sign-in challenge is invalid or already used; sign in again',
+      401,
+    ),
+  twoFactorChallengeExpired: () =>
+    new DomainError(ErrorCode.TokenExpired, 'Sign-in challenge expired; sign in again', 401),
+  invalidTwoFactorCode: () => new DomainError(ErrorCode.AuthenticationError, 'Invalid two-factor code', 401),
   tooManyLoginAttempts: (retryAfterSeconds: number) =>
     new DomainError(ErrorCode.RateLimitExceeded, 'Too many failed sign-ins; try again later', 429, {
       retry_after: retryAfterSeconds,

@@ -10,6 +10,7 @@ import {
   IsOptional,
   IsString,
   Length,
+  Matches,
   Max,
   MaxLength,
   Min,
@@ -38,6 +39,27 @@ export class RefreshRequest {
 export class LogoutRequest {
   @IsOptional() @IsString() @Length(1, 200) refresh_token?: string;
   @IsOptional() @IsBoolean() all?: boolean;
+}
+
+/** A 6-digit TOTP code as an authenticator app shows it (api.md §3). */
+const TOTP_CODE = /^\d{6}$/;
+const TOTP_CODE_MESSAGE = '$property must be the 6-digit code of the authenticator app';
+
+/** `POST /auth/2fa/verify`: the first code of the secret from `2fa/setup` switches 2FA on. */
+export class TwoFactorVerifyRequest {
+  @IsString() @Matches(TOTP_CODE, { message: TOTP_CODE_MESSAGE }) token: string;
+}
+
+/** `POST /auth/2fa/validate`: the second sign-in step. A legacy `userId` in the body is ignored. */
+export class TwoFactorValidateRequest {
+  @IsString() @Length(1, 200) challenge_token: string;
+  @IsString() @Matches(TOTP_CODE, { message: TOTP_CODE_MESSAGE }) token: string;
+}
+
+/** `POST /auth/2fa/disable`: both factors again. */
+export class TwoFactorDisableRequest {
+  @IsString() @MaxLength(128) password: string;
+  @IsString() @Matches(TOTP_CODE, { message: TOTP_CODE_MESSAGE }) token: string;
 }
 
 /** `POST /api-keys` (api.md §3.1, admins). Signing secrets (`kind: signing_secret`) come with signed ingest. */

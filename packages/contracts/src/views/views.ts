@@ -411,6 +411,19 @@ export interface AuthTokensView {
   token_type: 'Bearer';
 }
 
+/** `POST /auth/login` for a member with 2FA on: no tokens yet, `2fa/validate` completes the sign-in. */
+export interface TwoFactorChallengeView {
+  require2fa: true;
+  userId: string;
+  challenge_token: string;
+}
+
+/** `POST /auth/2fa/setup`: the base32 secret and the `otpauth://totp/…` URI an authenticator app reads. */
+export interface TwoFactorSetupView {
+  secret: string;
+  qrCodeUrl: string;
+}
+
 /** `GET /auth/me`. */
 export interface MeView {
   id: string;

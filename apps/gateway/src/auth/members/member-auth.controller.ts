@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import type { AuthTokensView, AuthUserView, MeView } from '@crm/contracts';
+import type { AuthTokensView, AuthUserView, MeView, TwoFactorChallengeView } from '@crm/contracts';
 import { API_PREFIX } from '../../http/api-prefix';
 import { CurrentPrincipal, MemberAccess, Public } from '../auth.decorators';
 import type { Principal, UserPrincipal } from '../principal';
 import { MemberAuthService } from './member-auth.service';
 import { NoIdempotencyReplay } from '../../idempotency/idempotency.decorators';
 
-/** api.md §3: register, sign in, refresh, sign out, who am I. */
+/** api.md §3: register, sign in, refresh, sign out, who am I (the `2fa/*` routes: TwoFactorController). */
 @Controller(`${API_PREFIX}/auth`)
 export class MemberAuthController {
   constructor(private readonly auth: MemberAuthService) {}
@@ -23,7 +23,7 @@ export class MemberAuthController {
   @NoIdempotencyReplay()
   @HttpCode(200)
   @Public()
-  login(@Body() body: unknown): Promise<AuthTokensView> {
+  login(@Body() body: unknown): Promise<AuthTokensView | TwoFactorChallengeView> {
     return this.auth.login(body);
   }
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import {
@@ -13,6 +13,7 @@ import {
   type AuthTokensView,
   type AuthUserView,
   type MeView,
+  type TwoFactorChallengeView,
   type RegisterTeamMemberCommand,
   type TeamMemberView,
 } from '@crm/contracts';
@@ -24,9 +25,12 @@ import { validateInput } from '../../http/validation';
 import { GatewayRpc } from '../../rpc/gateway-rpc';
 import type { AccessTokenClaims } from '../access-token.verifier';
 import type { UserPrincipal } from '../principal';
+import { LoginLockout } from './login-lockout';
 import { MemberCredentialRepository } from './member-credential.repository';
+import { hashOpaqueToken, newOpaqueToken } from './opaque-token';
 import { PasswordHasher } from './password-hasher';
 import { RefreshTokenRepository } from './refresh-token.repository';
+import { TwoFactorService } from './two-factor.service';
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -51,6 +55,8 @@ export class MemberAuthService {
     private readonly jwt: JwtService,
     private readonly rpc: GatewayRpc,
     private readonly config: GatewayConfig,
+    private readonly lockout: LoginLockout,
+    private readonly twoFactor: TwoFactorService,
     logger: AppLogger,
   ) {
     this.log = logger.child('member-auth');
@@ -95,16 +101,14 @@ export class MemberAuthService {
 
   /**
    * A wrong email and a wrong password get the same answer and cost the same time. After LOGIN_MAX_FAILURES
-   * failures an account is locked for LOGIN_LOCKOUT_SECONDS (429 with Retry-After).
+   * failures an account is locked for LOGIN_LOCKOUT_SECONDS (429 with Retry-After). With 2FA on, the right
+   * password earns only a challenge for `2fa/validate`.
    */
-  async login(body: unknown): Promise<AuthTokensView> {
+  async login(body: unknown): Promise<AuthTokensView | TwoFactorChallengeView> {
     const input = validateInput(LoginRequest, body);
     const credential = await this.credentials.findByEmail(input.email);
     const now = new Date();
-    if (credential) {
-      const lockedFor = this.lockedSeconds(credential.failedLogins, credential.lastFailedLoginAt, now);
-      if (lockedFor > 0) throw GatewayErrors.tooManyLoginAttempts(lockedFor);
-    }
+    if (credential) this.lockout.assertOpen(credential, now);
     const matches = await this.hasher.verify(credential?.passwordHash ?? null, input.password);
     if (!credential || !matches) {
       if (credential) await this.credentials.recordFailedLogin(credential.memberId, now);
@@ -113,7 +117,20 @@ export class MemberAuthService {
     }
     const member = await this.memberOr(credential.memberId, GatewayErrors.invalidCredentials());
     if (!member.is_active) throw GatewayErrors.accountInactive();
+    if (credential.twoFactorEnabled) {
+      // The failure count is cleared only once the code is right too, so wrong codes add up to a lockout.
+      const challenge = await this.twoFactor.issueChallenge(member.id);
+      return { require2fa: true, userId: member.id, challenge_token: challenge };
+    }
     await this.credentials.clearFailedLogins(member.id);
+    return this.signIn(member, randomUUID());
+  }
+
+  /** The second step of a 2FA sign-in: the login challenge and a code give the same answer as login. */
+  async completeTwoFactorSignIn(body: unknown): Promise<AuthTokensView> {
+    const memberId = await this.twoFactor.redeemChallenge(body);
+    const member = await this.memberOr(memberId, GatewayErrors.invalidCredentials());
+    if (!member.is_active) throw GatewayErrors.accountInactive();
     return this.signIn(member, randomUUID());
   }
 
@@ -125,7 +142,7 @@ export class MemberAuthService {
     const { refresh_token } = validateInput(RefreshRequest, body);
     const now = new Date();
     const checked: Refreshed = await this.tx.transaction(async () => {
-      const row = await this.refreshTokens.lockByHash(sha256(refresh_token));
+      const row = await this.refreshTokens.lockByHash(hashOpaqueToken(refresh_token));
       if (!row) return { ok: false, error: GatewayErrors.invalidRefreshToken() };
       if (row.revokedAt) {
         if (row.replacedBy) {
@@ -168,7 +185,7 @@ export class MemberAuthService {
         await this.refreshTokens.revokeAllOfMember(principal.memberId, now);
         return;
       }
-      const row = await this.refreshTokens.lockByHash(sha256(input.refresh_token!));
+      const row = await this.refreshTokens.lockByHash(hashOpaqueToken(input.refresh_token!));
       if (row && row.memberId === principal.memberId) await this.refreshTokens.revoke(row.id, now);
     });
   }
@@ -194,13 +211,13 @@ export class MemberAuthService {
     familyId: string,
     replacing?: string,
   ): Promise<AuthTokensView> {
-    const refreshToken = randomBytes(32).toString('base64url');
+    const refreshToken = newOpaqueToken();
     const now = new Date();
     await this.tx.transaction(async () => {
       const id = await this.refreshTokens.insert({
         memberId: member.id,
         familyId,
-        tokenHash: sha256(refreshToken),
+        tokenHash: hashOpaqueToken(refreshToken),
         expiresAt: new Date(now.getTime() + this.config.REFRESH_TOKEN_TTL_DAYS * DAY_MS),
       });
       if (replacing) await this.refreshTokens.markRotated(replacing, id, now);
@@ -235,18 +252,8 @@ export class MemberAuthService {
       return null;
     }
   }
-
-  private lockedSeconds(failures: number, lastFailure: Date | null, now: Date): number {
-    if (failures < this.config.LOGIN_MAX_FAILURES || !lastFailure) return 0;
-    const until = lastFailure.getTime() + this.config.LOGIN_LOCKOUT_SECONDS * 1000;
-    return Math.max(0, Math.ceil((until - now.getTime()) / 1000));
-  }
 }
 
 function userOf(member: TeamMemberView): AuthUserView {
   return { id: member.id, email: member.email, name: member.name, role: member.role, avatar: member.avatar };
-}
-
-function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
 }

@@ -6,12 +6,17 @@ export interface MemberCredential {
   email: string;
   passwordHash: string;
   twoFactorEnabled: boolean;
+  /** Encrypted (SecretCipher); set while 2FA is on, or pending between `2fa/setup` and `2fa/verify`. */
+  twoFactorSecret: string | null;
+  /** The last TOTP time step a code was accepted for. */
+  twoFactorLastStep: number | null;
   failedLogins: number;
   lastFailedLoginAt: Date | null;
 }
 
 const COLUMNS = `member_id AS "memberId", email, password_hash AS "passwordHash",
-  two_factor_enabled AS "twoFactorEnabled", failed_logins AS "failedLogins",
+  two_factor_enabled AS "twoFactorEnabled", two_factor_secret AS "twoFactorSecret",
+  two_factor_last_step AS "twoFactorLastStep", failed_logins AS "failedLogins",
   last_failed_login_at AS "lastFailedLoginAt"`;
 
 /** The only code that touches `gateway.member_credentials`. */
@@ -45,6 +50,15 @@ export class MemberCredentialRepository {
     return rows[0] ?? null;
   }
 
+  /** The member's credential, locked until the transaction ends (2FA changes and code checks run one at a time). */
+  async lockByMember(memberId: string): Promise<MemberCredential | null> {
+    const rows: MemberCredential[] = await this.tx.manager.query(
+      `SELECT ${COLUMNS} FROM member_credentials WHERE member_id = $1 FOR UPDATE`,
+      [memberId],
+    );
+    return rows[0] ?? null;
+  }
+
   async insert(memberId: string, email: string, passwordHash: string): Promise<void> {
     await this.tx.manager.query(
       `INSERT INTO member_credentials (member_id, email, password_hash) VALUES ($1, $2, $3)`,
@@ -64,6 +78,39 @@ export class MemberCredentialRepository {
       `UPDATE member_credentials SET failed_logins = 0, last_failed_login_at = NULL
         WHERE member_id = $1 AND failed_logins > 0`,
       [memberId],
+    );
+  }
+
+  /** A new pending secret replaces any earlier one; 2FA stays off until `enableTwoFactor`. */
+  async setPendingTwoFactorSecret(memberId: string, encryptedSecret: string): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE member_credentials SET two_factor_secret = $2, two_factor_last_step = NULL, updated_at = now()
+        WHERE member_id = $1`,
+      [memberId, encryptedSecret],
+    );
+  }
+
+  async enableTwoFactor(memberId: string, usedStep: number): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE member_credentials SET two_factor_enabled = true, two_factor_last_step = $2, updated_at = now()
+        WHERE member_id = $1`,
+      [memberId, usedStep],
+    );
+  }
+
+  async disableTwoFactor(memberId: string): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE member_credentials
+          SET two_factor_enabled = false, two_factor_secret = NULL, two_factor_last_step = NULL, updated_at = now()
+        WHERE member_id = $1`,
+      [memberId],
+    );
+  }
+
+  async recordTwoFactorStep(memberId: string, usedStep: number): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE member_credentials SET two_factor_last_step = $2 WHERE member_id = $1`,
+      [memberId, usedStep],
     );
   }
 }
