@@ -411,6 +411,78 @@ describe('HTTP contract (api.md), walked as the frontend does', () => {
     );
   });
 
+  it('imports leads in bulk (a background job with progress and row counts), then exports them as CSV and JSON', async () => {
+    const rows = [
+      {
+        email: `import-a.${tag}@conference-${tag}.com`,
+        first_name: 'Ida',
+        company_name: 'Conf Bio',
+        country: 'DE',
+      },
+      { email: `import-b.${tag}@conference-${tag}.com`, last_name: 'Brandt', message: 'Met at the booth' },
+      { email: `jana.berg.${tag}@biolab-${tag}.de`, first_name: 'Ignored' }, // known: skipped
+    ];
+    const queued = await as('POST', '/leads/bulk', {
+      source: 'csv_import',
+      campaign_id: 'ashg-2026',
+      leads: rows,
+    });
+    expect(queued.status).toBe(202);
+    expect(queued.body).toEqual({
+      success: true,
+      message: '3 leads queued for import',
+      batch_id: expect.any(String),
+      total_leads: 3,
+      queued_at: expect.stringMatching(ISO),
+    });
+    const job = await waitFor(
+      async () => {
+        const status = await as('GET', `/leads/bulk/${queued.body.batch_id}`);
+        return status.body.status === 'completed' ? status.body : undefined;
+      },
+      { message: 'the import completed' },
+    );
+    expect(job).toMatchObject({
+      batch_id: queued.body.batch_id,
+      source: 'csv_import',
+      total_leads: 3,
+      processed: 3,
+      created: 2,
+      updated: 0,
+      skipped: 1,
+      failed: 0,
+      errors: [],
+      completed_at: expect.stringMatching(ISO),
+    });
+    const invalid = await as('POST', '/leads/bulk', {
+      source: 'csv_import',
+      leads: [rows[0], { email: 'nope' }],
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.details.validation_errors.map((e: { path: string }) => e.path)).toEqual([
+      'leads.1.email',
+    ]);
+
+    const imported = (await as('GET', `/leads?search=import-b.${tag}`)).body.data[0];
+    const timeline = await as('GET', `/leads/${imported.id}/timeline`);
+    expect(
+      timeline.body.data.find((i: { timeline_type: string }) => i.timeline_type === 'note'),
+    ).toMatchObject({
+      content: 'Met at the booth',
+    });
+
+    const csv = await as('GET', `/leads/export?format=csv&search=conference-${tag}`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    const [header, ...lines] = String(csv.body).trim().split(/\r?\n/);
+    expect(header.split(',')).toEqual(expect.arrayContaining(['id', 'email', 'first_name', 'total_score']));
+    expect(lines).toHaveLength(2);
+    const json = await as('GET', `/leads/export?format=json&search=conference-${tag}`);
+    expect(json.status).toBe(200);
+    const exported = Array.isArray(json.body) ? json.body : json.body.data;
+    expect(exported.map((l: { email: string }) => l.email).sort()).toEqual([rows[0].email, rows[1].email]);
+  });
+
   it('erases a lead (DELETE /leads/:id): 200 once every service confirmed; the lead is anonymised', async () => {
     const lead = (await as('POST', '/leads', { email: `forget.${tag}@lab-${tag}.org`, first_name: 'Frida' }))
       .body;
