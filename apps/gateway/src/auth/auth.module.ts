@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { GatewayConfig } from '../config/gateway.config';
+import { SecretCipher } from '../crypto/secret-cipher';
 import { AccessTokenVerifier } from './access-token.verifier';
 import { ApiKeyAdminController } from './api-key-admin.controller';
 import { ApiKeyAdminService } from './api-key-admin.service';
@@ -13,6 +14,7 @@ import { MemberAuthService } from './members/member-auth.service';
 import { MemberCredentialRepository } from './members/member-credential.repository';
 import { Argon2PasswordHasher, PasswordHasher } from './members/password-hasher';
 import { RefreshTokenRepository } from './members/refresh-token.repository';
+import { SigningSecretService } from './signing-secret.service';
 
 @Module({
   imports: [
@@ -34,6 +36,12 @@ import { RefreshTokenRepository } from './members/refresh-token.repository';
     MemberAuthService,
     ApiKeyAdminService,
     ApiKeyService,
+    {
+      provide: SecretCipher,
+      inject: [GatewayConfig],
+      useFactory: (config: GatewayConfig) => new SecretCipher(config.encryptionKey()),
+    },
+    SigningSecretService,
     AccessTokenVerifier,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],

@@ -5,6 +5,7 @@ import { CreateApiKeys1767225600000 } from './migrations/1767225600000-create-ap
 import { MemberCredentials1796400000100 } from './migrations/1796400000100-member-credentials';
 import { ApiKeyRotation1796400000200 } from './migrations/1796400000200-api-key-rotation';
 import { ApiKeyRateLimitSet1796500003000 } from './migrations/1796500003000-api-key-rate-limit-set';
+import { SigningSecrets1796500005000 } from './migrations/1796500005000-signing-secrets';
 
 /** Shared by the AppModule and the `migrate` script. Messaging tables first (architecture: every schema has them). */
 export const databaseOptions: DatabaseModuleOptions = {
@@ -16,5 +17,6 @@ export const databaseOptions: DatabaseModuleOptions = {
     MemberCredentials1796400000100,
     ApiKeyRotation1796400000200,
     ApiKeyRateLimitSet1796500003000,
+    SigningSecrets1796500005000,
   ],
 };

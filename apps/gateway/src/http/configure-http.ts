@@ -6,6 +6,7 @@ import { registerIdempotencyHooks } from '../idempotency/idempotency-hooks';
 import { IdempotencyStore } from '../idempotency/idempotency.store';
 import { GatewayRedis } from '../redis/gateway-redis';
 import { registerHttpHooks } from './http-hooks';
+import { registerRawBodyCapture } from './raw-body';
 
 /** api.md §1.5: what browsers may send and read. */
 const CORS_ALLOWED_HEADERS = [
@@ -36,6 +37,7 @@ const CORS_EXPOSED_HEADERS = [
 export function configureHttp(app: NestFastifyApplication): void {
   const config = app.get(GatewayConfig);
   registerHttpHooks(app.getHttpAdapter().getInstance());
+  registerRawBodyCapture(app.getHttpAdapter().getInstance());
   registerIdempotencyHooks(
     app.getHttpAdapter().getInstance(),
     app.get(IdempotencyStore),
