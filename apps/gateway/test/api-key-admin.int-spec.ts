@@ -140,7 +140,7 @@ describe('API key management (api.md §3.1)', () => {
       {},
       { name: 'x', source: 'website', scopes: ['admin'] },
       { name: 'x', source: 'website', scopes: [] },
-      { name: 'x', source: 'website', kind: 'signing_secret' },
+      { name: 'x', source: 'website', kind: 'oauth_client' },
       { name: '', source: 'website' },
     ]) {
       const bad = await gw.request('/api/v1/api-keys', { method: 'POST', headers: admin, body });

@@ -2,12 +2,12 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/co
 import type { ApiKeyView } from '@crm/contracts';
 import { API_PREFIX } from '../http/api-prefix';
 import { UuidParamPipe } from '../http/validation';
-import { ApiKeyAdminService } from './api-key-admin.service';
+import { ApiKeyAdminService, type CredentialWithPlaintext } from './api-key-admin.service';
 import { AdminAccess, CurrentPrincipal } from './auth.decorators';
 import type { Principal, UserPrincipal } from './principal';
 import { NoIdempotencyReplay } from '../idempotency/idempotency.decorators';
 
-/** api.md §3.1: admins only; API keys never manage keys. */
+/** api.md §3.1: API keys and ingest signing secrets; admins only, API keys never manage keys. */
 @Controller(`${API_PREFIX}/api-keys`)
 @AdminAccess()
 export class ApiKeyAdminController {
@@ -21,10 +21,7 @@ export class ApiKeyAdminController {
   @Post()
   @NoIdempotencyReplay()
   @HttpCode(201)
-  create(
-    @CurrentPrincipal() principal: Principal,
-    @Body() body: unknown,
-  ): Promise<ApiKeyView & { key: string }> {
+  create(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<CredentialWithPlaintext> {
     return this.keys.create(principal as UserPrincipal, body);
   }
 
@@ -35,7 +32,7 @@ export class ApiKeyAdminController {
     @CurrentPrincipal() principal: Principal,
     @Param('id', new UuidParamPipe()) id: string,
     @Body() body: unknown,
-  ): Promise<ApiKeyView & { key: string }> {
+  ): Promise<CredentialWithPlaintext> {
     return this.keys.rotate(principal as UserPrincipal, id, body);
   }
 

@@ -1,14 +1,25 @@
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { CreateApiKeyRequest, NotFoundError, RotateApiKeyRequest, type ApiKeyView } from '@crm/contracts';
+import {
+  CreateApiKeyRequest,
+  NotFoundError,
+  RotateApiKeyRequest,
+  ValidationFailedError,
+  type ApiKeyView,
+} from '@crm/contracts';
 import { AppLogger, TransactionHost } from '@crm/service-kit';
 import type { Logger } from 'pino';
 import { GatewayConfig } from '../config/gateway.config';
+import { SecretCipher } from '../crypto/secret-cipher';
 import { validateInput } from '../http/validation';
 import { apiKeyPrefix, hashApiKey } from './api-key-hash';
-import type { ApiKeyEntity } from './api-key.entity';
+import type { ApiKeyEntity, ApiKeyKind } from './api-key.entity';
 import { ApiKeyRepository } from './api-key.repository';
 import type { UserPrincipal } from './principal';
+import { newSigningSecret, signingSecretAad, signingSecretPrefix } from './signing-secret-format';
+
+/** A created or rotated credential with its plaintext, shown this once: `key` or, for a signing secret, `secret`. */
+export type CredentialWithPlaintext = ApiKeyView & ({ key: string } | { secret: string });
 
 const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -20,8 +31,9 @@ function newApiKey(): string {
 }
 
 /**
- * API key management for admins (api.md §3.1): the plaintext is shown once at creation or rotation and only its
- * SHA-256 is stored. Revocation and rotation reach every gateway within API_KEY_CACHE_TTL_MS.
+ * API key and signing secret management for admins (api.md §3.1): the plaintext is shown once at creation or
+ * rotation. An API key is stored as its SHA-256 only; a signing secret must be read back to verify HMACs (§4.2),
+ * so it is also stored encrypted. Revocation and rotation reach every gateway within API_KEY_CACHE_TTL_MS.
  */
 @Injectable()
 export class ApiKeyAdminService {
@@ -31,6 +43,7 @@ export class ApiKeyAdminService {
     private readonly tx: TransactionHost,
     private readonly keys: ApiKeyRepository,
     private readonly config: GatewayConfig,
+    private readonly cipher: SecretCipher,
     logger: AppLogger,
   ) {
     this.log = logger.child('api-key-admin');
@@ -40,43 +53,79 @@ export class ApiKeyAdminService {
     return { data: (await this.keys.list()).map((key) => this.view(key)) };
   }
 
-  async create(principal: UserPrincipal, body: unknown): Promise<ApiKeyView & { key: string }> {
+  async create(principal: UserPrincipal, body: unknown): Promise<CredentialWithPlaintext> {
     const input = validateInput(CreateApiKeyRequest, body);
-    const key = newApiKey();
+    const kind = input.kind ?? 'api_key';
+    if (kind === 'signing_secret' && input.rate_limit_per_minute !== undefined) {
+      // Signed ingest is limited per source (RATE_LIMIT_SIGNED_PER_MINUTE), not per secret (api.md §1.5).
+      throw new ValidationFailedError([
+        {
+          path: 'rate_limit_per_minute',
+          message: 'rate_limit_per_minute applies to API keys only; signed ingest is limited per source',
+          code: 'signingSecretRateLimit',
+        },
+      ]);
+    }
+    const id = randomUUID();
+    const plaintext = kind === 'signing_secret' ? newSigningSecret() : newApiKey();
     const created = await this.keys.insert({
+      id,
       name: input.name,
-      kind: 'api_key',
+      kind,
       source: input.source,
       allowedSources: input.allowed_sources ?? [input.source],
       scopes: input.scopes ?? ['events:write'],
-      prefix: apiKeyPrefix(key),
-      keyHash: hashApiKey(key),
+      ...this.storedForm(kind, id, plaintext),
       expiresAt: input.expires_at ? new Date(input.expires_at) : null,
       // Absent: the configured default applies (and follows it); an explicit null: unlimited (api.md §1.5).
       rateLimitPerMinute: input.rate_limit_per_minute ?? null,
       rateLimitSet: input.rate_limit_per_minute !== undefined,
       createdBy: principal.memberId,
     });
-    this.log.info({ key_id: created.id, prefix: created.prefix, by: principal.memberId }, 'API key created');
-    return { ...this.view(created), key };
+    this.log.info(
+      { key_id: created.id, kind, prefix: created.prefix, by: principal.memberId },
+      'API key created',
+    );
+    return this.withPlaintext(created, plaintext);
   }
 
-  /** A new plaintext for the key; the old one works on for `grace_seconds` (default 0: not at all). */
-  async rotate(principal: UserPrincipal, id: string, body: unknown): Promise<ApiKeyView & { key: string }> {
+  /** A new plaintext for the key or secret; the old one works on for `grace_seconds` (default 0: not at all). */
+  async rotate(principal: UserPrincipal, id: string, body: unknown): Promise<CredentialWithPlaintext> {
     const { grace_seconds = 0 } = validateInput(RotateApiKeyRequest, body ?? {});
-    const key = newApiKey();
-    await this.tx.transaction(async () => {
+    const plaintext = await this.tx.transaction(async () => {
       const existing = await this.keys.findById(id);
       if (!existing || !existing.isActive) throw new NotFoundError('ApiKey', id);
+      const replacement = existing.kind === 'signing_secret' ? newSigningSecret() : newApiKey();
       const graceUntil = grace_seconds > 0 ? new Date(Date.now() + grace_seconds * 1000) : null;
-      await this.keys.rotate(id, hashApiKey(key), apiKeyPrefix(key), graceUntil);
+      await this.keys.rotate(id, this.storedForm(existing.kind, id, replacement), graceUntil);
+      return replacement;
     });
     this.log.info({ key_id: id, grace_seconds, by: principal.memberId }, 'API key rotated');
-    return { ...this.view((await this.keys.findById(id))!), key };
+    return this.withPlaintext((await this.keys.findById(id))!, plaintext);
+  }
+
+  /** What is stored of a plaintext: its SHA-256 and list prefix, and for a signing secret its ciphertext. */
+  private storedForm(kind: ApiKeyKind, id: string, plaintext: string) {
+    if (kind === 'api_key') return { keyHash: hashApiKey(plaintext), prefix: apiKeyPrefix(plaintext) };
+    return {
+      keyHash: hashApiKey(plaintext),
+      prefix: signingSecretPrefix(plaintext),
+      secretCiphertext: this.cipher.encrypt(plaintext, signingSecretAad(id)),
+    };
+  }
+
+  private withPlaintext(entity: ApiKeyEntity, plaintext: string): CredentialWithPlaintext {
+    const view = this.view(entity);
+    return entity.kind === 'signing_secret' ? { ...view, secret: plaintext } : { ...view, key: plaintext };
   }
 
   private view(key: ApiKeyEntity): ApiKeyView {
-    return toApiKeyView(key, this.config.RATE_LIMIT_INGEST_PER_MINUTE);
+    // A signing secret's requests count in the signed class, per source (api.md §1.5).
+    const defaultLimit =
+      key.kind === 'signing_secret'
+        ? this.config.RATE_LIMIT_SIGNED_PER_MINUTE
+        : this.config.RATE_LIMIT_INGEST_PER_MINUTE;
+    return toApiKeyView(key, defaultLimit);
   }
 
   async revoke(principal: UserPrincipal, id: string): Promise<void> {
@@ -88,7 +137,7 @@ export class ApiKeyAdminService {
   }
 }
 
-/** `rate_limit_per_minute` is the limit in force: the key's own, else the ingest default (0 = off = null). */
+/** `rate_limit_per_minute` is the limit in force: the key's own, else its class default (0 = off = null). */
 function toApiKeyView(key: ApiKeyEntity, defaultLimit: number): ApiKeyView {
   return {
     id: key.id,

@@ -2,7 +2,10 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 
 export type ApiKeyKind = 'api_key' | 'signing_secret';
 
-/** A machine credential (api.md §1.2, §3.1). Only the SHA-256 of the key is stored, never the key. */
+/**
+ * A machine credential (api.md §1.2, §3.1). Only the SHA-256 of an API key is stored, never the key; a signing
+ * secret is also stored encrypted, since verifying an HMAC needs the secret itself.
+ */
 @Entity({ name: 'api_keys' })
 export class ApiKeyEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
@@ -26,5 +29,13 @@ export class ApiKeyEntity {
   @Column({ type: 'boolean', name: 'managed_by_env', default: false }) managedByEnv: boolean;
   /** The member who created the key through the admin API (null for `API_KEYS` keys). */
   @Column({ type: 'uuid', name: 'created_by', nullable: true }) createdBy: string | null;
+  /** Signing secrets only: the secret, encrypted (SecretCipher, associated data: the id). */
+  @Column({ type: 'text', name: 'secret_ciphertext', nullable: true }) secretCiphertext: string | null;
+  /** Signing secrets only: the rotated-out secret, verifying until `previousValidUntil`. */
+  @Column({ type: 'text', name: 'previous_secret_ciphertext', nullable: true }) previousSecretCiphertext:
+    string | null;
+  /** End of a rotation's grace period: the previous key or secret is accepted until then. */
+  @Column({ type: 'timestamptz', name: 'previous_valid_until', nullable: true })
+  previousValidUntil: Date | null;
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt: Date;
 }

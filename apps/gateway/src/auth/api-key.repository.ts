@@ -24,7 +24,8 @@ export type NewApiKey = Pick<
   | 'rateLimitPerMinute'
   | 'rateLimitSet'
   | 'createdBy'
->;
+> &
+  Partial<Pick<ApiKeyEntity, 'id' | 'secretCiphertext'>>;
 
 /** The only code that touches `gateway.api_keys`. */
 @Injectable()
@@ -57,20 +58,43 @@ export class ApiKeyRepository {
     return this.keys.save(this.keys.create(key));
   }
 
-  /** The new hash replaces the current one, which stays valid until `previousValidUntil` (null: not at all). */
-  async rotate(id: string, keyHash: string, prefix: string, previousValidUntil: Date | null): Promise<void> {
+  /**
+   * Signing secrets whose allowed_sources name this source (or `*`), revoked and expired ones included: their
+   * existence alone decides whether WEBHOOK_SECRET may stand in (api.md §4.2).
+   */
+  findSigningSecretsFor(source: string): Promise<ApiKeyEntity[]> {
+    return this.keys
+      .createQueryBuilder('key')
+      .where(`key.kind = 'signing_secret'`)
+      .andWhere(`key.allowed_sources && ARRAY[:source, '*']::text[]`, { source })
+      .orderBy('key.createdAt', 'DESC')
+      .getMany();
+  }
+
+  /**
+   * The new hash (and, for a signing secret, ciphertext) replaces the current one, which stays valid until
+   * `previousValidUntil` (null: not at all).
+   */
+  async rotate(
+    id: string,
+    replacement: { keyHash: string; prefix: string; secretCiphertext?: string },
+    previousValidUntil: Date | null,
+  ): Promise<void> {
     await this.tx.manager.query(
       `UPDATE "gateway"."api_keys"
           SET previous_key_hash = CASE WHEN $4::timestamptz IS NULL THEN NULL ELSE key_hash END,
-              previous_valid_until = $4, key_hash = $2, prefix = $3
+              previous_secret_ciphertext = CASE WHEN $4::timestamptz IS NULL THEN NULL ELSE secret_ciphertext END,
+              previous_valid_until = $4, key_hash = $2, prefix = $3, secret_ciphertext = $5
         WHERE id = $1`,
-      [id, keyHash, prefix, previousValidUntil],
+      [id, replacement.keyHash, replacement.prefix, previousValidUntil, replacement.secretCiphertext ?? null],
     );
   }
 
+  /** Deactivates the key; a signing secret's ciphertexts are wiped, as nothing may verify with them again. */
   async revoke(id: string): Promise<void> {
     await this.tx.manager.query(
-      `UPDATE "gateway"."api_keys" SET is_active = false, previous_key_hash = NULL, previous_valid_until = NULL
+      `UPDATE "gateway"."api_keys" SET is_active = false, previous_key_hash = NULL, previous_valid_until = NULL,
+              secret_ciphertext = NULL, previous_secret_ciphertext = NULL
         WHERE id = $1`,
       [id],
     );

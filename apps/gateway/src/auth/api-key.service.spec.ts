@@ -30,6 +30,9 @@ class InMemoryApiKeys {
       lastUsedAt: null,
       managedByEnv: false,
       createdBy: null,
+      secretCiphertext: null,
+      previousSecretCiphertext: null,
+      previousValidUntil: null,
       createdAt: new Date(),
       ...overrides,
     };

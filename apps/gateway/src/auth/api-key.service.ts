@@ -6,6 +6,7 @@ import type { ApiKeyEntity } from './api-key.entity';
 import { apiKeyPrefix, hashApiKey } from './api-key-hash';
 import { ApiKeyRepository } from './api-key.repository';
 import { BoundedLruCache } from './bounded-lru-cache';
+import { LastUsedRecorder } from './last-used-recorder';
 import type { ApiKeyPrincipal } from './principal';
 
 interface CacheEntry {
@@ -19,14 +20,12 @@ interface CacheEntry {
  */
 const MAX_CACHED_KEYS = 10_000;
 const MAX_CACHED_MISSES = 10_000;
-/** `last_used_at` is a hint, not an audit log: written at most this often per key. */
-const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 
 @Injectable()
 export class ApiKeyService implements OnModuleInit {
   private readonly knownKeys = new BoundedLruCache<string, CacheEntry>(MAX_CACHED_KEYS);
   private readonly unknownKeys = new BoundedLruCache<string, CacheEntry>(MAX_CACHED_MISSES);
-  private readonly lastUsedWrites = new Map<string, number>();
+  private readonly lastUsed: LastUsedRecorder;
   private readonly log: ReturnType<AppLogger['child']>;
 
   constructor(
@@ -35,6 +34,7 @@ export class ApiKeyService implements OnModuleInit {
     logger: AppLogger,
   ) {
     this.log = logger.child('api-keys');
+    this.lastUsed = new LastUsedRecorder(repository, this.log);
   }
 
   /** Upserts the `API_KEYS` keys (hashed) before the gateway takes requests. */
@@ -65,7 +65,7 @@ export class ApiKeyService implements OnModuleInit {
     if (!key || !key.isActive || key.kind !== 'api_key') throw GatewayErrors.invalidApiKey();
     if (key.expiresAt && key.expiresAt.getTime() <= now.getTime())
       throw GatewayErrors.invalidApiKey('API key expired');
-    this.noteUse(key.id, now);
+    this.lastUsed.note(key.id, now);
     return {
       kind: 'api_key',
       keyId: key.id,
@@ -92,14 +92,5 @@ export class ApiKeyService implements OnModuleInit {
       }
     }
     return key;
-  }
-
-  private noteUse(keyId: string, now: Date): void {
-    const last = this.lastUsedWrites.get(keyId) ?? 0;
-    if (now.getTime() - last < LAST_USED_WRITE_INTERVAL_MS) return;
-    this.lastUsedWrites.set(keyId, now.getTime());
-    this.repository.touchLastUsed(keyId, now).catch((error: unknown) => {
-      this.log.warn({ err: error, key_id: keyId }, 'could not record last_used_at');
-    });
   }
 }

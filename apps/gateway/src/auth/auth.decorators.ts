@@ -1,4 +1,6 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { RAW_BODY_ROUTE_CONFIG } from '../http/raw-body';
 import { MEMBER_ROLES, type MemberRole } from '@crm/contracts';
 import type { ApiKeyScope } from '../config/api-keys-env';
 import type { Principal } from './principal';
@@ -6,6 +8,7 @@ import type { Principal } from './principal';
 export const PUBLIC_ROUTE = 'gateway:public';
 export const REQUIRED_SCOPE = 'gateway:required-scope';
 export const REQUIRED_ROLES = 'gateway:required-roles';
+export const SIGNED_ROUTE = 'gateway:signed';
 
 /** api.md §1.2 `config`: admins and marketing managers configure scoring, routing and automation. */
 export const CONFIG_ROLES = ['admin', 'marketing_manager'] as const satisfies readonly MemberRole[];
@@ -13,6 +16,13 @@ export const ADMIN_ROLES = ['admin'] as const satisfies readonly MemberRole[];
 
 /** No credentials needed (health, readiness, the UI and the API index). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+
+/**
+ * api.md auth label `signed` (§4.2): the request is authenticated by its HMAC signature alone (JWTs and API keys
+ * are not looked at). The route keeps its raw body, which the signature covers.
+ */
+export const SignedRequest = () =>
+  applyDecorators(SetMetadata(SIGNED_ROUTE, true), RouteConfig(RAW_BODY_ROUTE_CONFIG));
 
 /** api.md auth label `config`: signed-in admins and marketing managers only; API keys are refused. */
 export const ConfigAccess = () => SetMetadata(REQUIRED_ROLES, CONFIG_ROLES);

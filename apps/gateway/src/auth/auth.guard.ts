@@ -4,10 +4,17 @@ import type { ApiKeyScope } from '../config/api-keys-env';
 import { GatewayErrors } from '../http/gateway-errors';
 import { ApiKeyService } from './api-key.service';
 import { AccessTokenVerifier } from './access-token.verifier';
-import { PUBLIC_ROUTE, REQUIRED_ROLES, REQUIRED_SCOPE, type AuthenticatedRequest } from './auth.decorators';
+import {
+  PUBLIC_ROUTE,
+  REQUIRED_ROLES,
+  REQUIRED_SCOPE,
+  SIGNED_ROUTE,
+  type AuthenticatedRequest,
+} from './auth.decorators';
 import type { Principal } from './principal';
+import { SigningSecretService, type SignedRequestLike } from './signing-secret.service';
 
-interface RequestLike extends AuthenticatedRequest {
+interface RequestLike extends AuthenticatedRequest, SignedRequestLike {
   method: string;
   headers: Record<string, string | string[] | undefined>;
 }
@@ -16,6 +23,8 @@ interface RequestLike extends AuthenticatedRequest {
  * Authenticates every non-public route (api.md §1.2). `Authorization`, when present, decides alone, even next to
  * a valid `X-API-Key`. Routes labelled `config` or `admin` need a member with one of their roles; other routes
  * take any member, or an API key with the route's scope (`read` for GET, `write` otherwise, unless stated).
+ * Signed routes take only a valid signature (§4.2), checked here so that a refused request is never counted
+ * against a rate limit (§1.5).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -23,6 +32,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeyService,
     private readonly accessTokens: AccessTokenVerifier,
+    private readonly signingSecrets: SigningSecretService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -30,6 +40,10 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
 
     const request = context.switchToHttp().getRequest<RequestLike>();
+    if (this.reflector.getAllAndOverride<boolean>(SIGNED_ROUTE, targets)) {
+      request.principal = await this.signingSecrets.authenticate(request);
+      return true;
+    }
     const principal = await this.authenticate(request);
     const roles = this.reflector.getAllAndOverride<readonly string[] | undefined>(REQUIRED_ROLES, targets);
     if (roles && (principal.kind !== 'user' || !roles.includes(principal.role))) {

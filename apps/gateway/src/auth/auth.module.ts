@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { GatewayConfig } from '../config/gateway.config';
+import { SecretCipher } from '../crypto/secret-cipher';
 import { AccessTokenVerifier } from './access-token.verifier';
 import { ApiKeyAdminController } from './api-key-admin.controller';
 import { ApiKeyAdminService } from './api-key-admin.service';
@@ -17,7 +18,7 @@ import { RefreshTokenRepository } from './members/refresh-token.repository';
 import { TwoFactorChallengeRepository } from './members/two-factor-challenge.repository';
 import { TwoFactorController } from './members/two-factor.controller';
 import { TwoFactorService } from './members/two-factor.service';
-import { SecretCipher } from './secret-cipher';
+import { SigningSecretService } from './signing-secret.service';
 
 @Module({
   imports: [
@@ -37,12 +38,17 @@ import { SecretCipher } from './secret-cipher';
     RefreshTokenRepository,
     TwoFactorChallengeRepository,
     { provide: PasswordHasher, useClass: Argon2PasswordHasher },
-    SecretCipher,
     LoginLockout,
     TwoFactorService,
     MemberAuthService,
     ApiKeyAdminService,
     ApiKeyService,
+    {
+      provide: SecretCipher,
+      inject: [GatewayConfig],
+      useFactory: (config: GatewayConfig) => new SecretCipher(config.encryptionKey()),
+    },
+    SigningSecretService,
     AccessTokenVerifier,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],

@@ -1,6 +1,11 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '@crm/service-kit';
-import { DEV_DEFAULT_ENCRYPTION_KEY, DEV_DEFAULT_JWT_SECRET, GatewayConfig } from './gateway.config';
+import {
+  DEV_DEFAULT_ENCRYPTION_KEY,
+  DEV_DEFAULT_JWT_SECRET,
+  DEV_DEFAULT_WEBHOOK_SECRET,
+  GatewayConfig,
+} from './gateway.config';
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
   try {
@@ -39,40 +44,66 @@ describe('GatewayConfig', () => {
     expect(problems[2]).toMatch(/^ENCRYPTION_KEY: ENCRYPTION_KEY must be set when NODE_ENV=production/);
   });
 
-  it('reads ENCRYPTION_KEY as 32 bytes of hex or base64, defaults it outside production, hides a bad one', () => {
-    const key = Buffer.alloc(32, 7);
-    expect(loadConfig(GatewayConfig, {}).encryptionKey()).toEqual(
-      Buffer.from(DEV_DEFAULT_ENCRYPTION_KEY, 'hex'),
-    );
-    expect(loadConfig(GatewayConfig, { ENCRYPTION_KEY: key.toString('hex') }).encryptionKey()).toEqual(key);
-    expect(loadConfig(GatewayConfig, { ENCRYPTION_KEY: key.toString('base64') }).encryptionKey()).toEqual(
-      key,
-    );
-    const tooShort = Buffer.alloc(16, 7).toString('hex');
-    const problems = problemsOf({ ENCRYPTION_KEY: tooShort });
-    expect(problems).toEqual([
-      'ENCRYPTION_KEY: ENCRYPTION_KEY must be 32 bytes as 64 hex digits or base64 (e.g. `openssl rand -hex 32`) (got (hidden))',
-    ]);
-    expect(problemsOf({ ENCRYPTION_KEY: Buffer.alloc(31, 7).toString('base64') })).toHaveLength(1);
-  });
-
   it('refuses a short JWT_SECRET in production and accepts a proper setup', () => {
     expect(
       problemsOf({
         NODE_ENV: 'production',
         API_KEYS: 'prod-key-123456:api',
         JWT_SECRET: 'short',
-        ENCRYPTION_KEY: 'ab'.repeat(32),
+        ENCRYPTION_KEY: 'a'.repeat(64),
       }),
     ).toEqual(['JWT_SECRET: JWT_SECRET must be at least 32 characters in production (got (hidden))']);
     const config = loadConfig(GatewayConfig, {
       NODE_ENV: 'production',
       API_KEYS: 'prod-key-123456:api',
       JWT_SECRET: 'x'.repeat(32),
-      ENCRYPTION_KEY: 'ab'.repeat(32),
+      ENCRYPTION_KEY: 'a'.repeat(64),
     });
     expect(config.bootstrapApiKeys()).toHaveLength(1);
     expect(config.corsOrigins()).toBe(false);
+    // No WEBHOOK_SECRET in production: sources without a registered signing secret cannot sign.
+    expect(config.webhookSecret()).toBeUndefined();
+  });
+
+  it('takes ENCRYPTION_KEY as 64 hex digits or base64 of 32 bytes, never the dev default in production', () => {
+    const key = Buffer.alloc(32, 7);
+    expect(loadConfig(GatewayConfig, { ENCRYPTION_KEY: key.toString('hex') }).encryptionKey()).toEqual(key);
+    expect(loadConfig(GatewayConfig, { ENCRYPTION_KEY: key.toString('base64') }).encryptionKey()).toEqual(
+      key,
+    );
+    expect(loadConfig(GatewayConfig, { ENCRYPTION_KEY: key.toString('base64url') }).encryptionKey()).toEqual(
+      key,
+    );
+    expect(loadConfig(GatewayConfig, {}).encryptionKey()).toEqual(
+      Buffer.from(DEV_DEFAULT_ENCRYPTION_KEY, 'hex'),
+    );
+    for (const bad of ['a'.repeat(63), Buffer.alloc(31).toString('base64'), 'not-a-key']) {
+      expect(problemsOf({ ENCRYPTION_KEY: bad })).toEqual([
+        'ENCRYPTION_KEY: ENCRYPTION_KEY must be 32 bytes written as 64 hex digits or base64 (got (hidden))',
+      ]);
+    }
+    const production = {
+      NODE_ENV: 'production',
+      API_KEYS: 'prod-key-123456:api',
+      JWT_SECRET: 'x'.repeat(32),
+    };
+    expect(problemsOf({ ...production, ENCRYPTION_KEY: DEV_DEFAULT_ENCRYPTION_KEY })).toEqual([
+      'ENCRYPTION_KEY: ENCRYPTION_KEY must not be the development default in production (got (hidden))',
+    ]);
+  });
+
+  it('has a development WEBHOOK_SECRET, and checks a given one', () => {
+    expect(loadConfig(GatewayConfig, {}).webhookSecret()).toBe(DEV_DEFAULT_WEBHOOK_SECRET);
+    const own = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
+    expect(loadConfig(GatewayConfig, { WEBHOOK_SECRET: own }).webhookSecret()).toBe(own);
+    expect(loadConfig(GatewayConfig, { WEBHOOK_SECRET: 'a-plain-shared-secret' }).webhookSecret()).toBe(
+      'a-plain-shared-secret',
+    );
+    for (const bad of ['short', 'whsec_c2hvcnQ=', 'whsec_not base64!!']) {
+      expect(problemsOf({ WEBHOOK_SECRET: bad })[0]).toMatch(
+        /^WEBHOOK_SECRET: WEBHOOK_SECRET must be whsec_/,
+      );
+    }
   });
 
   it('reports a malformed API_KEYS without showing the keys', () => {

@@ -16,9 +16,19 @@ import { ApiKeysFormatError, DEV_DEFAULT_API_KEYS, parseApiKeys, type BootstrapA
 
 /** Only for development and tests; production refuses to start without a real `JWT_SECRET`. */
 export const DEV_DEFAULT_JWT_SECRET = 'dev-only-jwt-secret-not-for-production';
-/** Only for development and tests, like the JWT secret: 32 bytes as hex; production needs its own key. */
-export const DEV_DEFAULT_ENCRYPTION_KEY = 'de7de7de7de7de7de7de7de7de7de7de7de7de7de7de7de7de7de7de7de7de7d';
 const MIN_PRODUCTION_SECRET_LENGTH = 32;
+
+/**
+ * Only for development and tests; production refuses to start without a real `ENCRYPTION_KEY` and refuses this
+ * one. 32 bytes (hex) for AES-256-GCM.
+ */
+export const DEV_DEFAULT_ENCRYPTION_KEY = '646576206f6e6c7920656e6372797074696f6e206b6579206e6f742070726f64';
+
+/**
+ * Only for development and tests: the fallback signing secret of signed ingest (api.md §4.2) for sources without
+ * a registered one. Production has no default: without WEBHOOK_SECRET there is no fallback.
+ */
+export const DEV_DEFAULT_WEBHOOK_SECRET = 'whsec_ZGV2LW9ubHktd2ViaG9vay1zZWNyZXQtbm90LWZvci1wcm9k';
 
 const isProduction = (args?: ValidationArguments) =>
   (args?.object as { NODE_ENV?: string } | undefined)?.NODE_ENV === 'production';
@@ -55,27 +65,54 @@ function StrongSecretInProduction(): PropertyDecorator {
     });
 }
 
-/** 32 bytes, as 64 hex digits or base64 (padding optional); anything else is not an AES-256 key. */
-export function parseEncryptionKey(raw: string): Buffer | null {
-  const text = raw.trim();
-  if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
-  if (!/^[A-Za-z0-9+/]{43}=?$/.test(text)) return null;
-  const key = Buffer.from(text, 'base64');
-  return key.length === 32 ? key : null;
+/** 32 bytes written as 64 hex digits or as base64 (standard or URL-safe alphabet). */
+export function parseEncryptionKey(value: string): Buffer | undefined {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) return undefined;
+  const key = Buffer.from(value, 'base64');
+  return key.length === 32 ? key : undefined;
 }
 
-function Aes256Key(): PropertyDecorator {
+function ValidEncryptionKey(): PropertyDecorator {
   return (target, propertyName) =>
     registerDecorator({
-      name: 'aes256Key',
+      name: 'validEncryptionKey',
       target: target.constructor,
       propertyName: propertyName as string,
-      // The value itself is never repeated: it is a secret.
       options: {
-        message: '$property must be 32 bytes as 64 hex digits or base64 (e.g. `openssl rand -hex 32`)',
+        message: (args) =>
+          isProduction(args) && args.value === DEV_DEFAULT_ENCRYPTION_KEY
+            ? '$property must not be the development default in production'
+            : '$property must be 32 bytes written as 64 hex digits or base64',
       },
       validator: {
-        validate: (value: unknown) => typeof value !== 'string' || parseEncryptionKey(value) !== null,
+        // Absence is RequiredInProduction's to report.
+        validate: (value: unknown, args) =>
+          value === undefined ||
+          (typeof value === 'string' &&
+            parseEncryptionKey(value) !== undefined &&
+            !(isProduction(args) && value === DEV_DEFAULT_ENCRYPTION_KEY)),
+      },
+    });
+}
+
+/** A `whsec_` secret must carry 24-64 bytes (Standard Webhooks); any other form is a plain shared secret. */
+function ValidWebhookSecret(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'validWebhookSecret',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: {
+        message: '$property must be whsec_<base64 of 24-64 bytes> or a secret of at least 16 characters',
+      },
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'string') return false;
+          if (!value.startsWith('whsec_')) return value.length >= 16;
+          const bytes = Buffer.from(value.slice(6), 'base64').length;
+          return /^[A-Za-z0-9+/]+={0,2}$/.test(value.slice(6)) && bytes >= 24 && bytes <= 64;
+        },
       },
     });
 }
@@ -124,11 +161,24 @@ export class GatewayConfig extends BaseServiceConfig {
   @StrongSecretInProduction()
   JWT_SECRET?: string;
 
-  /** AES-256-GCM key for secrets the gateway stores (members' TOTP secrets, api.md §3). */
+  /**
+   * AES-256-GCM key of the secrets the gateway stores and must read back (ingest signing secrets, api.md §3.1,
+   * and members' TOTP secrets, §3):
+   * 32 bytes as 64 hex digits or base64. Changing it makes the stored signing secrets unreadable.
+   */
   @ValidateIf(setOrProduction('ENCRYPTION_KEY'))
   @RequiredInProduction()
-  @Aes256Key()
+  @ValidEncryptionKey()
   ENCRYPTION_KEY?: string;
+
+  /**
+   * Signed ingest (api.md §4.2) for sources without a registered signing secret. Optional in production (unset:
+   * such sources cannot sign); at least 32 characters there.
+   */
+  @ValidateIf((object: Record<string, unknown>) => object.WEBHOOK_SECRET !== undefined)
+  @ValidWebhookSecret()
+  @StrongSecretInProduction()
+  WEBHOOK_SECRET?: string;
 
   /** Lifetime of a user access token, in seconds (api.md §1.2). */
   @Type(() => Number) @IsInt() @Min(60) @Max(86_400) JWT_ACCESS_TTL = 3600;
@@ -199,6 +249,11 @@ export class GatewayConfig extends BaseServiceConfig {
 
   encryptionKey(): Buffer {
     return parseEncryptionKey(this.ENCRYPTION_KEY ?? DEV_DEFAULT_ENCRYPTION_KEY)!;
+  }
+
+  /** The fallback signing secret: WEBHOOK_SECRET, or outside production the development one. */
+  webhookSecret(): string | undefined {
+    return this.WEBHOOK_SECRET ?? (this.NODE_ENV === 'production' ? undefined : DEV_DEFAULT_WEBHOOK_SECRET);
   }
 
   healthExpectedServices(): string[] {

@@ -6,6 +6,7 @@ import { MemberCredentials1796400000100 } from './migrations/1796400000100-membe
 import { ApiKeyRotation1796400000200 } from './migrations/1796400000200-api-key-rotation';
 import { ApiKeyRateLimitSet1796500003000 } from './migrations/1796500003000-api-key-rate-limit-set';
 import { TwoFactor1796500004000 } from './migrations/1796500004000-two-factor';
+import { SigningSecrets1796500005000 } from './migrations/1796500005000-signing-secrets';
 
 /** Shared by the AppModule and the `migrate` script. Messaging tables first (architecture: every schema has them). */
 export const databaseOptions: DatabaseModuleOptions = {
@@ -18,5 +19,6 @@ export const databaseOptions: DatabaseModuleOptions = {
     ApiKeyRotation1796400000200,
     ApiKeyRateLimitSet1796500003000,
     TwoFactor1796500004000,
+    SigningSecrets1796500005000,
   ],
 };

@@ -1,12 +1,11 @@
-import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
-import { CurrentPrincipal, RequiresScope } from '../auth/auth.decorators';
-import type { Principal } from '../auth/principal';
+import { Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { CurrentPrincipal, RequiresScope, SignedRequest } from '../auth/auth.decorators';
+import type { Principal, SignedPrincipal } from '../auth/principal';
 import { API_PREFIX } from '../http/api-prefix';
-import { CurrentRequestIds } from '../http/current-request-ids';
-import type { RequestIds } from '../http/request-ids';
-import { BatchIngestService, type BatchIngestResult } from './batch-ingest.service';
-import { IngestService, type IngestAccepted } from './ingest.service';
 import { NoIdempotencyReplay } from '../idempotency/idempotency.decorators';
+import { BatchIngestService, type BatchIngestResult } from './batch-ingest.service';
+import { IngestRequestInput } from './ingest-request-input';
+import { IngestService, type IngestAccepted, type IngestInput, type IngestOutcome } from './ingest.service';
 
 interface ReplyLike {
   status(code: number): ReplyLike;
@@ -25,18 +24,23 @@ export class EventsController {
   @RequiresScope('events:write')
   async ingest(
     @CurrentPrincipal() principal: Principal,
-    @Body() body: unknown,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @CurrentRequestIds() ids: RequestIds,
+    @IngestRequestInput() input: IngestInput,
     @Res({ passthrough: true }) reply: ReplyLike,
   ): Promise<IngestAccepted> {
-    const outcome = await this.ingestService.ingest(principal, {
-      body,
-      idempotencyKey,
-      correlationIdFromClient: ids.correlationIdFromClient,
-    });
-    reply.status(outcome.status).header('X-Correlation-ID', outcome.correlationId);
-    return outcome.body;
+    return answer(await this.ingestService.ingest(principal, input), reply);
+  }
+
+  /** api.md §4.2: §4.1 for producers that sign instead of holding a key; `webhook-id` dedupes too. */
+  @Post('webhook')
+  @NoIdempotencyReplay()
+  @SignedRequest()
+  async webhook(
+    @CurrentPrincipal() principal: SignedPrincipal,
+    @IngestRequestInput() input: IngestInput,
+    @Res({ passthrough: true }) reply: ReplyLike,
+  ): Promise<IngestAccepted> {
+    const outcome = await this.ingestService.ingest(principal, { ...input, webhookId: principal.webhookId });
+    return answer(outcome, reply);
   }
 
   @Post('ingest/batch')
@@ -45,14 +49,14 @@ export class EventsController {
   @RequiresScope('events:write')
   ingestBatch(
     @CurrentPrincipal() principal: Principal,
-    @Body() body: unknown,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @CurrentRequestIds() ids: RequestIds,
+    @IngestRequestInput() input: IngestInput,
   ): Promise<BatchIngestResult> {
-    return this.batchIngestService.ingestBatch(principal, {
-      body,
-      idempotencyKey,
-      correlationIdFromClient: ids.correlationIdFromClient,
-    });
+    return this.batchIngestService.ingestBatch(principal, input);
   }
+}
+
+/** 202 accepted or 200 duplicate, with the correlation id the event travels under. */
+function answer(outcome: IngestOutcome, reply: ReplyLike): IngestAccepted {
+  reply.status(outcome.status).header('X-Correlation-ID', outcome.correlationId);
+  return outcome.body;
 }

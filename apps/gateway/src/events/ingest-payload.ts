@@ -11,7 +11,7 @@ export function toIngestPayload(
   principal: Principal,
 ): IngestEventReceivedV1 {
   const identifier = request.lead_identifier;
-  // The server, never the client, names the key's source (api.md §1.2); a member's event has none.
+  // A client's api_key_source is dropped: only the server names the key's source (api.md §1.2).
   const { api_key_source: _fromClient, ...metadata } = request.metadata ?? {};
   return {
     event_id: uuid,
@@ -28,12 +28,19 @@ export function toIngestPayload(
       ...(identifier.linkedin_url !== undefined ? { linkedin_url: identifier.linkedin_url } : {}),
       ...(identifier.lemlist_id !== undefined ? { lemlist_id: identifier.lemlist_id } : {}),
     },
-    metadata: principal.kind === 'api_key' ? { ...metadata, api_key_source: principal.source } : metadata,
+    metadata: serverMetadata(metadata, principal),
     campaign_id: request.campaign_id ?? null,
     utm_source: request.utm_source ?? null,
     utm_medium: request.utm_medium ?? null,
     utm_campaign: request.utm_campaign ?? null,
   };
+}
+
+/** What the server, never the client, says: the key's source (api.md §1.2), or that the event came signed (§4.2). */
+function serverMetadata(metadata: Record<string, unknown>, principal: Principal): Record<string, unknown> {
+  if (principal.kind === 'api_key') return { ...metadata, api_key_source: principal.source };
+  if (principal.kind === 'signed') return { ...metadata, webhook: true };
+  return metadata;
 }
 
 /** Offsets are accepted on input; the CRM writes UTC with milliseconds (api.md §1.1). */

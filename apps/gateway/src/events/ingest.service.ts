@@ -18,6 +18,8 @@ export interface IngestInput {
   body: unknown;
   /** The `Idempotency-Key` header, the dedupe key when the body has no `event_id`. */
   idempotencyKey?: string;
+  /** Signed ingest: the Standard Webhooks `webhook-id`, the dedupe key before `Idempotency-Key` (api.md §4.2). */
+  webhookId?: string;
   /** Whether X-Correlation-ID named the flow; otherwise the body's `correlation_id` may. */
   correlationIdFromClient: boolean;
 }
@@ -45,7 +47,10 @@ export interface DurableEvent {
   queuedAt: string;
 }
 
-/** `POST /events/ingest` (api.md §4.1): validate, make durable on INGEST, answer only after the JetStream ack. */
+/**
+ * `POST /events/ingest` (api.md §4.1) and signed `POST /events/webhook` (§4.2): validate, make durable on INGEST,
+ * answer only after the JetStream ack.
+ */
 @Injectable()
 export class IngestService {
   private readonly log: ReturnType<AppLogger['child']>;
@@ -61,7 +66,10 @@ export class IngestService {
     const request = fastAcceptIngestEvent(input.body) ?? validateInput(IngestEventRequest, input.body);
     const idempotencyKey = checkedIdempotencyKey(input.idempotencyKey);
     const correlationId = this.correlationIdOf(request, input.correlationIdFromClient);
-    const event = await this.makeDurable(principal, request, { dedupeKey: idempotencyKey, correlationId });
+    const event = await this.makeDurable(principal, request, {
+      dedupeKey: input.webhookId ?? idempotencyKey,
+      correlationId,
+    });
 
     const body: IngestAccepted = event.duplicate
       ? {

@@ -7,6 +7,7 @@ import { IdempotencyStore } from '../idempotency/idempotency.store';
 import { GatewayRedis } from '../redis/gateway-redis';
 import { registerHttpHooks } from './http-hooks';
 import { BULK_IMPORT_BODY_LIMIT_BYTES, BULK_IMPORT_ROUTE } from './http-limits';
+import { registerRawBodyCapture } from './raw-body';
 
 /** api.md §1.5: what browsers may send and read. */
 const CORS_ALLOWED_HEADERS = [
@@ -38,6 +39,7 @@ export function configureHttp(app: NestFastifyApplication): void {
   const config = app.get(GatewayConfig);
   const fastify = app.getHttpAdapter().getInstance();
   registerHttpHooks(fastify);
+  registerRawBodyCapture(fastify);
   // api.md §1.1: the bulk import takes up to 1000 rows with long messages; every other body stays at 1 MiB.
   fastify.addHook('onRoute', (route) => {
     if (route.url === BULK_IMPORT_ROUTE && [route.method].flat().includes('POST'))

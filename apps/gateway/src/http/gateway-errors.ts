@@ -59,6 +59,9 @@ export const GatewayErrors = {
       'This Idempotency-Key was already used with a different request body',
       422,
     ),
+  /** api.md §4.2: `reason` is missing_signature, bad_format, timestamp_out_of_range or mismatch. */
+  invalidSignature: (reason: string, message: string) =>
+    new DomainError(ErrorCode.InvalidSignature, message, 401, { reason }),
   invalidApiKey: (reason = 'Invalid API key') => new DomainError(ErrorCode.InvalidApiKey, reason, 401),
   insufficientScope: (scope: string) =>
     new DomainError(ErrorCode.InsufficientScope, `This API key lacks the '${scope}' scope`, 403, {

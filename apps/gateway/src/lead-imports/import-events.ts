@@ -29,7 +29,11 @@ export function importBatchIdOf(
 ): string | undefined {
   if (idempotencyKey === undefined) return undefined;
   const principalId =
-    principal.kind === 'api_key' ? `key:${principal.keyId}` : `member:${principal.memberId}`;
+    principal.kind === 'api_key'
+      ? `key:${principal.keyId}`
+      : principal.kind === 'user'
+        ? `member:${principal.memberId}`
+        : `signed:${principal.source}`;
   return uuidV5(`bulk:${principalId}:${idempotencyKey}`, INGEST_EVENT_ID_NAMESPACE);
 }
 

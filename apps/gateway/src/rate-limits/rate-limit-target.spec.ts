@@ -1,4 +1,4 @@
-import type { ApiKeyPrincipal, UserPrincipal } from '../auth/principal';
+import type { ApiKeyPrincipal, SignedPrincipal, UserPrincipal } from '../auth/principal';
 import { rateLimitTarget, type RateLimitSettings } from './rate-limit-target';
 
 const limits: RateLimitSettings = {
@@ -67,6 +67,26 @@ describe('rateLimitTarget (api.md §1.5 classes)', () => {
     expect(at('/api/v1/events/webhook', { body: { source: 'lemlist' } })!.subject).not.toBe(signed!.subject);
     expect(at('/api/webhooks/cituro')!.limitClass).toBe('signed');
     expect(at('/api/v1')).toMatchObject({ limitClass: 'anonymous', limit: 60 });
+  });
+
+  it('counts a verified signed request per the source its secret was chosen by, whichever secret signed it', () => {
+    const signedBy = (secretId: string | null, source: string): SignedPrincipal => ({
+      kind: 'signed',
+      secretId,
+      secretName: 's',
+      source,
+      allowedSources: [source],
+      scheme: 'standard_webhooks',
+    });
+    const portal = at('/api/v1/events/webhook', { principal: signedBy('secret-1', 'portal') });
+    expect(portal).toMatchObject({ limitClass: 'signed', limit: 20_000 });
+    expect(portal!.subject).toBe(at('/api/v1/events/webhook', { body: { source: 'portal' } })!.subject);
+    expect(at('/api/v1/events/webhook', { principal: signedBy(null, 'portal') })!.subject).toBe(
+      portal!.subject,
+    );
+    expect(at('/api/v1/events/webhook', { principal: signedBy('secret-1', 'ads') })!.subject).not.toBe(
+      portal!.subject,
+    );
   });
 
   it('does not limit a class set to 0', () => {

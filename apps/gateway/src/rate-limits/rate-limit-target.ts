@@ -42,6 +42,8 @@ export function rateLimitTarget(input: RateLimitInput, limits: RateLimitSettings
     return target('auth', hashed(`${input.ip}\n${email.trim().toLowerCase()}`), limits.auth);
   }
   if (principal?.kind === 'user') return target('user', principal.memberId, limits.user);
+  // Verified signed ingest: counted per the source its secret was chosen by.
+  if (principal?.kind === 'signed') return target('signed', hashed(principal.source), limits.signed);
   if (principal?.kind === 'api_key') {
     if (!INGEST_ROUTES.has(route)) return target('api_key', principal.keyId, limits.api_key);
     const override = principal.ingestRateLimitPerMinute;

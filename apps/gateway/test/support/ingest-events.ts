@@ -14,3 +14,13 @@ export function validIngestEvent(overrides: Record<string, unknown> = {}): Recor
     ...overrides,
   };
 }
+
+/** The api.md §4.1 202 body for an accepted event. */
+export function acceptedIngestAnswer(eventId: unknown) {
+  return {
+    success: true,
+    event_id: eventId,
+    message: 'Event queued for processing',
+    queued_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+  };
+}

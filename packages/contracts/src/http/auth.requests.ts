@@ -62,10 +62,10 @@ export class TwoFactorDisableRequest {
   @IsString() @Matches(TOTP_CODE, { message: TOTP_CODE_MESSAGE }) token: string;
 }
 
-/** `POST /api-keys` (api.md §3.1, admins). Signing secrets (`kind: signing_secret`) come with signed ingest. */
+/** `POST /api-keys` (api.md §3.1, admins): an API key, or a signing secret for signed ingest (§4.2). */
 export class CreateApiKeyRequest {
   @IsString() @Length(1, 100) name: string;
-  @IsOptional() @IsIn(['api_key']) kind?: 'api_key';
+  @IsOptional() @IsIn(['api_key', 'signing_secret']) kind?: 'api_key' | 'signing_secret';
   @IsString() @Length(1, 50) source: string;
   @IsOptional()
   @IsArray()
