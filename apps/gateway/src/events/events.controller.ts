@@ -1,4 +1,5 @@
 import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { IngestEventBatchRequest, IngestEventRequest } from '@crm/contracts';
 import { CurrentPrincipal, RequiresScope } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { API_PREFIX } from '../http/api-prefix';
@@ -7,6 +8,8 @@ import type { RequestIds } from '../http/request-ids';
 import { BatchIngestService, type BatchIngestResult } from './batch-ingest.service';
 import { IngestService, type IngestAccepted } from './ingest.service';
 import { NoIdempotencyReplay } from '../idempotency/idempotency.decorators';
+import { ContractBody } from '../openapi/contract-schema.decorators';
+import { ApiResponse } from '@nestjs/swagger';
 
 interface ReplyLike {
   status(code: number): ReplyLike;
@@ -23,6 +26,9 @@ export class EventsController {
   @Post('ingest')
   @NoIdempotencyReplay()
   @RequiresScope('events:write')
+  @ContractBody(IngestEventRequest)
+  @ApiResponse({ status: 202, description: 'Event queued for processing' })
+  @ApiResponse({ status: 200, description: 'Duplicate event ignored' })
   async ingest(
     @CurrentPrincipal() principal: Principal,
     @Body() body: unknown,
@@ -43,6 +49,7 @@ export class EventsController {
   @NoIdempotencyReplay()
   @HttpCode(200)
   @RequiresScope('events:write')
+  @ContractBody(IngestEventBatchRequest)
   ingestBatch(
     @CurrentPrincipal() principal: Principal,
     @Body() body: unknown,
