@@ -65,6 +65,7 @@ function documentedRoutes(): Route[] {
     { method: 'POST', path: '/events/ingest', labels: ingest, section: 4 },
     { method: 'POST', path: '/events/ingest/batch', labels: ingest, section: 4 },
     { method: 'GET', path: '/events', labels: ['user', 'key:read'], section: 4 },
+    { method: 'POST', path: '/events/webhook', labels: ['signed'], section: 4 },
     { method: 'POST', path: '/leads/bulk', labels: ingest, section: 4 },
     { method: 'GET', path: '/leads/bulk/:batch_id', labels: ['user', 'key:read'], section: 4 },
   );
@@ -134,6 +135,7 @@ describe('auth matrix: every documented route × every kind of caller (api.md §
   }
 
   const isPublic = (r: Route) => r.labels.includes('public');
+  const isSigned = (r: Route) => r.labels.length === 1 && r.labels[0] === 'signed';
   const memberMay = (role: string) => (r: Route) =>
     r.labels.includes('user') ||
     (r.labels.includes('config') && (role === 'admin' || role === 'marketing_manager')) ||
@@ -189,6 +191,7 @@ describe('auth matrix: every documented route × every kind of caller (api.md §
       const may = memberMay(role);
       const problems = await check(role, { authorization: `Bearer ${token}` }, (r) => {
         if (isPublic(r)) return 'skip';
+        if (isSigned(r)) return 401; // a signature and nothing else (§4.2)
         // A member may edit their own name and avatar; a random id is someone else: 403 from ownership.
         if (keyOf(r) === 'PATCH /team/:id' && role !== 'admin') return 403;
         // Setting up 2FA needs the caller's own account, which these minted tokens have none of (401);
@@ -203,7 +206,7 @@ describe('auth matrix: every documented route × every kind of caller (api.md §
   for (const scope of Object.keys(KEYS) as Scope[]) {
     it(`with an API key holding only "${scope}": routes labelled key:${scope} open, every other non-public route 403`, async () => {
       const problems = await check(`key:${scope}`, { 'x-api-key': KEYS[scope] }, (r) =>
-        isPublic(r) ? 'skip' : r.labels.includes(`key:${scope}`) ? 'allowed' : 403,
+        isPublic(r) ? 'skip' : isSigned(r) ? 401 : r.labels.includes(`key:${scope}`) ? 'allowed' : 403,
       );
       expect(problems).toEqual([]);
     });

@@ -1,17 +1,11 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { ApiKeyScope } from '../config/api-keys-env';
 import { GatewayErrors } from '../http/gateway-errors';
 import { ApiKeyService } from './api-key.service';
 import { AccessTokenVerifier } from './access-token.verifier';
-import {
-  PUBLIC_ROUTE,
-  REQUIRED_ROLES,
-  REQUIRED_SCOPE,
-  SIGNED_ROUTE,
-  type AuthenticatedRequest,
-} from './auth.decorators';
+import type { AuthenticatedRequest } from './auth.decorators';
 import type { Principal } from './principal';
+import { routeAccess } from './route-access';
 import { SigningSecretService, type SignedRequestLike } from './signing-secret.service';
 
 interface RequestLike extends AuthenticatedRequest, SignedRequestLike {
@@ -36,22 +30,18 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
-
     const request = context.switchToHttp().getRequest<RequestLike>();
-    if (this.reflector.getAllAndOverride<boolean>(SIGNED_ROUTE, targets)) {
+    const access = routeAccess(this.reflector, [context.getHandler(), context.getClass()], request.method);
+    if (access.public) return true;
+    if (access.signed) {
       request.principal = await this.signingSecrets.authenticate(request);
       return true;
     }
     const principal = await this.authenticate(request);
-    const roles = this.reflector.getAllAndOverride<readonly string[] | undefined>(REQUIRED_ROLES, targets);
+    const { roles, scope } = access;
     if (roles && (principal.kind !== 'user' || !roles.includes(principal.role))) {
       throw GatewayErrors.roleRequired(roles);
     }
-    const scope =
-      this.reflector.getAllAndOverride<ApiKeyScope | undefined>(REQUIRED_SCOPE, targets) ??
-      (request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write');
     if (principal.kind === 'api_key' && !principal.scopes.includes(scope)) {
       throw GatewayErrors.insufficientScope(scope);
     }

@@ -1,22 +1,38 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import type { DealStatsView, DealView, Page, StageHistoryView } from '@crm/contracts';
+import {
+  type DealStatsView,
+  type DealView,
+  type Page,
+  type StageHistoryView,
+  ChangeDealLeadBody,
+  CloseDealBody,
+  CreateDealBody,
+  DealStatsQuery,
+  ListDealsQuery,
+  MoveDealBody,
+  ReorderDealsBody,
+  UpdateDealBody,
+} from '@crm/contracts';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { API_PREFIX } from '../http/api-prefix';
 import { UuidParamPipe } from '../http/validation';
 import { DealsService } from './deals.service';
+import { ContractBody, ContractQuery } from '../openapi/contract-schema.decorators';
 
 @Controller(`${API_PREFIX}/deals`)
 export class DealsController {
   constructor(private readonly deals: DealsService) {}
 
   @Get()
+  @ContractQuery(ListDealsQuery)
   list(@Query() query: unknown): Promise<Page<DealView>> {
     return this.deals.list(query);
   }
 
   @Post()
   @HttpCode(201)
+  @ContractBody(CreateDealBody)
   create(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<DealView> {
     return this.deals.create(principal, body);
   }
@@ -24,12 +40,14 @@ export class DealsController {
   /** The Kanban order of one stage. */
   @Post('reorder')
   @HttpCode(200)
+  @ContractBody(ReorderDealsBody)
   reorder(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<{ success: true }> {
     return this.deals.reorder(principal, body);
   }
 
   /** Before `:id`, which would take "stats" for an id. */
   @Get('stats')
+  @ContractQuery(DealStatsQuery)
   stats(@Query() query: unknown): Promise<DealStatsView> {
     return this.deals.stats(query);
   }
@@ -41,6 +59,7 @@ export class DealsController {
 
   @Post(':id/move')
   @HttpCode(200)
+  @ContractBody(MoveDealBody)
   move(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new UuidParamPipe()) id: string,
@@ -50,6 +69,7 @@ export class DealsController {
   }
 
   @Patch(':id')
+  @ContractBody(UpdateDealBody)
   update(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new UuidParamPipe()) id: string,
@@ -59,6 +79,7 @@ export class DealsController {
   }
 
   @Patch(':id/lead')
+  @ContractBody(ChangeDealLeadBody)
   changeLead(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new UuidParamPipe()) id: string,
@@ -77,6 +98,7 @@ export class DealsController {
 
   @Post(':id/close')
   @HttpCode(200)
+  @ContractBody(CloseDealBody)
   close(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new UuidParamPipe()) id: string,

@@ -1,4 +1,6 @@
 import { Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { IngestEventBatchRequest, IngestEventRequest } from '@crm/contracts';
 import { CurrentPrincipal, RequiresScope, SignedRequest } from '../auth/auth.decorators';
 import type { Principal, SignedPrincipal } from '../auth/principal';
 import { API_PREFIX } from '../http/api-prefix';
@@ -6,6 +8,7 @@ import { NoIdempotencyReplay } from '../idempotency/idempotency.decorators';
 import { BatchIngestService, type BatchIngestResult } from './batch-ingest.service';
 import { IngestRequestInput } from './ingest-request-input';
 import { IngestService, type IngestAccepted, type IngestInput, type IngestOutcome } from './ingest.service';
+import { ContractBody } from '../openapi/contract-schema.decorators';
 
 interface ReplyLike {
   status(code: number): ReplyLike;
@@ -22,6 +25,9 @@ export class EventsController {
   @Post('ingest')
   @NoIdempotencyReplay()
   @RequiresScope('events:write')
+  @ContractBody(IngestEventRequest)
+  @ApiResponse({ status: 202, description: 'Event queued for processing' })
+  @ApiResponse({ status: 200, description: 'Duplicate event ignored' })
   async ingest(
     @CurrentPrincipal() principal: Principal,
     @IngestRequestInput() input: IngestInput,
@@ -34,6 +40,9 @@ export class EventsController {
   @Post('webhook')
   @NoIdempotencyReplay()
   @SignedRequest()
+  @ContractBody(IngestEventRequest)
+  @ApiResponse({ status: 202, description: 'Event queued for processing' })
+  @ApiResponse({ status: 200, description: 'Duplicate event ignored' })
   async webhook(
     @CurrentPrincipal() principal: SignedPrincipal,
     @IngestRequestInput() input: IngestInput,
@@ -47,6 +56,7 @@ export class EventsController {
   @NoIdempotencyReplay()
   @HttpCode(200)
   @RequiresScope('events:write')
+  @ContractBody(IngestEventBatchRequest)
   ingestBatch(
     @CurrentPrincipal() principal: Principal,
     @IngestRequestInput() input: IngestInput,

@@ -5,6 +5,7 @@ import type { Principal } from '../auth/principal';
 import { API_PREFIX } from '../http/api-prefix';
 import { UuidParamPipe } from '../http/validation';
 import { deletedRecordsOf, GdprService } from './gdpr.service';
+import { ApiResponse } from '@nestjs/swagger';
 
 interface StatusReply {
   status(code: number): StatusReply;
@@ -18,6 +19,8 @@ export class GdprController {
   /** 200 once every service confirmed within the wait; else 202 with the erasure to follow. */
   @Delete('delete/:leadId')
   @AdminAccess()
+  @ApiResponse({ status: 200, description: 'Erased in every service' })
+  @ApiResponse({ status: 202, description: 'Erasure in progress' })
   async erase(
     @CurrentPrincipal() principal: Principal,
     @Param('leadId', new UuidParamPipe()) leadId: string,

@@ -4,6 +4,7 @@ import { registerStaticFiles } from '../web-ui/static-files';
 import { findWebDist } from '../web-ui/web-dist';
 import { registerIdempotencyHooks } from '../idempotency/idempotency-hooks';
 import { IdempotencyStore } from '../idempotency/idempotency.store';
+import { setupOpenApi } from '../openapi/setup-openapi';
 import { GatewayRedis } from '../redis/gateway-redis';
 import { registerHttpHooks } from './http-hooks';
 import { BULK_IMPORT_BODY_LIMIT_BYTES, BULK_IMPORT_ROUTE } from './http-limits';
@@ -34,7 +35,10 @@ const CORS_EXPOSED_HEADERS = [
   'Idempotency-Replayed',
 ];
 
-/** HTTP behaviour that lives below Nest's routing: ids and media types on every request, CORS, the built UI. */
+/**
+ * HTTP behaviour that lives below Nest's routing: ids and media types on every request, CORS, the OpenAPI
+ * document at /docs, the built UI.
+ */
 export function configureHttp(app: NestFastifyApplication): void {
   const config = app.get(GatewayConfig);
   const fastify = app.getHttpAdapter().getInstance();
@@ -59,6 +63,8 @@ export function configureHttp(app: NestFastifyApplication): void {
       exposedHeaders: CORS_EXPOSED_HEADERS,
     });
   }
+
+  setupOpenApi(app);
 
   // The SPA's files; `/` itself is answered by WebUiController, and a missing file is the usual 404 envelope.
   const webDist = findWebDist(config.WEB_DIST_DIR);

@@ -1,12 +1,20 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import type {
-  EventView,
-  IntentSignalView,
-  LeadStatsView,
-  LeadView,
-  Page,
-  ScoreLedgerRowView,
-  TimelineItemView,
+import {
+  type EventView,
+  type IntentSignalView,
+  type LeadStatsView,
+  type LeadView,
+  type Page,
+  type ScoreLedgerRowView,
+  type TimelineItemView,
+  CreateLeadBody,
+  LeadIntentsPageQuery,
+  LeadScoresPageQuery,
+  ListEventsQuery,
+  ListLeadsQuery,
+  ListLeadsUnroutedQuery,
+  ManualRouteBody,
+  UpdateLeadBody,
 } from '@crm/contracts';
 import { ConfigAccess, CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
@@ -16,6 +24,8 @@ import { GdprService } from '../gdpr/gdpr.service';
 import { RoutingService } from '../routing/routing.service';
 import { ScoringService } from '../scoring/scoring.service';
 import { LeadsService } from './leads.service';
+import { ContractBody, ContractQuery } from '../openapi/contract-schema.decorators';
+import { ApiResponse } from '@nestjs/swagger';
 
 @Controller(`${API_PREFIX}/leads`)
 export class LeadsController {
@@ -27,6 +37,7 @@ export class LeadsController {
   ) {}
 
   @Get()
+  @ContractQuery(ListLeadsQuery)
   list(@Query() query: unknown): Promise<Page<LeadView>> {
     return this.leads.list(query);
   }
@@ -39,17 +50,20 @@ export class LeadsController {
 
   /** The routing pool, highest score first (before `:id`, which would take "unrouted" for an id). */
   @Get('unrouted')
+  @ContractQuery(ListLeadsUnroutedQuery)
   unrouted(@Query() query: unknown): Promise<{ data: LeadView[] }> {
     return this.routing.leadsUnrouted(query);
   }
 
   @Post()
   @HttpCode(201)
+  @ContractBody(CreateLeadBody)
   create(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<LeadView> {
     return this.leads.create(principal, body);
   }
 
   @Patch(':id')
+  @ContractBody(UpdateLeadBody)
   update(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new UuidParamPipe()) id: string,
@@ -64,6 +78,8 @@ export class LeadsController {
    */
   @Delete(':id')
   @ConfigAccess()
+  @ApiResponse({ status: 200, description: 'Erased in every service' })
+  @ApiResponse({ status: 202, description: 'Erasure in progress' })
   async erase(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new UuidParamPipe()) id: string,
@@ -81,6 +97,7 @@ export class LeadsController {
   }
 
   @Get(':id/events')
+  @ContractQuery(ListEventsQuery, { omit: ['lead_id'] })
   events(
     @Param('id', new UuidParamPipe()) id: string,
     @Query() query: unknown,
@@ -98,6 +115,7 @@ export class LeadsController {
 
   /** The lead's intent signals, newest first (api.md §5). */
   @Get(':id/intents')
+  @ContractQuery(LeadIntentsPageQuery)
   intents(
     @Param('id', new UuidParamPipe()) id: string,
     @Query() query: unknown,
@@ -107,6 +125,7 @@ export class LeadsController {
 
   /** The lead's score ledger, newest first (api.md §5, rows as §10). */
   @Get(':id/scores')
+  @ContractQuery(LeadScoresPageQuery)
   scores(
     @Param('id', new UuidParamPipe()) id: string,
     @Query() query: unknown,
@@ -117,6 +136,7 @@ export class LeadsController {
   /** Routes the lead by hand, the same path as `POST /routing/manual/:id` (api.md §5). */
   @Post(':id/route')
   @HttpCode(200)
+  @ContractBody(ManualRouteBody)
   route(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new UuidParamPipe()) id: string,

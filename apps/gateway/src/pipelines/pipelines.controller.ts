@@ -1,11 +1,24 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import type { DealView, PipelineMetricsView, PipelineView, StageView } from '@crm/contracts';
+import {
+  type DealView,
+  type PipelineMetricsView,
+  type PipelineView,
+  type StageView,
+  CreatePipelineBody,
+  CreateStageBody,
+  GetPipelineQuery,
+  ListPipelineDealsQuery,
+  ListPipelinesQuery,
+  ReorderStagesBody,
+  UpdatePipelineBody,
+} from '@crm/contracts';
 import { ConfigAccess, CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { API_PREFIX } from '../http/api-prefix';
 import { UuidParamPipe } from '../http/validation';
 import { PipelinesService } from './pipelines.service';
 import { StagesService, type ConfiguredStageView } from './stages.service';
+import { ContractBody, ContractQuery } from '../openapi/contract-schema.decorators';
 
 /** api.md §7: reads for members and read keys; edits are `config` (admins and marketing managers). */
 @Controller(`${API_PREFIX}/pipelines`)
@@ -16,6 +29,7 @@ export class PipelinesController {
   ) {}
 
   @Get()
+  @ContractQuery(ListPipelinesQuery)
   list(@Query() query: unknown): Promise<{ data: PipelineView[] }> {
     return this.pipelines.list(query);
   }
@@ -23,11 +37,13 @@ export class PipelinesController {
   @Post()
   @ConfigAccess()
   @HttpCode(201)
+  @ContractBody(CreatePipelineBody)
   create(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<PipelineView> {
     return this.pipelines.create(principal, body);
   }
 
   @Get(':id')
+  @ContractQuery(GetPipelineQuery, { omit: ['id'] })
   get(
     @Param('id', new UuidParamPipe()) id: string,
     @Query() query: unknown,
@@ -37,6 +53,7 @@ export class PipelinesController {
 
   @Patch(':id')
   @ConfigAccess()
+  @ContractBody(UpdatePipelineBody)
   update(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new UuidParamPipe()) id: string,
@@ -61,6 +78,7 @@ export class PipelinesController {
   }
 
   @Get(':id/deals')
+  @ContractQuery(ListPipelineDealsQuery, { omit: ['id'] })
   deals(
     @Param('id', new UuidParamPipe()) id: string,
     @Query() query: unknown,
@@ -76,6 +94,7 @@ export class PipelinesController {
   @Post(':id/stages')
   @ConfigAccess()
   @HttpCode(201)
+  @ContractBody(CreateStageBody)
   createStage(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new UuidParamPipe()) id: string,
@@ -87,6 +106,7 @@ export class PipelinesController {
   @Post(':id/stages/reorder')
   @ConfigAccess()
   @HttpCode(200)
+  @ContractBody(ReorderStagesBody)
   reorderStages(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new UuidParamPipe()) id: string,

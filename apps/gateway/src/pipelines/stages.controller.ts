@@ -1,9 +1,11 @@
 import { Body, Controller, Delete, HttpCode, Param, Patch } from '@nestjs/common';
+import { UpdateStageBody } from '@crm/contracts';
 import { ConfigAccess, CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { API_PREFIX } from '../http/api-prefix';
 import { UuidParamPipe } from '../http/validation';
 import { StagesService, type ConfiguredStageView } from './stages.service';
+import { ContractBody } from '../openapi/contract-schema.decorators';
 
 /** api.md §7 `PATCH|DELETE /stages/:id` (`config`); the stage's triggers live under /stages/:id/triggers (§9). */
 @Controller(`${API_PREFIX}/stages`)
@@ -12,6 +14,7 @@ export class StagesController {
   constructor(private readonly stages: StagesService) {}
 
   @Patch(':id')
+  @ContractBody(UpdateStageBody)
   update(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new UuidParamPipe()) id: string,

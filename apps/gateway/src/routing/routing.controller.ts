@@ -1,10 +1,21 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import type { LeadView, RoutingConfigView, RoutingResult, RoutingStatsView } from '@crm/contracts';
+import {
+  type LeadView,
+  type RoutingConfigView,
+  type RoutingResult,
+  type RoutingStatsView,
+  BatchEvaluateRoutingBody,
+  ListManualReviewQuery,
+  ListUnroutedQuery,
+  ManualRouteBody,
+  UpdateRoutingConfigBody,
+} from '@crm/contracts';
 import { AdminAccess, CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { API_PREFIX } from '../http/api-prefix';
 import { UuidParamPipe } from '../http/validation';
 import { RoutingService, type RoutingEnvelope } from './routing.service';
+import { ContractBody, ContractQuery } from '../openapi/contract-schema.decorators';
 
 /** api.md §11. Reads: any member or a `read` key; evaluation and routing: a member or a `write` key. */
 @Controller(`${API_PREFIX}/routing`)
@@ -18,6 +29,7 @@ export class RoutingController {
 
   @Put('config')
   @AdminAccess()
+  @ContractBody(UpdateRoutingConfigBody)
   updateConfig(
     @CurrentPrincipal() principal: Principal,
     @Body() body: unknown,
@@ -41,6 +53,7 @@ export class RoutingController {
 
   @Post('manual/:id')
   @HttpCode(200)
+  @ContractBody(ManualRouteBody)
   manual(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new UuidParamPipe()) id: string,
@@ -51,6 +64,7 @@ export class RoutingController {
 
   @Post('batch-evaluate')
   @HttpCode(202)
+  @ContractBody(BatchEvaluateRoutingBody)
   batchEvaluate(
     @CurrentPrincipal() principal: Principal,
     @Body() body: unknown,
@@ -59,6 +73,7 @@ export class RoutingController {
   }
 
   @Get('unrouted')
+  @ContractQuery(ListUnroutedQuery)
   unrouted(
     @Query() query: unknown,
   ): Promise<RoutingEnvelope<LeadView[], { count: number; limit: number; min_score: number }>> {
@@ -66,6 +81,7 @@ export class RoutingController {
   }
 
   @Get('manual-review')
+  @ContractQuery(ListManualReviewQuery)
   manualReview(
     @Query() query: unknown,
   ): Promise<RoutingEnvelope<LeadView[], { count: number; limit: number }>> {

@@ -1,19 +1,28 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import type {
-  IntentRuleView,
-  LeadRecalculationView,
-  RulePreviewView,
-  ScoringJobView,
-  Page,
-  ScoreBreakdownView,
-  ScoreLedgerRowView,
-  ScoringRuleView,
+import {
+  type IntentRuleView,
+  type LeadRecalculationView,
+  type RulePreviewView,
+  type ScoringJobView,
+  type Page,
+  type ScoreBreakdownView,
+  type ScoreLedgerRowView,
+  type ScoringRuleView,
+  CreateIntentRuleBody,
+  CreateScoringRuleBody,
+  ListIntentRulesQuery,
+  ListScoringRulesQuery,
+  PreviewScoringRuleBody,
+  ScoreHistoryPageQuery,
+  UpdateIntentRuleBody,
+  UpdateScoringRuleBody,
 } from '@crm/contracts';
 import { AdminAccess, ConfigAccess, CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { API_PREFIX } from '../http/api-prefix';
 import { UuidParamPipe } from '../http/validation';
 import { ScoringService, type ThresholdsView } from './scoring.service';
+import { ContractBody, ContractQuery } from '../openapi/contract-schema.decorators';
 
 /** api.md §10. Reads: any member or a `read` key; rule changes: `config` members only. */
 @Controller(`${API_PREFIX}/scoring`)
@@ -21,6 +30,7 @@ export class ScoringController {
   constructor(private readonly scoring: ScoringService) {}
 
   @Get('rules')
+  @ContractQuery(ListScoringRulesQuery)
   listRules(@Query() query: unknown): Promise<Page<ScoringRuleView>> {
     return this.scoring.listRules(query);
   }
@@ -28,6 +38,7 @@ export class ScoringController {
   @Post('rules/preview')
   @HttpCode(200)
   @ConfigAccess()
+  @ContractBody(PreviewScoringRuleBody)
   previewRule(@Body() body: unknown): Promise<RulePreviewView> {
     return this.scoring.previewRule(body);
   }
@@ -40,12 +51,14 @@ export class ScoringController {
   @Post('rules')
   @HttpCode(201)
   @ConfigAccess()
+  @ContractBody(CreateScoringRuleBody)
   createRule(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<ScoringRuleView> {
     return this.scoring.createRule(principal, body);
   }
 
   @Patch('rules/:id')
   @ConfigAccess()
+  @ContractBody(UpdateScoringRuleBody)
   updateRule(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new UuidParamPipe()) id: string,
@@ -65,6 +78,7 @@ export class ScoringController {
   }
 
   @Get('intent-rules')
+  @ContractQuery(ListIntentRulesQuery)
   listIntentRules(@Query() query: unknown): Promise<Page<IntentRuleView>> {
     return this.scoring.listIntentRules(query);
   }
@@ -77,12 +91,14 @@ export class ScoringController {
   @Post('intent-rules')
   @HttpCode(201)
   @ConfigAccess()
+  @ContractBody(CreateIntentRuleBody)
   createIntentRule(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<IntentRuleView> {
     return this.scoring.createIntentRule(principal, body);
   }
 
   @Patch('intent-rules/:id')
   @ConfigAccess()
+  @ContractBody(UpdateIntentRuleBody)
   updateIntentRule(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new UuidParamPipe()) id: string,
@@ -138,6 +154,7 @@ export class ScoringController {
   }
 
   @Get('leads/:leadId/history')
+  @ContractQuery(ScoreHistoryPageQuery)
   leadHistory(
     @Param('leadId', new UuidParamPipe('leadId')) leadId: string,
     @Query() query: unknown,

@@ -1,10 +1,23 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import type { Page, TaskStatisticsView, TaskView } from '@crm/contracts';
+import {
+  type Page,
+  type TaskStatisticsView,
+  type TaskView,
+  CreateTaskBody,
+  ListTasksQuery,
+  TaskCalendarQuery,
+  TaskGroupedQuery,
+  TaskStatisticsQuery,
+  TasksDueSoonQuery,
+  TasksOverdueQuery,
+  UpdateTaskBody,
+} from '@crm/contracts';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { API_PREFIX } from '../http/api-prefix';
 import { UuidParamPipe } from '../http/validation';
 import { TasksService } from './tasks.service';
+import { ContractBody, ContractQuery } from '../openapi/contract-schema.decorators';
 
 type WithMessage = { data: TaskView; message: string };
 
@@ -14,26 +27,31 @@ export class TasksController {
   constructor(private readonly tasks: TasksService) {}
 
   @Get('tasks')
+  @ContractQuery(ListTasksQuery)
   list(@Query() query: unknown): Promise<Page<TaskView>> {
     return this.tasks.list(query);
   }
 
   @Get('tasks/calendar')
+  @ContractQuery(TaskCalendarQuery)
   calendar(@Query() query: unknown): Promise<{ data: TaskView[] }> {
     return this.tasks.calendar(query);
   }
 
   @Get('tasks/grouped')
+  @ContractQuery(TaskGroupedQuery)
   grouped(@Query() query: unknown): Promise<{ data: Record<string, TaskView[]> }> {
     return this.tasks.grouped(query);
   }
 
   @Get('tasks/statistics')
+  @ContractQuery(TaskStatisticsQuery)
   statistics(@Query() query: unknown): Promise<{ data: TaskStatisticsView }> {
     return this.tasks.statistics(query);
   }
 
   @Get('tasks/due-soon')
+  @ContractQuery(TasksDueSoonQuery)
   dueSoon(
     @Query() query: unknown,
   ): Promise<{ data: TaskView[]; meta: { days_ahead: number; count: number } }> {
@@ -41,6 +59,7 @@ export class TasksController {
   }
 
   @Get('tasks/overdue')
+  @ContractQuery(TasksOverdueQuery)
   overdue(@Query() query: unknown): Promise<Page<TaskView>> {
     return this.tasks.overdue(query);
   }
@@ -66,11 +85,13 @@ export class TasksController {
 
   @Post('tasks')
   @HttpCode(201)
+  @ContractBody(CreateTaskBody)
   create(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<WithMessage> {
     return this.tasks.create(principal, body);
   }
 
   @Patch('tasks/:id')
+  @ContractBody(UpdateTaskBody)
   update(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new UuidParamPipe()) id: string,

@@ -1,10 +1,19 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import type { Page, TeamMemberView, TeamStatsView, TeamWorkloadView } from '@crm/contracts';
+import {
+  type Page,
+  type TeamMemberView,
+  type TeamStatsView,
+  type TeamWorkloadView,
+  CreateTeamMemberBody,
+  ListTeamQuery,
+  UpdateTeamMemberBody,
+} from '@crm/contracts';
 import { AdminAccess, CurrentPrincipal, MemberAccess } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { API_PREFIX } from '../http/api-prefix';
 import { UuidParamPipe } from '../http/validation';
 import { TeamService } from './team.service';
+import { ContractBody, ContractQuery } from '../openapi/contract-schema.decorators';
 
 /** api.md §14. */
 @Controller(`${API_PREFIX}/team`)
@@ -12,6 +21,7 @@ export class TeamController {
   constructor(private readonly team: TeamService) {}
 
   @Get()
+  @ContractQuery(ListTeamQuery)
   list(@Query() query: unknown): Promise<Page<TeamMemberView>> {
     return this.team.list(query);
   }
@@ -36,12 +46,14 @@ export class TeamController {
   @Post()
   @HttpCode(201)
   @AdminAccess()
+  @ContractBody(CreateTeamMemberBody)
   create(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<TeamMemberView> {
     return this.team.create(principal, body);
   }
 
   @Patch(':id')
   @MemberAccess()
+  @ContractBody(UpdateTeamMemberBody)
   update(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new UuidParamPipe()) id: string,

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import type { StageTriggersView } from '@crm/contracts';
+import { type StageTriggersView, ReplaceStageTriggersBody } from '@crm/contracts';
 import { ConfigAccess, CurrentPrincipal } from '../auth/auth.decorators';
 import type { Principal } from '../auth/principal';
 import { API_PREFIX } from '../http/api-prefix';
 import { UuidParamPipe } from '../http/validation';
 import { StageTriggersService, type ReplacedStageTriggers } from './stage-triggers.service';
+import { ContractBody } from '../openapi/contract-schema.decorators';
 
 @Controller(`${API_PREFIX}/stages`)
 export class StageTriggersController {
@@ -18,6 +19,7 @@ export class StageTriggersController {
   @Post(':id/triggers')
   @ConfigAccess()
   @HttpCode(200)
+  @ContractBody(ReplaceStageTriggersBody)
   replace(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new UuidParamPipe()) id: string,

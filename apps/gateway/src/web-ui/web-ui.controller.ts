@@ -1,4 +1,5 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
+import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Public } from '../auth/auth.decorators';
@@ -21,7 +22,9 @@ export class WebUiController {
 
   constructor(private readonly config: GatewayConfig) {}
 
+  /** The web UI's page, not part of the API (the OpenAPI document leaves it out). */
   @Get()
+  @ApiExcludeEndpoint()
   async index(@Res() reply: ReplyLike): Promise<void> {
     const dist = findWebDist(this.config.WEB_DIST_DIR);
     const html = dist ? await readFile(join(dist, 'index.html'), 'utf8') : statusPageHtml(this.version);

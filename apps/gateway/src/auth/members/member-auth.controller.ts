@@ -1,10 +1,20 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import type { AuthTokensView, AuthUserView, MeView, TwoFactorChallengeView } from '@crm/contracts';
+import {
+  type AuthTokensView,
+  type AuthUserView,
+  type MeView,
+  type TwoFactorChallengeView,
+  LoginRequest,
+  LogoutRequest,
+  RefreshRequest,
+  RegisterRequest,
+} from '@crm/contracts';
 import { API_PREFIX } from '../../http/api-prefix';
 import { CurrentPrincipal, MemberAccess, Public } from '../auth.decorators';
 import type { Principal, UserPrincipal } from '../principal';
 import { MemberAuthService } from './member-auth.service';
 import { NoIdempotencyReplay } from '../../idempotency/idempotency.decorators';
+import { ContractBody } from '../../openapi/contract-schema.decorators';
 
 /** api.md §3: register, sign in, refresh, sign out, who am I (the `2fa/*` routes: TwoFactorController). */
 @Controller(`${API_PREFIX}/auth`)
@@ -15,6 +25,7 @@ export class MemberAuthController {
   @NoIdempotencyReplay()
   @HttpCode(201)
   @Public()
+  @ContractBody(RegisterRequest)
   register(@Body() body: unknown): Promise<AuthTokensView | { message: string; user: AuthUserView }> {
     return this.auth.register(body);
   }
@@ -23,6 +34,7 @@ export class MemberAuthController {
   @NoIdempotencyReplay()
   @HttpCode(200)
   @Public()
+  @ContractBody(LoginRequest)
   login(@Body() body: unknown): Promise<AuthTokensView | TwoFactorChallengeView> {
     return this.auth.login(body);
   }
@@ -31,6 +43,7 @@ export class MemberAuthController {
   @NoIdempotencyReplay()
   @HttpCode(200)
   @Public()
+  @ContractBody(RefreshRequest)
   refresh(@Body() body: unknown): Promise<AuthTokensView> {
     return this.auth.refresh(body);
   }
@@ -38,6 +51,7 @@ export class MemberAuthController {
   @Post('logout')
   @HttpCode(204)
   @MemberAccess()
+  @ContractBody(LogoutRequest, { required: false })
   async logout(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<void> {
     await this.auth.logout(principal as UserPrincipal, body);
   }
