@@ -9,6 +9,7 @@ import {
   type SlackMessageFailedV1,
   type SlackPostMessageV1,
   type StageTriggersView,
+  type StagesTriggersView,
   type TriggerRunView,
 } from '@crm/contracts';
 import { waitFor } from '@crm/testing';
@@ -229,6 +230,54 @@ describe('automation service (real NATS + Postgres)', () => {
         stage: { id: stage.id, name: stage.name, pipeline_id: stage.pipeline_id },
       });
       expect(view.configured_triggers.map((t) => t.action)).toEqual(['send_slack_message']);
+    });
+  });
+
+  describe('trigger lists of many stages (the stage lists of api.md §7)', () => {
+    it('answers one row per requested stage, in request order, each list in its order; [] for a stage without triggers', async () => {
+      const pipelineId = randomUUID();
+      const [qualified, proposal, empty] = ['Qualified', 'Proposal', 'Won'].map((name) =>
+        newStage(name, pipelineId),
+      );
+      const saved = await saveTriggers(infra.nats, qualified, [
+        slackTrigger(),
+        { action: 'create_task', on: 'exit', config: { title_template: 'Follow up {deal.name}' } },
+      ]);
+      const proposalSaved = await saveTriggers(infra.nats, proposal, [slackTrigger({ enabled: false })]);
+      const other = newStage('Elsewhere');
+      await saveTriggers(infra.nats, other, [slackTrigger()]);
+
+      const answer = await infra.nats.request<StagesTriggersView>(Queries.AutomationListStagesTriggers, {
+        stage_ids: [empty.id, proposal.id, qualified.id],
+      });
+      expect(answer.data).toEqual([
+        { stage_id: empty.id, configured_triggers: [] },
+        { stage_id: proposal.id, configured_triggers: proposalSaved.configured_triggers },
+        { stage_id: qualified.id, configured_triggers: saved.configured_triggers },
+      ]);
+      // The same trigger views the single-stage read shows.
+      const single = await infra.nats.request<StageTriggersView>(Queries.AutomationGetStageTriggers, {
+        stage: { id: qualified.id, name: qualified.name, pipeline_id: pipelineId },
+      });
+      expect(answer.data[2].configured_triggers).toEqual(single.configured_triggers);
+      expect(single.configured_triggers.map((t) => t.action)).toEqual(['send_slack_message', 'create_task']);
+    });
+
+    it('an empty list answers no rows; malformed or too many stage ids are 400', async () => {
+      const none = await infra.nats.request<StagesTriggersView>(Queries.AutomationListStagesTriggers, {
+        stage_ids: [],
+      });
+      expect(none).toEqual({ data: [] });
+      const malformed = await expectRejected(
+        infra.nats.request(Queries.AutomationListStagesTriggers, { stage_ids: ['not-a-uuid'] }),
+      );
+      expect(malformed.status).toBe(400);
+      const tooMany = await expectRejected(
+        infra.nats.request(Queries.AutomationListStagesTriggers, {
+          stage_ids: Array.from({ length: 201 }, () => randomUUID()),
+        }),
+      );
+      expect(tooMany.status).toBe(400);
     });
   });
 
