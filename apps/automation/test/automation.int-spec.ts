@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   DomainError,
   Queries,
+  encodeCursor,
   Subjects,
   type MessageEnvelope,
   type Page,
@@ -278,6 +279,57 @@ describe('automation service (real NATS + Postgres)', () => {
         }),
       );
       expect(tooMany.status).toBe(400);
+    });
+  });
+
+  describe('run list by cursor (api.md §1.4)', () => {
+    it('walks the runs of a deal by next_cursor in exactly the page order (ties on created_at), without a total', async () => {
+      const dealId = randomUUID();
+      await infra.query(
+        `INSERT INTO automation.trigger_runs (id, trigger_id, action, "on", stage_id, deal_id, idempotency_key, source, status, created_at)
+         SELECT gen_random_uuid(), gen_random_uuid(), 'send_slack_message', 'enter', gen_random_uuid(), $1::uuid,
+                'cursor-' || $1::text || '-' || i, 'manual', 'succeeded',
+                timestamptz '2026-11-01 09:00:00.000001+00' + (i / 3) * interval '1 minute'
+           FROM generate_series(1, 17) AS i`,
+        [dealId],
+      );
+      for (const sortOrder of ['desc', 'asc']) {
+        const all = await infra.nats.request<Page<TriggerRunView>>(Queries.AutomationListRuns, {
+          deal_id: dealId,
+          sort_order: sortOrder,
+          limit: 100,
+        });
+        const walked: string[] = [];
+        let cursor: string | null | undefined;
+        do {
+          const page: Page<TriggerRunView> = await infra.nats.request(Queries.AutomationListRuns, {
+            deal_id: dealId,
+            sort_order: sortOrder,
+            limit: 5,
+            ...(cursor ? { cursor } : {}),
+          });
+          if (cursor) expect(page.pagination).not.toHaveProperty('total');
+          walked.push(...page.data.map((run) => run.id));
+          cursor = page.pagination.next_cursor;
+        } while (cursor);
+        expect(all.data).toHaveLength(17);
+        expect(walked).toEqual(all.data.map((run) => run.id));
+      }
+      const foreign = await expectRejected(
+        infra.nats.request(Queries.AutomationListRuns, {
+          deal_id: dealId,
+          cursor: encodeCursor({
+            list: 'leads',
+            sort: 'created_at:desc',
+            keys: ['2026-11-01T09:00:00Z'],
+            id: dealId,
+          }),
+        }),
+      );
+      expect([foreign.status, foreign.details?.validation_errors]).toEqual([
+        400,
+        [expect.objectContaining({ path: 'cursor' })],
+      ]);
     });
   });
 
