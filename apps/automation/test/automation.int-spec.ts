@@ -3,12 +3,14 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   DomainError,
   Queries,
+  encodeCursor,
   Subjects,
   type MessageEnvelope,
   type Page,
   type SlackMessageFailedV1,
   type SlackPostMessageV1,
   type StageTriggersView,
+  type StagesTriggersView,
   type TriggerRunView,
 } from '@crm/contracts';
 import { waitFor } from '@crm/testing';
@@ -229,6 +231,105 @@ describe('automation service (real NATS + Postgres)', () => {
         stage: { id: stage.id, name: stage.name, pipeline_id: stage.pipeline_id },
       });
       expect(view.configured_triggers.map((t) => t.action)).toEqual(['send_slack_message']);
+    });
+  });
+
+  describe('trigger lists of many stages (the stage lists of api.md §7)', () => {
+    it('answers one row per requested stage, in request order, each list in its order; [] for a stage without triggers', async () => {
+      const pipelineId = randomUUID();
+      const [qualified, proposal, empty] = ['Qualified', 'Proposal', 'Won'].map((name) =>
+        newStage(name, pipelineId),
+      );
+      const saved = await saveTriggers(infra.nats, qualified, [
+        slackTrigger(),
+        { action: 'create_task', on: 'exit', config: { title_template: 'Follow up {deal.name}' } },
+      ]);
+      const proposalSaved = await saveTriggers(infra.nats, proposal, [slackTrigger({ enabled: false })]);
+      const other = newStage('Elsewhere');
+      await saveTriggers(infra.nats, other, [slackTrigger()]);
+
+      const answer = await infra.nats.request<StagesTriggersView>(Queries.AutomationListStagesTriggers, {
+        stage_ids: [empty.id, proposal.id, qualified.id],
+      });
+      expect(answer.data).toEqual([
+        { stage_id: empty.id, configured_triggers: [] },
+        { stage_id: proposal.id, configured_triggers: proposalSaved.configured_triggers },
+        { stage_id: qualified.id, configured_triggers: saved.configured_triggers },
+      ]);
+      // The same trigger views the single-stage read shows.
+      const single = await infra.nats.request<StageTriggersView>(Queries.AutomationGetStageTriggers, {
+        stage: { id: qualified.id, name: qualified.name, pipeline_id: pipelineId },
+      });
+      expect(answer.data[2].configured_triggers).toEqual(single.configured_triggers);
+      expect(single.configured_triggers.map((t) => t.action)).toEqual(['send_slack_message', 'create_task']);
+    });
+
+    it('an empty list answers no rows; malformed or too many stage ids are 400', async () => {
+      const none = await infra.nats.request<StagesTriggersView>(Queries.AutomationListStagesTriggers, {
+        stage_ids: [],
+      });
+      expect(none).toEqual({ data: [] });
+      const malformed = await expectRejected(
+        infra.nats.request(Queries.AutomationListStagesTriggers, { stage_ids: ['not-a-uuid'] }),
+      );
+      expect(malformed.status).toBe(400);
+      const tooMany = await expectRejected(
+        infra.nats.request(Queries.AutomationListStagesTriggers, {
+          stage_ids: Array.from({ length: 201 }, () => randomUUID()),
+        }),
+      );
+      expect(tooMany.status).toBe(400);
+    });
+  });
+
+  describe('run list by cursor (api.md §1.4)', () => {
+    it('walks the runs of a deal by next_cursor in exactly the page order (ties on created_at), without a total', async () => {
+      const dealId = randomUUID();
+      await infra.query(
+        `INSERT INTO automation.trigger_runs (id, trigger_id, action, "on", stage_id, deal_id, idempotency_key, source, status, created_at)
+         SELECT gen_random_uuid(), gen_random_uuid(), 'send_slack_message', 'enter', gen_random_uuid(), $1::uuid,
+                'cursor-' || $1::text || '-' || i, 'manual', 'succeeded',
+                timestamptz '2026-11-01 09:00:00.000001+00' + (i / 3) * interval '1 minute'
+           FROM generate_series(1, 17) AS i`,
+        [dealId],
+      );
+      for (const sortOrder of ['desc', 'asc']) {
+        const all = await infra.nats.request<Page<TriggerRunView>>(Queries.AutomationListRuns, {
+          deal_id: dealId,
+          sort_order: sortOrder,
+          limit: 100,
+        });
+        const walked: string[] = [];
+        let cursor: string | null | undefined;
+        do {
+          const page: Page<TriggerRunView> = await infra.nats.request(Queries.AutomationListRuns, {
+            deal_id: dealId,
+            sort_order: sortOrder,
+            limit: 5,
+            ...(cursor ? { cursor } : {}),
+          });
+          if (cursor) expect(page.pagination).not.toHaveProperty('total');
+          walked.push(...page.data.map((run) => run.id));
+          cursor = page.pagination.next_cursor;
+        } while (cursor);
+        expect(all.data).toHaveLength(17);
+        expect(walked).toEqual(all.data.map((run) => run.id));
+      }
+      const foreign = await expectRejected(
+        infra.nats.request(Queries.AutomationListRuns, {
+          deal_id: dealId,
+          cursor: encodeCursor({
+            list: 'leads',
+            sort: 'created_at:desc',
+            keys: ['2026-11-01T09:00:00Z'],
+            id: dealId,
+          }),
+        }),
+      );
+      expect([foreign.status, foreign.details?.validation_errors]).toEqual([
+        400,
+        [expect.objectContaining({ path: 'cursor' })],
+      ]);
     });
   });
 

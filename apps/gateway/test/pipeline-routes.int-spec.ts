@@ -3,6 +3,8 @@ import { JwtService } from '@nestjs/jwt';
 import {
   BadRequestError,
   ConflictError,
+  DomainError,
+  ErrorCode,
   NotFoundError,
   Queries,
   ValidationFailedError,
@@ -381,12 +383,27 @@ describe('stages', () => {
   it('POST /pipelines/:id/stages/reorder answers 200 {data:[stage]}; malformed stage ids are 400 before leads', async () => {
     const other = { ...stage, id: randomUUID(), position: 1 };
     const leads = await responder(Queries.LeadsReorderStages, () => ({ data: [other, stage] }));
+    const automation = await responder(Queries.AutomationListStagesTriggers, (q) => ({
+      data: q.stage_ids.map((id: string) => ({
+        stage_id: id,
+        configured_triggers: id === stageId ? [trigger] : [],
+      })),
+    }));
     const response = await gw.request(`/api/v1/pipelines/${pipelineId}/stages/reorder`, {
       method: 'POST',
       headers: as('admin'),
       body: { stage_ids: [other.id, stage.id] },
     });
-    expect([response.status, response.body]).toEqual([200, { data: [other, stage] }]);
+    expect([response.status, response.body]).toEqual([
+      200,
+      {
+        data: [
+          { ...other, automation_config: [] },
+          { ...stage, automation_config: [trigger] },
+        ],
+      },
+    ]);
+    expect(automation.calls).toEqual([{ stage_ids: [other.id, stage.id] }]);
     expect(leads.calls).toEqual([
       { actor: ACTOR, pipeline_id: pipelineId, body: { stage_ids: [other.id, stage.id] } },
     ]);
@@ -469,5 +486,112 @@ describe('stages', () => {
     });
     expect(missing.status).toBe(404);
     expect(leads.calls[0]).toEqual({ actor: ACTOR, id: stageId });
+  });
+});
+
+describe('stage lists show the automation_config of each stage (api.md §7), read from automation in one request', () => {
+  const first = { ...stage, id: randomUUID(), slug: 'new', name: 'New', position: 1 };
+  const triggerLists = () =>
+    responder(Queries.AutomationListStagesTriggers, (q) => ({
+      data: q.stage_ids.map((id: string) => ({
+        stage_id: id,
+        configured_triggers: id === stageId ? [trigger] : [],
+      })),
+    }));
+
+  it('GET /pipelines/:id: every stage with its triggers ([] for none); include_stages=false asks automation nothing', async () => {
+    const leads = await responder(Queries.LeadsGetPipeline, (q) =>
+      q.include_stages === false ? pipeline : { ...pipeline, stages: [first, stage] },
+    );
+    const automation = await triggerLists();
+    const response = await gw.request(`/api/v1/pipelines/${pipelineId}`, { headers: as('bdr') });
+    expect([response.status, response.body]).toEqual([
+      200,
+      {
+        ...pipeline,
+        stages: [
+          { ...first, automation_config: [] },
+          { ...stage, automation_config: [trigger] },
+        ],
+      },
+    ]);
+    expect(automation.calls).toEqual([{ stage_ids: [first.id, stageId] }]);
+
+    const bare = await gw.request(`/api/v1/pipelines/${pipelineId}?include_stages=false`, {
+      headers: as('bdr'),
+    });
+    expect([bare.status, bare.body]).toEqual([200, pipeline]);
+    expect(automation.calls).toHaveLength(1);
+    expect(leads.calls).toHaveLength(2);
+  });
+
+  it('GET /pipelines/:id/stages: {data:[stage + automation_config]}, one automation request for all stages', async () => {
+    await responder(Queries.LeadsListStages, () => [first, stage]);
+    const automation = await triggerLists();
+    const response = await gw.request(`/api/v1/pipelines/${pipelineId}/stages`, {
+      headers: { 'x-api-key': KEY },
+    });
+    expect([response.status, response.body]).toEqual([
+      200,
+      {
+        data: [
+          { ...first, automation_config: [] },
+          { ...stage, automation_config: [trigger] },
+        ],
+      },
+    ]);
+    expect(automation.calls).toEqual([{ stage_ids: [first.id, stageId] }]);
+  });
+
+  it('a pipeline without stages asks automation nothing', async () => {
+    await responder(Queries.LeadsListStages, () => []);
+    const automation = await triggerLists();
+    const response = await gw.request(`/api/v1/pipelines/${pipelineId}/stages`, { headers: as('bdr') });
+    expect([response.status, response.body]).toEqual([200, { data: [] }]);
+    expect(automation.calls).toHaveLength(0);
+  });
+
+  it.each([
+    ['is down (nobody answers)', null],
+    [
+      'fails (500)',
+      () => {
+        throw new DomainError(ErrorCode.InternalError, 'Internal error', 500);
+      },
+    ],
+    [
+      'is too slow (504 after RPC_TIMEOUT_MS)',
+      () => new Promise((resolve) => setTimeout(() => resolve({ data: [] }), 1500)),
+    ],
+  ])(
+    'when automation %s the stages are still shown, each with automation_config null',
+    async (_case, handler) => {
+      await responder(Queries.LeadsListStages, () => [first, stage]);
+      await responder(Queries.LeadsGetPipeline, () => ({ ...pipeline, stages: [first, stage] }));
+      await responder(Queries.LeadsReorderStages, () => ({ data: [stage, first] }));
+      if (handler) await responder(Queries.AutomationListStagesTriggers, handler);
+      const unknown = (stages: StageView[]) => stages.map((s) => ({ ...s, automation_config: null }));
+
+      const list = await gw.request(`/api/v1/pipelines/${pipelineId}/stages`, { headers: as('bdr') });
+      expect([list.status, list.body]).toEqual([200, { data: unknown([first, stage]) }]);
+      const one = await gw.request(`/api/v1/pipelines/${pipelineId}`, { headers: as('bdr') });
+      expect([one.status, one.body]).toEqual([200, { ...pipeline, stages: unknown([first, stage]) }]);
+      const reordered = await gw.request(`/api/v1/pipelines/${pipelineId}/stages/reorder`, {
+        method: 'POST',
+        headers: as('admin'),
+        body: { stage_ids: [stage.id, first.id] },
+      });
+      expect([reordered.status, reordered.body]).toEqual([200, { data: unknown([stage, first]) }]);
+    },
+  );
+
+  it('a leads failure is still an error: the stages come from leads', async () => {
+    await responder(Queries.LeadsListStages, () => {
+      throw new NotFoundError('Pipeline', pipelineId);
+    });
+    const automation = await triggerLists();
+    const response = await gw.request(`/api/v1/pipelines/${pipelineId}/stages`, { headers: as('bdr') });
+    expect(response.status).toBe(404);
+    expect(automation.calls).toHaveLength(0);
   });
 });

@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { DomainError, ErrorCode, HealthQueries, NotFoundError, Queries, toPage } from '@crm/contracts';
+import {
+  DomainError,
+  ErrorCode,
+  HealthQueries,
+  NotFoundError,
+  Queries,
+  encodeCursor,
+  toCursorPage,
+  toPage,
+} from '@crm/contracts';
 import { JwtService } from '@nestjs/jwt';
 import { GatewayHarness, sha256Hex, UUID } from './support/gateway-harness';
 
@@ -151,7 +160,7 @@ describe('leads', () => {
 
   it('GET /leads validates and converts the query, and repeats the total in X-Total-Count', async () => {
     const leads = await responder(Queries.LeadsListLeads, (query) =>
-      toPage([lead(randomUUID())], 41, query.page, query.limit),
+      toPage([lead(randomUUID())], 41, query.page, query.limit, 'next-page-cursor'),
     );
     const response = await api('/api/v1/leads?search=jane&page=2&limit=5&sort_by=total_score&_sort=ignored');
 
@@ -164,6 +173,7 @@ describe('leads', () => {
       total_pages: 9,
       has_next: true,
       has_prev: true,
+      next_cursor: 'next-page-cursor',
     });
     expect(leads.calls[0].data).toMatchObject({ search: 'jane', page: 2, limit: 5, sort_by: 'total_score' });
 
@@ -174,6 +184,59 @@ describe('leads', () => {
       'sort_by',
     ]);
     expect(leads.calls).toHaveLength(1);
+  });
+
+  it('GET /leads?cursor (api.md §1.4): the cursor reaches leads, next_cursor comes back, and without a total there is no X-Total-Count; a malformed cursor is 400 before leads', async () => {
+    const cursor = encodeCursor({
+      list: 'leads',
+      sort: 'created_at:desc',
+      keys: ['2026-01-01T00:00:00+00:00'],
+      id: randomUUID(),
+    });
+    const next = encodeCursor({
+      list: 'leads',
+      sort: 'created_at:desc',
+      keys: ['2025-12-31T00:00:00+00:00'],
+      id: randomUUID(),
+    });
+    const leads = await responder(Queries.LeadsListLeads, (query) =>
+      toCursorPage([lead(randomUUID())], query.limit, next),
+    );
+    const response = await api(`/api/v1/leads?limit=7&cursor=${cursor}`);
+    expect(response.status).toBe(200);
+    expect(response.body.pagination).toEqual({ limit: 7, has_next: true, next_cursor: next });
+    expect(response.headers.get('x-total-count')).toBeNull();
+    expect(leads.calls[0].data).toMatchObject({ limit: 7, cursor });
+
+    const bad = await api('/api/v1/leads?cursor=not-a-cursor%21');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('VALIDATION_ERROR');
+    expect(bad.body.error.details.validation_errors).toEqual([
+      expect.objectContaining({ path: 'cursor', code: 'isPageCursor' }),
+    ]);
+    expect(leads.calls).toHaveLength(1);
+  });
+
+  it('a 400 on the cursor from the owning service (another list, edited keys) passes through', async () => {
+    const runs = await responder(Queries.AutomationListRuns, () => {
+      throw new DomainError(ErrorCode.ValidationError, 'Request validation failed', 400, {
+        validation_errors: [
+          { path: 'cursor', message: 'cursor must be a next_cursor of this list', code: 'isPageCursor' },
+        ],
+      });
+    });
+    const foreign = encodeCursor({
+      list: 'leads',
+      sort: 'created_at:desc',
+      keys: ['2026-01-01T00:00:00+00:00'],
+      id: randomUUID(),
+    });
+    const response = await api(`/api/v1/triggers/runs?cursor=${foreign}`);
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.validation_errors).toEqual([
+      expect.objectContaining({ path: 'cursor' }),
+    ]);
+    expect(runs.calls[0].data).toMatchObject({ cursor: foreign });
   });
 
   it('POST /leads validates the body before asking (400 with paths), names the actor and answers 201; PATCH answers 200 and passes 409 through', async () => {

@@ -510,6 +510,7 @@ describe('leads: pipelines, deals and their moves over request-reply', () => {
       total_pages: 1,
       has_next: false,
       has_prev: false,
+      next_cursor: null,
     });
 
     const filtered = await app.call<Page<DealView>>(Queries.LeadsListDeals, {

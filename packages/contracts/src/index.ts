@@ -24,6 +24,7 @@ export * from './http/ingest-event.request';
 export * from './http/auth.requests';
 export * from './http/bulk-import.request';
 export * from './rpc/common';
+export * from './rpc/page-cursor';
 export * from './rpc/leads.rpc';
 export * from './rpc/lead-imports.rpc';
 export * from './rpc/automation.rpc';

@@ -16,4 +16,5 @@ export * from './bootstrap';
 export * from './rethrow-rpc-errors.filter';
 export * from './database/run-migrations';
 export * from './database/schema-of';
+export * from './database/keyset';
 export * from './scheduling/periodic-task';

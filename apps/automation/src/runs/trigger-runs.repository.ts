@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { TransactionHost } from '@crm/service-kit';
+import { Keyset, readKeysetPage, TransactionHost, type KeysetRead, type PageRequest } from '@crm/service-kit';
 import type { TriggerAction, TriggerRunStatus } from '@crm/contracts';
 import { TriggerRunEntity } from './trigger-run.entity';
 
@@ -90,13 +90,22 @@ export class TriggerRunsRepository {
     await this.repo.insert(run as QueryDeepPartialEntity<TriggerRunEntity>);
   }
 
-  /** Newest first (or oldest first with `asc`), one page, and the total matching. */
-  async list(
+  /** Newest first (or oldest first with `asc`), one page by page (with the total) or by cursor (api.md §1.4). */
+  list(
     filter: RunFilter,
-    page: number,
-    limit: number,
-    order: 'ASC' | 'DESC',
-  ): Promise<[TriggerRunEntity[], number]> {
+    request: PageRequest,
+    direction: 'asc' | 'desc',
+  ): Promise<KeysetRead<TriggerRunEntity>> {
+    const keyset = new Keyset(
+      {
+        list: 'trigger-runs',
+        sortBy: 'created_at',
+        direction,
+        columns: [{ sql: 'r.created_at', type: 'timestamptz' }],
+        id: 'r.id',
+      },
+      request,
+    );
     const qb = this.repo.createQueryBuilder('r');
     if (filter.ids?.length) qb.andWhere('r.id IN (:...ids)', { ids: filter.ids });
     for (const key of ['deal_id', 'lead_id', 'stage_id', 'trigger_id', 'action', 'status'] as const) {
@@ -105,11 +114,8 @@ export class TriggerRunsRepository {
     if (filter.dry_run !== undefined) qb.andWhere('r.dry_run = :dry_run', { dry_run: filter.dry_run });
     if (filter.since) qb.andWhere('r.created_at >= :since', { since: filter.since });
     if (filter.until) qb.andWhere('r.created_at <= :until', { until: filter.until });
-    return qb
-      .orderBy('r.created_at', order)
-      .addOrderBy('r.id', order)
-      .skip((page - 1) * limit)
-      .take(limit)
-      .getManyAndCount();
+    const order = direction === 'asc' ? 'ASC' : 'DESC';
+    qb.orderBy('r.created_at', order).addOrderBy('r.id', order);
+    return readKeysetPage(qb, keyset);
   }
 }

@@ -5,7 +5,6 @@ import {
   ErrorCode,
   NotFoundError,
   ValidationFailedError,
-  toPage,
   type ByIdQuery,
   type ListTriggerRunsQuery,
   type Page,
@@ -53,15 +52,8 @@ export class TriggerRunsService {
       since,
       until,
     };
-    const page = query.page ?? 1;
-    const limit = query.limit ?? 20;
-    const [rows, total] = await this.runs.list(
-      filter,
-      page,
-      limit,
-      query.sort_order === 'asc' ? 'ASC' : 'DESC',
-    );
-    return toPage(rows.map(toRunView), total, page, limit);
+    const request = { page: query.page ?? 1, limit: query.limit ?? 20, cursor: query.cursor };
+    return (await this.runs.list(filter, request, query.sort_order ?? 'desc')).page(toRunView);
   }
 
   async getRun(query: ByIdQuery): Promise<TriggerRunView> {

@@ -2,9 +2,11 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import {
   GetStageTriggersQuery,
+  ListStagesTriggersQuery,
   Queries,
   ReplaceStageTriggersCommand,
   type StageTriggersView,
+  type StagesTriggersView,
 } from '@crm/contracts';
 import { ContractValidationPipe, OnRequest } from '@crm/messaging';
 import { StageTriggersService, type ReplaceStageTriggersResult } from './stage-triggers.service';
@@ -16,6 +18,11 @@ export class StageTriggersMessageController {
   @OnRequest(Queries.AutomationGetStageTriggers)
   get(@Payload(ContractValidationPipe) query: GetStageTriggersQuery): Promise<StageTriggersView> {
     return this.stageTriggers.getStageTriggers(query);
+  }
+
+  @OnRequest(Queries.AutomationListStagesTriggers)
+  list(@Payload(ContractValidationPipe) query: ListStagesTriggersQuery): Promise<StagesTriggersView> {
+    return this.stageTriggers.listStagesTriggers(query);
   }
 
   @OnRequest(Queries.AutomationReplaceStageTriggers)

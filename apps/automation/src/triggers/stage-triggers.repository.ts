@@ -17,6 +17,12 @@ export class StageTriggersRepository {
     return this.repo.find({ where: { stage_id: stageId }, order: { position: 'ASC' } });
   }
 
+  /** The triggers of these stages, each stage's in list order. */
+  listForStages(stageIds: string[]): Promise<StageTriggerEntity[]> {
+    if (!stageIds.length) return Promise.resolve([]);
+    return this.repo.find({ where: { stage_id: In(stageIds) }, order: { stage_id: 'ASC', position: 'ASC' } });
+  }
+
   findByIds(ids: string[]): Promise<StageTriggerEntity[]> {
     return ids.length ? this.repo.find({ where: { id: In(ids) } }) : Promise.resolve([]);
   }

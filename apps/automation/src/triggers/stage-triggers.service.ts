@@ -3,8 +3,10 @@ import { Injectable } from '@nestjs/common';
 import {
   ValidationFailedError,
   type GetStageTriggersQuery,
+  type ListStagesTriggersQuery,
   type ReplaceStageTriggersCommand,
   type StageTriggersView,
+  type StagesTriggersView,
   type TriggerView,
   type ValidationIssue,
 } from '@crm/contracts';
@@ -48,6 +50,22 @@ export class StageTriggersService {
         config_fields: spec.config.map((f) => ({ name: f.name, type: f.type, required: f.required })),
       })),
       configured_triggers: configured.map(toTriggerView),
+    };
+  }
+
+  /** The trigger lists of many stages at once (api.md §7 stage lists); a stage without triggers has `[]`. */
+  async listStagesTriggers(query: ListStagesTriggersQuery): Promise<StagesTriggersView> {
+    const byStage = new Map<string, TriggerView[]>();
+    for (const row of await this.triggers.listForStages(query.stage_ids)) {
+      const list = byStage.get(row.stage_id) ?? [];
+      list.push(toTriggerView(row));
+      byStage.set(row.stage_id, list);
+    }
+    return {
+      data: query.stage_ids.map((stageId) => ({
+        stage_id: stageId,
+        configured_triggers: byStage.get(stageId) ?? [],
+      })),
     };
   }
 

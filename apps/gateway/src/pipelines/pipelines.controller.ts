@@ -3,7 +3,6 @@ import {
   type DealView,
   type PipelineMetricsView,
   type PipelineView,
-  type StageView,
   CreatePipelineBody,
   CreateStageBody,
   GetPipelineQuery,
@@ -18,6 +17,7 @@ import { API_PREFIX } from '../http/api-prefix';
 import { UuidParamPipe } from '../http/validation';
 import { PipelinesService } from './pipelines.service';
 import { StagesService, type ConfiguredStageView } from './stages.service';
+import type { ListedStageView } from './stage-automation-config';
 import { ContractBody, ContractQuery } from '../openapi/contract-schema.decorators';
 
 /** api.md §7: reads for members and read keys; edits are `config` (admins and marketing managers). */
@@ -47,7 +47,7 @@ export class PipelinesController {
   get(
     @Param('id', new UuidParamPipe()) id: string,
     @Query() query: unknown,
-  ): Promise<PipelineView & { stages?: StageView[] }> {
+  ): Promise<PipelineView & { stages?: ListedStageView[] }> {
     return this.pipelines.get(id, query);
   }
 
@@ -87,7 +87,7 @@ export class PipelinesController {
   }
 
   @Get(':id/stages')
-  stageList(@Param('id', new UuidParamPipe()) id: string): Promise<{ data: StageView[] }> {
+  stageList(@Param('id', new UuidParamPipe()) id: string): Promise<{ data: ListedStageView[] }> {
     return this.pipelines.stages(id);
   }
 
@@ -111,7 +111,7 @@ export class PipelinesController {
     @CurrentPrincipal() principal: Principal,
     @Param('id', new UuidParamPipe()) id: string,
     @Body() body: unknown,
-  ): Promise<{ data: StageView[] }> {
+  ): Promise<{ data: ListedStageView[] }> {
     return this.stages.reorder(principal, id, body);
   }
 }

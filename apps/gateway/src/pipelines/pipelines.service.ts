@@ -14,11 +14,15 @@ import {
 import { actorOf, type Principal } from '../auth/principal';
 import { validateInput } from '../http/validation';
 import { asDataList, GatewayRpc } from '../rpc/gateway-rpc';
+import { StageAutomationConfig, type ListedStageView } from './stage-automation-config';
 
 /** Pipelines and stages are owned by the leads service (api.md §7). */
 @Injectable()
 export class PipelinesService {
-  constructor(private readonly rpc: GatewayRpc) {}
+  constructor(
+    private readonly rpc: GatewayRpc,
+    private readonly automationConfig: StageAutomationConfig,
+  ) {}
 
   async list(query: unknown): Promise<{ data: PipelineView[] }> {
     return asDataList(
@@ -26,19 +30,26 @@ export class PipelinesService {
     );
   }
 
-  get(pipelineId: string, query: unknown): Promise<PipelineView & { stages?: StageView[] }> {
-    return this.rpc.request(
+  async get(pipelineId: string, query: unknown): Promise<PipelineView & { stages?: ListedStageView[] }> {
+    const pipeline = await this.rpc.request<PipelineView & { stages?: StageView[] }>(
       Queries.LeadsGetPipeline,
       validateInput(GetPipelineQuery, { ...(query as object), id: pipelineId }),
     );
+    if (!pipeline.stages) return pipeline as PipelineView;
+    return { ...pipeline, stages: await this.automationConfig.merge(pipeline.stages) };
   }
 
   metrics(pipelineId: string): Promise<PipelineMetricsView> {
     return this.rpc.request(Queries.LeadsPipelineMetrics, { id: pipelineId });
   }
 
-  async stages(pipelineId: string): Promise<{ data: StageView[] }> {
-    return asDataList(await this.rpc.request(Queries.LeadsListStages, { id: pipelineId }));
+  async stages(pipelineId: string): Promise<{ data: ListedStageView[] }> {
+    const { data } = asDataList(
+      await this.rpc.request<StageView[] | { data: StageView[] }>(Queries.LeadsListStages, {
+        id: pipelineId,
+      }),
+    );
+    return { data: await this.automationConfig.merge(data) };
   }
 
   async deals(pipelineId: string, query: unknown): Promise<{ data: DealView[] }> {

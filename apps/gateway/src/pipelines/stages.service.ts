@@ -19,6 +19,7 @@ import {
 import { actorOf, type Principal } from '../auth/principal';
 import { validateInput } from '../http/validation';
 import { asDataList, GatewayRpc } from '../rpc/gateway-rpc';
+import { StageAutomationConfig, type ListedStageView } from './stage-automation-config';
 
 /** A stage as api.md §7 shows it after an edit: with its triggers (`automation_config`, owned by automation). */
 export type ConfiguredStageView = StageView & { automation_config: TriggerView[] };
@@ -30,7 +31,10 @@ export type ConfiguredStageView = StageView & { automation_config: TriggerView[]
  */
 @Injectable()
 export class StagesService {
-  constructor(private readonly rpc: GatewayRpc) {}
+  constructor(
+    private readonly rpc: GatewayRpc,
+    private readonly automationConfig: StageAutomationConfig,
+  ) {}
 
   async create(principal: Principal, pipelineId: string, body: unknown): Promise<ConfiguredStageView> {
     const { automation_config: triggers, ...fields } = validateInput(CreateStageBody, body);
@@ -82,14 +86,19 @@ export class StagesService {
     return { ...stage, automation_config: configured };
   }
 
-  async reorder(principal: Principal, pipelineId: string, body: unknown): Promise<{ data: StageView[] }> {
-    return asDataList(
-      await this.rpc.request(Queries.LeadsReorderStages, {
+  async reorder(
+    principal: Principal,
+    pipelineId: string,
+    body: unknown,
+  ): Promise<{ data: ListedStageView[] }> {
+    const { data } = asDataList(
+      await this.rpc.request<StageView[] | { data: StageView[] }>(Queries.LeadsReorderStages, {
         actor: actorOf(principal),
         pipeline_id: pipelineId,
         body: validateInput(ReorderStagesBody, body),
       }),
     );
+    return { data: await this.automationConfig.merge(data) };
   }
 
   async delete(principal: Principal, id: string): Promise<void> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Brackets, In, type SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { DealStatus, ListDealsQuery, ListPipelineDealsQuery } from '@crm/contracts';
-import { TransactionHost } from '@crm/service-kit';
+import { Keyset, readKeysetPage, TransactionHost, type KeyColumn, type KeysetRead } from '@crm/service-kit';
 import { likePattern } from '../leads/lead.repository';
 import { Recordset } from '../leads/recordset';
 import { DealStageHistoryEntity } from './deal-stage-history.entity';
@@ -89,14 +89,14 @@ const HISTORY_ROW = new Recordset<NewStageHistory>([
   ['moved_by_name', 'movedByName', 'varchar'],
 ]);
 
-const DEAL_SORT_COLUMNS: Record<NonNullable<ListDealsQuery['sort_by']>, string> = {
-  created_at: 'deal.createdAt',
-  updated_at: 'deal.updatedAt',
-  value: 'deal.value',
-  name: 'deal.name',
-  stage_entered_at: 'deal.stageEnteredAt',
-  position: 'deal.position',
-  expected_close_date: 'deal.expectedCloseDate',
+const DEAL_SORT_COLUMNS: Record<NonNullable<ListDealsQuery['sort_by']>, KeyColumn> = {
+  created_at: { sql: 'deal.createdAt', type: 'timestamptz' },
+  updated_at: { sql: 'deal.updatedAt', type: 'timestamptz' },
+  value: { sql: 'deal.value', type: 'numeric', nullable: true },
+  name: { sql: 'deal.name', type: 'text' },
+  stage_entered_at: { sql: 'deal.stageEnteredAt', type: 'timestamptz' },
+  position: { sql: 'deal.position', type: 'int' },
+  expected_close_date: { sql: 'deal.expectedCloseDate', type: 'date', nullable: true },
 };
 
 /** Constraint that keeps one open deal per lead and pipeline (migration CreateLeadsTables). */
@@ -245,15 +245,17 @@ export class DealRepository {
     return this.withRelations(this.deals.createQueryBuilder('deal')).where('deal.id = :id', { id }).getOne();
   }
 
-  async list(query: ListDealsQuery): Promise<[DealEntity[], number]> {
+  /** One page of `GET /deals`, by page or by cursor (api.md §1.4). */
+  list(query: ListDealsQuery): Promise<KeysetRead<DealEntity>> {
+    const sortBy = query.sort_by ?? 'created_at';
+    const direction = query.sort_order ?? 'desc';
+    const column = DEAL_SORT_COLUMNS[sortBy];
+    const keyset = new Keyset({ list: 'deals', sortBy, direction, columns: [column], id: 'deal.id' }, query);
     const qb = this.withRelations(this.deals.createQueryBuilder('deal'));
     this.applyFilters(qb, query);
-    const order = query.sort_order === 'asc' ? 'ASC' : 'DESC';
-    qb.orderBy(DEAL_SORT_COLUMNS[query.sort_by ?? 'created_at'], order, 'NULLS LAST')
-      .addOrderBy('deal.id', order)
-      .offset((query.page - 1) * query.limit)
-      .limit(query.limit);
-    return qb.getManyAndCount();
+    const order = direction === 'asc' ? 'ASC' : 'DESC';
+    qb.orderBy(column.sql, order, 'NULLS LAST').addOrderBy('deal.id', order);
+    return readKeysetPage(qb, keyset);
   }
 
   /** The deals of a pipeline in board order (stage position, then Kanban position), offset-based. */

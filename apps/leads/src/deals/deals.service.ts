@@ -6,7 +6,6 @@ import {
   ConflictError,
   NotFoundError,
   Subjects,
-  toPage,
   type ActorRef,
   type CloseDealCommand,
   type CreateDealCommand,
@@ -488,8 +487,7 @@ export class DealsService {
   }
 
   async listDeals(query: ListDealsQuery): Promise<Page<DealView>> {
-    const [rows, total] = await this.deals.list(query);
-    return toPage(rows.map(toDealView), total, query.page, query.limit);
+    return (await this.deals.list(query)).page(toDealView);
   }
 
   /** `GET /pipelines/:id/deals`: 404 for an unknown pipeline. */

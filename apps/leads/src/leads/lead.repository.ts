@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, type SelectQueryBuilder } from 'typeorm';
 import { LEAD_IDENTIFIER_KEYS, type Intent, type LeadScoredV1, type ListLeadsQuery } from '@crm/contracts';
-import { TransactionHost } from '@crm/service-kit';
+import { Keyset, readKeysetPage, TransactionHost, type KeyColumn, type KeysetRead } from '@crm/service-kit';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { LeadEntity, type IntentSummary } from './lead.entity';
 import { IDENTIFIER_FIELD } from './identity.rules';
@@ -31,15 +31,15 @@ const LEAD_STATE = new Recordset<LeadState>([
   ['profile_version', 'profileVersion', 'int'],
 ]);
 
-const LEAD_SORT_COLUMNS: Record<NonNullable<ListLeadsQuery['sort_by']>, string> = {
-  created_at: 'lead.createdAt',
-  updated_at: 'lead.updatedAt',
-  total_score: 'lead.totalScore',
-  intent_confidence: 'lead.intentConfidence',
-  last_activity: 'lead.lastActivity',
-  email: 'lead.email',
-  first_name: 'lead.firstName',
-  last_name: 'lead.lastName',
+const LEAD_SORT_COLUMNS: Record<NonNullable<ListLeadsQuery['sort_by']>, KeyColumn> = {
+  created_at: { sql: 'lead.createdAt', type: 'timestamptz' },
+  updated_at: { sql: 'lead.updatedAt', type: 'timestamptz' },
+  total_score: { sql: 'lead.totalScore', type: 'int' },
+  intent_confidence: { sql: 'lead.intentConfidence', type: 'int', nullable: true },
+  last_activity: { sql: 'lead.lastActivity', type: 'timestamptz', nullable: true },
+  email: { sql: 'lead.email', type: 'text', nullable: true },
+  first_name: { sql: 'lead.firstName', type: 'text', nullable: true },
+  last_name: { sql: 'lead.lastName', type: 'text', nullable: true },
 };
 
 /** A lead of an organization whose fit fields changed, as its fit profile needs it. */
@@ -209,15 +209,17 @@ export class LeadRepository {
     return this.repo.findOne({ where: { id }, relations: { organization: true } });
   }
 
-  async list(query: ListLeadsQuery): Promise<[LeadEntity[], number]> {
+  /** One page of `GET /leads`, by page or by cursor (api.md §1.4). */
+  list(query: ListLeadsQuery): Promise<KeysetRead<LeadEntity>> {
+    const sortBy = query.sort_by ?? 'created_at';
+    const direction = query.sort_order ?? 'desc';
+    const column = LEAD_SORT_COLUMNS[sortBy];
+    const keyset = new Keyset({ list: 'leads', sortBy, direction, columns: [column], id: 'lead.id' }, query);
     const qb = this.repo.createQueryBuilder('lead').leftJoinAndSelect('lead.organization', 'organization');
     this.applyFilters(qb, query);
-    const order = query.sort_order === 'asc' ? 'ASC' : 'DESC';
-    qb.orderBy(LEAD_SORT_COLUMNS[query.sort_by ?? 'created_at'], order, 'NULLS LAST')
-      .addOrderBy('lead.id', order)
-      .offset((query.page - 1) * query.limit)
-      .limit(query.limit);
-    return qb.getManyAndCount();
+    const order = direction === 'asc' ? 'ASC' : 'DESC';
+    qb.orderBy(column.sql, order, 'NULLS LAST').addOrderBy('lead.id', order);
+    return readKeysetPage(qb, keyset);
   }
 
   /**

@@ -4,7 +4,6 @@ import {
   LEAD_STATUSES,
   LIFECYCLE_STAGES,
   NotFoundError,
-  toPage,
   type ExportLeadsQuery,
   type ListLeadsQuery,
   type Page,
@@ -19,8 +18,7 @@ export class LeadsQueryService {
   constructor(private readonly leads: LeadRepository) {}
 
   async listLeads(query: ListLeadsQuery): Promise<Page<LeadView>> {
-    const [rows, total] = await this.leads.list(query);
-    return toPage(rows.map(toLeadView), total, query.page, query.limit);
+    return (await this.leads.list(query)).page(toLeadView);
   }
 
   /** Counts per status, routing status and lifecycle stage; every documented value is present. */

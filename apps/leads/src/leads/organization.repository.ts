@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { ListOrganizationsQuery } from '@crm/contracts';
-import { TransactionHost } from '@crm/service-kit';
+import { Keyset, readKeysetPage, TransactionHost, type KeyColumn, type KeysetRead } from '@crm/service-kit';
 import { likePattern } from './lead.repository';
 import type { OrganizationFillRow, OrganizationState } from './ingest-batch.plan';
 import { OrganizationEntity } from './organization.entity';
@@ -31,14 +31,14 @@ export type OrganizationFields = Pick<
   'name' | 'domain' | 'industry' | 'companySize' | 'country' | 'portalId' | 'mocoId' | 'metadata'
 >;
 
-const ORGANIZATION_SORT_COLUMNS: Record<NonNullable<ListOrganizationsQuery['sort_by']>, string> = {
-  created_at: 'org.createdAt',
-  updated_at: 'org.updatedAt',
-  name: 'org.name',
-  domain: 'org.domain',
-  industry: 'org.industry',
-  company_size: 'org.companySize',
-  country: 'org.country',
+const ORGANIZATION_SORT_COLUMNS: Record<NonNullable<ListOrganizationsQuery['sort_by']>, KeyColumn> = {
+  created_at: { sql: 'org.createdAt', type: 'timestamptz' },
+  updated_at: { sql: 'org.updatedAt', type: 'timestamptz' },
+  name: { sql: 'org.name', type: 'text' },
+  domain: { sql: 'org.domain', type: 'text', nullable: true },
+  industry: { sql: 'org.industry', type: 'text', nullable: true },
+  company_size: { sql: 'org.companySize', type: 'text', nullable: true },
+  country: { sql: 'org.country', type: 'text', nullable: true },
 };
 
 @Injectable()
@@ -62,7 +62,15 @@ export class OrganizationRepository {
       .getOne();
   }
 
-  async page(query: ListOrganizationsQuery): Promise<[OrganizationEntity[], number]> {
+  /** One page of `GET /organizations`, by page or by cursor (api.md §1.4). */
+  page(query: ListOrganizationsQuery): Promise<KeysetRead<OrganizationEntity>> {
+    const sortBy = query.sort_by ?? 'created_at';
+    const direction = query.sort_order ?? 'desc';
+    const column = ORGANIZATION_SORT_COLUMNS[sortBy];
+    const keyset = new Keyset(
+      { list: 'organizations', sortBy, direction, columns: [column], id: 'org.id' },
+      query,
+    );
     const qb = this.repo.createQueryBuilder('org');
     if (query.search?.trim()) {
       qb.andWhere('(org.name ILIKE :term OR org.domain ILIKE :term)', {
@@ -74,14 +82,9 @@ export class OrganizationRepository {
     if (query.company_size) qb.andWhere('org.companySize = :size', { size: query.company_size });
     if (query.country) qb.andWhere('org.country = :country', { country: query.country.toUpperCase() });
     if (query.id?.length) qb.andWhere('org.id IN (:...ids)', { ids: query.id });
-    const order = query.sort_order === 'asc' ? 'ASC' : 'DESC';
-    const sort = ORGANIZATION_SORT_COLUMNS[query.sort_by ?? 'created_at'];
-    return qb
-      .orderBy(sort, order, 'NULLS LAST')
-      .addOrderBy('org.id', order)
-      .offset((query.page - 1) * query.limit)
-      .limit(query.limit)
-      .getManyAndCount();
+    const order = direction === 'asc' ? 'ASC' : 'DESC';
+    qb.orderBy(column.sql, order, 'NULLS LAST').addOrderBy('org.id', order);
+    return readKeysetPage(qb, keyset);
   }
 
   async insert(fields: OrganizationFields): Promise<string> {

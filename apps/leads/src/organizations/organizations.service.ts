@@ -3,7 +3,6 @@ import {
   ConflictError,
   NotFoundError,
   Subjects,
-  toPage,
   type CreateOrganizationCommand,
   type ListOrganizationsQuery,
   type ByIdCommand,
@@ -40,8 +39,7 @@ export class OrganizationsService {
   }
 
   async list(query: ListOrganizationsQuery): Promise<Page<OrganizationView>> {
-    const [rows, total] = await this.organizations.page(query);
-    return toPage(rows.map(toOrganizationView), total, query.page, query.limit);
+    return (await this.organizations.page(query)).page(toOrganizationView);
   }
 
   async get(id: string): Promise<OrganizationView> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ListTasksQuery, TaskPriority, TaskStatisticsView, TaskStatus, TaskView } from '@crm/contracts';
-import { TransactionHost } from '@crm/service-kit';
+import { Keyset, TransactionHost, type KeyColumn, type KeysetRead, type PageRequest } from '@crm/service-kit';
 import { Recordset } from '../leads/recordset';
 
 export type { TaskPriority };
@@ -55,25 +55,32 @@ const TASK_ROW = new Recordset<NewTask>([
   ['created_by', 'createdBy', 'varchar'],
 ]);
 
-const SELECT_VIEW = `
+const VIEW_COLUMNS = `
   SELECT t.id, t.lead_id, t.deal_id, t.title, t.description, t.task_type, m.email AS assigned_to,
          t.assigned_to_id, t.due_date, t.completed_at, t.status, t.priority, t.created_by, t.automation_rule_id,
          t.trigger_run_id, t.created_at, t.updated_at, l.email AS lead_email,
          nullif(concat_ws(' ', l.first_name, l.last_name), '') AS lead_name, d.name AS deal_name,
-         m.name AS assigned_name
+         m.name AS assigned_name`;
+
+const VIEW_FROM = `
     FROM tasks t
     LEFT JOIN leads l ON l.id = t.lead_id
     LEFT JOIN deals d ON d.id = t.deal_id
     LEFT JOIN team_members m ON m.id = t.assigned_to_id`;
 
-const SORT_COLUMNS: Record<NonNullable<ListTasksQuery['sort_by']>, string> = {
-  created_at: 't.created_at',
-  updated_at: 't.updated_at',
-  due_date: 't.due_date',
-  title: 't.title',
-  status: 't.status',
+const SELECT_VIEW = `${VIEW_COLUMNS} ${VIEW_FROM}`;
+
+const SORT_COLUMNS: Record<NonNullable<ListTasksQuery['sort_by']>, KeyColumn> = {
+  created_at: { sql: 't.created_at', type: 'timestamptz' },
+  updated_at: { sql: 't.updated_at', type: 'timestamptz' },
+  due_date: { sql: 't.due_date', type: 'timestamptz', nullable: true },
+  title: { sql: 't.title', type: 'text' },
+  status: { sql: 't.status', type: 'text' },
   // low < medium < high < critical
-  priority: `array_position(ARRAY['low','medium','high','critical']::varchar[], t.priority)`,
+  priority: {
+    sql: `array_position(ARRAY['low','medium','high','critical']::varchar[], t.priority)`,
+    type: 'int',
+  },
 };
 
 /** Open or in progress, with a due date in the past. */
@@ -128,26 +135,45 @@ export class TaskRepository {
     await this.tx.manager.query(`DELETE FROM tasks WHERE id = $1`, [id]);
   }
 
-  /** A page of the filtered tasks and how many there are. */
+  /**
+   * A page of the filtered tasks, by page (with how many there are) or by cursor (api.md §1.4). `list` tags the
+   * cursor: `/tasks` and `/tasks/overdue` do not take each other's.
+   */
   async page(
     filter: TaskFilter,
-    sort: { by: NonNullable<ListTasksQuery['sort_by']>; order: 'asc' | 'desc' },
-    page: { limit: number; offset: number },
-  ): Promise<{ rows: TaskRow[]; total: number }> {
-    const where = filter.where.length ? `WHERE ${filter.where.join(' AND ')}` : '';
-    const [{ total }]: { total: number }[] = await this.tx.manager.query(
-      `SELECT count(*)::int AS total FROM tasks t LEFT JOIN team_members m ON m.id = t.assigned_to_id ${where}`,
-      filter.params,
+    sort: { list: string; by: NonNullable<ListTasksQuery['sort_by']>; order: 'asc' | 'desc' },
+    request: PageRequest,
+  ): Promise<KeysetRead<TaskRow>> {
+    const keyset = new Keyset(
+      {
+        list: sort.list,
+        sortBy: sort.by,
+        direction: sort.order,
+        columns: [SORT_COLUMNS[sort.by]],
+        id: 't.id',
+      },
+      request,
     );
-    const order = sort.order === 'desc' ? 'DESC' : 'ASC';
-    const n = filter.params.length;
-    const rows: TaskRow[] = await this.tx.manager.query(
-      `${SELECT_VIEW} ${where}
-        ORDER BY ${SORT_COLUMNS[sort.by]} ${order} NULLS LAST, t.id ${order}
-        LIMIT $${n + 1} OFFSET $${n + 2}`,
-      [...filter.params, page.limit, page.offset],
+    const where = [...filter.where];
+    const params = [...filter.params];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    let total: number | undefined;
+    if (!keyset.byCursor) {
+      const filtered = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      [{ total }] = await this.tx.manager.query(
+        `SELECT count(*)::int AS total FROM tasks t LEFT JOIN team_members m ON m.id = t.assigned_to_id ${filtered}`,
+        params,
+      );
+    }
+    const after = keyset.after(param);
+    if (after) where.push(after);
+    const rows: (TaskRow & Record<string, unknown>)[] = await this.tx.manager.query(
+      `${VIEW_COLUMNS}, ${keyset.keySelects()} ${VIEW_FROM} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY ${keyset.orderBy()}
+        LIMIT ${param(keyset.fetchLimit)} OFFSET ${param(keyset.offset)}`,
+      params,
     );
-    return { rows, total };
+    return keyset.read(keyset.keyed(rows), total);
   }
 
   /** Every filtered task (bounded by the filter: one lead's, one deal's, a date window), due date first. */

@@ -3,7 +3,6 @@ import {
   BadRequestError,
   BusinessRuleError,
   NotFoundError,
-  toPage,
   type CreateTaskCommand,
   type ListTasksQuery,
   type Page,
@@ -79,12 +78,12 @@ export class TasksService {
     if (query.due_after) filter.add((p) => `t.due_date >= ${p(query.due_after)}`);
     if (query.overdue !== undefined)
       filter.add(() => (query.overdue ? OVERDUE : `NOT coalesce(${OVERDUE}, false)`));
-    const { rows, total } = await this.tasks.page(
-      filter,
-      { by: query.sort_by ?? 'due_date', order: query.sort_order ?? 'asc' },
-      { limit: query.limit, offset: (query.page - 1) * query.limit },
-    );
-    return toPage(rows.map(toTaskView), total, query.page, query.limit);
+    const sort = {
+      list: 'tasks',
+      by: query.sort_by ?? 'due_date',
+      order: query.sort_order ?? 'asc',
+    } as const;
+    return (await this.tasks.page(filter, sort, query)).page(toTaskView);
   }
 
   async get(id: string): Promise<{ data: TaskView }> {
@@ -144,12 +143,8 @@ export class TasksService {
 
   async overdue(query: TasksOverdueQuery): Promise<Page<TaskView>> {
     const filter = new FilterBuilder().add(() => OVERDUE).assignee(query.assigned_to);
-    const { rows, total } = await this.tasks.page(
-      filter,
-      { by: 'due_date', order: 'asc' },
-      { limit: query.limit, offset: (query.page - 1) * query.limit },
-    );
-    return toPage(rows.map(toTaskView), total, query.page, query.limit);
+    const sort = { list: 'tasks-overdue', by: 'due_date', order: 'asc' } as const;
+    return (await this.tasks.page(filter, sort, query)).page(toTaskView);
   }
 
   /** A task of a lead, a deal, or both: given only the deal, the lead is the deal's. */

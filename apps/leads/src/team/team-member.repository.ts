@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ListTeamQuery, MemberRole } from '@crm/contracts';
-import { TransactionHost } from '@crm/service-kit';
+import { Keyset, TransactionHost, type KeyColumn, type KeysetRead } from '@crm/service-kit';
 import { likePattern } from '../leads/lead.repository';
 
 /** A member with the load routing and the UI read: open deals owned. */
@@ -29,13 +29,14 @@ export interface MemberFields {
   avatar: string | null;
 }
 
-const SORT_COLUMNS: Record<NonNullable<ListTeamQuery['sort_by']>, string> = {
-  created_at: 'm.created_at',
-  name: 'm.name',
-  email: 'lower(m.email)',
-  role: 'm.role',
-  region: 'm.region',
-  current_leads: 'open_deals',
+/** Over the members with their load (`m`, the subquery of `page`). */
+const SORT_COLUMNS: Record<NonNullable<ListTeamQuery['sort_by']>, KeyColumn> = {
+  created_at: { sql: 'm.created_at', type: 'timestamptz' },
+  name: { sql: 'm.name', type: 'text' },
+  email: { sql: 'lower(m.email)', type: 'text' },
+  role: { sql: 'm.role', type: 'text' },
+  region: { sql: 'm.region', type: 'text', nullable: true },
+  current_leads: { sql: 'm.open_deals', type: 'int' },
 };
 
 const WITH_LOAD = `
@@ -49,7 +50,14 @@ const WITH_LOAD = `
 export class TeamMemberRepository {
   constructor(private readonly tx: TransactionHost) {}
 
-  async page(query: ListTeamQuery): Promise<{ members: MemberWithLoad[]; total: number }> {
+  /** One page of `GET /team`, by page or by cursor (api.md §1.4). */
+  async page(query: ListTeamQuery): Promise<KeysetRead<MemberWithLoad>> {
+    const sortBy = query.sort_by ?? 'name';
+    const direction = query.sort_order ?? 'asc';
+    const keyset = new Keyset(
+      { list: 'team', sortBy, direction, columns: [SORT_COLUMNS[sortBy]], id: 'm.id' },
+      query,
+    );
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown) => `$${params.push(value)}`;
@@ -62,19 +70,21 @@ export class TeamMemberRepository {
       where.push(`(m.name ILIKE ${term} OR m.email ILIKE ${term})`);
     }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const order = query.sort_order === 'desc' ? 'DESC' : 'ASC';
-    const sort = SORT_COLUMNS[query.sort_by ?? 'name'];
-    const [{ total }]: { total: number }[] = await this.tx.manager.query(
-      `SELECT count(*)::int AS total FROM team_members m ${filter}`,
-      params,
-    );
+    let total: number | undefined;
+    if (!keyset.byCursor) {
+      [{ total }] = await this.tx.manager.query(
+        `SELECT count(*)::int AS total FROM team_members m ${filter}`,
+        params,
+      );
+    }
+    const after = keyset.after(param);
     const members: MemberWithLoad[] = await this.tx.manager.query(
-      `SELECT * FROM (${WITH_LOAD} ${filter}) m
-        ORDER BY ${sort.replace('m.', '')} ${order} NULLS LAST, id ${order}
-        LIMIT ${param(query.limit)} OFFSET ${param((query.page - 1) * query.limit)}`,
+      `SELECT *, ${keyset.keySelects()} FROM (${WITH_LOAD} ${filter}) m ${after ? `WHERE ${after}` : ''}
+        ORDER BY ${keyset.orderBy()}
+        LIMIT ${param(keyset.fetchLimit)} OFFSET ${param(keyset.offset)}`,
       params,
     );
-    return { members, total };
+    return keyset.read(keyset.keyed(members), total);
   }
 
   async find(id: string): Promise<MemberWithLoad | null> {

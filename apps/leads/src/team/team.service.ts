@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import {
   ConflictError,
   NotFoundError,
-  toPage,
   ValidationFailedError,
   type CreateTeamMemberCommand,
   type ListTeamQuery,
@@ -28,8 +27,7 @@ export class TeamService {
   ) {}
 
   async list(query: ListTeamQuery): Promise<Page<TeamMemberView>> {
-    const { members, total } = await this.members.page(query);
-    return toPage(members.map(toMemberView), total, query.page, query.limit);
+    return (await this.members.page(query)).page(toMemberView);
   }
 
   async get(id: string): Promise<TeamMemberView> {

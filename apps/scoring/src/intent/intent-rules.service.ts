@@ -3,7 +3,6 @@ import {
   BusinessRuleError,
   ConflictError,
   NotFoundError,
-  toPage,
   ValidationFailedError,
   type ArchiveIntentRuleCommand,
   type CreateIntentRuleCommand,
@@ -47,8 +46,7 @@ export class IntentRulesService {
   ) {}
 
   async list(query: ListIntentRulesQuery): Promise<Page<IntentRuleView>> {
-    const { rules, total } = await this.rules.page(query);
-    return toPage(rules.map(toIntentRuleView), total, query.page, query.limit);
+    return (await this.rules.page(query)).page(toIntentRuleView);
   }
 
   async get(id: string): Promise<IntentRuleView> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ActorRef, ListIntentRulesQuery } from '@crm/contracts';
-import { TransactionHost } from '@crm/service-kit';
+import { TransactionHost, type KeysetRead } from '@crm/service-kit';
 import { IsNull } from 'typeorm';
 import { pageOfRules } from './rule-list';
 import { IntentRule } from './intent-rule.entity';
@@ -27,8 +27,10 @@ export class IntentRuleRepository {
   }
 
   /** A page of rules ordered by priority, intent, created_at, and the count of all matches. */
-  page(query: ListIntentRulesQuery): Promise<{ rules: IntentRule[]; total: number }> {
-    return pageOfRules(this.repo.createQueryBuilder('r'), query, 'intent', { intent: query.intent });
+  page(query: ListIntentRulesQuery): Promise<KeysetRead<IntentRule>> {
+    return pageOfRules(this.repo.createQueryBuilder('r'), query, 'intent-rules', 'intent', {
+      intent: query.intent,
+    });
   }
 
   findById(id: string): Promise<IntentRule | null> {

@@ -1,10 +1,12 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { Keyset, readKeysetPage, type KeysetRead } from '@crm/service-kit';
 
 /** The list query every rules endpoint shares (api.md §10). */
 export interface RuleListQuery {
   page: number;
   limit: number;
   sort_order?: 'asc' | 'desc';
+  cursor?: string;
   id?: string[];
   rule_type?: string;
   is_active?: boolean;
@@ -13,15 +15,16 @@ export interface RuleListQuery {
 
 /**
  * A page of rules from `builder` (alias `r`): the shared filters, plus `equals` (column → value, skipped when
- * undefined), ordered by priority, then `groupColumn`, created_at and id. Returns the page and the count of all
- * matches.
+ * undefined), ordered by priority, then `groupColumn`, created_at and id. By page with the count of all matches,
+ * or by cursor (api.md §1.4; `list` tags the cursor).
  */
-export async function pageOfRules<T extends ObjectLiteral>(
+export function pageOfRules<T extends ObjectLiteral & { id: string }>(
   builder: SelectQueryBuilder<T>,
   query: RuleListQuery,
+  list: string,
   groupColumn: string,
   equals: Record<string, string | undefined>,
-): Promise<{ rules: T[]; total: number }> {
+): Promise<KeysetRead<T>> {
   if (!query.include_archived) builder.andWhere('r.archived_at IS NULL');
   const filters: Record<string, unknown> = {
     ...equals,
@@ -32,14 +35,26 @@ export async function pageOfRules<T extends ObjectLiteral>(
     if (value !== undefined) builder.andWhere(`r.${column} = :${column}`, { [column]: value });
   }
   if (query.id?.length) builder.andWhere('r.id IN (:...ids)', { ids: query.id });
-  const direction = query.sort_order === 'desc' ? 'DESC' : 'ASC';
-  const [rules, total] = await builder
-    .orderBy('r.priority', direction)
-    .addOrderBy(`r.${groupColumn}`, direction)
-    .addOrderBy('r.created_at', direction)
-    .addOrderBy('r.id', direction)
-    .skip((query.page - 1) * query.limit)
-    .take(query.limit)
-    .getManyAndCount();
-  return { rules, total };
+  const direction = query.sort_order ?? 'asc';
+  const keyset = new Keyset(
+    {
+      list,
+      sortBy: 'priority',
+      direction,
+      columns: [
+        { sql: 'r.priority', type: 'int' },
+        { sql: `r.${groupColumn}`, type: 'text' },
+        { sql: 'r.created_at', type: 'timestamptz' },
+      ],
+      id: 'r.id',
+    },
+    query,
+  );
+  const order = direction === 'desc' ? 'DESC' : 'ASC';
+  builder
+    .orderBy('r.priority', order)
+    .addOrderBy(`r.${groupColumn}`, order)
+    .addOrderBy('r.created_at', order)
+    .addOrderBy('r.id', order);
+  return readKeysetPage(builder, keyset);
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ActorRef, ListScoringRulesQuery } from '@crm/contracts';
-import { TransactionHost } from '@crm/service-kit';
+import { TransactionHost, type KeysetRead } from '@crm/service-kit';
 import { IsNull } from 'typeorm';
 import { pageOfRules } from './rule-list';
 import { ScoringRule } from './scoring-rule.entity';
@@ -50,9 +50,9 @@ export class ScoringRuleRepository {
   }
 
   /** A page of rules ordered by priority, category, created_at (api.md §10), and the count of all matches. */
-  async page(query: ListScoringRulesQuery): Promise<{ rules: ScoringRule[]; total: number }> {
+  page(query: ListScoringRulesQuery): Promise<KeysetRead<ScoringRule>> {
     const builder = this.tx.manager.getRepository(ScoringRule).createQueryBuilder('r');
-    return pageOfRules(builder, query, 'category', { category: query.category });
+    return pageOfRules(builder, query, 'scoring-rules', 'category', { category: query.category });
   }
 
   findById(id: string): Promise<ScoringRule | null> {

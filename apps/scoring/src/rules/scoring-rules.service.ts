@@ -3,7 +3,6 @@ import {
   BusinessRuleError,
   ConflictError,
   NotFoundError,
-  toPage,
   ValidationFailedError,
   type ArchiveScoringRuleCommand,
   type CreateScoringRuleBody,
@@ -37,13 +36,7 @@ export class ScoringRulesService {
   ) {}
 
   async list(query: ListScoringRulesQuery): Promise<Page<ScoringRuleView>> {
-    const { rules, total } = await this.rules.page(query);
-    return toPage(
-      rules.map((rule) => toScoringRuleView(rule)),
-      total,
-      query.page,
-      query.limit,
-    );
+    return (await this.rules.page(query)).page((rule) => toScoringRuleView(rule));
   }
 
   async get(id: string): Promise<ScoringRuleView> {

@@ -141,6 +141,7 @@ export const Queries = {
   LeadsActivateTeamMember: 'leads.rpc.team.activate',
   LeadsDeactivateTeamMember: 'leads.rpc.team.deactivate',
   AutomationGetStageTriggers: 'automation.qry.stage_triggers.get',
+  AutomationListStagesTriggers: 'automation.qry.stage_triggers.list',
   AutomationReplaceStageTriggers: 'automation.rpc.stage_triggers.replace',
   AutomationListRuns: 'automation.qry.trigger_run.list',
   AutomationGetRun: 'automation.qry.trigger_run.get',

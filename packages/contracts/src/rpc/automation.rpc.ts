@@ -60,6 +60,14 @@ export class GetStageTriggersQuery {
   @ValidateNested() @Type(() => StageRef) stage: StageRef;
 }
 
+/** Stages per `ListStagesTriggersQuery`: more than any pipeline has (a stage type is allowed once per pipeline). */
+export const MAX_STAGES_PER_TRIGGER_LIST = 200;
+
+/** The trigger lists of many stages in one request: the stage lists of api.md §7 show each one's `automation_config`. */
+export class ListStagesTriggersQuery {
+  @IsArray() @ArrayMaxSize(MAX_STAGES_PER_TRIGGER_LIST) @IsUUID('all', { each: true }) stage_ids: string[];
+}
+
 export class ReplaceStageTriggersCommand extends WithActor {
   @ValidateNested() @Type(() => StageRef) stage: StageRef;
   @ValidateNested() @Type(() => ReplaceStageTriggersBody) body: ReplaceStageTriggersBody;

@@ -1,6 +1,7 @@
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, Min, ValidateNested } from 'class-validator';
 import { ACTOR_TYPES, type ActorType } from '../enums';
+import { IsPageCursor } from './page-cursor';
 
 /** Who asked: recorded in stage history and run logs. */
 export class ActorRef {
@@ -40,6 +41,8 @@ export class PageQuery {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit: number = 20;
   @IsOptional() @IsIn(['asc', 'desc']) sort_order?: 'asc' | 'desc';
   @IsOptional() @Transform(toIdList) @IsUUID('all', { each: true }) id?: string[];
+  /** api.md §1.4 (New): continue after the page that returned this `next_cursor`; `page` is then ignored. */
+  @IsOptional() @IsPageCursor() cursor?: string;
 }
 
 export interface Pagination {
@@ -49,14 +52,29 @@ export interface Pagination {
   total_pages: number;
   has_next: boolean;
   has_prev: boolean;
+  /** api.md §1.4 (New): the `cursor` of the rows after this page; null when none follow. */
+  next_cursor: string | null;
+}
+
+/** A page read by `cursor` (api.md §1.4): no `total` (and so no page numbers), which spares the count. */
+export interface CursorPagination {
+  limit: number;
+  has_next: boolean;
+  next_cursor: string | null;
 }
 
 export interface Page<T> {
   data: T[];
-  pagination: Pagination;
+  pagination: Pagination | CursorPagination;
 }
 
-export function toPage<T>(data: T[], total: number, page: number, limit: number): Page<T> {
+export function toPage<T>(
+  data: T[],
+  total: number,
+  page: number,
+  limit: number,
+  nextCursor: string | null = null,
+): Page<T> {
   const totalPages = Math.ceil(total / limit);
   return {
     data,
@@ -67,6 +85,12 @@ export function toPage<T>(data: T[], total: number, page: number, limit: number)
       total_pages: totalPages,
       has_next: page < totalPages,
       has_prev: page > 1,
+      next_cursor: page < totalPages ? nextCursor : null,
     },
   };
+}
+
+/** A page read by `cursor`: `next_cursor` is null at the end of the list. */
+export function toCursorPage<T>(data: T[], limit: number, nextCursor: string | null): Page<T> {
+  return { data, pagination: { limit, has_next: nextCursor !== null, next_cursor: nextCursor } };
 }

@@ -62,6 +62,7 @@ export const LEAD_EXPORT_CHUNK_SIZE = 500;
  * Paging and sorting parameters are ignored.
  */
 export class ExportLeadsQuery extends ListLeadsQuery {
-  @IsOptional() @IsUUID() cursor?: string;
+  /** The id the chunk before ended at (internal to the export, not a `GET /leads` page cursor). */
+  @IsOptional() @IsUUID() override cursor?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(LEAD_EXPORT_CHUNK_SIZE) chunk_size?: number;
 }

@@ -164,6 +164,11 @@ export interface StageTriggersView {
   configured_triggers: TriggerView[];
 }
 
+/** `ListStagesTriggersQuery`'s answer: one row per requested stage, in request order (`[]` when it has none). */
+export interface StagesTriggersView {
+  data: { stage_id: string; configured_triggers: TriggerView[] }[];
+}
+
 export interface TriggerRunStepView {
   name: string;
   status: TriggerRunStatus;
