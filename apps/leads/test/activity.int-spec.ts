@@ -7,6 +7,7 @@ import {
   type StageView,
   type TimelineItemView,
 } from '@crm/contracts';
+import { waitFor } from '@crm/testing';
 import { LeadsTestApp } from './support/leads-test-app';
 
 const USER = { type: 'user', id: randomUUID(), name: 'lena@dna-me.example' };
@@ -16,6 +17,18 @@ describe('leads: event feed and lead timeline (api.md §4.3, §5, real PostgreSQ
   let leadId: string;
   const email = `feed.${randomUUID().slice(0, 8)}@lab.example`;
   const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+  /** CRM activity rows (§4.3) are written asynchronously: wait until the lead's rows of these types are in. */
+  const crmRows = (...types: string[]) =>
+    waitFor(
+      async () => {
+        const { data } = await app.call<{ data: EventView[] }>(Queries.LeadsListEvents, {
+          lead_id: leadId,
+          source: 'crm',
+        });
+        return types.every((type) => data.some((e) => e.event_type === type)) && data;
+      },
+      { message: `CRM rows ${types.join(', ')} in the feed` },
+    );
 
   beforeAll(async () => {
     await app.start();
@@ -36,6 +49,7 @@ describe('leads: event feed and lead timeline (api.md §4.3, §5, real PostgreSQ
       }),
     );
     [{ id: leadId }] = await app.sql<{ id: string }>(`SELECT id FROM leads.leads WHERE email = $1`, [email]);
+    await crmRows('lead_created');
   });
   afterAll(() => app.stop());
 
@@ -43,9 +57,10 @@ describe('leads: event feed and lead timeline (api.md §4.3, §5, real PostgreSQ
     const all = await app.call<{ data: EventView[]; total: number }>(Queries.LeadsListEvents, {
       lead_id: leadId,
     });
-    expect(all.total).toBe(2);
-    expect(all.data.map((e) => e.event_type)).toEqual(['demo_requested', 'page_visited']);
-    expect(all.data[1]).toEqual({
+    expect(all.total).toBe(3);
+    // The lead was created (now) after the events it was created from had occurred.
+    expect(all.data.map((e) => e.event_type)).toEqual(['lead_created', 'demo_requested', 'page_visited']);
+    expect(all.data[2]).toEqual({
       id: expect.any(String),
       lead_id: leadId,
       event_type: 'page_visited',
@@ -75,12 +90,12 @@ describe('leads: event feed and lead timeline (api.md §4.3, §5, real PostgreSQ
       occurred_before: at(25),
     });
     expect(older.data.map((e) => e.event_type)).toEqual(['page_visited']);
-    const second = await app.call<{ data: EventView[]; total: number }>(Queries.LeadsLeadEvents, {
+    const third = await app.call<{ data: EventView[]; total: number }>(Queries.LeadsLeadEvents, {
       lead_id: leadId,
       limit: 1,
-      offset: 1,
+      offset: 2,
     });
-    expect(second).toMatchObject({ total: 2, data: [{ event_type: 'page_visited' }] });
+    expect(third).toMatchObject({ total: 3, data: [{ event_type: 'page_visited' }] });
     expect(await app.request(Queries.LeadsLeadEvents, { lead_id: randomUUID() })).toMatchObject({
       ok: false,
       error: { status: 404 },
@@ -105,13 +120,19 @@ describe('leads: event feed and lead timeline (api.md §4.3, §5, real PostgreSQ
       body: { stage_id: stages[1].id },
     });
     await app.call(Queries.LeadsCreateTask, { actor: USER, body: { lead_id: leadId, title: 'Call Ada' } });
+    await crmRows('deal_created', 'deal_stage_changed', 'task_created');
 
     const timeline = await app.call<{ data: TimelineItemView[]; meta: { lead_id: string; count: number } }>(
       Queries.LeadsLeadTimeline,
       { id: leadId },
     );
-    expect(timeline.meta).toEqual({ lead_id: leadId, count: 5 });
+    // Two producer events and four CRM activity rows (lead and deal created, deal moved, task created).
+    expect(timeline.meta).toEqual({ lead_id: leadId, count: 9 });
     expect(timeline.data.map((i) => i.timeline_type).sort()).toEqual([
+      'activity',
+      'activity',
+      'activity',
+      'activity',
       'activity',
       'activity',
       'stage_change',

@@ -170,7 +170,7 @@ describe('leads: ingest and scores in batches', () => {
               l.first_touch_source, l.first_touch_campaign, l.first_touch_date,
               l.last_touch_source, l.last_touch_campaign, l.last_touch_date, l.last_activity,
               o.name AS org_name, o.domain AS org_domain, o.industry, o.company_size, o.country,
-              (SELECT count(*)::int FROM leads.lead_events e WHERE e.lead_id = l.id) AS events
+              (SELECT count(*)::int FROM leads.lead_events e WHERE e.lead_id = l.id AND e.source <> 'crm') AS events
          FROM leads.leads l LEFT JOIN leads.organizations o ON o.id = l.organization_id
         WHERE l.waalaxy_id = $1 OR l.lemlist_id = $2 OR l.portal_id = $3 OR l.email = $4`,
       [`wx-${tag}`, `lm-${tag}`, `p-${tag}`, `ada.${tag}@gmail.com`],
@@ -249,7 +249,7 @@ describe('leads: ingest and scores in batches', () => {
   it('applies the newest score whatever the order, inside a batch and across batches', async () => {
     const { id: leadId } = await knownLead();
     const [{ event_id: eventId }] = await app.sql<{ event_id: string }>(
-      'SELECT event_id FROM leads.lead_events WHERE lead_id = $1',
+      `SELECT event_id FROM leads.lead_events WHERE lead_id = $1 AND source <> 'crm'`,
       [leadId],
     );
     const score = (version: number): LeadScoredV1 => ({
@@ -348,7 +348,7 @@ describe('leads: ingest and scores in batches', () => {
         events: number;
       }>(
         `SELECT l.email, l.waalaxy_id, l.lemlist_id, l.first_name,
-                (SELECT count(*)::int FROM leads.lead_events e WHERE e.lead_id = l.id) AS events
+                (SELECT count(*)::int FROM leads.lead_events e WHERE e.lead_id = l.id AND e.source <> 'crm') AS events
            FROM leads.leads l WHERE l.email LIKE $1 ORDER BY l.email`,
         [`%.${tag}@%`],
       );

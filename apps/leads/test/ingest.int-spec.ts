@@ -354,7 +354,9 @@ describe('leads: ingest events → identity, organizations, event log, attributi
 
     const leads = await leadsWhere('lower(email) = $1', [email]);
     expect(leads).toHaveLength(1);
-    const stored = await app.sql('SELECT id FROM leads.lead_events WHERE lead_id = $1', [leads[0].id]);
+    const stored = await app.sql(`SELECT id FROM leads.lead_events WHERE lead_id = $1 AND source <> 'crm'`, [
+      leads[0].id,
+    ]);
     expect(stored).toHaveLength(12);
     expect(
       await app.sql('SELECT id FROM leads.organizations WHERE domain = $1', ['race-lab.example']),

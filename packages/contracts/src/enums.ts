@@ -13,6 +13,17 @@ export const EVENT_SOURCES = [
 ] as const;
 export type EventSource = (typeof EVENT_SOURCES)[number];
 
+/**
+ * The `source` of the CRM's own activity rows in the event feed (api.md §4.3). It is not an EVENT_SOURCES value, so
+ * no producer can send it: it alone tells CRM activity rows from producer events (`event_category` is free text
+ * producers may set to anything, `activity` included).
+ */
+export const CRM_ACTIVITY_SOURCE = 'crm';
+
+/** `event_category` of CRM activity rows: `activity` when a person (or a key) acted, `system` for the CRM's own. */
+export const CRM_ACTIVITY_CATEGORIES = ['activity', 'system'] as const;
+export type CrmActivityCategory = (typeof CRM_ACTIVITY_CATEGORIES)[number];
+
 export const SCORE_CATEGORIES = ['demographic', 'engagement', 'behavior'] as const;
 export type ScoreCategory = (typeof SCORE_CATEGORIES)[number];
 

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { Client } from 'pg';
+import { CRM_ACTIVITY_SOURCE } from '@crm/contracts';
 import { FakeSlackServer, waitFor } from '@crm/testing';
 import { ApiClient } from './api-client';
 import { EventSender, pageVisitBurst, routedLeadBurst, type IngestEvent } from './event-burst';
@@ -568,7 +569,12 @@ async function connectDb(system: RunningSystem): Promise<Client> {
 }
 
 async function countEvents(db: Client): Promise<number> {
-  return (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM leads.lead_events`)).rows[0].n;
+  // Producer events only: CRM activity rows (§4.3) are leads' own.
+  return (
+    await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM leads.lead_events WHERE source <> $1`, [
+      CRM_ACTIVITY_SOURCE,
+    ])
+  ).rows[0].n;
 }
 
 function summarize(samples: number[]) {

@@ -1,7 +1,7 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { Subjects } from '@crm/contracts';
+import { CRM_ACTIVITY_SOURCE, Subjects } from '@crm/contracts';
 import { Pool } from 'pg';
 import type { Burst, IngestEvent } from './event-burst';
 import type { RunningSystem } from './system';
@@ -83,11 +83,12 @@ export class SystemProbe {
     return (await this.pool.query(sql, params)).rows as T[];
   }
 
-  /** Events stored by leads on the burst's leads (cheap enough to poll). */
+  /** Producer events stored by leads on the burst's leads (cheap enough to poll); CRM activity rows aside. */
   async recorded(burst: Burst): Promise<number> {
     const [row] = await this.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM leads.lead_events e JOIN leads.leads l ON l.id = e.lead_id WHERE l.email LIKE $1`,
-      [`${burst.run}-%`],
+      `SELECT count(*)::int AS n FROM leads.lead_events e JOIN leads.leads l ON l.id = e.lead_id
+        WHERE l.email LIKE $1 AND e.source <> $2`,
+      [`${burst.run}-%`, CRM_ACTIVITY_SOURCE],
     );
     return row.n;
   }
@@ -350,7 +351,11 @@ export class SystemProbe {
         outboxCounts.set(row.subject, (outboxCounts.get(row.subject) ?? 0) + row.n);
       }
     }
-    const [allEvents] = await this.query<{ n: number }>(`SELECT count(*)::int AS n FROM leads.lead_events`);
+    // Every ingest message made a producer event; CRM activity rows come from leads' own events.
+    const [allEvents] = await this.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM leads.lead_events WHERE source <> $1`,
+      [CRM_ACTIVITY_SOURCE],
+    );
     outboxCounts.set(Subjects.IngestEventReceived, allEvents.n);
     const onBroker = await this.brokerCounts();
     for (const [subject, n] of outboxCounts) {

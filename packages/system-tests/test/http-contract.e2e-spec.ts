@@ -348,15 +348,20 @@ describe('HTTP contract (api.md), walked as the frontend does', () => {
       lead_identifier: { email: lead.email },
       metadata: { page_path: '/services/sequencing' },
     });
+    // The producer's event and the CRM's own rows (§4.3), written from the domain events shortly after them: the
+    // lead created, its task created and completed.
     const feed = await waitFor(
       async () => {
         const page = await as('GET', `/events?lead_id=${lead.id}&limit=10&offset=0`);
-        return page.body.data.length ? page : undefined;
+        return page.body.total === 4 ? page : undefined;
       },
-      { message: 'the event reached the feed' },
+      { message: 'the event and the CRM activity rows reached the feed' },
     );
-    expect(feed.body).toEqual({ data: expect.any(Array), total: 1 });
-    expectShape(feed.body.data[0], EVENT_FIELDS);
+    expect(feed.body).toEqual({ data: expect.any(Array), total: 4 });
+    for (const event of feed.body.data) expectShape(event, EVENT_FIELDS);
+    expect(
+      feed.body.data.map((e: { source: string; event_type: string }) => `${e.source}:${e.event_type}`).sort(),
+    ).toEqual(['crm:lead_created', 'crm:task_completed', 'crm:task_created', 'website:page_visited']);
     expect(feed.body.data[0].lead).toEqual({
       id: lead.id,
       email: lead.email,
@@ -366,6 +371,9 @@ describe('HTTP contract (api.md), walked as the frontend does', () => {
     const timeline = await as('GET', `/leads/${lead.id}/timeline`);
     expect(timeline.body.meta).toEqual({ lead_id: lead.id, count: timeline.body.data.length });
     expect(timeline.body.data.map((i: { timeline_type: string }) => i.timeline_type).sort()).toEqual([
+      'activity',
+      'activity',
+      'activity',
       'activity',
       'task',
     ]);

@@ -235,9 +235,24 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     const completed = await api.post(`/api/v1/tasks/${tasks.body.data[0].id}/complete`, undefined);
     expect(completed.status).toBe(200);
     expect(completed.body.data).toMatchObject({ status: 'completed', completed_at: expect.any(String) });
-    // The activity feed and the lead's timeline show the four events, the task and the routing.
-    const feed = await api.get(`/api/v1/events?lead_id=${lead.id}`);
-    expect(feed.body.total).toBe(4);
+    // The activity feed and the lead's timeline show the four events, the task and the routing, and the CRM's
+    // own rows (§4.3), written from the domain events shortly after: created, routed, its deal and task, task done.
+    const crmRows = ['deal_created', 'lead_created', 'lead_routed', 'task_completed', 'task_created'];
+    const feed = await waitFor(
+      async () => {
+        const page = await api.get(`/api/v1/events?lead_id=${lead.id}`);
+        const crm = page.body.data.filter((e: any) => e.source === 'crm').map((e: any) => e.event_type);
+        return JSON.stringify(crm.sort()) === JSON.stringify(crmRows) ? page : undefined;
+      },
+      { message: 'the CRM activity rows reached the feed' },
+    );
+    expect(feed.body.total).toBe(9);
+    expect(feed.body.data.filter((e: any) => e.source !== 'crm')).toHaveLength(4);
+    expect(feed.body.data.find((e: any) => e.event_type === 'lead_routed')).toMatchObject({
+      event_category: 'system',
+      score_points: null,
+      metadata: { routed_by: 'auto', deal_id: deal.id, pipeline_slug: 'b2b-lab-enablement' },
+    });
     // The four events may share their occurred_at to the millisecond: look the demo request up, not its place.
     expect(feed.body.data.find((e: any) => e.event_type === 'demo_requested')).toMatchObject({
       score_points: 50,
@@ -245,10 +260,7 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     });
     const timeline = await api.get(`/api/v1/leads/${lead.id}/timeline`);
     expect(timeline.body.data.map((item: any) => item.timeline_type).sort()).toEqual([
-      'activity',
-      'activity',
-      'activity',
-      'activity',
+      ...Array(9).fill('activity'),
       'stage_change',
       'task',
     ]);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EventView } from '@crm/contracts';
+import { CRM_ACTIVITY_SOURCE, type EventView } from '@crm/contracts';
 import { TransactionHost } from '@crm/service-kit';
 import { LeadEventEntity } from './lead-event.entity';
 import { Recordset } from './recordset';
@@ -82,10 +82,6 @@ export class LeadEventRepository {
     return new Set(rows.map((row) => leadEventKeyOf({ source: row.source, eventId: row.event_id })));
   }
 
-  /**
-   * Stores the events; one whose `(source, event_id)` is already recorded is skipped. Returns how many were
-   * stored.
-   */
   /** A page of events, newest first, with their points and lead, and how many match. */
   async page(
     filter: EventFilter,
@@ -122,6 +118,10 @@ export class LeadEventRepository {
     return { rows, total };
   }
 
+  /**
+   * Stores the events; one whose `(source, event_id)` is already recorded is skipped. Returns how many were
+   * stored.
+   */
   async insertMany(events: readonly NewLeadEvent[]): Promise<number> {
     if (!events.length) return 0;
     const rows: { id: string }[] = await this.tx.manager.query(
@@ -135,8 +135,26 @@ export class LeadEventRepository {
   }
 
   /**
-   * The points scoring applied for events of leads, for events recorded here; a later value for the same event
-   * (a recalculation) replaces the earlier one.
+   * Stores CRM activity rows (api.md §4.3), skipping one already stored (a redelivered domain event) and any of
+   * a lead that has been erased (api.md §17: a late event must not bring its data back). The caller holds key-share
+   * locks on the leads, so an erasure cannot run between this check and the commit. Returns how many were stored.
+   */
+  async insertCrmActivities(events: readonly NewLeadEvent[]): Promise<number> {
+    if (!events.length) return 0;
+    const rows: { id: string }[] = await this.tx.manager.query(
+      `INSERT INTO lead_events (${NEW_EVENT.columns})
+       SELECT ${NEW_EVENT.columns} FROM jsonb_to_recordset($1::jsonb) AS r(${NEW_EVENT.definition})
+        WHERE NOT EXISTS (SELECT 1 FROM erasures x WHERE x.lead_id = r.lead_id)
+       ON CONFLICT (source, event_id) DO NOTHING
+       RETURNING id`,
+      [NEW_EVENT.parameter(events)],
+    );
+    return rows.length;
+  }
+
+  /**
+   * The points scoring applied for events of leads, for producer events recorded here (CRM activity rows are
+   * never scored); a later value for the same event (a recalculation) replaces the earlier one.
    */
   async setScorePointsMany(points: readonly EventScorePoints[]): Promise<void> {
     if (!points.length) return;
@@ -144,10 +162,16 @@ export class LeadEventRepository {
       `INSERT INTO lead_event_scores (lead_id, event_id, points)
        SELECT DISTINCT ON (p.lead_id, p.event_id) p.lead_id, p.event_id, p.points
          FROM unnest($1::uuid[], $2::uuid[], $3::int[]) WITH ORDINALITY AS p(lead_id, event_id, points, n)
-        WHERE EXISTS (SELECT 1 FROM lead_events e WHERE e.lead_id = p.lead_id AND e.event_id = p.event_id)
+        WHERE EXISTS (SELECT 1 FROM lead_events e
+                       WHERE e.lead_id = p.lead_id AND e.event_id = p.event_id AND e.source <> $4)
         ORDER BY p.lead_id, p.event_id, p.n DESC
        ON CONFLICT (lead_id, event_id) DO UPDATE SET points = EXCLUDED.points`,
-      [points.map((p) => p.leadId), points.map((p) => p.eventId), points.map((p) => p.points)],
+      [
+        points.map((p) => p.leadId),
+        points.map((p) => p.eventId),
+        points.map((p) => p.points),
+        CRM_ACTIVITY_SOURCE,
+      ],
     );
   }
 }

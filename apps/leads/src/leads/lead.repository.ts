@@ -327,6 +327,20 @@ export class LeadRepository {
     return rows;
   }
 
+  /**
+   * Key-share-locks the existing leads among `ids` (in id order) until the transaction ends and returns their ids:
+   * the lock a row referencing them takes anyway, taken first. It keeps out only FOR UPDATE lockers (an erasure
+   * among them), not plain updates of the lead.
+   */
+  async keyShareLock(ids: readonly string[]): Promise<string[]> {
+    if (!ids.length) return [];
+    const rows: { id: string }[] = await this.tx.manager.query(
+      `SELECT id FROM leads WHERE id = ANY($1::uuid[]) ORDER BY id FOR KEY SHARE`,
+      [[...new Set(ids)]],
+    );
+    return rows.map((row) => row.id);
+  }
+
   /** Holds the leads' row locks until the transaction ends, taken in id order. */
   private async lockByIds(ids: readonly string[]): Promise<void> {
     await this.tx.manager.query(`SELECT id FROM leads WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [

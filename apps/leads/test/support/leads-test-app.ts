@@ -148,6 +148,14 @@ export class LeadsTestApp {
     return envelope;
   }
 
+  /**
+   * Publishes an envelope exactly as given to its namespaced stream, under a fresh `Nats-Msg-Id`: a redelivery
+   * of a message already handled, which the stream's dedupe window does not drop.
+   */
+  async redeliver(subject: Subject, envelope: MessageEnvelope<unknown>): Promise<void> {
+    await this.js.publish(this.subject(subject), JSON.stringify(envelope), { msgID: randomUUID() });
+  }
+
   /** Resolves once leads has handled (committed or skipped) every one of the messages. */
   async waitAllHandled(subject: Subject, messageIds: string[], timeoutMs = 60_000): Promise<void> {
     await waitFor(

@@ -55,6 +55,17 @@ export const Consumers: readonly ConsumerDefinition[] = [
   consumer('leads', 'leads-automation-lead-erased', Subjects.AutomationLeadErased, { concurrency: 1 }),
   consumer('leads', 'leads-slack-lead-erased', Subjects.SlackLeadErased, { concurrency: 1 }),
   consumer('scoring', 'scoring-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
+  // CRM activity rows of the event feed (api.md §4.3), written from leads' own domain events: one batched
+  // consumer per subject (a consumer has one filter subject on nats-server 2.9).
+  consumer('leads', 'leads-activity-lead-created', Subjects.LeadCreated),
+  consumer('leads', 'leads-activity-deal-created', Subjects.DealCreated),
+  consumer('leads', 'leads-activity-deal-stage-changed', Subjects.DealStageChanged),
+  consumer('leads', 'leads-activity-deal-won', Subjects.DealWon),
+  consumer('leads', 'leads-activity-deal-lost', Subjects.DealLost),
+  consumer('leads', 'leads-activity-lead-routed', Subjects.LeadRouted),
+  consumer('leads', 'leads-activity-lead-manual-review', Subjects.LeadManualReview),
+  consumer('leads', 'leads-activity-task-created', Subjects.TaskCreated),
+  consumer('leads', 'leads-activity-task-completed', Subjects.TaskCompleted),
   consumer('automation', 'automation-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
   consumer('slack', 'slack-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
   consumer('scoring', 'scoring-lead-event-recorded', Subjects.LeadEventRecorded),
