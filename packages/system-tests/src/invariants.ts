@@ -192,8 +192,9 @@ export class SystemProbe {
     const stored = await this.query<{ event_id: string; email: string; n: number }>(
       `SELECT e.event_id::text, lower(l.email) AS email, count(*) OVER (PARTITION BY e.event_id)::int AS n
          FROM leads.lead_events e JOIN leads.leads l ON l.id = e.lead_id
-        WHERE e.event_id = ANY($1::uuid[]) OR l.email LIKE $2`,
-      [ids, `${burst.run}-%`],
+        WHERE e.source <> $3 AND (e.event_id = ANY($1::uuid[]) OR l.email LIKE $2)`,
+      // The CRM's own activity rows (api.md §4.3) are not producer events.
+      [ids, `${burst.run}-%`, CRM_ACTIVITY_SOURCE],
     );
     const sent = new Map(burst.events.map((e) => [e.event_id, e.lead_identifier.email]));
     const storedIds = new Set(stored.map((s) => s.event_id));
