@@ -62,8 +62,9 @@ const CLOCK_TICKS_PER_S = Number(execFileSync('getconf', ['CLK_TCK']).toString()
 
 /**
  * `npm run bench`: measures the whole system (five services, PostgreSQL, NATS) on this machine and prints one
- * JSON object, each result next to its target. Two fresh systems: the first for the idle latencies and the
- * ingest rate while processing (that leaves a backlog), the second for the burst, CPU, memory and batch ingest.
+ * JSON object, each result next to its target. Fresh systems: the first for the idle latencies and the
+ * ingest rate while processing (that leaves a backlog), the second for the burst, CPU, memory and batch ingest,
+ * then one for people browsing while ingest runs and one for the recalculation.
  */
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'recalculation') {
