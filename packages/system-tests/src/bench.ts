@@ -6,8 +6,11 @@ import { Client } from 'pg';
 import { CRM_ACTIVITY_SOURCE } from '@crm/contracts';
 import { FakeSlackServer, waitFor } from '@crm/testing';
 import { ApiClient } from './api-client';
-import { EventSender, pageVisitBurst, routedLeadBurst, type IngestEvent } from './event-burst';
+import { MEMBER_ROLES } from '@crm/contracts';
+import { runBrowseLoad, type BrowseTargets } from './browse-load';
+import { EventSender, ingestAtRate, pageVisitBurst, routedLeadBurst, type IngestEvent } from './event-burst';
 import { SystemProbe } from './invariants';
+import { round, summarize } from './latency-stats';
 import { memberAccessToken } from './member-token';
 import { RunningSystem, SERVICES, SYSTEM_API_KEY, type ServiceKey } from './system';
 
@@ -36,6 +39,12 @@ const CONFIG = {
   slackSamples: num('BENCH_SLACK_SAMPLES', 50),
   /** Pause between two latency samples: the system is idle when each one starts. */
   samplePauseMs: num('BENCH_SAMPLE_PAUSE_MS', 50),
+  /** Browse phase: events routed before it starts (5 per lead), users, seconds, think time, ingest alongside. */
+  browseSeedEvents: num('BENCH_BROWSE_SEED_EVENTS', 20_000),
+  browseUsers: num('BENCH_BROWSE_USERS', 200),
+  browseSeconds: num('BENCH_BROWSE_SECONDS', 45),
+  browseThinkMs: num('BENCH_BROWSE_THINK_MS', 0),
+  browseIngestPerSecond: num('BENCH_BROWSE_INGEST_PER_S', 500),
 };
 /** 4 page visits (2 points each, under the rule's 10-per-day cap) and a demo request: each lead is routed. */
 const EVENTS_PER_LEAD = 5;
@@ -54,14 +63,21 @@ const CLOCK_TICKS_PER_S = Number(execFileSync('getconf', ['CLK_TCK']).toString()
 
 /**
  * `npm run bench`: measures the whole system (five services, PostgreSQL, NATS) on this machine and prints one
- * JSON object, each result next to its target. Two fresh systems: the first for the idle latencies and the
- * ingest rate while processing (that leaves a backlog), the second for the burst, CPU, memory and batch ingest.
+ * JSON object, each result next to its target. Fresh systems: the first for the idle latencies and the
+ * ingest rate while processing (that leaves a backlog), the second for the burst, CPU, memory and batch ingest,
+ * then one for people browsing while ingest runs and one for the recalculation.
  */
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'recalculation') {
     // For working on recalculation alone: `BENCH_ONLY=recalculation npm run bench`.
     const recalculation = await withSystem({}, (system) => measureRecalculation(system));
     console.log(JSON.stringify({ config: CONFIG, recalculation_all_leads: recalculation }, null, 2));
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'browse') {
+    // Reads under load alone: `BENCH_ONLY=browse npm run bench`.
+    const browse = await withSystem({}, (system) => measureBrowse(system));
+    console.log(JSON.stringify({ config: CONFIG, browse }, null, 2));
     return;
   }
   if (process.env.BENCH_ONLY === 'burst') {
@@ -90,6 +106,7 @@ async function main(): Promise<void> {
         batch: await measureBatchIngest(system),
       };
     });
+    const browse = await withSystem({}, (system) => measureBrowse(system));
     const recalculation = await withSystem({}, (system) => measureRecalculation(system));
     const rssTotals = [first.rssAfterStart.total, second.rssAfterStart.total, second.rssAfterBurst.total];
     const report = {
@@ -123,6 +140,7 @@ async function main(): Promise<void> {
         target: `p99 <= ${TARGETS.stage_change_to_slack_p99_ms} ms`,
         met: first.stageChangeToSlack.p99 <= TARGETS.stage_change_to_slack_p99_ms,
       },
+      browse,
       recalculation_all_leads: recalculation,
       cpu_seconds_per_event: second.cpuPerEvent,
       rss_idle_mb: {
@@ -228,8 +246,8 @@ async function measureBatchIngest(system: RunningSystem) {
 }
 
 /** A burst from accepted to fully scored and visible on the leads, with each service's CPU time for it. */
-async function measureBurst(system: RunningSystem) {
-  const burst = routedLeadBurst(Math.ceil(CONFIG.burstEvents / EVENTS_PER_LEAD), EVENTS_PER_LEAD);
+async function measureBurst(system: RunningSystem, events = CONFIG.burstEvents) {
+  const burst = routedLeadBurst(Math.ceil(events / EVENTS_PER_LEAD), EVENTS_PER_LEAD);
   const probe = await SystemProbe.open(system);
   const sender = new EventSender(system.gatewayUrl, SYSTEM_API_KEY);
   try {
@@ -322,6 +340,119 @@ async function addAccountExecutives(system: RunningSystem, count: number): Promi
     );
     if (created.status !== 201) throw new Error(`creating a bench AE failed: ${created.status}`);
   }
+}
+
+/**
+ * People browsing while producers ingest: the burst routes `browseSeedEvents / 5` leads first (deals, owners,
+ * first-contact tasks), then `browseUsers` members, each with its own token and a role in turn, read what the
+ * SPA reads (browse-load.ts) for `browseSeconds` while single events arrive at `browseIngestPerSecond`, half for
+ * the seeded leads and half for new ones. The load generator runs in this process on the same cores as the
+ * system: its CPU is reported next to the services'.
+ */
+async function measureBrowse(system: RunningSystem) {
+  const seed = await measureBurst(system, CONFIG.browseSeedEvents);
+  const db = await connectDb(system);
+  try {
+    const { targets, emails } = await browseTargets(db);
+    const tokens = Array.from({ length: CONFIG.browseUsers }, (_, i) =>
+      memberAccessToken({
+        id: randomUUID(),
+        email: `bench-user-${i}@dna-me.test`,
+        role: MEMBER_ROLES[i % MEMBER_ROLES.length],
+      }),
+    );
+    const run = randomUUID().slice(0, 8);
+    const eventAt = (n: number) =>
+      pageVisit(n % 2 ? `browse-${run}-${n % 4000}@bench-lab.com` : emails[n % emails.length]);
+    const recordedBefore = await countEvents(db);
+    const databaseCpu = await databaseBackends(db);
+    const loadBefore = loadavg();
+    const machineBefore = machineBusySeconds();
+    const cpuBefore = cpuSecondsOf(system);
+    const ownCpuBefore = process.cpuUsage();
+    const started = performance.now();
+    const [reads, ingest] = await Promise.all([
+      runBrowseLoad({
+        gatewayUrl: system.gatewayUrl,
+        tokens,
+        durationS: CONFIG.browseSeconds,
+        thinkMs: CONFIG.browseThinkMs,
+        targets,
+      }),
+      ingestAtRate(new EventSender(system.gatewayUrl, SYSTEM_API_KEY), eventAt, {
+        perSecond: CONFIG.browseIngestPerSecond,
+        durationS: CONFIG.browseSeconds,
+      }),
+    ]);
+    const seconds = (performance.now() - started) / 1000;
+    const ownCpu = process.cpuUsage(ownCpuBefore);
+    const cpuAfter = cpuSecondsOf(system);
+    const machineBusy = machineBusySeconds() - machineBefore;
+    const postgresCpu = databaseCpu();
+    const recordedDuring = (await countEvents(db)) - recordedBefore;
+    /** CPU seconds per second of the phase: 1 = one core busy all the time. */
+    const cores = (cpuSeconds: number) => round(cpuSeconds / seconds, 2);
+    const servicesCores: Record<string, number> = {};
+    for (const { name } of SERVICES) servicesCores[name] = cores(cpuAfter[name] - cpuBefore[name]);
+    return {
+      users: CONFIG.browseUsers,
+      roles: MEMBER_ROLES,
+      duration_s: CONFIG.browseSeconds,
+      think_time_ms: CONFIG.browseThinkMs,
+      seeded: {
+        ...seed.burst.routed,
+        events: seed.burst.events,
+        fully_routed_after_s: seed.burst.fully_routed_after_s,
+      },
+      reads: reads.overall,
+      endpoints: reads.endpoints,
+      ingest: {
+        ...ingest,
+        recorded_by_leads_meanwhile: recordedDuring,
+        recorded_per_s: round(recordedDuring / seconds, 1),
+      },
+      cpu_cores_used: {
+        ...servicesCores,
+        postgres_backends: cores(postgresCpu),
+        load_generator: cores((ownCpu.user + ownCpu.system) / 1e6),
+        // Everything busy on the machine, this system and other work on the shared cores alike.
+        machine_busy: cores(machineBusy),
+        machine_cores: cpus().length,
+      },
+      load_average: { before: loadBefore.map((l) => round(l, 2)), after: loadavg().map((l) => round(l, 2)) },
+      errors: reads.overall.errors,
+    };
+  } finally {
+    await db.end();
+  }
+}
+
+/** What the browse phase's users open: the seeded leads, boards that hold deals, members that own tasks. */
+async function browseTargets(db: Client): Promise<{ targets: BrowseTargets; emails: string[] }> {
+  const leads = (await db.query<{ id: string; email: string }>(`SELECT id, email FROM leads.leads`)).rows;
+  const boards = (
+    await db.query<{ pipelineId: string; stageId: string }>(
+      `SELECT DISTINCT pipeline_id AS "pipelineId", stage_id AS "stageId" FROM leads.deals`,
+    )
+  ).rows;
+  const assignees = (
+    await db.query<{ email: string }>(
+      `SELECT DISTINCT m.email FROM leads.tasks t JOIN leads.team_members m ON m.id = t.assigned_to_id`,
+    )
+  ).rows.map((r) => r.email);
+  if (!leads.length || !boards.length || !assignees.length)
+    throw new Error('the browse phase has nothing to browse');
+  const emails = leads.map((l) => l.email);
+  return {
+    // A search term is a seeded email's local part: it matches that lead and the few whose number extends it.
+    targets: {
+      leadIds: leads.map((l) => l.id),
+      searchTerms: emails.filter((_, i) => i % 80 === 0).map((e) => e.split('@')[0]),
+      boards,
+      assignees,
+    },
+    emails,
+  };
 }
 
 /**
@@ -437,13 +568,42 @@ function pageVisit(email: string): IngestEvent {
 /** utime + stime of each service process, in seconds (/proc/<pid>/stat fields 14 and 15). */
 function cpuSecondsOf(system: RunningSystem): Record<ServiceKey, number> {
   const seconds = {} as Record<ServiceKey, number>;
-  for (const { name } of SERVICES) {
-    const stat = readFileSync(`/proc/${system.pid(name)}/stat`, 'utf8');
-    // The command name (field 2) may contain spaces; the fields after its closing parenthesis start at field 3.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    seconds[name] = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
-  }
+  for (const { name } of SERVICES) seconds[name] = processCpuSeconds(system.pid(name));
   return seconds;
+}
+
+function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may contain spaces; the fields after its closing parenthesis start at field 3.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
+}
+
+/** CPU seconds the whole machine spent busy (every core, every process: /proc/stat less idle and iowait). */
+function machineBusySeconds(): number {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = ticks;
+  return (user + nice + system + irq + softirq + steal) / CLOCK_TICKS_PER_S;
+}
+
+/** CPU seconds of the PostgreSQL backends serving this system's database (its services' pooled connections). */
+async function databaseBackends(db: Client): Promise<() => number> {
+  const { rows } = await db.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+  );
+  const pids = rows.map((r) => r.pid);
+  const before = new Map(pids.map((pid) => [pid, processCpuSeconds(pid)]));
+  // Backends that went away meanwhile count 0; the services' pools keep theirs open.
+  return () =>
+    pids.reduce((sum, pid) => sum + (readCpuOrNull(pid) ?? before.get(pid)!) - before.get(pid)!, 0);
+}
+
+function readCpuOrNull(pid: number): number | null {
+  try {
+    return processCpuSeconds(pid);
+  } catch {
+    return null;
+  }
 }
 
 /** VmRSS of each service process and their total, in MB. */
@@ -575,17 +735,6 @@ async function countEvents(db: Client): Promise<number> {
       CRM_ACTIVITY_SOURCE,
     ])
   ).rows[0].n;
-}
-
-function summarize(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (q: number) =>
-    round(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN, 1);
-  return { samples: samples.length, p50: at(0.5), p99: at(0.99), max: at(1) };
-}
-
-function round(value: number, digits: number): number {
-  return Number(value.toFixed(digits));
 }
 
 main().catch((error) => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { round, summarize } from './latency-stats';
 
 /** One producer event as `POST /api/v1/events/ingest` takes it. */
 export interface IngestEvent {
@@ -276,4 +277,44 @@ function parseJson(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/**
+ * Single posts at a steady `perSecond` for `durationS`, as producers send while people use the CRM: event n is
+ * due at n / perSecond; `workers` posts may be in flight. A system that cannot keep up gets fewer events
+ * (reported), not a burst to catch up.
+ */
+export async function ingestAtRate(
+  sender: EventSender,
+  eventAt: (n: number) => IngestEvent,
+  options: { perSecond: number; durationS: number; workers?: number },
+) {
+  const { perSecond, durationS, workers = 25 } = options;
+  const started = performance.now();
+  const endAt = started + durationS * 1000;
+  const latencies: number[] = [];
+  let next = 0;
+  let retries = 0;
+  const worker = async () => {
+    for (;;) {
+      const n = next++;
+      const dueAt = started + (n * 1000) / perSecond;
+      if (dueAt >= endAt) return;
+      if (dueAt > performance.now())
+        await new Promise((resolve) => setTimeout(resolve, dueAt - performance.now()));
+      if (performance.now() >= endAt) return;
+      const sentAt = performance.now();
+      retries += (await sender.send([eventAt(n)], { method: 'single' })).retries;
+      latencies.push(performance.now() - sentAt);
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    target_events_per_s: perSecond,
+    accepted: latencies.length,
+    accepted_per_s: round(latencies.length / seconds, 1),
+    retried_requests: retries,
+    accept_latency_ms: summarize(latencies),
+  };
 }
