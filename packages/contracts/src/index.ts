@@ -20,6 +20,7 @@ export * from './payloads/routing.v1.messages';
 export * from './payloads/crm-records.v1.events';
 export * from './payloads/lead-erasure.v1.messages';
 export * from './payloads/slack.v1.messages';
+export * from './payloads/mailer.v1.messages';
 export * from './http/ingest-event.request';
 export * from './http/auth.requests';
 export * from './http/bulk-import.request';

@@ -18,3 +18,6 @@ export * from './database/run-migrations';
 export * from './database/schema-of';
 export * from './database/keyset';
 export * from './scheduling/periodic-task';
+export * from './config/production-settings';
+export * from './crypto/secret-cipher';
+export * from './crypto/encryption-key';

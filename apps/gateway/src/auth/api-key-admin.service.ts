@@ -10,7 +10,7 @@ import {
 import { AppLogger, TransactionHost } from '@crm/service-kit';
 import type { Logger } from 'pino';
 import { GatewayConfig } from '../config/gateway.config';
-import { SecretCipher } from '../crypto/secret-cipher';
+import { SecretCipher } from '@crm/service-kit';
 import { validateInput } from '../http/validation';
 import { apiKeyPrefix, hashApiKey } from './api-key-hash';
 import type { ApiKeyEntity, ApiKeyKind } from './api-key.entity';

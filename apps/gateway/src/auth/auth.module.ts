@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { GatewayConfig } from '../config/gateway.config';
-import { SecretCipher } from '../crypto/secret-cipher';
+import { SecretCipher } from '@crm/service-kit';
 import { AccessTokenVerifier } from './access-token.verifier';
 import { ApiKeyAdminController } from './api-key-admin.controller';
 import { ApiKeyAdminService } from './api-key-admin.service';

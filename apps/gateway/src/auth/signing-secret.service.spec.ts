@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { createHmac, randomBytes } from 'node:crypto';
 import { createLogger, loadConfig, type AppLogger } from '@crm/service-kit';
 import { GatewayConfig } from '../config/gateway.config';
-import { SecretCipher } from '../crypto/secret-cipher';
+import { SecretCipher } from '@crm/service-kit';
 import type { ApiKeyEntity } from './api-key.entity';
 import type { ApiKeyRepository } from './api-key.repository';
 import { signingSecretAad } from './signing-secret-format';

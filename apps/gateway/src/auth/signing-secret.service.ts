@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EVENT_SOURCES } from '@crm/contracts';
 import { AppLogger } from '@crm/service-kit';
 import { GatewayConfig } from '../config/gateway.config';
-import { SecretCipher } from '../crypto/secret-cipher';
+import { SecretCipher } from '@crm/service-kit';
 import { GatewayErrors } from '../http/gateway-errors';
 import type { ApiKeyEntity } from './api-key.entity';
 import { ApiKeyRepository } from './api-key.repository';

@@ -1,11 +1,6 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from '@crm/service-kit';
-import {
-  DEV_DEFAULT_ENCRYPTION_KEY,
-  DEV_DEFAULT_JWT_SECRET,
-  DEV_DEFAULT_WEBHOOK_SECRET,
-  GatewayConfig,
-} from './gateway.config';
+import { ConfigError, DEV_DEFAULT_ENCRYPTION_KEY, loadConfig } from '@crm/service-kit';
+import { DEV_DEFAULT_JWT_SECRET, DEV_DEFAULT_WEBHOOK_SECRET, GatewayConfig } from './gateway.config';
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
   try {

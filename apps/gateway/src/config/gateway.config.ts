@@ -1,4 +1,11 @@
-import { BaseServiceConfig } from '@crm/service-kit';
+import {
+  BaseServiceConfig,
+  EncryptionKeySetting,
+  encryptionKeyOf,
+  isProduction,
+  RequiredInProduction,
+  setOrProduction,
+} from '@crm/service-kit';
 import { Type } from 'class-transformer';
 import {
   IsIn,
@@ -10,7 +17,6 @@ import {
   Min,
   registerDecorator,
   ValidateIf,
-  type ValidationArguments,
 } from 'class-validator';
 import { ApiKeysFormatError, DEV_DEFAULT_API_KEYS, parseApiKeys, type BootstrapApiKey } from './api-keys-env';
 
@@ -19,35 +25,10 @@ export const DEV_DEFAULT_JWT_SECRET = 'dev-only-jwt-secret-not-for-production';
 const MIN_PRODUCTION_SECRET_LENGTH = 32;
 
 /**
- * Only for development and tests; production refuses to start without a real `ENCRYPTION_KEY` and refuses this
- * one. 32 bytes (hex) for AES-256-GCM.
- */
-export const DEV_DEFAULT_ENCRYPTION_KEY = '646576206f6e6c7920656e6372797074696f6e206b6579206e6f742070726f64';
-
-/**
  * Only for development and tests: the fallback signing secret of signed ingest (api.md §4.2) for sources without
  * a registered one. Production has no default: without WEBHOOK_SECRET there is no fallback.
  */
 export const DEV_DEFAULT_WEBHOOK_SECRET = 'whsec_ZGV2LW9ubHktd2ViaG9vay1zZWNyZXQtbm90LWZvci1wcm9k';
-
-const isProduction = (args?: ValidationArguments) =>
-  (args?.object as { NODE_ENV?: string } | undefined)?.NODE_ENV === 'production';
-
-/** Checked when given, and always in production (where it has no default). */
-const setOrProduction = (property: string) => (object: Record<string, unknown>) =>
-  object.NODE_ENV === 'production' || object[property] !== undefined;
-
-/** Set in production; outside production a documented development default is used instead. */
-function RequiredInProduction(): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'requiredInProduction',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options: { message: '$property must be set when NODE_ENV=production (no development default there)' },
-      validator: { validate: (value: unknown, args) => !isProduction(args) || typeof value === 'string' },
-    });
-}
 
 function StrongSecretInProduction(): PropertyDecorator {
   return (target, propertyName) =>
@@ -61,37 +42,6 @@ function StrongSecretInProduction(): PropertyDecorator {
       validator: {
         validate: (value: unknown, args) =>
           !isProduction(args) || typeof value !== 'string' || value.length >= MIN_PRODUCTION_SECRET_LENGTH,
-      },
-    });
-}
-
-/** 32 bytes written as 64 hex digits or as base64 (standard or URL-safe alphabet). */
-export function parseEncryptionKey(value: string): Buffer | undefined {
-  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
-  if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) return undefined;
-  const key = Buffer.from(value, 'base64');
-  return key.length === 32 ? key : undefined;
-}
-
-function ValidEncryptionKey(): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'validEncryptionKey',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options: {
-        message: (args) =>
-          isProduction(args) && args.value === DEV_DEFAULT_ENCRYPTION_KEY
-            ? '$property must not be the development default in production'
-            : '$property must be 32 bytes written as 64 hex digits or base64',
-      },
-      validator: {
-        // Absence is RequiredInProduction's to report.
-        validate: (value: unknown, args) =>
-          value === undefined ||
-          (typeof value === 'string' &&
-            parseEncryptionKey(value) !== undefined &&
-            !(isProduction(args) && value === DEV_DEFAULT_ENCRYPTION_KEY)),
       },
     });
 }
@@ -166,9 +116,7 @@ export class GatewayConfig extends BaseServiceConfig {
    * and members' TOTP secrets, §3):
    * 32 bytes as 64 hex digits or base64. Changing it makes the stored signing secrets unreadable.
    */
-  @ValidateIf(setOrProduction('ENCRYPTION_KEY'))
-  @RequiredInProduction()
-  @ValidEncryptionKey()
+  @EncryptionKeySetting()
   ENCRYPTION_KEY?: string;
 
   /**
@@ -248,7 +196,7 @@ export class GatewayConfig extends BaseServiceConfig {
   }
 
   encryptionKey(): Buffer {
-    return parseEncryptionKey(this.ENCRYPTION_KEY ?? DEV_DEFAULT_ENCRYPTION_KEY)!;
+    return encryptionKeyOf(this.ENCRYPTION_KEY);
   }
 
   /** The fallback signing secret: WEBHOOK_SECRET, or outside production the development one. */

@@ -22,6 +22,7 @@ import {
   SlackMessagePostedV1,
   SlackPostMessageV1,
 } from '../payloads/slack.v1.messages';
+import { MailerEmailFailedV1, MailerEmailSentV1, MailerSendEmailV1 } from '../payloads/mailer.v1.messages';
 import { Subjects, type Subject } from './subjects';
 
 /** The payload class of every durable subject: publishers and consumers validate against it. */
@@ -53,6 +54,9 @@ export const PayloadClasses: { [S in Subject]: ClassConstructor<object> } = {
   [Subjects.SlackPostMessage]: SlackPostMessageV1,
   [Subjects.SlackMessagePosted]: SlackMessagePostedV1,
   [Subjects.SlackMessageFailed]: SlackMessageFailedV1,
+  [Subjects.MailerSendEmail]: MailerSendEmailV1,
+  [Subjects.MailerEmailSent]: MailerEmailSentV1,
+  [Subjects.MailerEmailFailed]: MailerEmailFailedV1,
 };
 
 /** Subject → payload type, so publishers are type-checked. */
@@ -84,4 +88,7 @@ export interface PayloadOf {
   [Subjects.SlackPostMessage]: SlackPostMessageV1;
   [Subjects.SlackMessagePosted]: SlackMessagePostedV1;
   [Subjects.SlackMessageFailed]: SlackMessageFailedV1;
+  [Subjects.MailerSendEmail]: MailerSendEmailV1;
+  [Subjects.MailerEmailSent]: MailerEmailSentV1;
+  [Subjects.MailerEmailFailed]: MailerEmailFailedV1;
 }

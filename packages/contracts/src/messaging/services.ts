@@ -1,2 +1,12 @@
-export const SERVICE_NAMES = ['gateway', 'leads', 'scoring', 'automation', 'slack'] as const;
+export const SERVICE_NAMES = [
+  'gateway',
+  'leads',
+  'scoring',
+  'automation',
+  'slack',
+  'mailer',
+  'cituro',
+  'moco',
+  'webhooks',
+] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];

@@ -1,6 +1,15 @@
 import { Subjects, type Subject } from './subjects';
 
-export type StreamName = 'INGEST' | 'LEADS' | 'LEADS_CMD' | 'SCORING' | 'AUTOMATION' | 'SLACK' | 'SLACK_CMD';
+export type StreamName =
+  | 'INGEST'
+  | 'LEADS'
+  | 'LEADS_CMD'
+  | 'SCORING'
+  | 'AUTOMATION'
+  | 'SLACK'
+  | 'SLACK_CMD'
+  | 'MAILER'
+  | 'MAILER_CMD';
 
 export interface StreamDefinition {
   name: StreamName;
@@ -79,6 +88,20 @@ export const Streams: readonly StreamDefinition[] = [
   {
     name: 'SLACK_CMD',
     subjects: [Subjects.SlackPostMessage],
+    retention: 'workqueue',
+    maxAgeSeconds: 14 * DAY,
+    duplicateWindowSeconds: 600,
+  },
+  {
+    name: 'MAILER',
+    subjects: [Subjects.MailerEmailSent, Subjects.MailerEmailFailed],
+    retention: 'limits',
+    maxAgeSeconds: 14 * DAY,
+    duplicateWindowSeconds: 600,
+  },
+  {
+    name: 'MAILER_CMD',
+    subjects: [Subjects.MailerSendEmail],
     retention: 'workqueue',
     maxAgeSeconds: 14 * DAY,
     duplicateWindowSeconds: 600,

@@ -30,6 +30,9 @@ export const Subjects = {
   SlackPostMessage: 'slack.cmd.post_message.v1',
   SlackMessagePosted: 'slack.message.posted.v1',
   SlackMessageFailed: 'slack.message.failed.v1',
+  MailerSendEmail: 'mailer.cmd.send_email.v1',
+  MailerEmailSent: 'mailer.email.sent.v1',
+  MailerEmailFailed: 'mailer.email.failed.v1',
 } as const;
 export type Subject = (typeof Subjects)[keyof typeof Subjects];
 

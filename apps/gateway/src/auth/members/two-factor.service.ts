@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import { GatewayErrors } from '../../http/gateway-errors';
 import { validateInput } from '../../http/validation';
 import type { UserPrincipal } from '../principal';
-import { SecretCipher } from '../../crypto/secret-cipher';
+import { SecretCipher } from '@crm/service-kit';
 import { LoginLockout } from './login-lockout';
 import { MemberCredentialRepository, type MemberCredential } from './member-credential.repository';
 import { hashOpaqueToken, newOpaqueToken } from './opaque-token';
