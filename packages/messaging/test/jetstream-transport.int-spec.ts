@@ -274,5 +274,40 @@ describe('JetStream transport (real nats-server and PostgreSQL)', () => {
         rpc.request(Queries.LeadsGetLead, { id: '5b0f3c1e-8a43-4a4e-9d6c-0d7f1e9a2b11' }, { timeoutMs: 300 }),
       ).rejects.toMatchObject({ code: 'UPSTREAM_TIMEOUT', status: 504 });
     });
+
+    it('skips a request that queued behind busy slots for longer than its caller waits', async () => {
+      const probe = new Probe();
+      const { app } = await bed.start(probe);
+      const rpc = app.get(RpcClient);
+      const busyId = '5b0f3c1e-8a43-4a4e-9d6c-0d7f1e9a2b11';
+      const lateId = '0e7c52a4-3a7b-4c0e-9f51-6b1d2f3c4a5e';
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const handled: string[] = [];
+      probe.onRequest = async (q) => {
+        handled.push(q.id);
+        if (q.id === busyId) await released;
+        return { echo: q.id };
+      };
+      // Every request slot of the process (32) is taken by a request that waits to be released.
+      const busy = Array.from({ length: 32 }, () => rpc.request(Queries.LeadsGetLead, { id: busyId }));
+      await waitFor(async () => handled.length === 32, { timeoutMs: 10_000 });
+
+      await expect(
+        rpc.request(Queries.LeadsGetLead, { id: lateId }, { timeoutMs: 300 }),
+      ).rejects.toMatchObject({
+        code: 'UPSTREAM_TIMEOUT',
+      });
+      // The caller's clock started before the request reached the service: let the service's own count pass
+      // the budget too before a slot frees (any delay only makes the request older).
+      await sleep(200);
+      release();
+      await Promise.all(busy);
+      // Had it not been skipped, the late request would run as soon as a slot freed, i.e. by now.
+      const answered = await rpc.request(Queries.LeadsGetLead, { id: busyId });
+      expect(answered).toEqual({ echo: busyId });
+      expect(handled.filter((id) => id === lateId)).toEqual([]);
+      expect(handled).toHaveLength(33);
+    });
   });
 });

@@ -39,6 +39,13 @@ export type Subject = (typeof Subjects)[keyof typeof Subjects];
 /** NATS header carrying the correlation id of a request-reply call (durable messages carry it in the envelope). */
 export const CORRELATION_HEADER = 'x-correlation-id';
 
+/**
+ * NATS header of a request-reply call: how long (ms) the caller waits for the answer. A responder whose queue
+ * held the request that long skips it: the caller has already given up, and the work would only delay the
+ * requests behind it.
+ */
+export const TIMEOUT_BUDGET_HEADER = 'x-timeout-ms';
+
 /** Core-NATS request-reply subjects: queries and synchronous commands from the gateway. */
 export const Queries = {
   LeadsListLeads: 'leads.qry.lead.list',

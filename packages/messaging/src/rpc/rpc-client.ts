@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { headers as natsHeaders, RequestError, TimeoutError } from '@nats-io/nats-core';
 import {
   CORRELATION_HEADER,
+  TIMEOUT_BUDGET_HEADER,
   DomainError,
   ErrorCode,
   type ErrorBody,
@@ -25,12 +26,14 @@ export class RpcClient {
     options: { timeoutMs?: number } = {},
   ): Promise<T> {
     const service = subject.split('.')[0];
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const h = natsHeaders();
     h.set(CORRELATION_HEADER, RequestContext.correlationId());
+    h.set(TIMEOUT_BUDGET_HEADER, String(timeoutMs));
     let reply;
     try {
       reply = await this.nats.nc.request(this.nats.namespace.subject(subject), JSON.stringify(data ?? {}), {
-        timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        timeout: timeoutMs,
         headers: h,
       });
     } catch (error) {

@@ -8,6 +8,7 @@ import {
   ErrorCode,
   InvalidMessageError,
   CORRELATION_HEADER,
+  TIMEOUT_BUDGET_HEADER,
   HealthQueries,
   Streams,
   type ConsumerDefinition,
@@ -57,6 +58,8 @@ export class MessagingTransport extends Server implements CustomTransportStrateg
   private readonly responders: Subscription[] = [];
   private readonly inFlight = new InFlight();
   private readonly requestSlots = new Semaphore(MAX_CONCURRENT_REQUESTS);
+  /** Requests skipped because they queued longer than their caller waits (see TIMEOUT_BUDGET_HEADER). */
+  expiredRequests = 0;
   private inboxPruning?: NodeJS.Timeout;
   private stopping = false;
   private closing?: Promise<void>;
@@ -176,16 +179,31 @@ export class MessagingTransport extends Server implements CustomTransportStrateg
       queue: this.service,
       callback: (error, message) => {
         if (error) return this.log.error({ err: error }, 'responder subscription failed');
-        void this.inFlight.track(this.answer(pattern, handle, message));
+        void this.inFlight.track(this.answer(pattern, handle, message, Date.now()));
       },
     });
     this.responders.push(subscription);
   }
 
-  private async answer(pattern: string, handle: RequestHandler, message: Msg): Promise<void> {
+  private async answer(
+    pattern: string,
+    handle: RequestHandler,
+    message: Msg,
+    receivedAtMs: number,
+  ): Promise<void> {
     const correlationId = message.headers?.get(CORRELATION_HEADER) || randomUUID();
     await this.requestSlots.acquire();
     try {
+      // Measured on this process's clock from arrival, so clocks of other hosts do not matter.
+      const budgetMs = Number(message.headers?.get(TIMEOUT_BUDGET_HEADER));
+      if (budgetMs > 0 && Date.now() - receivedAtMs >= budgetMs) {
+        this.expiredRequests += 1;
+        this.log.warn(
+          { subject: pattern, correlation_id: correlationId, queued_ms: Date.now() - receivedAtMs },
+          'request skipped: its caller stopped waiting while it queued',
+        );
+        return;
+      }
       await RequestContext.run({ correlationId }, async () => {
         let reply: { ok: true; data: unknown } | { ok: false; error: ErrorBody };
         try {
