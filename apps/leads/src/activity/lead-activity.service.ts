@@ -48,13 +48,16 @@ export class LeadActivityService {
   async timeline(
     leadId: string,
   ): Promise<{ data: TimelineItemView[]; meta: { lead_id: string; count: number } }> {
-    if (!(await this.leads.findById(leadId))) throw new NotFoundError('Lead', leadId);
-    const [events, tasks, history, notes] = [
-      (await this.events.page({ leadId }, TIMELINE_DEPTH, 0)).rows,
-      await this.tasks.all({ where: ['t.lead_id = $1'], params: [leadId] }, TIMELINE_DEPTH),
-      await this.deals.historyOfLead(leadId, TIMELINE_DEPTH),
-      await this.notes.ofLead(leadId, TIMELINE_DEPTH),
-    ];
+    // Independent reads outside a transaction: each on its own pooled connection, at once, so the request waits
+    // for the slowest rather than for the sum.
+    const [lead, events, tasks, history, notes] = await Promise.all([
+      this.leads.findById(leadId),
+      this.events.rows({ leadId }, TIMELINE_DEPTH, 0),
+      this.tasks.all({ where: ['t.lead_id = $1'], params: [leadId] }, TIMELINE_DEPTH),
+      this.deals.historyOfLead(leadId, TIMELINE_DEPTH),
+      this.notes.ofLead(leadId, TIMELINE_DEPTH),
+    ]);
+    if (!lead) throw new NotFoundError('Lead', leadId);
     const items: TimelineItemView[] = [
       ...events.map((e) => ({
         timeline_type: 'activity' as const,

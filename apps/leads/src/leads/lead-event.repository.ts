@@ -88,21 +88,24 @@ export class LeadEventRepository {
     limit: number,
     offset: number,
   ): Promise<{ rows: EventRow[]; total: number }> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const param = (value: unknown) => `$${params.push(value)}`;
-    if (filter.leadId) where.push(`e.lead_id = ${param(filter.leadId)}`);
-    if (filter.eventType) where.push(`e.event_type = ${param(filter.eventType)}`);
-    if (filter.source) where.push(`e.source = ${param(filter.source)}`);
-    if (filter.eventCategory) where.push(`e.event_category = ${param(filter.eventCategory)}`);
-    if (filter.occurredAfter) where.push(`e.occurred_at >= ${param(filter.occurredAfter)}`);
-    if (filter.occurredBefore) where.push(`e.occurred_at < ${param(filter.occurredBefore)}`);
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const [total, rows] = await Promise.all([this.count(filter), this.rows(filter, limit, offset)]);
+    return { rows, total };
+  }
+
+  async count(filter: EventFilter): Promise<number> {
+    const { clause, params } = eventWhere(filter);
     const [{ total }]: { total: number }[] = await this.tx.manager.query(
       `SELECT count(*)::int AS total FROM lead_events e ${clause}`,
       params,
     );
-    const rows: EventRow[] = await this.tx.manager.query(
+    return total;
+  }
+
+  /** Events newest first, with their points and lead. */
+  async rows(filter: EventFilter, limit: number, offset: number): Promise<EventRow[]> {
+    const { clause, params } = eventWhere(filter);
+    const param = (value: unknown) => `$${params.push(value)}`;
+    return this.tx.manager.query(
       `SELECT e.event_id AS id, e.lead_id, e.event_type, e.event_category, e.source, e.occurred_at, e.received_at,
               e.metadata, e.correlation_id, e.campaign_id, e.utm_source, e.utm_medium, e.utm_campaign,
               s.points AS score_points, e.score_category, e.processed_at, e.created_at,
@@ -115,7 +118,6 @@ export class LeadEventRepository {
         LIMIT ${param(limit)} OFFSET ${param(offset)}`,
       params,
     );
-    return { rows, total };
   }
 
   /**
@@ -174,4 +176,17 @@ export class LeadEventRepository {
       ],
     );
   }
+}
+
+function eventWhere(filter: EventFilter): { clause: string; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  if (filter.leadId) where.push(`e.lead_id = ${param(filter.leadId)}`);
+  if (filter.eventType) where.push(`e.event_type = ${param(filter.eventType)}`);
+  if (filter.source) where.push(`e.source = ${param(filter.source)}`);
+  if (filter.eventCategory) where.push(`e.event_category = ${param(filter.eventCategory)}`);
+  if (filter.occurredAfter) where.push(`e.occurred_at >= ${param(filter.occurredAfter)}`);
+  if (filter.occurredBefore) where.push(`e.occurred_at < ${param(filter.occurredBefore)}`);
+  return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
 }

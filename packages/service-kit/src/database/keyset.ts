@@ -230,10 +230,14 @@ export async function readKeysetPage<E extends ObjectLiteral & { id: string }>(
     return `:${name}`;
   });
   if (condition) qb.andWhere(`(${condition})`);
-  const total = keyset.byCursor ? undefined : await qb.getCount();
+  // The count and the rows at once (outside a transaction each takes its own pooled connection).
+  const counting = keyset.byCursor ? undefined : qb.clone().getCount();
   for (const { expression, alias } of keyset.keyColumns()) qb.addSelect(expression, alias);
   qb.offset(keyset.offset).limit(keyset.fetchLimit);
-  const { entities, raw } = await qb.getRawAndEntities<Record<string, string | null>>();
+  const [total, { entities, raw }] = await Promise.all([
+    counting,
+    qb.getRawAndEntities<Record<string, string | null>>(),
+  ]);
   const byId = new Map(entities.map((entity) => [entity.id, entity]));
   // TypeORM names the main entity's selected id `<alias>_id` (selecting it again would rename it).
   const rows = keyset.keyed(raw.map((r) => ({ ...r, id: r[`${qb.alias}_id`] as string })));
