@@ -22,7 +22,8 @@ export class MailerHarness {
     private readonly stopService: InProcessService<NestFastifyApplication>['stop'],
   ) {}
 
-  static async start(): Promise<MailerHarness> {
+  /** `env` adds to (or, with undefined, removes from) the defaults: the fake's SMTP_URL, short timeouts. */
+  static async start(env: Record<string, string | undefined> = {}): Promise<MailerHarness> {
     const smtp = await FakeSmtpServer.start();
     const service = await startInProcessService({
       name: 'mailer',
@@ -37,6 +38,7 @@ export class MailerHarness {
         MAIL_FROM: `DNA ME CRM <crm@${MAIL_FROM_DOMAIN}>`,
         SMTP_CONNECTION_TIMEOUT_MS: '2000',
         SMTP_SOCKET_TIMEOUT_MS: '2000',
+        ...env,
       },
       bootstrap,
     }).catch(async (error: unknown) => {
