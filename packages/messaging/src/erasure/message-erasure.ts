@@ -39,7 +39,7 @@ async function countOf(manager: EntityManager, deletion: string, params: unknown
   return n;
 }
 
-type ErasureConfirmationSubject =
+export type ErasureConfirmationSubject =
   | typeof Subjects.ScoringLeadErased
   | typeof Subjects.AutomationLeadErased
   | typeof Subjects.SlackLeadErased
