@@ -798,6 +798,10 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     expect(done.services.scoring.deleted_records.score_history).toBeGreaterThan(0);
     expect(done.services.automation.deleted_records.trigger_runs).toBeGreaterThanOrEqual(runs);
     expect(done.services.leads.deleted_records).toMatchObject({ deals, tasks });
+    expect(done.services.mailer).toMatchObject({
+      status: 'completed',
+      deleted_records: { email_deliveries: 0 },
+    });
 
     // Asking again answers the finished erasure: 200 with every count.
     const again = await api.request('DELETE', `/api/v1/gdpr/delete/${lead.id}`, undefined, asAdmin());
