@@ -39,3 +39,4 @@ export * from './rpc/events.rpc';
 export * from './rpc/reports.rpc';
 export * from './views/views';
 export * from './rpc/gdpr.rpc';
+export * from './rpc/mailer.rpc';

@@ -29,6 +29,7 @@ export * from './transport/contract-validation.pipe';
 export * from './transport/backoff';
 export * from './envelope-factory';
 export * from './erasure/message-erasure';
+export * from './erasure/lead-erasure-participant';
 export { CreateMessagingTables1763900000000 };
 
 /** Include first in every service's DatabaseModule entities and migrations. */

@@ -16,6 +16,7 @@ export const SERVICES = [
   { name: 'scoring', portEnv: 'SCORING_PORT' },
   { name: 'automation', portEnv: 'AUTOMATION_PORT' },
   { name: 'slack', portEnv: 'SLACK_PORT' },
+  { name: 'mailer', portEnv: 'MAILER_PORT' },
   { name: 'gateway', portEnv: 'GATEWAY_PORT' },
 ] as const;
 export type ServiceKey = (typeof SERVICES)[number]['name'];
@@ -25,6 +26,8 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
 export interface SystemOptions {
   slackWebhookUrl?: string;
+  /** the mailer's SMTP server (e.g. a FakeSmtpServer's url()); unset: the mailer runs without one. */
+  smtpUrl?: string;
   /** extra environment for every service, or per service. */
   env?: Record<string, string>;
   /** arguments for every service's `node` (e.g. `--cpu-prof`). */
@@ -76,6 +79,7 @@ export class RunningSystem {
       ),
       ...Object.fromEntries(SERVICES.map((s) => [s.portEnv, String(ports[s.name])])),
       ...(options.slackWebhookUrl ? { SLACK_WEBHOOK_URL: options.slackWebhookUrl } : {}),
+      ...(options.smtpUrl ? { SMTP_URL: options.smtpUrl } : {}),
       ...options.env,
       ...options.serviceEnv?.[service],
     });

@@ -712,7 +712,7 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     const holding = async (needle: string) => {
       const tables = await sql<{ schema: string; table: string }>(
         `SELECT table_schema AS schema, table_name AS table FROM information_schema.tables
-          WHERE table_schema IN ('gateway', 'leads', 'scoring', 'automation', 'slack') AND table_type = 'BASE TABLE'`,
+          WHERE table_schema IN ('gateway', 'leads', 'scoring', 'automation', 'slack', 'mailer') AND table_type = 'BASE TABLE'`,
       );
       const found: string[] = [];
       for (const { schema, table } of tables) {
@@ -755,6 +755,7 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     expect(exported.body.stage_history.map((h: { deal_id: string }) => h.deal_id)).toContain(deal.id);
     expect(exported.body.trigger_runs.length).toBeGreaterThanOrEqual(runs);
     expect(exported.body.integrations.slack.messages).toBeGreaterThanOrEqual(1);
+    expect(exported.body.integrations.mailer).toEqual({ emails: 0 });
 
     await system.crash('scoring');
     const partial = await api.request('GET', `/api/v1/gdpr/export/${lead.id}`, undefined, asAdmin());
@@ -797,6 +798,10 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     expect(done.services.scoring.deleted_records.score_history).toBeGreaterThan(0);
     expect(done.services.automation.deleted_records.trigger_runs).toBeGreaterThanOrEqual(runs);
     expect(done.services.leads.deleted_records).toMatchObject({ deals, tasks });
+    expect(done.services.mailer).toMatchObject({
+      status: 'completed',
+      deleted_records: { email_deliveries: 0 },
+    });
 
     // Asking again answers the finished erasure: 200 with every count.
     const again = await api.request('DELETE', `/api/v1/gdpr/delete/${lead.id}`, undefined, asAdmin());

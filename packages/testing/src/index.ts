@@ -32,3 +32,11 @@ export type {
 export { waitFor } from './process/wait-for';
 export type { WaitForOptions } from './process/wait-for';
 export * from './nats/nats-test-client';
+
+export { FakeSmtpServer } from './fake-smtp/fake-smtp.server';
+export type {
+  FakeSmtpStartOptions,
+  ReceivedEmail,
+  SmtpFailureMode,
+  SmtpSessionRecord,
+} from './fake-smtp/fake-smtp.types';

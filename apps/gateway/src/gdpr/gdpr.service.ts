@@ -7,6 +7,7 @@ import {
   type AutomationGdprExportView,
   type ErasureView,
   type LeadsGdprExportView,
+  type MailerGdprExportView,
   type QuerySubject,
   type ScoringGdprExportView,
   type SlackGdprExportView,
@@ -75,17 +76,18 @@ export class GdprService {
       }
     };
     const query = { lead_id: leadId };
-    const [leads, scoring, automation] = await Promise.all([
+    const [leads, scoring, automation, mailer] = await Promise.all([
       part<LeadsGdprExportView>('leads', Queries.LeadsGdprExport, query),
       part<ScoringGdprExportView>('scoring', Queries.ScoringGdprExport, query),
       part<AutomationGdprExportView>('automation', Queries.AutomationGdprExport, query),
+      part<MailerGdprExportView>('mailer', Queries.MailerGdprExport, query),
     ]);
     const runIds = automation?.trigger_runs.map((run) => run.id) ?? [];
     const slack = await part<SlackGdprExportView>('slack', Queries.SlackGdprExport, {
       ...query,
       run_ids: runIds,
     });
-    if (missing.length || !leads || !scoring || !automation || !slack) {
+    if (missing.length || !leads || !scoring || !automation || !slack || !mailer) {
       throw new DomainError(
         ErrorCode.ServiceUnavailable,
         'A service did not answer; no partial export',
@@ -113,6 +115,7 @@ export class GdprService {
         moco: { mappings: [] },
         cituro: { customer_id: null, bookings: [] },
         slack: { messages: slack.messages },
+        mailer: { emails: mailer.emails },
       },
       webhook_deliveries: 0,
     };

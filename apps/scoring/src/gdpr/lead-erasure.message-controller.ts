@@ -8,14 +8,13 @@ import {
   type LeadErasedV1,
   type MessageEnvelope,
 } from '@crm/contracts';
-import { ContractValidationPipe, OnEvent, OnRequest } from '@crm/messaging';
+import { ContractValidationPipe, LeadErasureParticipant, OnEvent, OnRequest } from '@crm/messaging';
 import { GdprExportService } from './gdpr-export.service';
-import { LeadErasureService } from './lead-erasure.service';
 
 @Controller()
 export class LeadErasureMessageController {
   constructor(
-    private readonly erasure: LeadErasureService,
+    private readonly erasure: LeadErasureParticipant,
     private readonly exports: GdprExportService,
   ) {}
 

@@ -54,6 +54,7 @@ export const Consumers: readonly ConsumerDefinition[] = [
   consumer('leads', 'leads-scoring-lead-erased', Subjects.ScoringLeadErased, { concurrency: 1 }),
   consumer('leads', 'leads-automation-lead-erased', Subjects.AutomationLeadErased, { concurrency: 1 }),
   consumer('leads', 'leads-slack-lead-erased', Subjects.SlackLeadErased, { concurrency: 1 }),
+  consumer('leads', 'leads-mailer-lead-erased', Subjects.MailerLeadErased, { concurrency: 1 }),
   consumer('scoring', 'scoring-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
   // CRM activity rows of the event feed (api.md §4.3), written from leads' own domain events: one batched
   // consumer per subject (a consumer has one filter subject on nats-server 2.9).
@@ -68,6 +69,7 @@ export const Consumers: readonly ConsumerDefinition[] = [
   consumer('leads', 'leads-activity-task-completed', Subjects.TaskCompleted),
   consumer('automation', 'automation-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
   consumer('slack', 'slack-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
+  consumer('mailer', 'mailer-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
   consumer('scoring', 'scoring-lead-event-recorded', Subjects.LeadEventRecorded),
   consumer('scoring', 'scoring-lead-profile-changed', Subjects.LeadProfileChanged),
   consumer('automation', 'automation-deal-stage-changed', Subjects.DealStageChanged),
@@ -75,6 +77,13 @@ export const Consumers: readonly ConsumerDefinition[] = [
   consumer('automation', 'automation-slack-message-failed', Subjects.SlackMessageFailed),
   // api.md §9: a vendor action is attempted 5 times: at once, then after 30 s, 2 min, 10 min and 1 h.
   consumer('slack', 'slack-post-message', Subjects.SlackPostMessage, {
+    maxDeliver: 5,
+    backoffMs: [30_000, 120_000, 600_000, 3_600_000],
+    ackWaitSeconds: 60,
+    concurrency: 4,
+  }),
+  // The same schedule for emails: an SMTP server's 4xx (greylisting, a full mailbox) often clears in minutes.
+  consumer('mailer', 'mailer-send-email', Subjects.MailerSendEmail, {
     maxDeliver: 5,
     backoffMs: [30_000, 120_000, 600_000, 3_600_000],
     ackWaitSeconds: 60,

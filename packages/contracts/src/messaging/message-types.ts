@@ -48,6 +48,7 @@ export const PayloadClasses: { [S in Subject]: ClassConstructor<object> } = {
   [Subjects.ScoringLeadErased]: LeadErasureConfirmedV1,
   [Subjects.AutomationLeadErased]: LeadErasureConfirmedV1,
   [Subjects.SlackLeadErased]: LeadErasureConfirmedV1,
+  [Subjects.MailerLeadErased]: LeadErasureConfirmedV1,
   [Subjects.EvaluateLeadRouting]: EvaluateLeadRoutingV1,
   [Subjects.LeadScored]: LeadScoredV1,
   [Subjects.LeadIntentDetected]: LeadIntentDetectedV1,
@@ -82,6 +83,7 @@ export interface PayloadOf {
   [Subjects.ScoringLeadErased]: LeadErasureConfirmedV1;
   [Subjects.AutomationLeadErased]: LeadErasureConfirmedV1;
   [Subjects.SlackLeadErased]: LeadErasureConfirmedV1;
+  [Subjects.MailerLeadErased]: LeadErasureConfirmedV1;
   [Subjects.EvaluateLeadRouting]: EvaluateLeadRoutingV1;
   [Subjects.LeadScored]: LeadScoredV1;
   [Subjects.LeadIntentDetected]: LeadIntentDetectedV1;

@@ -94,7 +94,7 @@ export const Streams: readonly StreamDefinition[] = [
   },
   {
     name: 'MAILER',
-    subjects: [Subjects.MailerEmailSent, Subjects.MailerEmailFailed],
+    subjects: [Subjects.MailerEmailSent, Subjects.MailerEmailFailed, Subjects.MailerLeadErased],
     retention: 'limits',
     maxAgeSeconds: 14 * DAY,
     duplicateWindowSeconds: 600,

@@ -57,3 +57,26 @@ export class MailerEmailFailedV1 {
   @ValidateNested() @Type(() => VendorFailure) error: VendorFailure;
   @IsInt() @Min(1) attempts: number;
 }
+
+/**
+ * Error codes the mailer itself puts in MailerEmailFailedV1. Besides these, an SMTP rejection is reported with
+ * `smtp_rejected` (a permanent 5xx) and `vendor_status` holding the SMTP reply code.
+ */
+export const MailerFailureCodes = {
+  /** `template_key` names no stored template. */
+  TemplateNotFound: 'template_not_found',
+  /** The receiving server refused the recipient for good (5.1.x, e.g. `550 5.1.1` no such user): bounced. */
+  RecipientRejected: 'recipient_rejected',
+  /** The SMTP server refused the email for good (another 5xx). */
+  SmtpRejected: 'smtp_rejected',
+  /** The SMTP server stayed unreachable or kept answering 4xx until the deliveries ran out. */
+  SmtpUnavailable: 'smtp_unavailable',
+  /**
+   * An earlier attempt may have handed the email to the SMTP server but its outcome was never recorded (the
+   * connection dropped after the message was sent, or the process stopped). SMTP offers no way to ask, so the
+   * email was not sent again, to avoid a duplicate.
+   */
+  OutcomeUnknown: 'outcome_unknown',
+  /** The command could not be handled (e.g. every delivery failed) and became a dead letter. */
+  DeadLettered: 'dead_lettered',
+} as const;

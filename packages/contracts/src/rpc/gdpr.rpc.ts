@@ -62,3 +62,8 @@ export interface AutomationGdprExportView {
 export interface SlackGdprExportView {
   messages: number;
 }
+
+export interface MailerGdprExportView {
+  /** emails sent to the lead (the delivery log keeps no content after an erasure). */
+  emails: number;
+}

@@ -39,8 +39,11 @@ async function countOf(manager: EntityManager, deletion: string, params: unknown
   return n;
 }
 
-type ErasureConfirmationSubject =
-  typeof Subjects.ScoringLeadErased | typeof Subjects.AutomationLeadErased | typeof Subjects.SlackLeadErased;
+export type ErasureConfirmationSubject =
+  | typeof Subjects.ScoringLeadErased
+  | typeof Subjects.AutomationLeadErased
+  | typeof Subjects.SlackLeadErased
+  | typeof Subjects.MailerLeadErased;
 
 /** A service's confirmation to leads that it erased what it held about the lead (api.md §17). */
 export async function confirmLeadErasure(
