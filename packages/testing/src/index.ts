@@ -32,3 +32,18 @@ export type {
 export { waitFor } from './process/wait-for';
 export type { WaitForOptions } from './process/wait-for';
 export * from './nats/nats-test-client';
+
+export { FakeWebhookReceiver } from './fake-webhook-receiver/fake-webhook-receiver';
+export type {
+  FakeWebhookReceiverOptions,
+  ReceivedWebhook,
+  WebhookResponse,
+} from './fake-webhook-receiver/fake-webhook-receiver.types';
+export {
+  verifyStandardWebhook,
+  WEBHOOK_TOLERANCE_SECONDS,
+} from './fake-webhook-receiver/standard-webhooks-verifier';
+export type {
+  WebhookVerification,
+  WebhookVerificationFailure,
+} from './fake-webhook-receiver/standard-webhooks-verifier';
