@@ -10,6 +10,7 @@ import {
   type QuerySubject,
   type ScoringGdprExportView,
   type SlackGdprExportView,
+  type WebhooksGdprExportView,
 } from '@crm/contracts';
 import { actorOf, type Principal } from '../auth/principal';
 import { GatewayConfig } from '../config/gateway.config';
@@ -75,17 +76,18 @@ export class GdprService {
       }
     };
     const query = { lead_id: leadId };
-    const [leads, scoring, automation] = await Promise.all([
+    const [leads, scoring, automation, webhooks] = await Promise.all([
       part<LeadsGdprExportView>('leads', Queries.LeadsGdprExport, query),
       part<ScoringGdprExportView>('scoring', Queries.ScoringGdprExport, query),
       part<AutomationGdprExportView>('automation', Queries.AutomationGdprExport, query),
+      part<WebhooksGdprExportView>('webhooks', Queries.WebhooksGdprExport, query),
     ]);
     const runIds = automation?.trigger_runs.map((run) => run.id) ?? [];
     const slack = await part<SlackGdprExportView>('slack', Queries.SlackGdprExport, {
       ...query,
       run_ids: runIds,
     });
-    if (missing.length || !leads || !scoring || !automation || !slack) {
+    if (missing.length || !leads || !scoring || !automation || !slack || !webhooks) {
       throw new DomainError(
         ErrorCode.ServiceUnavailable,
         'A service did not answer; no partial export',
@@ -114,7 +116,7 @@ export class GdprService {
         cituro: { customer_id: null, bookings: [] },
         slack: { messages: slack.messages },
       },
-      webhook_deliveries: 0,
+      webhook_deliveries: webhooks.webhook_deliveries,
     };
   }
 }
