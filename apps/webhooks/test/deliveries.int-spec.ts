@@ -300,6 +300,26 @@ describe('webhooks service: fan-out and delivery (real NATS + Postgres, fake rec
     expect(row).toMatchObject({ status: 'cancelled', next_attempt_at: null });
   });
 
+  it('makes again an attempt whose instance died mid-delivery, once its claim lapses', async () => {
+    const { path, created } = await subscribe(['deal.stage_changed']);
+    const body = (id: string) => JSON.stringify({ id, type: 'deal.stage_changed', timestamp: '', data: {} });
+    const [lapsed, held] = [randomUUID(), randomUUID()];
+    // Claimed by instances that never recorded an outcome: one claim has lapsed, the other still runs.
+    await h.query(
+      `INSERT INTO webhook_delivery (subscription_id, event_id, event_type, body, status, claim_token, next_attempt_at)
+       VALUES ($1, $2, 'deal.stage_changed', $3, 'pending', gen_random_uuid(), now() - interval '1 second'),
+              ($1, $4, 'deal.stage_changed', $5, 'pending', gen_random_uuid(), now() + interval '1 hour')`,
+      [created.id, lapsed, body(lapsed), held, body(held)],
+    );
+    const [request] = await requestsTo(path, 1);
+    expect(request.headers['webhook-id']).toBe(lapsed);
+    await waitFor(async () => (await deliveriesOf(created.id)).some((r) => r.status === 'succeeded'));
+    await settle();
+    expect(h.receiver.requestsTo(path)).toHaveLength(1);
+    const rows = await deliveriesOf(created.id);
+    expect(rows.find((r) => r.event_id === held)).toMatchObject({ status: 'pending', attempts: 0 });
+  });
+
   it('sends each attempt once when two instances deliver', async () => {
     await h.startAnotherInstance();
     const { path, created } = await subscribe(['deal.stage_changed']);

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
 import { BaseServiceConfig, EncryptionKeySetting, encryptionKeyOf } from '@crm/service-kit';
 
 /** api.md §16: success is a 2xx within 15 s. */
@@ -9,8 +9,12 @@ export const DELIVERY_TIMEOUT_MS = 15_000;
 export class WebhooksConfig extends BaseServiceConfig {
   @Type(() => Number) @IsInt() @Min(1) @Max(65535) WEBHOOKS_PORT = 3008;
 
-  /** Encrypts the subscriptions' signing secrets at rest (AES-256-GCM); required in production. */
-  @IsOptional() @EncryptionKeySetting() ENCRYPTION_KEY?: string;
+  /**
+   * Encrypts the subscriptions' signing secrets at rest (AES-256-GCM): 32 bytes as hex or base64; required in
+   * production. Changing it makes the stored secrets unreadable (rotate every subscription's secret).
+   */
+  @EncryptionKeySetting()
+  ENCRYPTION_KEY?: string;
 
   /** How often each instance looks for due deliveries. */
   @Type(() => Number) @IsInt() @Min(50) @Max(60_000) WEBHOOKS_POLL_INTERVAL_MS = 1_000;

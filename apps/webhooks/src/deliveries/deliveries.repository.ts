@@ -160,7 +160,11 @@ export class DeliveriesRepository {
     const qb = this.repo
       .createQueryBuilder('d')
       .where('d.subscription_id = :subscriptionId', { subscriptionId });
-    if (filter.status) qb.andWhere('d.status = :status', { status: filter.status });
+    // Cancelled deliveries show as `failed` (the API knows four statuses), so they are found as such.
+    if (filter.status) {
+      const statuses = filter.status === 'failed' ? ['failed', 'cancelled'] : [filter.status];
+      qb.andWhere('d.status IN (:...statuses)', { statuses });
+    }
     if (filter.event_type) qb.andWhere('d.event_type = :eventType', { eventType: filter.event_type });
     if (filter.since) qb.andWhere('d.created_at >= :since', { since: filter.since });
     if (filter.until) qb.andWhere('d.created_at <= :until', { until: filter.until });
