@@ -51,7 +51,7 @@ describe('webhooks service: fan-out and delivery (real NATS + Postgres, fake rec
   const settle = () => new Promise((resolve) => setTimeout(resolve, 800));
 
   it('delivers a published deal.stage_changed once, signed, with only the §19 fields', async () => {
-    const { path, created } = await subscribe(['deal.stage_changed']);
+    const { path, created } = await subscribe(['deal.stage_changed'], { headers: { 'X-Tenant': 'dna' } });
     h.receiver.setSecrets([created.secret]);
     const envelope = await publishStageChange();
 
@@ -63,6 +63,7 @@ describe('webhooks service: fan-out and delivery (real NATS + Postgres, fake rec
     expect(request.headers['webhook-id']).toBe(envelope.id);
     expect(request.headers['content-type']).toBe('application/json');
     expect(request.headers['user-agent']).toBe('DNA-ME-CRM-Webhooks/1');
+    expect(request.headers['x-tenant']).toBe('dna');
     expect(request.signatures).toHaveLength(1);
     const data = envelope.data as ReturnType<typeof stageChanged>;
     expect(request.body).toEqual({
@@ -170,7 +171,7 @@ describe('webhooks service: fan-out and delivery (real NATS + Postgres, fake rec
 
   it('disables the subscription on 410 Gone', async () => {
     const { path, created } = await subscribe(['deal.stage_changed']);
-    h.receiver.respond([{ kind: 'status', status: 410 }], path);
+    h.receiver.respond([{ kind: 'status', status: 410, body: 'é'.repeat(3000) }], path);
     await publishStageChange();
     await requestsTo(path, 1);
 
@@ -179,6 +180,12 @@ describe('webhooks service: fan-out and delivery (real NATS + Postgres, fake rec
       return !s.is_active && s;
     });
     expect(subscription.disabled_reason).toBe('gone');
+    // The answer was 6000 bytes: the delivery keeps at most 1 KB of it.
+    const [row] = await deliveriesOf(created.id);
+    expect(row).toMatchObject({ status: 'failed', response_status: 410, next_attempt_at: null });
+    const excerpt = row.response_body_excerpt as string;
+    expect(Buffer.byteLength(excerpt)).toBeLessThanOrEqual(1024);
+    expect(excerpt.length).toBeGreaterThan(500);
     await publishStageChange();
     await settle();
     expect(h.receiver.requestsTo(path)).toHaveLength(1);

@@ -5,7 +5,9 @@ import { Outbox } from '@crm/messaging';
 import { AppLogger, TransactionHost } from '@crm/service-kit';
 import type { Logger } from 'pino';
 import { WebhooksConfig } from '../config/webhooks.config';
+import { HostResolver } from '../subscriptions/host-resolver';
 import type { SubscriptionEntity } from '../subscriptions/subscription.entity';
+import { urlIssues } from '../subscriptions/subscription-policy';
 import { SubscriptionSecrets } from '../subscriptions/subscription-secrets';
 import { SubscriptionsRepository } from '../subscriptions/subscriptions.repository';
 import { DeliveriesRepository, type AttemptRecord } from './deliveries.repository';
@@ -35,6 +37,7 @@ export class DeliveryAttemptsService {
     private readonly outbox: Outbox,
     private readonly tx: TransactionHost,
     private readonly config: WebhooksConfig,
+    private readonly resolver: HostResolver,
     logger: AppLogger,
   ) {
     this.log = logger.child('webhook-deliveries');
@@ -58,15 +61,28 @@ export class DeliveryAttemptsService {
     const subscription = await this.subscriptions.findById(delivery.subscription_id);
     if (!subscription) return;
     const attemptedAt = new Date();
-    const outcome = await this.sender.send(
-      {
-        url: subscription.url,
-        headers: this.headersFor(subscription, delivery, attemptedAt),
-        body: delivery.body,
-      },
-      this.config.WEBHOOKS_HTTP_TIMEOUT_MS,
-    );
+    const refusal = await this.refusalOf(subscription.url);
+    const outcome = refusal
+      ? { status: null, bodyExcerpt: null, retryAfterMs: null, durationMs: 0, error: refusal }
+      : await this.sender.send(
+          {
+            url: subscription.url,
+            headers: this.headersFor(subscription, delivery, attemptedAt),
+            body: delivery.body,
+          },
+          this.config.WEBHOOKS_HTTP_TIMEOUT_MS,
+        );
     await this.tx.transaction(() => this.record(subscription, delivery, token, attemptedAt, outcome));
+  }
+
+  /**
+   * In production the URL's host is resolved again before each attempt: a name that pointed outside when the
+   * subscription was saved may point into our network now (SSRF). The attempt then fails without a request.
+   */
+  private async refusalOf(url: string): Promise<string | null> {
+    if (this.config.NODE_ENV !== 'production') return null;
+    const [issue] = await urlIssues(url, true, (host) => this.resolver.resolve(host));
+    return issue ? `refused: ${issue.message} (${issue.code})` : null;
   }
 
   /** Static headers first, so none of ours can be replaced by them. */

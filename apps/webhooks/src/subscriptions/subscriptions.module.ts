@@ -21,6 +21,6 @@ import { SubscriptionsService } from './subscriptions.service';
       useFactory: (config: WebhooksConfig) => new SecretCipher(config.encryptionKey()),
     },
   ],
-  exports: [SubscriptionsRepository, SubscriptionsService, SubscriptionSecrets],
+  exports: [SubscriptionsRepository, SubscriptionsService, SubscriptionSecrets, HostResolver],
 })
 export class SubscriptionsModule {}
