@@ -23,7 +23,7 @@ const SERVICES = [
   // { name: 'cituro', portEnv: 'CITURO_PORT', port: 3005 },
   // { name: 'moco', portEnv: 'MOCO_PORT', port: 3006 },
   { name: 'mailer', portEnv: 'MAILER_PORT', port: 3007 },
-  // { name: 'webhooks', portEnv: 'WEBHOOKS_PORT', port: 3008 },
+  { name: 'webhooks', portEnv: 'WEBHOOKS_PORT', port: 3008 },
   { name: 'gateway', portEnv: 'GATEWAY_PORT', port: 3000 },
 ];
 

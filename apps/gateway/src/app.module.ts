@@ -27,6 +27,7 @@ import { OrganizationsModule } from './organizations/organizations.module';
 import { TeamModule } from './team/team.module';
 import { TriggersModule } from './triggers/triggers.module';
 import { WebUiModule } from './web-ui/web-ui.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -55,6 +56,7 @@ import { WebUiModule } from './web-ui/web-ui.module';
     OrganizationsModule,
     TriggersModule,
     ReportsModule,
+    WebhooksModule,
     GatewayHealthModule,
     WebUiModule,
   ],

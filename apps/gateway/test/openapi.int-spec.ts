@@ -52,18 +52,6 @@ const NOT_SERVED_YET: Record<RouteKey, string> = {
   'GET /api/v1/integrations/slack/config': 'integrations not served yet (§15.6, issue 8)',
   'PUT /api/v1/integrations/slack/config': 'integrations not served yet (§15.6, issue 8)',
   'POST /api/v1/integrations/slack/test': 'integrations not served yet (§15.6, issue 8)',
-  // §16 outbound webhooks: the webhooks service does not exist yet (issue 8).
-  'GET /api/v1/webhooks': 'outbound webhooks not served yet (§16, issue 8)',
-  'POST /api/v1/webhooks': 'outbound webhooks not served yet (§16, issue 8)',
-  'GET /api/v1/webhooks/{}': 'outbound webhooks not served yet (§16, issue 8)',
-  'PATCH /api/v1/webhooks/{}': 'outbound webhooks not served yet (§16, issue 8)',
-  'DELETE /api/v1/webhooks/{}': 'outbound webhooks not served yet (§16, issue 8)',
-  'POST /api/v1/webhooks/{}/rotate-secret': 'outbound webhooks not served yet (§16, issue 8)',
-  'POST /api/v1/webhooks/{}/test': 'outbound webhooks not served yet (§16, issue 8)',
-  'GET /api/v1/webhooks/{}/deliveries': 'outbound webhooks not served yet (§16, issue 8)',
-  'POST /api/v1/webhooks/{}/redeliver': 'outbound webhooks not served yet (§16, issue 8)',
-  'GET /api/v1/webhook-deliveries/{}': 'outbound webhooks not served yet (§16, issue 8)',
-  'POST /api/v1/webhook-deliveries/{}/redeliver': 'outbound webhooks not served yet (§16, issue 8)',
 };
 
 /** Served routes that are not API routes: the docs themselves, the web UI (`/` and its files), CORS preflights. */

@@ -573,3 +573,89 @@ describe('/health', () => {
     expect(scoringDown.body.services).toMatchObject({ leads: true, scoring: false });
   });
 });
+
+describe('outbound webhooks (api.md §16, admin)', () => {
+  const subscription = (id: string) => ({
+    id,
+    url: 'https://hooks.example.com/x',
+    event_types: ['deal.won'],
+  });
+
+  it('forwards a valid create to the webhooks service and answers 201 with what it returned', async () => {
+    const id = randomUUID();
+    const create = await responder(Queries.WebhooksCreateSubscription, () => ({
+      ...subscription(id),
+      secret: 'whsec_x',
+    }));
+    const body = {
+      url: 'https://hooks.example.com/x',
+      event_types: ['deal.won'],
+      headers: { 'X-Tenant': 'a' },
+    };
+    const response = await gw.request('/api/v1/webhooks', { method: 'POST', body, headers: asAdmin() });
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({ id, secret: 'whsec_x' });
+    expect(create.calls[0].data).toEqual({ body });
+  });
+
+  it('refuses a malformed body with 400 before asking the service, and non-admins with 403', async () => {
+    const create = await responder(Queries.WebhooksCreateSubscription, () => subscription(randomUUID()));
+    const bad = await gw.request('/api/v1/webhooks', {
+      method: 'POST',
+      body: { url: 'https://hooks.example.com/x', event_types: ['deal.exploded'] },
+      headers: asAdmin(),
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('VALIDATION_ERROR');
+    expect(bad.body.error.details.validation_errors).toEqual([
+      expect.objectContaining({ path: 'event_types', code: 'isIn' }),
+    ]);
+    const asKey = await api('/api/v1/webhooks', { method: 'POST', body: subscription(randomUUID()) });
+    expect(asKey.status).toBe(403);
+    expect(create.calls).toHaveLength(0);
+  });
+
+  it('routes the subscription and delivery endpoints with their status codes', async () => {
+    const id = randomUUID();
+    const deliveryId = randomUUID();
+    await responder(Queries.WebhooksDeleteSubscription, () => ({ deleted: true }));
+    await responder(Queries.WebhooksRotateSecret, () => ({
+      secret: 'whsec_y',
+      previous_secret_expires_at: 'x',
+    }));
+    await responder(Queries.WebhooksSendTest, () => ({ delivery_id: deliveryId }));
+    const list = await responder(Queries.WebhooksListDeliveries, () => toPage([], 0, 1, 20));
+    const bulk = await responder(Queries.WebhooksRedeliverMany, () => ({ queued: 2 }));
+    const one = await responder(Queries.WebhooksRedeliver, () => ({ id: randomUUID() }));
+    const admin = asAdmin();
+
+    expect((await gw.request(`/api/v1/webhooks/${id}`, { method: 'DELETE', headers: admin })).status).toBe(
+      204,
+    );
+    const rotated = await gw.request(`/api/v1/webhooks/${id}/rotate-secret`, {
+      method: 'POST',
+      headers: admin,
+    });
+    expect(rotated.status).toBe(200);
+    const test = await gw.request(`/api/v1/webhooks/${id}/test`, { method: 'POST', headers: admin });
+    expect([test.status, test.body]).toEqual([202, { delivery_id: deliveryId }]);
+    const listed = await gw.request(`/api/v1/webhooks/${id}/deliveries?status=failed&limit=5`, {
+      headers: admin,
+    });
+    expect(listed.status).toBe(200);
+    expect(list.calls[0].data).toMatchObject({ subscription_id: id, query: { status: 'failed', limit: 5 } });
+    const queued = await gw.request(`/api/v1/webhooks/${id}/redeliver`, {
+      method: 'POST',
+      body: { status: 'exhausted' },
+      headers: admin,
+    });
+    expect([queued.status, queued.body]).toEqual([202, { queued: 2 }]);
+    expect(bulk.calls[0].data).toEqual({ subscription_id: id, body: { status: 'exhausted' } });
+    const again = await gw.request(`/api/v1/webhook-deliveries/${deliveryId}/redeliver`, {
+      method: 'POST',
+      headers: admin,
+    });
+    expect(again.status).toBe(202);
+    expect(one.calls[0].data).toEqual({ id: deliveryId });
+  });
+});

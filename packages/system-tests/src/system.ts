@@ -17,6 +17,7 @@ export const SERVICES = [
   { name: 'automation', portEnv: 'AUTOMATION_PORT' },
   { name: 'slack', portEnv: 'SLACK_PORT' },
   { name: 'mailer', portEnv: 'MAILER_PORT' },
+  { name: 'webhooks', portEnv: 'WEBHOOKS_PORT' },
   { name: 'gateway', portEnv: 'GATEWAY_PORT' },
 ] as const;
 export type ServiceKey = (typeof SERVICES)[number]['name'];

@@ -40,3 +40,17 @@ export type {
   SmtpFailureMode,
   SmtpSessionRecord,
 } from './fake-smtp/fake-smtp.types';
+export { FakeWebhookReceiver } from './fake-webhook-receiver/fake-webhook-receiver';
+export type {
+  FakeWebhookReceiverOptions,
+  ReceivedWebhook,
+  WebhookResponse,
+} from './fake-webhook-receiver/fake-webhook-receiver.types';
+export {
+  verifyStandardWebhook,
+  WEBHOOK_TOLERANCE_SECONDS,
+} from './fake-webhook-receiver/standard-webhooks-verifier';
+export type {
+  WebhookVerification,
+  WebhookVerificationFailure,
+} from './fake-webhook-receiver/standard-webhooks-verifier';

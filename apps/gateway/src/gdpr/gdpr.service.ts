@@ -11,6 +11,7 @@ import {
   type QuerySubject,
   type ScoringGdprExportView,
   type SlackGdprExportView,
+  type WebhooksGdprExportView,
 } from '@crm/contracts';
 import { actorOf, type Principal } from '../auth/principal';
 import { GatewayConfig } from '../config/gateway.config';
@@ -76,18 +77,19 @@ export class GdprService {
       }
     };
     const query = { lead_id: leadId };
-    const [leads, scoring, automation, mailer] = await Promise.all([
+    const [leads, scoring, automation, mailer, webhooks] = await Promise.all([
       part<LeadsGdprExportView>('leads', Queries.LeadsGdprExport, query),
       part<ScoringGdprExportView>('scoring', Queries.ScoringGdprExport, query),
       part<AutomationGdprExportView>('automation', Queries.AutomationGdprExport, query),
       part<MailerGdprExportView>('mailer', Queries.MailerGdprExport, query),
+      part<WebhooksGdprExportView>('webhooks', Queries.WebhooksGdprExport, query),
     ]);
     const runIds = automation?.trigger_runs.map((run) => run.id) ?? [];
     const slack = await part<SlackGdprExportView>('slack', Queries.SlackGdprExport, {
       ...query,
       run_ids: runIds,
     });
-    if (missing.length || !leads || !scoring || !automation || !slack || !mailer) {
+    if (missing.length || !leads || !scoring || !automation || !slack || !mailer || !webhooks) {
       throw new DomainError(
         ErrorCode.ServiceUnavailable,
         'A service did not answer; no partial export',
@@ -117,7 +119,7 @@ export class GdprService {
         slack: { messages: slack.messages },
         mailer: { emails: mailer.emails },
       },
-      webhook_deliveries: 0,
+      webhook_deliveries: webhooks.webhook_deliveries,
     };
   }
 }

@@ -57,4 +57,9 @@ export class GdprMessageController {
   mailerErased(@Payload() envelope: MessageEnvelope<LeadErasureConfirmedV1>): Promise<void> {
     return this.gdpr.confirm(envelope.data);
   }
+
+  @OnEvent(Subjects.WebhooksLeadErased)
+  webhooksErased(@Payload() envelope: MessageEnvelope<LeadErasureConfirmedV1>): Promise<void> {
+    return this.gdpr.confirm(envelope.data);
+  }
 }

@@ -1,6 +1,7 @@
 import type { ServiceName } from './services';
 import { streamOf, type StreamName } from './streams';
 import { Subjects, type Subject } from './subjects';
+import { WEBHOOK_EVENT_SUBJECTS } from './webhook-event-subjects';
 
 export interface ConsumerDefinition {
   service: ServiceName;
@@ -55,6 +56,7 @@ export const Consumers: readonly ConsumerDefinition[] = [
   consumer('leads', 'leads-automation-lead-erased', Subjects.AutomationLeadErased, { concurrency: 1 }),
   consumer('leads', 'leads-slack-lead-erased', Subjects.SlackLeadErased, { concurrency: 1 }),
   consumer('leads', 'leads-mailer-lead-erased', Subjects.MailerLeadErased, { concurrency: 1 }),
+  consumer('leads', 'leads-webhooks-lead-erased', Subjects.WebhooksLeadErased, { concurrency: 1 }),
   consumer('scoring', 'scoring-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
   // CRM activity rows of the event feed (api.md §4.3), written from leads' own domain events: one batched
   // consumer per subject (a consumer has one filter subject on nats-server 2.9).
@@ -89,6 +91,17 @@ export const Consumers: readonly ConsumerDefinition[] = [
     ackWaitSeconds: 60,
     concurrency: 4,
   }),
+  consumer('webhooks', 'webhooks-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
+  // Outbound webhooks (api.md §16): each domain event of §19 becomes a delivery row per matching subscription.
+  // One batched consumer per subject (one filter subject per consumer on nats-server 2.9). `lead.erased` is
+  // fanned out by webhooks-lead-erased, which erases the lead's deliveries in the same transaction.
+  ...WEBHOOK_EVENT_SUBJECTS.filter((subject) => subject !== Subjects.LeadErased).map((subject) =>
+    consumer(
+      'webhooks',
+      `webhooks-fanout-${subject.split('.').slice(1, -1).join('-').replace(/_/g, '-')}`,
+      subject,
+    ),
+  ),
 ];
 
 export function consumersOf(service: ServiceName): ConsumerDefinition[] {

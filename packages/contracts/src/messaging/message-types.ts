@@ -23,6 +23,7 @@ import {
   SlackPostMessageV1,
 } from '../payloads/slack.v1.messages';
 import { MailerEmailFailedV1, MailerEmailSentV1, MailerSendEmailV1 } from '../payloads/mailer.v1.messages';
+import { WebhookDeliveryExhaustedV1 } from '../payloads/webhooks.v1.events';
 import { Subjects, type Subject } from './subjects';
 
 /** The payload class of every durable subject: publishers and consumers validate against it. */
@@ -49,6 +50,7 @@ export const PayloadClasses: { [S in Subject]: ClassConstructor<object> } = {
   [Subjects.AutomationLeadErased]: LeadErasureConfirmedV1,
   [Subjects.SlackLeadErased]: LeadErasureConfirmedV1,
   [Subjects.MailerLeadErased]: LeadErasureConfirmedV1,
+  [Subjects.WebhooksLeadErased]: LeadErasureConfirmedV1,
   [Subjects.EvaluateLeadRouting]: EvaluateLeadRoutingV1,
   [Subjects.LeadScored]: LeadScoredV1,
   [Subjects.LeadIntentDetected]: LeadIntentDetectedV1,
@@ -58,6 +60,7 @@ export const PayloadClasses: { [S in Subject]: ClassConstructor<object> } = {
   [Subjects.MailerSendEmail]: MailerSendEmailV1,
   [Subjects.MailerEmailSent]: MailerEmailSentV1,
   [Subjects.MailerEmailFailed]: MailerEmailFailedV1,
+  [Subjects.WebhookDeliveryExhausted]: WebhookDeliveryExhaustedV1,
 };
 
 /** Subject → payload type, so publishers are type-checked. */
@@ -84,6 +87,7 @@ export interface PayloadOf {
   [Subjects.AutomationLeadErased]: LeadErasureConfirmedV1;
   [Subjects.SlackLeadErased]: LeadErasureConfirmedV1;
   [Subjects.MailerLeadErased]: LeadErasureConfirmedV1;
+  [Subjects.WebhooksLeadErased]: LeadErasureConfirmedV1;
   [Subjects.EvaluateLeadRouting]: EvaluateLeadRoutingV1;
   [Subjects.LeadScored]: LeadScoredV1;
   [Subjects.LeadIntentDetected]: LeadIntentDetectedV1;
@@ -93,4 +97,5 @@ export interface PayloadOf {
   [Subjects.MailerSendEmail]: MailerSendEmailV1;
   [Subjects.MailerEmailSent]: MailerEmailSentV1;
   [Subjects.MailerEmailFailed]: MailerEmailFailedV1;
+  [Subjects.WebhookDeliveryExhausted]: WebhookDeliveryExhaustedV1;
 }

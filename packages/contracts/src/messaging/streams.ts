@@ -9,7 +9,8 @@ export type StreamName =
   | 'SLACK'
   | 'SLACK_CMD'
   | 'MAILER'
-  | 'MAILER_CMD';
+  | 'MAILER_CMD'
+  | 'WEBHOOKS';
 
 export interface StreamDefinition {
   name: StreamName;
@@ -103,6 +104,13 @@ export const Streams: readonly StreamDefinition[] = [
     name: 'MAILER_CMD',
     subjects: [Subjects.MailerSendEmail],
     retention: 'workqueue',
+    maxAgeSeconds: 14 * DAY,
+    duplicateWindowSeconds: 600,
+  },
+  {
+    name: 'WEBHOOKS',
+    subjects: [Subjects.WebhooksLeadErased, Subjects.WebhookDeliveryExhausted],
+    retention: 'limits',
     maxAgeSeconds: 14 * DAY,
     duplicateWindowSeconds: 600,
   },

@@ -25,6 +25,7 @@ export const Subjects = {
   AutomationLeadErased: 'automation.lead.erased.v1',
   SlackLeadErased: 'slack.lead.erased.v1',
   MailerLeadErased: 'mailer.lead.erased.v1',
+  WebhooksLeadErased: 'webhooks.lead.erased.v1',
   EvaluateLeadRouting: 'leads.cmd.evaluate_routing.v1',
   LeadScored: 'scoring.lead.scored.v1',
   LeadIntentDetected: 'scoring.lead.intent_detected.v1',
@@ -34,6 +35,7 @@ export const Subjects = {
   MailerSendEmail: 'mailer.cmd.send_email.v1',
   MailerEmailSent: 'mailer.email.sent.v1',
   MailerEmailFailed: 'mailer.email.failed.v1',
+  WebhookDeliveryExhausted: 'webhooks.delivery.exhausted.v1',
 } as const;
 export type Subject = (typeof Subjects)[keyof typeof Subjects];
 
@@ -64,6 +66,7 @@ export const Queries = {
   MailerGetTemplate: 'mailer.qry.template.get',
   MailerUpsertTemplate: 'mailer.rpc.template.upsert',
   MailerStatus: 'mailer.qry.status',
+  WebhooksGdprExport: 'webhooks.qry.gdpr.export',
   LeadsLeadStats: 'leads.qry.lead.stats',
   LeadsListEvents: 'leads.qry.event.list',
   LeadsLeadEvents: 'leads.qry.lead.events',
@@ -162,6 +165,17 @@ export const Queries = {
   AutomationListRuns: 'automation.qry.trigger_run.list',
   AutomationGetRun: 'automation.qry.trigger_run.get',
   AutomationRetryRun: 'automation.rpc.trigger_run.retry',
+  WebhooksListSubscriptions: 'webhooks.qry.subscription.list',
+  WebhooksGetSubscription: 'webhooks.qry.subscription.get',
+  WebhooksCreateSubscription: 'webhooks.rpc.subscription.create',
+  WebhooksUpdateSubscription: 'webhooks.rpc.subscription.update',
+  WebhooksDeleteSubscription: 'webhooks.rpc.subscription.delete',
+  WebhooksRotateSecret: 'webhooks.rpc.subscription.rotate_secret',
+  WebhooksSendTest: 'webhooks.rpc.subscription.test',
+  WebhooksRedeliverMany: 'webhooks.rpc.subscription.redeliver',
+  WebhooksListDeliveries: 'webhooks.qry.delivery.list',
+  WebhooksGetDelivery: 'webhooks.qry.delivery.get',
+  WebhooksRedeliver: 'webhooks.rpc.delivery.redeliver',
 } as const;
 export type QuerySubject = (typeof Queries)[keyof typeof Queries];
 

@@ -43,7 +43,8 @@ export type ErasureConfirmationSubject =
   | typeof Subjects.ScoringLeadErased
   | typeof Subjects.AutomationLeadErased
   | typeof Subjects.SlackLeadErased
-  | typeof Subjects.MailerLeadErased;
+  | typeof Subjects.MailerLeadErased
+  | typeof Subjects.WebhooksLeadErased;
 
 /** A service's confirmation to leads that it erased what it held about the lead (api.md §17). */
 export async function confirmLeadErasure(
