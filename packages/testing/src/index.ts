@@ -32,3 +32,14 @@ export type {
 export { waitFor } from './process/wait-for';
 export type { WaitForOptions } from './process/wait-for';
 export * from './nats/nats-test-client';
+
+export { FakeCituroServer, FAKE_CITURO_API_KEY } from './fake-cituro/fake-cituro.server';
+export { cituroSignature, sendCituroWebhook } from './fake-cituro/webhook-sender';
+export type {
+  CituroCustomer,
+  CituroFailureMode,
+  CituroReceivedRequest,
+  CituroWebhookDelivery,
+  CituroWebhookResponse,
+  FakeCituroStartOptions,
+} from './fake-cituro/fake-cituro.types';
