@@ -80,6 +80,17 @@ export const Consumers: readonly ConsumerDefinition[] = [
     ackWaitSeconds: 60,
     concurrency: 4,
   }),
+  // Cituro (api.md §15.3/§15.4): booking invitations, GDPR erasure, and leads acting on bookings.
+  consumer('cituro', 'cituro-send-booking', Subjects.CituroSendBooking, {
+    maxDeliver: 5,
+    backoffMs: [30_000, 120_000, 600_000, 3_600_000],
+    ackWaitSeconds: 60,
+    concurrency: 4,
+  }),
+  consumer('cituro', 'cituro-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
+  consumer('leads', 'leads-cituro-lead-erased', Subjects.CituroLeadErased, { concurrency: 1 }),
+  consumer('leads', 'leads-cituro-booking-created', Subjects.CituroBookingCreated, { concurrency: 1 }),
+  consumer('leads', 'leads-cituro-booking-canceled', Subjects.CituroBookingCanceled, { concurrency: 1 }),
 ];
 
 export function consumersOf(service: ServiceName): ConsumerDefinition[] {

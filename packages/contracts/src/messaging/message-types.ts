@@ -23,6 +23,12 @@ import {
   SlackPostMessageV1,
 } from '../payloads/slack.v1.messages';
 import { MailerEmailFailedV1, MailerEmailSentV1, MailerSendEmailV1 } from '../payloads/mailer.v1.messages';
+import {
+  CituroBookingEventV1,
+  CituroBookingInvitationFailedV1,
+  CituroBookingInvitationSentV1,
+  CituroSendBookingV1,
+} from '../payloads/cituro.v1.messages';
 import { Subjects, type Subject } from './subjects';
 
 /** The payload class of every durable subject: publishers and consumers validate against it. */
@@ -57,6 +63,12 @@ export const PayloadClasses: { [S in Subject]: ClassConstructor<object> } = {
   [Subjects.MailerSendEmail]: MailerSendEmailV1,
   [Subjects.MailerEmailSent]: MailerEmailSentV1,
   [Subjects.MailerEmailFailed]: MailerEmailFailedV1,
+  [Subjects.CituroSendBooking]: CituroSendBookingV1,
+  [Subjects.CituroBookingInvitationSent]: CituroBookingInvitationSentV1,
+  [Subjects.CituroBookingInvitationFailed]: CituroBookingInvitationFailedV1,
+  [Subjects.CituroBookingCreated]: CituroBookingEventV1,
+  [Subjects.CituroBookingCanceled]: CituroBookingEventV1,
+  [Subjects.CituroLeadErased]: LeadErasureConfirmedV1,
 };
 
 /** Subject → payload type, so publishers are type-checked. */
@@ -91,4 +103,10 @@ export interface PayloadOf {
   [Subjects.MailerSendEmail]: MailerSendEmailV1;
   [Subjects.MailerEmailSent]: MailerEmailSentV1;
   [Subjects.MailerEmailFailed]: MailerEmailFailedV1;
+  [Subjects.CituroSendBooking]: CituroSendBookingV1;
+  [Subjects.CituroBookingInvitationSent]: CituroBookingInvitationSentV1;
+  [Subjects.CituroBookingInvitationFailed]: CituroBookingInvitationFailedV1;
+  [Subjects.CituroBookingCreated]: CituroBookingEventV1;
+  [Subjects.CituroBookingCanceled]: CituroBookingEventV1;
+  [Subjects.CituroLeadErased]: LeadErasureConfirmedV1;
 }

@@ -9,7 +9,9 @@ export type StreamName =
   | 'SLACK'
   | 'SLACK_CMD'
   | 'MAILER'
-  | 'MAILER_CMD';
+  | 'MAILER_CMD'
+  | 'CITURO'
+  | 'CITURO_CMD';
 
 export interface StreamDefinition {
   name: StreamName;
@@ -102,6 +104,26 @@ export const Streams: readonly StreamDefinition[] = [
   {
     name: 'MAILER_CMD',
     subjects: [Subjects.MailerSendEmail],
+    retention: 'workqueue',
+    maxAgeSeconds: 14 * DAY,
+    duplicateWindowSeconds: 600,
+  },
+  {
+    name: 'CITURO',
+    subjects: [
+      Subjects.CituroBookingInvitationSent,
+      Subjects.CituroBookingInvitationFailed,
+      Subjects.CituroBookingCreated,
+      Subjects.CituroBookingCanceled,
+      Subjects.CituroLeadErased,
+    ],
+    retention: 'limits',
+    maxAgeSeconds: 14 * DAY,
+    duplicateWindowSeconds: 600,
+  },
+  {
+    name: 'CITURO_CMD',
+    subjects: [Subjects.CituroSendBooking],
     retention: 'workqueue',
     maxAgeSeconds: 14 * DAY,
     duplicateWindowSeconds: 600,

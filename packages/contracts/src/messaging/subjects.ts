@@ -33,6 +33,12 @@ export const Subjects = {
   MailerSendEmail: 'mailer.cmd.send_email.v1',
   MailerEmailSent: 'mailer.email.sent.v1',
   MailerEmailFailed: 'mailer.email.failed.v1',
+  CituroSendBooking: 'cituro.cmd.send_booking.v1',
+  CituroBookingInvitationSent: 'cituro.booking_invitation.sent.v1',
+  CituroBookingInvitationFailed: 'cituro.booking_invitation.failed.v1',
+  CituroBookingCreated: 'cituro.booking.created.v1',
+  CituroBookingCanceled: 'cituro.booking.canceled.v1',
+  CituroLeadErased: 'cituro.lead.erased.v1',
 } as const;
 export type Subject = (typeof Subjects)[keyof typeof Subjects];
 
@@ -51,6 +57,7 @@ export const Queries = {
   ScoringGdprExport: 'scoring.qry.gdpr.export',
   AutomationGdprExport: 'automation.qry.gdpr.export',
   SlackGdprExport: 'slack.qry.gdpr.export',
+  CituroGdprExport: 'cituro.qry.gdpr.export',
   LeadsLeadStats: 'leads.qry.lead.stats',
   LeadsListEvents: 'leads.qry.event.list',
   LeadsLeadEvents: 'leads.qry.lead.events',
@@ -149,6 +156,12 @@ export const Queries = {
   AutomationListRuns: 'automation.qry.trigger_run.list',
   AutomationGetRun: 'automation.qry.trigger_run.get',
   AutomationRetryRun: 'automation.rpc.trigger_run.retry',
+  CituroGetStatus: 'cituro.qry.status',
+  CituroGetConfig: 'cituro.qry.config.get',
+  CituroUpdateConfig: 'cituro.rpc.config.update',
+  CituroGetTemplate: 'cituro.qry.template.get',
+  CituroUpdateTemplate: 'cituro.rpc.template.update',
+  CituroReceiveWebhook: 'cituro.rpc.webhook.receive',
 } as const;
 export type QuerySubject = (typeof Queries)[keyof typeof Queries];
 

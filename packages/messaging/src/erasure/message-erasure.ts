@@ -40,7 +40,10 @@ async function countOf(manager: EntityManager, deletion: string, params: unknown
 }
 
 type ErasureConfirmationSubject =
-  typeof Subjects.ScoringLeadErased | typeof Subjects.AutomationLeadErased | typeof Subjects.SlackLeadErased;
+  | typeof Subjects.ScoringLeadErased
+  | typeof Subjects.AutomationLeadErased
+  | typeof Subjects.SlackLeadErased
+  | typeof Subjects.CituroLeadErased;
 
 /** A service's confirmation to leads that it erased what it held about the lead (api.md §17). */
 export async function confirmLeadErasure(

@@ -123,6 +123,13 @@ describe('FakeCituroServer', () => {
     expect((await call('GET', '/customers')).status).toBe(200);
   });
 
+  it('scopes a failure mode to one method of a path', async () => {
+    fake.fail({ kind: 'server_error', status: 502, times: 1 }, { path: '/customers', method: 'POST' });
+    expect((await call('GET', '/customers')).status).toBe(200);
+    expect((await call('POST', '/customers?key=email', { email: 'm@example.com' })).status).toBe(502);
+    expect((await call('POST', '/customers?key=email', { email: 'm@example.com' })).status).toBe(200);
+  });
+
   it('answers 5xx in server_error mode', async () => {
     fake.fail({ kind: 'server_error', status: 503 });
     expect((await call('GET', '/me')).status).toBe(503);

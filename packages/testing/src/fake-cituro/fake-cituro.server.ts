@@ -74,13 +74,16 @@ export class FakeCituroServer {
     this.apiKeys = [...keys];
   }
 
-  /** Switches on a failure mode for one path below the base (`/customers`) or for every request. */
-  fail(mode: CituroFailureMode, options: { path?: string } = {}): void {
-    this.failures.set(mode, options.path);
+  /**
+   * Switches on a failure mode for one path below the base (`/customers`), optionally for one method only, or
+   * for every request. A method-scoped mode wins over a path-scoped one, which wins over the global one.
+   */
+  fail(mode: CituroFailureMode, options: { path?: string; method?: string } = {}): void {
+    this.failures.set(mode, scopeOf(options));
   }
 
-  heal(options: { path?: string } = {}): void {
-    this.failures.clear(options.path);
+  heal(options: { path?: string; method?: string } = {}): void {
+    this.failures.clear(options.path === undefined ? undefined : scopeOf(options));
   }
 
   /** Clears recorded requests, failure modes, customers, appointments and webhooks (keys are kept). */
@@ -148,7 +151,7 @@ export class FakeCituroServer {
       });
     };
 
-    const mode = this.failures.take(path);
+    const mode = this.failures.take(`${method} ${path}`, false) ?? this.failures.take(path);
     if (mode?.kind === 'timeout') {
       if (mode.afterHandling) this.route({ method, path, query, key: apiKeyOf(req), body, raw: rawBody });
       record(null, null);
@@ -271,6 +274,11 @@ export class FakeCituroServer {
     const limit = Number(query.limit ?? query['page[limit]']);
     return Number.isInteger(limit) && limit > 0 ? rows.slice(0, limit) : rows;
   }
+}
+
+function scopeOf(options: { path?: string; method?: string }): string | undefined {
+  if (options.path === undefined) return undefined;
+  return options.method ? `${options.method.toUpperCase()} ${options.path}` : options.path;
 }
 
 function apiKeyOf(req: IncomingMessage): string | undefined {

@@ -34,13 +34,17 @@ export class FailureModes<M extends { times?: number } = FailureMode> {
     }
   }
 
-  /** Returns the mode that applies to this request and counts the request against its `times`. */
-  take(path: string): M | undefined {
+  /**
+   * Returns the mode that applies to this request and counts the request against its `times`; with
+   * `includeGlobal` false, only a mode scoped to `path`.
+   */
+  take(path: string, includeGlobal = true): M | undefined {
     const scoped = this.byPath.get(path);
     if (scoped) {
       if (this.consume(scoped)) this.byPath.delete(path);
       return scoped.mode;
     }
+    if (!includeGlobal) return undefined;
     const global = this.global;
     if (global) {
       if (this.consume(global)) this.global = undefined;
