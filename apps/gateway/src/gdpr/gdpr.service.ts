@@ -5,6 +5,7 @@ import {
   ErrorCode,
   Queries,
   type AutomationGdprExportView,
+  type CituroGdprExportView,
   type ErasureView,
   type LeadsGdprExportView,
   type QuerySubject,
@@ -75,17 +76,18 @@ export class GdprService {
       }
     };
     const query = { lead_id: leadId };
-    const [leads, scoring, automation] = await Promise.all([
+    const [leads, scoring, automation, cituro] = await Promise.all([
       part<LeadsGdprExportView>('leads', Queries.LeadsGdprExport, query),
       part<ScoringGdprExportView>('scoring', Queries.ScoringGdprExport, query),
       part<AutomationGdprExportView>('automation', Queries.AutomationGdprExport, query),
+      part<CituroGdprExportView>('cituro', Queries.CituroGdprExport, query),
     ]);
     const runIds = automation?.trigger_runs.map((run) => run.id) ?? [];
     const slack = await part<SlackGdprExportView>('slack', Queries.SlackGdprExport, {
       ...query,
       run_ids: runIds,
     });
-    if (missing.length || !leads || !scoring || !automation || !slack) {
+    if (missing.length || !leads || !scoring || !automation || !slack || !cituro) {
       throw new DomainError(
         ErrorCode.ServiceUnavailable,
         'A service did not answer; no partial export',
@@ -108,10 +110,10 @@ export class GdprService {
       tasks: leads.tasks,
       notes: leads.notes,
       trigger_runs: automation.trigger_runs,
-      // MOCO and Cituro are not integrated yet: their stores are empty by construction.
+      // MOCO is not integrated yet: its store is empty by construction.
       integrations: {
         moco: { mappings: [] },
-        cituro: { customer_id: null, bookings: [] },
+        cituro: { customer_id: cituro.customer_id, bookings: cituro.bookings },
         slack: { messages: slack.messages },
       },
       webhook_deliveries: 0,
