@@ -52,4 +52,9 @@ export class GdprMessageController {
   slackErased(@Payload() envelope: MessageEnvelope<LeadErasureConfirmedV1>): Promise<void> {
     return this.gdpr.confirm(envelope.data);
   }
+
+  @OnEvent(Subjects.CituroLeadErased)
+  cituroErased(@Payload() envelope: MessageEnvelope<LeadErasureConfirmedV1>): Promise<void> {
+    return this.gdpr.confirm(envelope.data);
+  }
 }
