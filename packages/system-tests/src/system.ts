@@ -16,6 +16,7 @@ export const SERVICES = [
   { name: 'scoring', portEnv: 'SCORING_PORT' },
   { name: 'automation', portEnv: 'AUTOMATION_PORT' },
   { name: 'slack', portEnv: 'SLACK_PORT' },
+  { name: 'cituro', portEnv: 'CITURO_PORT' },
   { name: 'gateway', portEnv: 'GATEWAY_PORT' },
 ] as const;
 export type ServiceKey = (typeof SERVICES)[number]['name'];
