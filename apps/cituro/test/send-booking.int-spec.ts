@@ -144,6 +144,20 @@ describe('cituro service: send_booking commands (real NATS + Postgres, fake Citu
       expect(rows).toHaveLength(1);
     });
 
+    it('uses a trigger’s own subject and HTML when the command carries them', async () => {
+      const key = `key-${randomUUID()}`;
+      const mails = h.nats.collect<MailerSendEmailV1>(
+        Subjects.MailerSendEmail,
+        (e) => e.idempotency_key === `cituro.booking_invitation:${key}`,
+      );
+      await send(
+        command({ email_subject: 'Your demo', email_html: '<p>Pick a slot: {BOOKING_LINK}</p>' }),
+        key,
+      );
+      const [mail] = await waitFor(async () => mails.length > 0 && mails, { message: 'mailer command' });
+      expect(mail.data).toMatchObject({ subject: 'Your demo', html: `<p>Pick a slot: ${BOOKING_URL}</p>` });
+    });
+
     it('uses the stored mapping for a lead it knows, without asking Cituro again', async () => {
       const data = command();
       const firstKey = `key-${randomUUID()}`;

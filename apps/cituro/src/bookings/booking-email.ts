@@ -2,8 +2,9 @@ import { BOOKING_LINK_PLACEHOLDER, type CituroSendBookingV1, type MailerSendEmai
 import { BOOKING_EMAIL_SUBJECT } from '../settings/cituro-settings';
 
 /**
- * The mailer command of a booking invitation: the stored template with `{BOOKING_LINK}` replaced by the
- * configured booking URL (api.md §15.3); the lead's names are left to the mailer as `{VARIABLE}`s.
+ * The mailer command of a booking invitation: the command's own HTML and subject (a trigger's), else the stored
+ * template, with `{BOOKING_LINK}` replaced by the configured booking URL (api.md §15.3); the lead's names are
+ * left to the mailer as `{VARIABLE}`s.
  */
 export function bookingEmail(
   command: CituroSendBookingV1,
@@ -15,8 +16,8 @@ export function bookingEmail(
   return {
     to: command.email,
     to_name: name || null,
-    subject: BOOKING_EMAIL_SUBJECT,
-    html: template.split(BOOKING_LINK_PLACEHOLDER).join(bookingUrl),
+    subject: command.email_subject || BOOKING_EMAIL_SUBJECT,
+    html: (command.email_html || template).split(BOOKING_LINK_PLACEHOLDER).join(bookingUrl),
     variables: {
       FIRST_NAME: command.first_name ?? '',
       LAST_NAME: command.last_name ?? '',

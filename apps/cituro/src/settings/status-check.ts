@@ -29,17 +29,17 @@ export class StatusCheck {
       subdomain: hostOf(settings.baseUrl),
       booking_url_configured: settings.bookingUrl !== null,
     };
-    if (!settings.apiKey)
-      return { ...base, status: 'not_configured', message: 'No Cituro API key is configured' };
+    if (!settings.apiKey) return this.notConfigured(base);
     const key = settings.version;
     const now = Date.now();
     if (this.cached && this.cached.key === key && now - this.cached.at < this.config.CITURO_STATUS_CACHE_MS) {
       return this.cached.view;
     }
     const client = this.access.clientFor(settings, { timeoutMs: this.config.CITURO_STATUS_TIMEOUT_MS });
+    if (!client) return this.notConfigured(base);
     let view: CituroStatusView;
     try {
-      await client!.checkConnection();
+      await client.checkConnection();
       view = { ...base, status: 'connected', message: 'Connected to Cituro' };
     } catch (error) {
       view = {
@@ -50,6 +50,10 @@ export class StatusCheck {
     }
     this.cached = { key, at: now, view };
     return view;
+  }
+
+  private notConfigured(base: Omit<CituroStatusView, 'status' | 'message'>): CituroStatusView {
+    return { ...base, status: 'not_configured', message: 'No Cituro API key is configured' };
   }
 }
 

@@ -26,6 +26,9 @@ export class CituroSendBookingV1 {
   @IsOptional() @IsString() @MaxLength(255) last_name?: string | null;
   @IsOptional() @IsString() @MaxLength(255) company?: string | null;
   @IsOptional() @IsUUID() deal_id?: string | null;
+  /** The trigger's own subject and HTML (api.md §9 `email_subject`, `email_html`); else the stored template. */
+  @IsOptional() @IsString() @MaxLength(998) email_subject?: string | null;
+  @IsOptional() @IsString() @MaxLength(200_000) email_html?: string | null;
   /** who asked, echoed in the result so the requester can correlate (e.g. a trigger run id). */
   @IsOptional() @IsString() @MaxLength(255) reference?: string | null;
 }
