@@ -103,6 +103,22 @@ describe('leads: Cituro bookings move the deal and create tasks', () => {
     ]);
   });
 
+  it('a configured stage of another pipeline moves nothing, and the booking still gets its task', async () => {
+    const { lead, deal } = await leadWithDeal();
+    const pipelines = (await app.call<{ data: PipelineView[] }>(Queries.LeadsListPipelines, {})).data;
+    const other = pipelines.find((p) => p.id !== b2b.id)!;
+    const [otherStage] = (await app.call<{ data: StageView[] }>(Queries.LeadsListStages, { id: other.id }))
+      .data;
+    const envelope = bookingEvent({
+      lead_id: lead.id,
+      booking_stage_by_pipeline: { [b2b.id]: otherStage.id },
+    });
+    await app.redeliver(Subjects.CituroBookingCreated, envelope);
+    await app.waitHandled(Subjects.CituroBookingCreated, envelope.id);
+    expect((await app.call<DealView>(Queries.LeadsGetDeal, { id: deal.id })).stage_id).toBe(deal.stage_id);
+    expect((await tasksOf(deal.id)).map((t) => t.title)).toEqual(['Meeting booked via Cituro']);
+  });
+
   it('booking.canceled creates a task for the owner and leaves the deal where it is', async () => {
     const { lead, deal, owner } = await leadWithDeal();
     const envelope = bookingEvent({ event_type: 'booking.canceled', lead_id: lead.id });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ActorRef, CituroBookingEventV1 } from '@crm/contracts';
+import { DomainError, type ActorRef, type CituroBookingEventV1 } from '@crm/contracts';
 import { Outbox } from '@crm/messaging';
 import { AppLogger } from '@crm/service-kit';
 import type { Logger } from 'pino';
@@ -36,22 +36,13 @@ export class CituroBookingService {
     // The deal in a pipeline with a configured booking stage; else the most recent open deal (task only).
     const deal = deals.find((d) => event.booking_stage_by_pipeline[d.pipeline_id]) ?? deals[0] ?? null;
     const stageId = deal ? event.booking_stage_by_pipeline[deal.pipeline_id] : undefined;
-    if (deal && stageId) {
-      await this.deals.moveDealForBooking({
-        deal_id: deal.id,
-        body: { stage_id: stageId },
-        actor: CITURO_ACTOR,
-      });
-    }
+    const moved = deal && stageId ? await this.moveDeal(deal, stageId) : false;
     await this.createTask(leadId, deal, {
       title: 'Meeting booked via Cituro',
       description: `The lead booked a meeting in Cituro${startOf(event)}. Prepare the call.`,
       priority: 'high',
     });
-    this.log.info(
-      { lead_id: leadId, deal_id: deal?.id ?? null, moved: Boolean(stageId) },
-      'cituro booking applied',
-    );
+    this.log.info({ lead_id: leadId, deal_id: deal?.id ?? null, moved }, 'cituro booking applied');
   }
 
   async bookingCanceled(event: CituroBookingEventV1): Promise<void> {
@@ -64,6 +55,28 @@ export class CituroBookingService {
       priority: 'medium',
     });
     this.log.info({ lead_id: leadId, deal_id: deal?.id ?? null }, 'cituro booking cancelation applied');
+  }
+
+  /**
+   * A configured stage that no longer fits (deleted, or of another pipeline) is refused before anything is
+   * written: the booking still gets its task rather than failing for good on every redelivery.
+   */
+  private async moveDeal(deal: OpenDealOfLead, stageId: string): Promise<boolean> {
+    try {
+      await this.deals.moveDealForBooking({
+        deal_id: deal.id,
+        body: { stage_id: stageId },
+        actor: CITURO_ACTOR,
+      });
+      return true;
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      this.log.warn(
+        { deal_id: deal.id, stage_id: stageId, code: error.code },
+        'configured booking stage refused',
+      );
+      return false;
+    }
   }
 
   /** The lead cituro named (it invited them), else the one with the Cituro customer's email. */
