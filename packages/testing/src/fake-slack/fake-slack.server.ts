@@ -162,9 +162,7 @@ export class FakeSlackServer {
     if (kind === 'webhook') {
       const body = parseWebhookBody(type, rawBody);
       const mode = this.failures.take(path);
-      const outcome: WebhookOutcome = mode
-        ? { reply: webhookFailureReply(mode) }
-        : handleWebhook(method, path, body);
+      const outcome: WebhookOutcome = mode ? { reply: webhookFailureReply(mode) } : handleWebhook(method, path, body);
       const delivered = outcome.delivered && { ...outcome.delivered, kind, path, at };
       this.finish(res, { at, method, path, kind, req, rawBody, body, delivered }, outcome.reply);
       return;
