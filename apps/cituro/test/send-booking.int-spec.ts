@@ -134,6 +134,10 @@ describe('cituro service: send_booking commands (real NATS + Postgres, fake Citu
       const first = await send(data, key);
       await send(data, key, { id: first.id, dedupe: false });
       await waitFor(async () => sent.length > 0, { message: 'first result' });
+      // Both copies acked (the command stream is a work queue): the duplicate was handled before we look.
+      await waitFor(async () => (await h.nats.streamMessages('CITURO_CMD')) === 0, {
+        message: 'copies acked',
+      });
       await send(data, key); // a new envelope (a retry by the requester) under the same key
       await waitFor(async () => sent.length > 1, { message: 'result repeated for the retry' });
       expect(new Set(sent.map((e) => e.data.customer_id)).size).toBe(1);
