@@ -14,6 +14,7 @@ import { TotalCountInterceptor } from './http/total-count.interceptor';
 import { LeadImportsModule } from './lead-imports/lead-imports.module';
 import { LeadsModule } from './leads/leads.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
+import { IntegrationsModule } from './integrations/integrations.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { RedisModule } from './redis/redis.module';
@@ -57,6 +58,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     TriggersModule,
     ReportsModule,
     WebhooksModule,
+    IntegrationsModule,
     GatewayHealthModule,
     WebUiModule,
   ],

@@ -15,6 +15,7 @@ import { LeadActivityModule } from './activity/lead-activity.module';
 import { TeamModule } from './team/team.module';
 import { GdprModule } from './gdpr/gdpr.module';
 import { LeadImportsModule } from './imports/lead-imports.module';
+import { CituroBookingsModule } from './cituro-bookings/cituro-bookings.module';
 
 @Module({
   imports: [
@@ -35,6 +36,7 @@ import { LeadImportsModule } from './imports/lead-imports.module';
     LeadActivityModule,
     LeadImportsModule,
     ReportsModule,
+    CituroBookingsModule,
   ],
 })
 export class AppModule {}

@@ -54,3 +54,13 @@ export type {
   WebhookVerification,
   WebhookVerificationFailure,
 } from './fake-webhook-receiver/standard-webhooks-verifier';
+export { FakeCituroServer, FAKE_CITURO_API_KEY } from './fake-cituro/fake-cituro.server';
+export { cituroSignature, sendCituroWebhook } from './fake-cituro/webhook-sender';
+export type {
+  CituroCustomer,
+  CituroFailureMode,
+  CituroReceivedRequest,
+  CituroWebhookDelivery,
+  CituroWebhookResponse,
+  FakeCituroStartOptions,
+} from './fake-cituro/fake-cituro.types';

@@ -5,6 +5,7 @@ import {
   ErrorCode,
   Queries,
   type AutomationGdprExportView,
+  type CituroGdprExportView,
   type ErasureView,
   type LeadsGdprExportView,
   type MailerGdprExportView,
@@ -77,19 +78,20 @@ export class GdprService {
       }
     };
     const query = { lead_id: leadId };
-    const [leads, scoring, automation, mailer, webhooks] = await Promise.all([
+    const [leads, scoring, automation, mailer, webhooks, cituro] = await Promise.all([
       part<LeadsGdprExportView>('leads', Queries.LeadsGdprExport, query),
       part<ScoringGdprExportView>('scoring', Queries.ScoringGdprExport, query),
       part<AutomationGdprExportView>('automation', Queries.AutomationGdprExport, query),
       part<MailerGdprExportView>('mailer', Queries.MailerGdprExport, query),
       part<WebhooksGdprExportView>('webhooks', Queries.WebhooksGdprExport, query),
+      part<CituroGdprExportView>('cituro', Queries.CituroGdprExport, query),
     ]);
     const runIds = automation?.trigger_runs.map((run) => run.id) ?? [];
     const slack = await part<SlackGdprExportView>('slack', Queries.SlackGdprExport, {
       ...query,
       run_ids: runIds,
     });
-    if (missing.length || !leads || !scoring || !automation || !slack || !mailer || !webhooks) {
+    if (missing.length || !leads || !scoring || !automation || !slack || !mailer || !webhooks || !cituro) {
       throw new DomainError(
         ErrorCode.ServiceUnavailable,
         'A service did not answer; no partial export',
@@ -112,10 +114,10 @@ export class GdprService {
       tasks: leads.tasks,
       notes: leads.notes,
       trigger_runs: automation.trigger_runs,
-      // MOCO and Cituro are not integrated yet: their stores are empty by construction.
+      // MOCO is not integrated yet: its store is empty by construction.
       integrations: {
         moco: { mappings: [] },
-        cituro: { customer_id: null, bookings: [] },
+        cituro: { customer_id: cituro.customer_id, bookings: cituro.bookings },
         slack: { messages: slack.messages },
         mailer: { emails: mailer.emails },
       },

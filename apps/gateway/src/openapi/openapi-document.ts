@@ -53,6 +53,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       },
       SIGNATURE_SCHEME,
     )
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-CITURO-SIGNATURE',
+        description: 'Cituro webhook signature `t=<ms>,s=<hex HMAC-SHA256>` (api.md §15.4)',
+      },
+      vendorSchemeOf('cituro'),
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controller, method) => `${controller}_${method}`,
@@ -134,10 +143,16 @@ function controllerHandlers(app: INestApplication): Map<string, Handler> {
 
 /** api.md §1.2: member-only routes take a JWT with one of the roles; others a JWT or a key with the scope. */
 function securityOf(access: RouteAccess): Array<Record<string, string[]>> {
-  if (access.public) return [];
+  if (access.public)
+    return access.vendorSignature ? [{ [vendorSchemeOf(access.vendorSignature.vendor)]: [] }] : [];
   if (access.signed) return [{ [SIGNATURE_SCHEME]: [] }];
   if (access.roles) return [{ [BEARER_SCHEME]: [...access.roles] }];
   return [{ [BEARER_SCHEME]: [] }, { [API_KEY_SCHEME]: [access.scope] }];
+}
+
+/** The security scheme of a vendor's webhook signature (api.md §1.2 "vendor signature"). */
+function vendorSchemeOf(vendor: string): string {
+  return `${vendor}_signature`;
 }
 
 function tagOf(path: string): string {

@@ -191,6 +191,14 @@ export class DealsService {
   }
 
   /**
+   * A booking made in Cituro moves the deal (api.md §15.4, history reason `booking`), in the caller's
+   * transaction (the booking consumer's), with the same history row and stage-changed event as any move.
+   */
+  async moveDealForBooking(command: MoveDealCommand): Promise<void> {
+    await this.tx.transaction(() => this.moveInTransaction(command, 'booking'));
+  }
+
+  /**
    * `POST /deals/:id/close`: into the pipeline's `closed_won`/`closed_lost` stage when it has one (history,
    * stage-changed event, that stage's triggers), else closed where it stands. 422 unless the deal is open.
    */
@@ -391,7 +399,7 @@ export class DealsService {
    */
   private async moveInTransaction(
     { deal_id, body, actor }: MoveDealCommand,
-    reason: 'move' | 'close' | 'reopen',
+    reason: 'move' | 'close' | 'reopen' | 'booking',
     expected?: DealStageChangedV1['status'],
   ): Promise<void> {
     const deal = await this.deals.lockById(deal_id);
@@ -410,7 +418,8 @@ export class DealsService {
         status: deal.status,
       });
     }
-    if (target.id === deal.stageId && reason === 'move') return; // already there: no history, no event
+    // already there: no history, no event
+    if (target.id === deal.stageId && (reason === 'move' || reason === 'booking')) return;
 
     const from = await this.pipelines.findStage(deal.stageId);
     const now = new Date();

@@ -91,6 +91,13 @@ export const Consumers: readonly ConsumerDefinition[] = [
     ackWaitSeconds: 60,
     concurrency: 4,
   }),
+  // Cituro (api.md §15.3/§15.4): booking invitations, GDPR erasure, and leads acting on bookings.
+  consumer('cituro', 'cituro-send-booking', Subjects.CituroSendBooking, {
+    maxDeliver: 5,
+    backoffMs: [30_000, 120_000, 600_000, 3_600_000],
+    ackWaitSeconds: 60,
+    concurrency: 4,
+  }),
   consumer('webhooks', 'webhooks-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
   // Outbound webhooks (api.md §16): each domain event of §19 becomes a delivery row per matching subscription.
   // One batched consumer per subject (one filter subject per consumer on nats-server 2.9). `lead.erased` is
@@ -102,6 +109,10 @@ export const Consumers: readonly ConsumerDefinition[] = [
       subject,
     ),
   ),
+  consumer('cituro', 'cituro-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
+  consumer('leads', 'leads-cituro-lead-erased', Subjects.CituroLeadErased, { concurrency: 1 }),
+  consumer('leads', 'leads-cituro-booking-created', Subjects.CituroBookingCreated, { concurrency: 1 }),
+  consumer('leads', 'leads-cituro-booking-canceled', Subjects.CituroBookingCanceled, { concurrency: 1 }),
 ];
 
 export function consumersOf(service: ServiceName): ConsumerDefinition[] {

@@ -24,6 +24,12 @@ import {
 } from '../payloads/slack.v1.messages';
 import { MailerEmailFailedV1, MailerEmailSentV1, MailerSendEmailV1 } from '../payloads/mailer.v1.messages';
 import { WebhookDeliveryExhaustedV1 } from '../payloads/webhooks.v1.events';
+import {
+  CituroBookingEventV1,
+  CituroBookingInvitationFailedV1,
+  CituroBookingInvitationSentV1,
+  CituroSendBookingV1,
+} from '../payloads/cituro.v1.messages';
 import { Subjects, type Subject } from './subjects';
 
 /** The payload class of every durable subject: publishers and consumers validate against it. */
@@ -61,6 +67,12 @@ export const PayloadClasses: { [S in Subject]: ClassConstructor<object> } = {
   [Subjects.MailerEmailSent]: MailerEmailSentV1,
   [Subjects.MailerEmailFailed]: MailerEmailFailedV1,
   [Subjects.WebhookDeliveryExhausted]: WebhookDeliveryExhaustedV1,
+  [Subjects.CituroSendBooking]: CituroSendBookingV1,
+  [Subjects.CituroBookingInvitationSent]: CituroBookingInvitationSentV1,
+  [Subjects.CituroBookingInvitationFailed]: CituroBookingInvitationFailedV1,
+  [Subjects.CituroBookingCreated]: CituroBookingEventV1,
+  [Subjects.CituroBookingCanceled]: CituroBookingEventV1,
+  [Subjects.CituroLeadErased]: LeadErasureConfirmedV1,
 };
 
 /** Subject → payload type, so publishers are type-checked. */
@@ -98,4 +110,10 @@ export interface PayloadOf {
   [Subjects.MailerEmailSent]: MailerEmailSentV1;
   [Subjects.MailerEmailFailed]: MailerEmailFailedV1;
   [Subjects.WebhookDeliveryExhausted]: WebhookDeliveryExhaustedV1;
+  [Subjects.CituroSendBooking]: CituroSendBookingV1;
+  [Subjects.CituroBookingInvitationSent]: CituroBookingInvitationSentV1;
+  [Subjects.CituroBookingInvitationFailed]: CituroBookingInvitationFailedV1;
+  [Subjects.CituroBookingCreated]: CituroBookingEventV1;
+  [Subjects.CituroBookingCanceled]: CituroBookingEventV1;
+  [Subjects.CituroLeadErased]: LeadErasureConfirmedV1;
 }

@@ -10,7 +10,9 @@ export type StreamName =
   | 'SLACK_CMD'
   | 'MAILER'
   | 'MAILER_CMD'
-  | 'WEBHOOKS';
+  | 'WEBHOOKS'
+  | 'CITURO'
+  | 'CITURO_CMD';
 
 export interface StreamDefinition {
   name: StreamName;
@@ -111,6 +113,26 @@ export const Streams: readonly StreamDefinition[] = [
     name: 'WEBHOOKS',
     subjects: [Subjects.WebhooksLeadErased, Subjects.WebhookDeliveryExhausted],
     retention: 'limits',
+    maxAgeSeconds: 14 * DAY,
+    duplicateWindowSeconds: 600,
+  },
+  {
+    name: 'CITURO',
+    subjects: [
+      Subjects.CituroBookingInvitationSent,
+      Subjects.CituroBookingInvitationFailed,
+      Subjects.CituroBookingCreated,
+      Subjects.CituroBookingCanceled,
+      Subjects.CituroLeadErased,
+    ],
+    retention: 'limits',
+    maxAgeSeconds: 14 * DAY,
+    duplicateWindowSeconds: 600,
+  },
+  {
+    name: 'CITURO_CMD',
+    subjects: [Subjects.CituroSendBooking],
+    retention: 'workqueue',
     maxAgeSeconds: 14 * DAY,
     duplicateWindowSeconds: 600,
   },

@@ -36,6 +36,12 @@ export const Subjects = {
   MailerEmailSent: 'mailer.email.sent.v1',
   MailerEmailFailed: 'mailer.email.failed.v1',
   WebhookDeliveryExhausted: 'webhooks.delivery.exhausted.v1',
+  CituroSendBooking: 'cituro.cmd.send_booking.v1',
+  CituroBookingInvitationSent: 'cituro.booking_invitation.sent.v1',
+  CituroBookingInvitationFailed: 'cituro.booking_invitation.failed.v1',
+  CituroBookingCreated: 'cituro.booking.created.v1',
+  CituroBookingCanceled: 'cituro.booking.canceled.v1',
+  CituroLeadErased: 'cituro.lead.erased.v1',
 } as const;
 export type Subject = (typeof Subjects)[keyof typeof Subjects];
 
@@ -67,6 +73,7 @@ export const Queries = {
   MailerUpsertTemplate: 'mailer.rpc.template.upsert',
   MailerStatus: 'mailer.qry.status',
   WebhooksGdprExport: 'webhooks.qry.gdpr.export',
+  CituroGdprExport: 'cituro.qry.gdpr.export',
   LeadsLeadStats: 'leads.qry.lead.stats',
   LeadsListEvents: 'leads.qry.event.list',
   LeadsLeadEvents: 'leads.qry.lead.events',
@@ -176,6 +183,12 @@ export const Queries = {
   WebhooksListDeliveries: 'webhooks.qry.delivery.list',
   WebhooksGetDelivery: 'webhooks.qry.delivery.get',
   WebhooksRedeliver: 'webhooks.rpc.delivery.redeliver',
+  CituroGetStatus: 'cituro.qry.status',
+  CituroGetConfig: 'cituro.qry.config.get',
+  CituroUpdateConfig: 'cituro.rpc.config.update',
+  CituroGetTemplate: 'cituro.qry.template.get',
+  CituroUpdateTemplate: 'cituro.rpc.template.update',
+  CituroReceiveWebhook: 'cituro.rpc.webhook.receive',
 } as const;
 export type QuerySubject = (typeof Queries)[keyof typeof Queries];
 
