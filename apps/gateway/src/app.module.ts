@@ -23,6 +23,7 @@ import { RpcModule } from './rpc/rpc.module';
 import { ScoringModule } from './scoring/scoring.module';
 import { TasksModule } from './tasks/tasks.module';
 import { GdprModule } from './gdpr/gdpr.module';
+import { IntegrationsModule } from './integrations/integrations.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { TeamModule } from './team/team.module';
 import { TriggersModule } from './triggers/triggers.module';
@@ -53,6 +54,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     TeamModule,
     TasksModule,
     GdprModule,
+    IntegrationsModule,
     OrganizationsModule,
     TriggersModule,
     ReportsModule,

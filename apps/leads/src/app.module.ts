@@ -15,6 +15,7 @@ import { LeadActivityModule } from './activity/lead-activity.module';
 import { TeamModule } from './team/team.module';
 import { GdprModule } from './gdpr/gdpr.module';
 import { LeadImportsModule } from './imports/lead-imports.module';
+import { MocoEventsModule } from './moco/moco.module';
 
 @Module({
   imports: [
@@ -32,6 +33,7 @@ import { LeadImportsModule } from './imports/lead-imports.module';
     RoutingModule,
     TasksModule,
     OrganizationsModule,
+    MocoEventsModule,
     LeadActivityModule,
     LeadImportsModule,
     ReportsModule,

@@ -18,6 +18,7 @@ export const SERVICES = [
   { name: 'slack', portEnv: 'SLACK_PORT' },
   { name: 'mailer', portEnv: 'MAILER_PORT' },
   { name: 'webhooks', portEnv: 'WEBHOOKS_PORT' },
+  { name: 'moco', portEnv: 'MOCO_PORT' },
   { name: 'gateway', portEnv: 'GATEWAY_PORT' },
 ] as const;
 export type ServiceKey = (typeof SERVICES)[number]['name'];

@@ -9,6 +9,7 @@ export const PUBLIC_ROUTE = 'gateway:public';
 export const REQUIRED_SCOPE = 'gateway:required-scope';
 export const REQUIRED_ROLES = 'gateway:required-roles';
 export const SIGNED_ROUTE = 'gateway:signed';
+export const VENDOR_SIGNED_ROUTE = 'gateway:vendor-signed';
 
 /** api.md §1.2 `config`: admins and marketing managers configure scoring, routing and automation. */
 export const CONFIG_ROLES = ['admin', 'marketing_manager'] as const satisfies readonly MemberRole[];
@@ -23,6 +24,17 @@ export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
  */
 export const SignedRequest = () =>
   applyDecorators(SetMetadata(SIGNED_ROUTE, true), RouteConfig(RAW_BODY_ROUTE_CONFIG));
+
+/**
+ * api.md auth label "vendor signature" (§15.4, §15.5): no gateway credentials; the owning service checks the
+ * vendor's signature over the raw body, which the route keeps.
+ */
+export const VendorSigned = () =>
+  applyDecorators(
+    SetMetadata(PUBLIC_ROUTE, true),
+    SetMetadata(VENDOR_SIGNED_ROUTE, true),
+    RouteConfig(RAW_BODY_ROUTE_CONFIG),
+  );
 
 /** api.md auth label `config`: signed-in admins and marketing managers only; API keys are refused. */
 export const ConfigAccess = () => SetMetadata(REQUIRED_ROLES, CONFIG_ROLES);

@@ -1,10 +1,17 @@
 import type { Reflector } from '@nestjs/core';
 import type { ApiKeyScope } from '../config/api-keys-env';
-import { PUBLIC_ROUTE, REQUIRED_ROLES, REQUIRED_SCOPE, SIGNED_ROUTE } from './auth.decorators';
+import {
+  PUBLIC_ROUTE,
+  REQUIRED_ROLES,
+  REQUIRED_SCOPE,
+  SIGNED_ROUTE,
+  VENDOR_SIGNED_ROUTE,
+} from './auth.decorators';
 
 /** What a route asks of the caller (api.md §1.2 auth labels). */
 export type RouteAccess =
-  | { public: true }
+  /** `vendorSigned`: the owning service verifies a vendor signature (§15.4, §15.5). */
+  | { public: true; vendorSigned?: boolean }
   /** Signed ingest (§4.2): a valid signature and nothing else. */
   | { public: false; signed: true }
   | {
@@ -26,7 +33,11 @@ export function routeAccess(
   targets: [Function, Function],
   httpMethod: string,
 ): RouteAccess {
-  if (reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return { public: true };
+  if (reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) {
+    return reflector.getAllAndOverride<boolean>(VENDOR_SIGNED_ROUTE, targets)
+      ? { public: true, vendorSigned: true }
+      : { public: true };
+  }
   if (reflector.getAllAndOverride<boolean>(SIGNED_ROUTE, targets)) return { public: false, signed: true };
   const roles = reflector.getAllAndOverride<readonly string[] | undefined>(REQUIRED_ROLES, targets);
   const scope =

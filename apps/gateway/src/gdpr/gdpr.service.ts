@@ -12,6 +12,7 @@ import {
   type ScoringGdprExportView,
   type SlackGdprExportView,
   type WebhooksGdprExportView,
+  type MocoGdprExportView,
 } from '@crm/contracts';
 import { actorOf, type Principal } from '../auth/principal';
 import { GatewayConfig } from '../config/gateway.config';
@@ -77,19 +78,20 @@ export class GdprService {
       }
     };
     const query = { lead_id: leadId };
-    const [leads, scoring, automation, mailer, webhooks] = await Promise.all([
+    const [leads, scoring, automation, mailer, webhooks, moco] = await Promise.all([
       part<LeadsGdprExportView>('leads', Queries.LeadsGdprExport, query),
       part<ScoringGdprExportView>('scoring', Queries.ScoringGdprExport, query),
       part<AutomationGdprExportView>('automation', Queries.AutomationGdprExport, query),
       part<MailerGdprExportView>('mailer', Queries.MailerGdprExport, query),
       part<WebhooksGdprExportView>('webhooks', Queries.WebhooksGdprExport, query),
+      part<MocoGdprExportView>('moco', Queries.MocoGdprExport, query),
     ]);
     const runIds = automation?.trigger_runs.map((run) => run.id) ?? [];
     const slack = await part<SlackGdprExportView>('slack', Queries.SlackGdprExport, {
       ...query,
       run_ids: runIds,
     });
-    if (missing.length || !leads || !scoring || !automation || !slack || !mailer || !webhooks) {
+    if (missing.length || !leads || !scoring || !automation || !slack || !mailer || !webhooks || !moco) {
       throw new DomainError(
         ErrorCode.ServiceUnavailable,
         'A service did not answer; no partial export',
@@ -112,9 +114,9 @@ export class GdprService {
       tasks: leads.tasks,
       notes: leads.notes,
       trigger_runs: automation.trigger_runs,
-      // MOCO and Cituro are not integrated yet: their stores are empty by construction.
+      // Cituro is not integrated yet: its store is empty by construction.
       integrations: {
-        moco: { mappings: [] },
+        moco: { mappings: moco.mappings },
         cituro: { customer_id: null, bookings: [] },
         slack: { messages: slack.messages },
         mailer: { emails: mailer.emails },

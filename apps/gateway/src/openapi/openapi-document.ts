@@ -134,7 +134,7 @@ function controllerHandlers(app: INestApplication): Map<string, Handler> {
 
 /** api.md §1.2: member-only routes take a JWT with one of the roles; others a JWT or a key with the scope. */
 function securityOf(access: RouteAccess): Array<Record<string, string[]>> {
-  if (access.public) return [];
+  if (access.public) return access.vendorSigned ? [{ [SIGNATURE_SCHEME]: [] }] : [];
   if (access.signed) return [{ [SIGNATURE_SCHEME]: [] }];
   if (access.roles) return [{ [BEARER_SCHEME]: [...access.roles] }];
   return [{ [BEARER_SCHEME]: [] }, { [API_KEY_SCHEME]: [access.scope] }];

@@ -62,4 +62,9 @@ export class GdprMessageController {
   webhooksErased(@Payload() envelope: MessageEnvelope<LeadErasureConfirmedV1>): Promise<void> {
     return this.gdpr.confirm(envelope.data);
   }
+
+  @OnEvent(Subjects.MocoLeadErased)
+  mocoErased(@Payload() envelope: MessageEnvelope<LeadErasureConfirmedV1>): Promise<void> {
+    return this.gdpr.confirm(envelope.data);
+  }
 }

@@ -24,6 +24,12 @@ import {
 } from '../payloads/slack.v1.messages';
 import { MailerEmailFailedV1, MailerEmailSentV1, MailerSendEmailV1 } from '../payloads/mailer.v1.messages';
 import { WebhookDeliveryExhaustedV1 } from '../payloads/webhooks.v1.events';
+import {
+  MocoDealClosedV1,
+  MocoSyncFailedV1,
+  MocoSyncSucceededV1,
+  MocoSyncV1,
+} from '../payloads/moco.v1.messages';
 import { Subjects, type Subject } from './subjects';
 
 /** The payload class of every durable subject: publishers and consumers validate against it. */
@@ -61,6 +67,11 @@ export const PayloadClasses: { [S in Subject]: ClassConstructor<object> } = {
   [Subjects.MailerEmailSent]: MailerEmailSentV1,
   [Subjects.MailerEmailFailed]: MailerEmailFailedV1,
   [Subjects.WebhookDeliveryExhausted]: WebhookDeliveryExhaustedV1,
+  [Subjects.MocoSync]: MocoSyncV1,
+  [Subjects.MocoSyncSucceeded]: MocoSyncSucceededV1,
+  [Subjects.MocoSyncFailed]: MocoSyncFailedV1,
+  [Subjects.MocoDealClosed]: MocoDealClosedV1,
+  [Subjects.MocoLeadErased]: LeadErasureConfirmedV1,
 };
 
 /** Subject → payload type, so publishers are type-checked. */
@@ -98,4 +109,9 @@ export interface PayloadOf {
   [Subjects.MailerEmailSent]: MailerEmailSentV1;
   [Subjects.MailerEmailFailed]: MailerEmailFailedV1;
   [Subjects.WebhookDeliveryExhausted]: WebhookDeliveryExhaustedV1;
+  [Subjects.MocoSync]: MocoSyncV1;
+  [Subjects.MocoSyncSucceeded]: MocoSyncSucceededV1;
+  [Subjects.MocoSyncFailed]: MocoSyncFailedV1;
+  [Subjects.MocoDealClosed]: MocoDealClosedV1;
+  [Subjects.MocoLeadErased]: LeadErasureConfirmedV1;
 }

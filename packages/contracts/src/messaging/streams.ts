@@ -10,7 +10,9 @@ export type StreamName =
   | 'SLACK_CMD'
   | 'MAILER'
   | 'MAILER_CMD'
-  | 'WEBHOOKS';
+  | 'WEBHOOKS'
+  | 'MOCO'
+  | 'MOCO_CMD';
 
 export interface StreamDefinition {
   name: StreamName;
@@ -111,6 +113,25 @@ export const Streams: readonly StreamDefinition[] = [
     name: 'WEBHOOKS',
     subjects: [Subjects.WebhooksLeadErased, Subjects.WebhookDeliveryExhausted],
     retention: 'limits',
+    maxAgeSeconds: 14 * DAY,
+    duplicateWindowSeconds: 600,
+  },
+  {
+    name: 'MOCO',
+    subjects: [
+      Subjects.MocoSyncSucceeded,
+      Subjects.MocoSyncFailed,
+      Subjects.MocoDealClosed,
+      Subjects.MocoLeadErased,
+    ],
+    retention: 'limits',
+    maxAgeSeconds: 14 * DAY,
+    duplicateWindowSeconds: 600,
+  },
+  {
+    name: 'MOCO_CMD',
+    subjects: [Subjects.MocoSync],
+    retention: 'workqueue',
     maxAgeSeconds: 14 * DAY,
     duplicateWindowSeconds: 600,
   },

@@ -44,7 +44,8 @@ export type ErasureConfirmationSubject =
   | typeof Subjects.AutomationLeadErased
   | typeof Subjects.SlackLeadErased
   | typeof Subjects.MailerLeadErased
-  | typeof Subjects.WebhooksLeadErased;
+  | typeof Subjects.WebhooksLeadErased
+  | typeof Subjects.MocoLeadErased;
 
 /** A service's confirmation to leads that it erased what it held about the lead (api.md §17). */
 export async function confirmLeadErasure(
