@@ -21,7 +21,7 @@ const SERVICES = [
   { name: 'automation', portEnv: 'AUTOMATION_PORT', port: 3003 },
   { name: 'slack', portEnv: 'SLACK_PORT', port: 3004 },
   { name: 'cituro', portEnv: 'CITURO_PORT', port: 3005 },
-  // { name: 'moco', portEnv: 'MOCO_PORT', port: 3006 },
+  { name: 'moco', portEnv: 'MOCO_PORT', port: 3006 },
   { name: 'mailer', portEnv: 'MAILER_PORT', port: 3007 },
   { name: 'webhooks', portEnv: 'WEBHOOKS_PORT', port: 3008 },
   { name: 'gateway', portEnv: 'GATEWAY_PORT', port: 3000 },

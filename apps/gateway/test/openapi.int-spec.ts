@@ -35,13 +35,6 @@ const NOT_SERVED_YET: Record<RouteKey, string> = {
   'GET /api/v1/automation/stats': 'automation rules not served yet (§12)',
   // §15 integrations: the moco and slack HTTP APIs come with issue 8.
   'GET /api/v1/integrations/status': 'integrations not served yet (§15, issue 8)',
-  'GET /api/v1/integrations/moco/status': 'integrations not served yet (§15, issue 8)',
-  'GET /api/v1/integrations/moco/config': 'integrations not served yet (§15, issue 8)',
-  'PUT /api/v1/integrations/moco/config': 'integrations not served yet (§15, issue 8)',
-  'POST /api/v1/integrations/moco/sync/lead/{}': 'integrations not served yet (§15, issue 8)',
-  'POST /api/v1/integrations/moco/sync/deal/{}': 'integrations not served yet (§15, issue 8)',
-  'GET /api/v1/integrations/moco/customer/{}': 'integrations not served yet (§15, issue 8)',
-  'POST /api/v1/integrations/moco/webhook': 'integrations not served yet (§15.5, issue 8)',
   'GET /api/v1/integrations/slack/status': 'integrations not served yet (§15.6, issue 8)',
   'GET /api/v1/integrations/slack/config': 'integrations not served yet (§15.6, issue 8)',
   'PUT /api/v1/integrations/slack/config': 'integrations not served yet (§15.6, issue 8)',
@@ -104,12 +97,17 @@ describe('GET /docs/openapi.json', () => {
       api_key: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
       webhook_signature: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'webhook-signature' }),
       cituro_signature: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-CITURO-SIGNATURE' }),
+      moco_signature: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-Moco-Signature' }),
     });
     // Signed ingest takes a signature and nothing else (api.md §4.2).
     expect(document.paths['/events/webhook'].post.security).toEqual([{ webhook_signature: [] }]);
     // Cituro's webhook: the vendor's signature, checked by the cituro service (api.md §15.4).
     expect(operations.get(routeKey('POST', '/api/webhooks/cituro'))?.security).toEqual([
       { cituro_signature: [] },
+    ]);
+    // MOCO's webhook likewise (api.md §15.5).
+    expect(operations.get(routeKey('POST', '/api/v1/integrations/moco/webhook'))?.security).toEqual([
+      { moco_signature: [] },
     ]);
     const alias = await gw.request('/docs/json');
     expect(alias.status).toBe(200);

@@ -16,6 +16,7 @@ import { TeamModule } from './team/team.module';
 import { GdprModule } from './gdpr/gdpr.module';
 import { LeadImportsModule } from './imports/lead-imports.module';
 import { CituroBookingsModule } from './cituro-bookings/cituro-bookings.module';
+import { MocoEventsModule } from './moco/moco.module';
 
 @Module({
   imports: [
@@ -33,6 +34,7 @@ import { CituroBookingsModule } from './cituro-bookings/cituro-bookings.module';
     RoutingModule,
     TasksModule,
     OrganizationsModule,
+    MocoEventsModule,
     LeadActivityModule,
     LeadImportsModule,
     ReportsModule,

@@ -21,6 +21,7 @@ const CANDIDATES: unknown[] = [
   UUID,
   '2026-12-02T10:00:00.000Z',
   'text',
+  'EUR',
   'someone@example.com',
   'https://www.linkedin.com/in/someone',
   1,

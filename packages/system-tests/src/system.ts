@@ -19,6 +19,7 @@ export const SERVICES = [
   { name: 'mailer', portEnv: 'MAILER_PORT' },
   { name: 'webhooks', portEnv: 'WEBHOOKS_PORT' },
   { name: 'cituro', portEnv: 'CITURO_PORT' },
+  { name: 'moco', portEnv: 'MOCO_PORT' },
   { name: 'gateway', portEnv: 'GATEWAY_PORT' },
 ] as const;
 export type ServiceKey = (typeof SERVICES)[number]['name'];

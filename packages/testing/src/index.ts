@@ -64,3 +64,16 @@ export type {
   CituroWebhookResponse,
   FakeCituroStartOptions,
 } from './fake-cituro/fake-cituro.types';
+export { FakeMocoServer, FAKE_MOCO_API_KEY, FAKE_MOCO_SESSION } from './fake-moco/fake-moco.server';
+export { FAKE_MOCO_DEAL_CATEGORIES, FAKE_MOCO_USERS } from './fake-moco/moco-store';
+export { signMocoWebhook } from './fake-moco/moco-webhook-signature';
+export type {
+  FakeMocoConfig,
+  FakeMocoStartOptions,
+  MocoEntity,
+  MocoFailOptions,
+  MocoFailureMode,
+  MocoReceivedRequest,
+  MocoResource,
+  MocoWebhookDelivery,
+} from './fake-moco/fake-moco.types';

@@ -29,7 +29,7 @@ export const SignedRequest = () =>
  * api.md auth "vendor signature" (§15.4, §15.5): the gateway asks no credentials, keeps the raw body and leaves
  * the signature (in `header`) to the integration service that holds the vendor's secret.
  */
-export const VendorSignedRequest = (vendor: 'cituro', header: string) =>
+export const VendorSignedRequest = (vendor: 'cituro' | 'moco', header: string) =>
   applyDecorators(
     SetMetadata(PUBLIC_ROUTE, true),
     SetMetadata(VENDOR_SIGNATURE, { vendor, header }),

@@ -183,7 +183,7 @@ export class GatewayConfig extends BaseServiceConfig {
   @Matches(/^[a-z]+(,[a-z]+)*$/, {
     message: 'HEALTH_EXPECTED_SERVICES must be a comma-separated list of service names',
   })
-  HEALTH_EXPECTED_SERVICES = 'leads,scoring,automation,slack,mailer,webhooks,cituro';
+  HEALTH_EXPECTED_SERVICES = 'leads,scoring,automation,slack,cituro,moco,mailer,webhooks';
 
   /** The keys to upsert at start: `API_KEYS`, or the documented development key outside production. */
   bootstrapApiKeys(): BootstrapApiKey[] {

@@ -13,6 +13,7 @@ import {
   type ScoringGdprExportView,
   type SlackGdprExportView,
   type WebhooksGdprExportView,
+  type MocoGdprExportView,
 } from '@crm/contracts';
 import { actorOf, type Principal } from '../auth/principal';
 import { GatewayConfig } from '../config/gateway.config';
@@ -78,20 +79,31 @@ export class GdprService {
       }
     };
     const query = { lead_id: leadId };
-    const [leads, scoring, automation, mailer, webhooks, cituro] = await Promise.all([
+    const [leads, scoring, automation, mailer, webhooks, cituro, moco] = await Promise.all([
       part<LeadsGdprExportView>('leads', Queries.LeadsGdprExport, query),
       part<ScoringGdprExportView>('scoring', Queries.ScoringGdprExport, query),
       part<AutomationGdprExportView>('automation', Queries.AutomationGdprExport, query),
       part<MailerGdprExportView>('mailer', Queries.MailerGdprExport, query),
       part<WebhooksGdprExportView>('webhooks', Queries.WebhooksGdprExport, query),
       part<CituroGdprExportView>('cituro', Queries.CituroGdprExport, query),
+      part<MocoGdprExportView>('moco', Queries.MocoGdprExport, query),
     ]);
     const runIds = automation?.trigger_runs.map((run) => run.id) ?? [];
     const slack = await part<SlackGdprExportView>('slack', Queries.SlackGdprExport, {
       ...query,
       run_ids: runIds,
     });
-    if (missing.length || !leads || !scoring || !automation || !slack || !mailer || !webhooks || !cituro) {
+    if (
+      missing.length ||
+      !leads ||
+      !scoring ||
+      !automation ||
+      !slack ||
+      !mailer ||
+      !webhooks ||
+      !cituro ||
+      !moco
+    ) {
       throw new DomainError(
         ErrorCode.ServiceUnavailable,
         'A service did not answer; no partial export',
@@ -114,9 +126,8 @@ export class GdprService {
       tasks: leads.tasks,
       notes: leads.notes,
       trigger_runs: automation.trigger_runs,
-      // MOCO is not integrated yet: its store is empty by construction.
       integrations: {
-        moco: { mappings: [] },
+        moco: { mappings: moco.mappings },
         cituro: { customer_id: cituro.customer_id, bookings: cituro.bookings },
         slack: { messages: slack.messages },
         mailer: { emails: mailer.emails },

@@ -62,6 +62,16 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       },
       vendorSchemeOf('cituro'),
     )
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Moco-Signature',
+        description:
+          'MOCO webhook signature: hex HMAC-SHA256 of the raw body with a registered hook key (api.md §15.5)',
+      },
+      vendorSchemeOf('moco'),
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controller, method) => `${controller}_${method}`,

@@ -18,5 +18,13 @@ export class LeadsConfig extends BaseServiceConfig {
       : value,
   )
   @IsIn(SERVICE_NAMES, { each: true })
-  GDPR_ERASURE_SERVICES: string[] = ['scoring', 'automation', 'slack', 'mailer', 'webhooks', 'cituro'];
+  GDPR_ERASURE_SERVICES: string[] = [
+    'scoring',
+    'automation',
+    'slack',
+    'mailer',
+    'webhooks',
+    'cituro',
+    'moco',
+  ];
 }

@@ -67,4 +67,9 @@ export class GdprMessageController {
   cituroErased(@Payload() envelope: MessageEnvelope<LeadErasureConfirmedV1>): Promise<void> {
     return this.gdpr.confirm(envelope.data);
   }
+
+  @OnEvent(Subjects.MocoLeadErased)
+  mocoErased(@Payload() envelope: MessageEnvelope<LeadErasureConfirmedV1>): Promise<void> {
+    return this.gdpr.confirm(envelope.data);
+  }
 }

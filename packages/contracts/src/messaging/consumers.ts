@@ -57,6 +57,9 @@ export const Consumers: readonly ConsumerDefinition[] = [
   consumer('leads', 'leads-slack-lead-erased', Subjects.SlackLeadErased, { concurrency: 1 }),
   consumer('leads', 'leads-mailer-lead-erased', Subjects.MailerLeadErased, { concurrency: 1 }),
   consumer('leads', 'leads-webhooks-lead-erased', Subjects.WebhooksLeadErased, { concurrency: 1 }),
+  consumer('leads', 'leads-moco-lead-erased', Subjects.MocoLeadErased, { concurrency: 1 }),
+  // api.md §15.5: a MOCO deal won or lost closes the mapped CRM deal.
+  consumer('leads', 'leads-moco-deal-closed', Subjects.MocoDealClosed, { concurrency: 1 }),
   consumer('scoring', 'scoring-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
   // CRM activity rows of the event feed (api.md §4.3), written from leads' own domain events: one batched
   // consumer per subject (a consumer has one filter subject on nats-server 2.9).
@@ -72,6 +75,7 @@ export const Consumers: readonly ConsumerDefinition[] = [
   consumer('automation', 'automation-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
   consumer('slack', 'slack-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
   consumer('mailer', 'mailer-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
+  consumer('moco', 'moco-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
   consumer('scoring', 'scoring-lead-event-recorded', Subjects.LeadEventRecorded),
   consumer('scoring', 'scoring-lead-profile-changed', Subjects.LeadProfileChanged),
   consumer('automation', 'automation-deal-stage-changed', Subjects.DealStageChanged),
@@ -113,6 +117,14 @@ export const Consumers: readonly ConsumerDefinition[] = [
   consumer('leads', 'leads-cituro-lead-erased', Subjects.CituroLeadErased, { concurrency: 1 }),
   consumer('leads', 'leads-cituro-booking-created', Subjects.CituroBookingCreated, { concurrency: 1 }),
   consumer('leads', 'leads-cituro-booking-canceled', Subjects.CituroBookingCanceled, { concurrency: 1 }),
+  // Same schedule as Slack (api.md §9). One MOCO call waits at most for the rate budget plus its retries, so the
+  // ack wait is generous; few at once, since MOCO allows only about one request per second.
+  consumer('moco', 'moco-sync', Subjects.MocoSync, {
+    maxDeliver: 5,
+    backoffMs: [30_000, 120_000, 600_000, 3_600_000],
+    ackWaitSeconds: 300,
+    concurrency: 2,
+  }),
 ];
 
 export function consumersOf(service: ServiceName): ConsumerDefinition[] {

@@ -30,6 +30,12 @@ import {
   CituroBookingInvitationSentV1,
   CituroSendBookingV1,
 } from '../payloads/cituro.v1.messages';
+import {
+  MocoDealClosedV1,
+  MocoSyncFailedV1,
+  MocoSyncSucceededV1,
+  MocoSyncV1,
+} from '../payloads/moco.v1.messages';
 import { Subjects, type Subject } from './subjects';
 
 /** The payload class of every durable subject: publishers and consumers validate against it. */
@@ -73,6 +79,11 @@ export const PayloadClasses: { [S in Subject]: ClassConstructor<object> } = {
   [Subjects.CituroBookingCreated]: CituroBookingEventV1,
   [Subjects.CituroBookingCanceled]: CituroBookingEventV1,
   [Subjects.CituroLeadErased]: LeadErasureConfirmedV1,
+  [Subjects.MocoSync]: MocoSyncV1,
+  [Subjects.MocoSyncSucceeded]: MocoSyncSucceededV1,
+  [Subjects.MocoSyncFailed]: MocoSyncFailedV1,
+  [Subjects.MocoDealClosed]: MocoDealClosedV1,
+  [Subjects.MocoLeadErased]: LeadErasureConfirmedV1,
 };
 
 /** Subject → payload type, so publishers are type-checked. */
@@ -116,4 +127,9 @@ export interface PayloadOf {
   [Subjects.CituroBookingCreated]: CituroBookingEventV1;
   [Subjects.CituroBookingCanceled]: CituroBookingEventV1;
   [Subjects.CituroLeadErased]: LeadErasureConfirmedV1;
+  [Subjects.MocoSync]: MocoSyncV1;
+  [Subjects.MocoSyncSucceeded]: MocoSyncSucceededV1;
+  [Subjects.MocoSyncFailed]: MocoSyncFailedV1;
+  [Subjects.MocoDealClosed]: MocoDealClosedV1;
+  [Subjects.MocoLeadErased]: LeadErasureConfirmedV1;
 }

@@ -12,7 +12,9 @@ export type StreamName =
   | 'MAILER_CMD'
   | 'WEBHOOKS'
   | 'CITURO'
-  | 'CITURO_CMD';
+  | 'CITURO_CMD'
+  | 'MOCO'
+  | 'MOCO_CMD';
 
 export interface StreamDefinition {
   name: StreamName;
@@ -130,8 +132,27 @@ export const Streams: readonly StreamDefinition[] = [
     duplicateWindowSeconds: 600,
   },
   {
+    name: 'MOCO',
+    subjects: [
+      Subjects.MocoSyncSucceeded,
+      Subjects.MocoSyncFailed,
+      Subjects.MocoDealClosed,
+      Subjects.MocoLeadErased,
+    ],
+    retention: 'limits',
+    maxAgeSeconds: 14 * DAY,
+    duplicateWindowSeconds: 600,
+  },
+  {
     name: 'CITURO_CMD',
     subjects: [Subjects.CituroSendBooking],
+    retention: 'workqueue',
+    maxAgeSeconds: 14 * DAY,
+    duplicateWindowSeconds: 600,
+  },
+  {
+    name: 'MOCO_CMD',
+    subjects: [Subjects.MocoSync],
     retention: 'workqueue',
     maxAgeSeconds: 14 * DAY,
     duplicateWindowSeconds: 600,

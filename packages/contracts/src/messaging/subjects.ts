@@ -42,6 +42,11 @@ export const Subjects = {
   CituroBookingCreated: 'cituro.booking.created.v1',
   CituroBookingCanceled: 'cituro.booking.canceled.v1',
   CituroLeadErased: 'cituro.lead.erased.v1',
+  MocoSync: 'moco.cmd.sync.v1',
+  MocoSyncSucceeded: 'moco.sync.succeeded.v1',
+  MocoSyncFailed: 'moco.sync.failed.v1',
+  MocoDealClosed: 'moco.deal.closed.v1',
+  MocoLeadErased: 'moco.lead.erased.v1',
 } as const;
 export type Subject = (typeof Subjects)[keyof typeof Subjects];
 
@@ -74,6 +79,13 @@ export const Queries = {
   MailerStatus: 'mailer.qry.status',
   WebhooksGdprExport: 'webhooks.qry.gdpr.export',
   CituroGdprExport: 'cituro.qry.gdpr.export',
+  MocoGdprExport: 'moco.qry.gdpr.export',
+  MocoGetConfig: 'moco.qry.config.get',
+  MocoUpdateConfig: 'moco.rpc.config.update',
+  MocoStatus: 'moco.qry.status',
+  MocoCustomerByEmail: 'moco.qry.customer.by_email',
+  MocoRequestSync: 'moco.rpc.sync.request',
+  MocoReceiveWebhook: 'moco.rpc.webhook.receive',
   LeadsLeadStats: 'leads.qry.lead.stats',
   LeadsListEvents: 'leads.qry.event.list',
   LeadsLeadEvents: 'leads.qry.lead.events',

@@ -45,7 +45,8 @@ export type ErasureConfirmationSubject =
   | typeof Subjects.SlackLeadErased
   | typeof Subjects.MailerLeadErased
   | typeof Subjects.WebhooksLeadErased
-  | typeof Subjects.CituroLeadErased;
+  | typeof Subjects.CituroLeadErased
+  | typeof Subjects.MocoLeadErased;
 
 /** A service's confirmation to leads that it erased what it held about the lead (api.md §17). */
 export async function confirmLeadErasure(
