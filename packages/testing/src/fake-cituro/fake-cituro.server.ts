@@ -1,5 +1,4 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { FailureModes } from '../fake-slack/failure-modes';
 import { type Reply, jsonReply } from '../fake-slack/reply';
 import { isPlainObject, readRawBody, tryParseJson } from '../fake-slack/request-body';
@@ -14,6 +13,7 @@ import type {
   FakeCituroStartOptions,
 } from './fake-cituro.types';
 import { sendCituroWebhook } from './webhook-sender';
+import { listenOnLoopback } from '../process/listen-on-loopback';
 
 /** The key the fake accepts unless told otherwise. */
 export const FAKE_CITURO_API_KEY = 'ak_fake_cituro_key';
@@ -53,14 +53,7 @@ export class FakeCituroServer {
 
   static async start(options: FakeCituroStartOptions = {}): Promise<FakeCituroServer> {
     const fake = new FakeCituroServer(options);
-    await new Promise<void>((resolve, reject) => {
-      fake.server.once('error', reject);
-      fake.server.listen(options.port ?? 0, '127.0.0.1', () => {
-        fake.server.off('error', reject);
-        fake.listenPort = (fake.server.address() as AddressInfo).port;
-        resolve();
-      });
-    });
+    fake.listenPort = await listenOnLoopback(fake.server, options.port ?? 0);
     return fake;
   }
 

@@ -1,5 +1,4 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type Reply, jsonReply, textReply } from '../fake-slack/reply';
 import { isPlainObject, mediaType, readRawBody, tryParseJson } from '../fake-slack/request-body';
 import {
@@ -17,6 +16,7 @@ import { FAKE_MOCO_DEAL_CATEGORIES, FAKE_MOCO_USERS, MocoStore } from './moco-st
 import { MocoFailureModes } from './moco-failure-modes';
 import { signMocoWebhook } from './moco-webhook-signature';
 import { RateWindow } from './rate-window';
+import { listenOnLoopback } from '../process/listen-on-loopback';
 
 export const FAKE_MOCO_API_KEY = 'moco-test-key';
 export const FAKE_MOCO_SESSION = { id: 933590696, uuid: '123e4567-e89b-12d3-a456-426614174000' } as const;
@@ -72,14 +72,7 @@ export class FakeMocoServer {
   static async start(opts: FakeMocoStartOptions = {}): Promise<FakeMocoServer> {
     const { port = 0, ...config } = opts;
     const fake = new FakeMocoServer(config);
-    await new Promise<void>((resolve, reject) => {
-      fake.server.once('error', reject);
-      fake.server.listen(port, '127.0.0.1', () => {
-        fake.server.off('error', reject);
-        fake.listenPort = (fake.server.address() as AddressInfo).port;
-        resolve();
-      });
-    });
+    fake.listenPort = await listenOnLoopback(fake.server, port);
     return fake;
   }
 

@@ -117,7 +117,9 @@ describe('FakeSlackServer', () => {
     });
 
     it('accepts attachments-only and blocks-only messages', async () => {
-      expect((await postJson(WEBHOOK_PATH, { attachments: [{ fallback: 'f', text: 't' }] })).status).toBe(200);
+      expect((await postJson(WEBHOOK_PATH, { attachments: [{ fallback: 'f', text: 't' }] })).status).toBe(
+        200,
+      );
       expect((await postJson(WEBHOOK_PATH, { blocks: BLOCKS })).status).toBe(200);
       expect(fake.deliveredMessages()).toHaveLength(2);
     });
@@ -130,7 +132,11 @@ describe('FakeSlackServer', () => {
       expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
       expect(await res.text()).toBe('missing_text_or_fallback_or_attachments');
-      expect(fake.received[0]).toMatchObject({ status: 400, body, response: 'missing_text_or_fallback_or_attachments' });
+      expect(fake.received[0]).toMatchObject({
+        status: 400,
+        body,
+        response: 'missing_text_or_fallback_or_attachments',
+      });
       expect(fake.deliveredMessages()).toEqual([]);
     });
 
@@ -239,7 +245,10 @@ describe('FakeSlackServer', () => {
     });
 
     it('scopes modes to a path; a path-scoped mode wins over the global one; heal() by path or all', async () => {
-      fake.fail({ kind: 'client_error', status: 410, body: 'channel_is_archived' }, { path: OTHER_WEBHOOK_PATH });
+      fake.fail(
+        { kind: 'client_error', status: 410, body: 'channel_is_archived' },
+        { path: OTHER_WEBHOOK_PATH },
+      );
       expect((await postJson(WEBHOOK_PATH, { text: 'a' })).status).toBe(200);
       expect((await postJson(OTHER_WEBHOOK_PATH, { text: 'a' })).status).toBe(410);
 
@@ -290,7 +299,12 @@ describe('FakeSlackServer', () => {
       expect(result.message?.ts).toBe(result.ts);
 
       const [request] = fake.received;
-      expect(request).toMatchObject({ method: 'POST', path: '/api/chat.postMessage', kind: 'web_api', status: 200 });
+      expect(request).toMatchObject({
+        method: 'POST',
+        path: '/api/chat.postMessage',
+        kind: 'web_api',
+        status: 200,
+      });
       expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded');
       expect(request.headers.authorization).toBe('Bearer xoxb-test');
       // On the wire, blocks is a JSON string inside the form...
@@ -333,7 +347,9 @@ describe('FakeSlackServer', () => {
     it('issues unique, strictly increasing ts values', async () => {
       const client = webClient('xoxb-test');
       const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => client.chat.postMessage({ channel: 'C0123456789', text: `m${i}` })),
+        Array.from({ length: 20 }, (_, i) =>
+          client.chat.postMessage({ channel: 'C0123456789', text: `m${i}` }),
+        ),
       );
       const tsInArrivalOrder = fake.deliveredMessages().map((m) => m.ts as string);
       expect(tsInArrivalOrder).toHaveLength(20);
@@ -361,10 +377,18 @@ describe('FakeSlackServer', () => {
         code: WebApiErrorCode.PlatformError,
         data: { ok: false, error: 'channel_not_found' },
       });
-      await expect(client.chat.postMessage({ channel: 'hot-leads', text: 'hi' })).resolves.toMatchObject({ ok: true });
-      await expect(client.chat.postMessage({ channel: 'C0123456789', text: 'hi' })).resolves.toMatchObject({ ok: true });
+      await expect(client.chat.postMessage({ channel: 'hot-leads', text: 'hi' })).resolves.toMatchObject({
+        ok: true,
+      });
+      await expect(client.chat.postMessage({ channel: 'C0123456789', text: 'hi' })).resolves.toMatchObject({
+        ok: true,
+      });
 
-      const raw = await postJson('/api/chat.postMessage', { channel: 'C999', text: 'hi' }, { Authorization: 'Bearer xoxb-t' });
+      const raw = await postJson(
+        '/api/chat.postMessage',
+        { channel: 'C999', text: 'hi' },
+        { Authorization: 'Bearer xoxb-t' },
+      );
       expect(raw.status).toBe(200);
       expect(await raw.json()).toEqual({ ok: false, error: 'channel_not_found' });
       expect(fake.received.map((r) => r.status)).toEqual([200, 200, 200, 200]);
@@ -377,8 +401,13 @@ describe('FakeSlackServer', () => {
     });
 
     it('answers no_text when neither text nor blocks nor attachments are given', async () => {
-      const err = await rejectionOf(webClient('xoxb-test').apiCall('chat.postMessage', { channel: 'C0123456789' }));
-      expect(err).toMatchObject({ code: WebApiErrorCode.PlatformError, data: { ok: false, error: 'no_text' } });
+      const err = await rejectionOf(
+        webClient('xoxb-test').apiCall('chat.postMessage', { channel: 'C0123456789' }),
+      );
+      expect(err).toMatchObject({
+        code: WebApiErrorCode.PlatformError,
+        data: { ok: false, error: 'no_text' },
+      });
       expect(fake.deliveredMessages()).toEqual([]);
     });
 
@@ -388,15 +417,22 @@ describe('FakeSlackServer', () => {
       expect(await raw.json()).toEqual({ ok: false, error: 'not_authed' });
 
       const err = await rejectionOf(webClient().chat.postMessage({ channel: 'C0123456789', text: 'hi' }));
-      expect(err).toMatchObject({ code: WebApiErrorCode.PlatformError, data: { ok: false, error: 'not_authed' } });
+      expect(err).toMatchObject({
+        code: WebApiErrorCode.PlatformError,
+        data: { ok: false, error: 'not_authed' },
+      });
     });
 
     it('answers invalid_auth for tokens that are not accepted', async () => {
-      const userToken = await rejectionOf(webClient('xoxp-user').chat.postMessage({ channel: 'C0123456789', text: 'hi' }));
+      const userToken = await rejectionOf(
+        webClient('xoxp-user').chat.postMessage({ channel: 'C0123456789', text: 'hi' }),
+      );
       expect(userToken).toMatchObject({ data: { ok: false, error: 'invalid_auth' } });
 
       fake.configure({ validTokens: ['xoxb-good'] });
-      const other = await rejectionOf(webClient('xoxb-other').chat.postMessage({ channel: 'C0123456789', text: 'hi' }));
+      const other = await rejectionOf(
+        webClient('xoxb-other').chat.postMessage({ channel: 'C0123456789', text: 'hi' }),
+      );
       expect(other).toMatchObject({ data: { ok: false, error: 'invalid_auth' } });
       await expect(
         webClient('xoxb-good').chat.postMessage({ channel: 'C0123456789', text: 'hi' }),
@@ -407,10 +443,16 @@ describe('FakeSlackServer', () => {
     it('rate_limit mode: 429 with Retry-After and {"ok":false,"error":"ratelimited"}', async () => {
       fake.fail({ kind: 'rate_limit', retryAfterSeconds: 3 }, { path: '/api/chat.postMessage' });
 
-      const err = await rejectionOf(webClient('xoxb-test').chat.postMessage({ channel: 'C0123456789', text: 'hi' }));
+      const err = await rejectionOf(
+        webClient('xoxb-test').chat.postMessage({ channel: 'C0123456789', text: 'hi' }),
+      );
       expect(err).toMatchObject({ code: WebApiErrorCode.RateLimitedError, retryAfter: 3 });
 
-      const raw = await postJson('/api/chat.postMessage', { channel: 'C0123456789', text: 'hi' }, { Authorization: 'Bearer xoxb-t' });
+      const raw = await postJson(
+        '/api/chat.postMessage',
+        { channel: 'C0123456789', text: 'hi' },
+        { Authorization: 'Bearer xoxb-t' },
+      );
       expect(raw.status).toBe(429);
       expect(raw.headers.get('retry-after')).toBe('3');
       expect(raw.headers.get('content-type')).toMatch(/^application\/json/);
@@ -423,7 +465,9 @@ describe('FakeSlackServer', () => {
 
     it('server_error mode becomes slack_webapi_http_error', async () => {
       fake.fail({ kind: 'server_error', status: 503, times: 1 });
-      const err = await rejectionOf(webClient('xoxb-test').chat.postMessage({ channel: 'C0123456789', text: 'hi' }));
+      const err = await rejectionOf(
+        webClient('xoxb-test').chat.postMessage({ channel: 'C0123456789', text: 'hi' }),
+      );
       expect(err).toMatchObject({
         code: WebApiErrorCode.HTTPError,
         statusCode: 503,
@@ -435,8 +479,15 @@ describe('FakeSlackServer', () => {
     });
 
     it('client_error mode becomes HTTP 200 {ok:false,error} on the Web API', async () => {
-      fake.fail({ kind: 'client_error', status: 410, body: 'is_archived' }, { path: '/api/chat.postMessage' });
-      const raw = await postJson('/api/chat.postMessage', { channel: 'C0123456789', text: 'hi' }, { Authorization: 'Bearer xoxb-t' });
+      fake.fail(
+        { kind: 'client_error', status: 410, body: 'is_archived' },
+        { path: '/api/chat.postMessage' },
+      );
+      const raw = await postJson(
+        '/api/chat.postMessage',
+        { channel: 'C0123456789', text: 'hi' },
+        { Authorization: 'Bearer xoxb-t' },
+      );
       expect(raw.status).toBe(200);
       expect(await raw.json()).toEqual({ ok: false, error: 'is_archived' });
     });
@@ -504,8 +555,15 @@ describe('FakeSlackServer', () => {
       expect(plain.messages?.[1]).not.toHaveProperty('metadata');
       expect(plain.has_more).toBe(false);
 
-      const full = await client.conversations.history({ channel: first.channel!, include_all_metadata: true });
-      expect(full.messages?.[1]).toMatchObject({ ts: first.ts, metadata: METADATA, bot_id: FAKE_SLACK_IDENTITY.bot_id });
+      const full = await client.conversations.history({
+        channel: first.channel!,
+        include_all_metadata: true,
+      });
+      expect(full.messages?.[1]).toMatchObject({
+        ts: first.ts,
+        metadata: METADATA,
+        bot_id: FAKE_SLACK_IDENTITY.bot_id,
+      });
     });
 
     it('needs a conversation ID: a channel name or an unknown channel is channel_not_found', async () => {
@@ -565,7 +623,10 @@ describe('FakeSlackServer', () => {
 
       const first = await client.conversations.list({ limit: 1 });
       expect(first.channels?.map((c) => c.name)).toEqual(['alerts']);
-      const rest = await client.conversations.list({ limit: 1, cursor: first.response_metadata?.next_cursor });
+      const rest = await client.conversations.list({
+        limit: 1,
+        cursor: first.response_metadata?.next_cursor,
+      });
       expect(rest.channels?.map((c) => c.name)).toEqual(['hot-leads']);
       const imOnly = await client.conversations.list({ types: 'im' });
       expect(imOnly.channels).toEqual([]);
@@ -582,7 +643,10 @@ describe('FakeSlackServer', () => {
 
   describe('Web API auth.test and unknown methods', () => {
     it('auth.test returns the fake identity for a valid token and auth errors otherwise', async () => {
-      await expect(webClient('xoxb-test').auth.test()).resolves.toMatchObject({ ok: true, ...FAKE_SLACK_IDENTITY });
+      await expect(webClient('xoxb-test').auth.test()).resolves.toMatchObject({
+        ok: true,
+        ...FAKE_SLACK_IDENTITY,
+      });
       const err = await rejectionOf(webClient('bad-token').auth.test());
       expect(err).toMatchObject({ data: { ok: false, error: 'invalid_auth' } });
       const raw = await fetch(`${fake.url}/api/auth.test`, { method: 'POST' });
@@ -620,7 +684,9 @@ describe('FakeSlackServer', () => {
 
     it('resolves immediately when the messages are already there', async () => {
       await postJson(WEBHOOK_PATH, { text: 'already' });
-      await expect(fake.waitForMessages(1, 10)).resolves.toEqual([expect.objectContaining({ text: 'already' })]);
+      await expect(fake.waitForMessages(1, 10)).resolves.toEqual([
+        expect.objectContaining({ text: 'already' }),
+      ]);
     });
 
     it('rejects after the timeout and lists the last requests', async () => {
@@ -642,7 +708,9 @@ describe('FakeSlackServer', () => {
       expect(fake.received).toBe(received);
       expect(fake.received).toEqual([]);
       expect((await postJson(WEBHOOK_PATH, { text: 'x' })).status).toBe(200);
-      const err = await rejectionOf(webClient('xoxb-test').chat.postMessage({ channel: 'C0000000000', text: 'x' }));
+      const err = await rejectionOf(
+        webClient('xoxb-test').chat.postMessage({ channel: 'C0000000000', text: 'x' }),
+      );
       expect(err).toMatchObject({ data: { error: 'channel_not_found' } });
     });
   });

@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { FailureModes } from './failure-modes';
 import type {
   FailOptions,
@@ -17,6 +16,7 @@ import { TsClock } from './slack-ids';
 import { type WebApiOutcome, handleWebApi, parseWebApiBody, webApiFailureReply } from './web-api-handler';
 import { type WebhookOutcome, handleWebhook, parseWebhookBody, webhookFailureReply } from './webhook-handler';
 import { FakeWorkspace } from './workspace';
+import { listenOnLoopback } from '../process/listen-on-loopback';
 
 const DELIVERED = 'delivered';
 
@@ -54,14 +54,7 @@ export class FakeSlackServer {
   static async start(opts: FakeSlackStartOptions = {}): Promise<FakeSlackServer> {
     const { port = 0, ...config } = opts;
     const fake = new FakeSlackServer(config);
-    await new Promise<void>((resolve, reject) => {
-      fake.server.once('error', reject);
-      fake.server.listen(port, '127.0.0.1', () => {
-        fake.server.off('error', reject);
-        fake.listenPort = (fake.server.address() as AddressInfo).port;
-        resolve();
-      });
-    });
+    fake.listenPort = await listenOnLoopback(fake.server, port);
     return fake;
   }
 
@@ -162,7 +155,9 @@ export class FakeSlackServer {
     if (kind === 'webhook') {
       const body = parseWebhookBody(type, rawBody);
       const mode = this.failures.take(path);
-      const outcome: WebhookOutcome = mode ? { reply: webhookFailureReply(mode) } : handleWebhook(method, path, body);
+      const outcome: WebhookOutcome = mode
+        ? { reply: webhookFailureReply(mode) }
+        : handleWebhook(method, path, body);
       const delivered = outcome.delivered && { ...outcome.delivered, kind, path, at };
       this.finish(res, { at, method, path, kind, req, rawBody, body, delivered }, outcome.reply);
       return;

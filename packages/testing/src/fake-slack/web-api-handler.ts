@@ -130,7 +130,8 @@ function postMessage(
     return platformError('channel_not_found');
   }
   if (body.blocks !== undefined && !Array.isArray(body.blocks)) return platformError('invalid_blocks');
-  if (body.attachments !== undefined && !Array.isArray(body.attachments)) return platformError('invalid_arguments');
+  if (body.attachments !== undefined && !Array.isArray(body.attachments))
+    return platformError('invalid_arguments');
   if (!hasContent(body.text) && !hasContent(body.blocks) && !hasContent(body.attachments)) {
     return platformError('no_text');
   }
@@ -168,7 +169,8 @@ function metadataArg(value: unknown): SlackMessageMetadata | undefined | 'invali
   const parsed = typeof value === 'string' ? tryParseJson(value) : value;
   if (!isPlainObject(parsed)) return 'invalid';
   const { event_type: eventType, event_payload: eventPayload } = parsed;
-  if (typeof eventType !== 'string' || eventType.length === 0 || !isPlainObject(eventPayload)) return 'invalid';
+  if (typeof eventType !== 'string' || eventType.length === 0 || !isPlainObject(eventPayload))
+    return 'invalid';
   return { event_type: eventType, event_payload: eventPayload };
 }
 
@@ -211,7 +213,9 @@ function conversationsHistory(
       messages: page.messages,
       has_more: page.hasMore,
       pin_count: 0,
-      ...(page.nextBefore ? { response_metadata: { next_cursor: encodeCursor(`next_ts:${page.nextBefore}`) } } : {}),
+      ...(page.nextBefore
+        ? { response_metadata: { next_cursor: encodeCursor(`next_ts:${page.nextBefore}`) } }
+        : {}),
     }),
   };
 }
@@ -225,10 +229,14 @@ function conversationsList(
   const limit = limitArg(body.limit, LIST_LIMIT);
   if (limit === 'invalid') return platformError('invalid_limit');
   const cursor = cursorArg(body.cursor, 'offset:');
-  if (cursor === 'invalid' || (cursor !== undefined && !/^\d+$/.test(cursor))) return platformError('invalid_cursor');
-  const types = typeof body.types === 'string' && body.types.length > 0 ? body.types.split(',') : ['public_channel'];
+  if (cursor === 'invalid' || (cursor !== undefined && !/^\d+$/.test(cursor)))
+    return platformError('invalid_cursor');
+  const types =
+    typeof body.types === 'string' && body.types.length > 0 ? body.types.split(',') : ['public_channel'];
 
-  const all = types.map((t) => t.trim()).includes('public_channel') ? workspace.channels(config.knownChannels) : [];
+  const all = types.map((t) => t.trim()).includes('public_channel')
+    ? workspace.channels(config.knownChannels)
+    : [];
   const offset = cursor === undefined ? 0 : Number(cursor);
   const page = all.slice(offset, offset + limit);
   const next = offset + page.length < all.length ? encodeCursor(`offset:${offset + page.length}`) : '';

@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { readRawBody, tryParseJson } from '../fake-slack/request-body';
 import type {
   FakeWebhookReceiverOptions,
@@ -8,6 +7,7 @@ import type {
   WebhookResponse,
 } from './fake-webhook-receiver.types';
 import { verifyStandardWebhook } from './standard-webhooks-verifier';
+import { listenOnLoopback } from '../process/listen-on-loopback';
 
 const RECEIVED = 'received';
 const OK: WebhookResponse = { kind: 'status', status: 200, body: 'ok' };
@@ -39,14 +39,7 @@ export class FakeWebhookReceiver {
 
   static async start(options: FakeWebhookReceiverOptions = {}): Promise<FakeWebhookReceiver> {
     const fake = new FakeWebhookReceiver(options);
-    await new Promise<void>((resolve, reject) => {
-      fake.server.once('error', reject);
-      fake.server.listen(options.port ?? 0, '127.0.0.1', () => {
-        fake.server.off('error', reject);
-        fake.listenPort = (fake.server.address() as AddressInfo).port;
-        resolve();
-      });
-    });
+    fake.listenPort = await listenOnLoopback(fake.server, options.port ?? 0);
     return fake;
   }
 
