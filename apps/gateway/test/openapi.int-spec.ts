@@ -21,8 +21,6 @@ const NOT_SERVED_YET: Record<RouteKey, string> = {
   'GET /api/v1/admin/dead-letters': 'dead-letter admin API not served yet (§2)',
   'POST /api/v1/admin/dead-letters/{}/retry': 'dead-letter admin API not served yet (§2)',
   'DELETE /api/v1/admin/dead-letters/{}': 'dead-letter admin API not served yet (§2)',
-  // §9: manual trigger execution is not routed through the gateway yet.
-  'POST /api/v1/triggers/execute': 'manual trigger execution not served yet (§9)',
   // §10: scoring statistics have no gateway route yet.
   'GET /api/v1/scoring/stats': 'scoring statistics not served yet (§10)',
   // §12 automation rules: not served yet.

@@ -24,7 +24,6 @@ const NOT_SERVED: Record<string, string> = {
   'GET /admin/dead-letters': 'operations (§2): dead letters are read per service, no gateway route yet',
   'POST /admin/dead-letters/:id/retry': 'operations (§2)',
   'DELETE /admin/dead-letters/:id': 'operations (§2)',
-  'POST /triggers/execute': 'manual execute: automation (issue 8)',
   'GET /scoring/stats': 'scoring statistics: not built yet',
 };
 /** Tables whose rows carry no auth column take their section's label (§3.1 API keys, §18 reports). */

@@ -187,6 +187,7 @@ export const Queries = {
   AutomationListRuns: 'automation.qry.trigger_run.list',
   AutomationGetRun: 'automation.qry.trigger_run.get',
   AutomationRetryRun: 'automation.rpc.trigger_run.retry',
+  AutomationExecuteTrigger: 'automation.rpc.trigger.execute',
   WebhooksListSubscriptions: 'webhooks.qry.subscription.list',
   WebhooksGetSubscription: 'webhooks.qry.subscription.get',
   WebhooksCreateSubscription: 'webhooks.rpc.subscription.create',
