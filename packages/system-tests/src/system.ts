@@ -36,6 +36,8 @@ export interface SystemOptions {
   /** arguments for every service's `node` (e.g. `--cpu-prof`). */
   nodeArgs?: string[];
   serviceEnv?: Partial<Record<ServiceKey, Record<string, string>>>;
+  /** the services to start (in SERVICES order); default: all. A test of a few services starts only those. */
+  services?: readonly ServiceKey[];
   echoLogs?: boolean;
 }
 
@@ -95,8 +97,9 @@ export class RunningSystem {
       options.echoLogs ?? false,
       options.nodeArgs,
     );
+    const started = SERVICES.filter((s) => !options.services || options.services.includes(s.name));
     try {
-      for (const service of SERVICES) await system.startService(service.name);
+      for (const service of started) await system.startService(service.name);
     } catch (error) {
       await system.stop();
       throw error;
