@@ -59,6 +59,8 @@ const BOOKING_URL = 'https://book.cituro.com/dna-me-demo';
 /** Longer than any test: the fake applies the request and answers only after the service was killed. */
 const HOLD_MS = 60_000;
 const SETTLE_MS = 30_000;
+const WEBHOOK_CHANNEL = '#sales';
+const BOT_CHANNEL = '#deals';
 const TEST_TIMEOUT_MS = 60_000;
 
 /** Every result event of one idempotency key, on the command's success and failure subjects. */
@@ -137,6 +139,12 @@ describe('integration services: exactly once under faults (kill -9, 429 storms, 
           MESSAGING_ACK_WAIT_SCALE: '0.007',
         },
         cituro: { CITURO_RETRY_BASE_MS: '10' },
+        // Both Slack modes: the webhook for WEBHOOK_CHANNEL, the bot (chat.postMessage) for every other channel.
+        slack: {
+          SLACK_BOT_TOKEN: 'xoxb-e2e-faults',
+          SLACK_API_URL: `${slack.url}/api/`,
+          SLACK_WEBHOOK_CHANNELS: WEBHOOK_CHANNEL,
+        },
       },
     });
     nats = await NatsTestClient.connect(system.namespace);
@@ -554,10 +562,10 @@ describe('integration services: exactly once under faults (kill -9, 429 storms, 
     );
   });
 
-  describe('slack, incoming webhook (no second post: outcome_unknown, since a webhook cannot be asked)', () => {
+  describe('slack (one post: a bot post is looked up; a webhook post cannot be, so outcome_unknown)', () => {
     function postCommand(): SlackPostMessageV1 {
       const id = randomUUID();
-      return { channel: '#sales', text: `Deal ${id} moved`, reference: id };
+      return { channel: WEBHOOK_CHANNEL, text: `Deal ${id} moved`, reference: id };
     }
     const postsOf = (c: SlackPostMessageV1) => slack.deliveredMessages().filter((m) => m.text === c.text);
     const results = (key: string) =>
@@ -569,26 +577,34 @@ describe('integration services: exactly once under faults (kill -9, 429 storms, 
       );
 
     it(
-      'kill -9 while Slack holds the answer to the post, then a restart: one post, outcome_unknown, no repost',
+      'kill -9 while Slack holds the answers to a webhook post and a bot post, then a restart: each posted once; ' +
+        'the bot post is found by its metadata (posted), the webhook one cannot be asked (outcome_unknown)',
       async () => {
-        const command = postCommand();
-        const key = randomUUID();
-        const result = results(key);
-        slack.fail({ kind: 'slow_reply', delayMs: HOLD_MS, times: 1 });
-        await send(Subjects.SlackPostMessage, command, key);
-        await crashWhile('slack', () => postsOf(command).length === 1);
-        const outcome = await result.first();
+        const viaWebhook = postCommand();
+        const viaBot = { ...postCommand(), channel: BOT_CHANNEL };
+        const [webhookKey, botKey] = [randomUUID(), randomUUID()];
+        const [webhookResult, botResult] = [results(webhookKey), results(botKey)];
+        slack.fail({ kind: 'slow_reply', delayMs: HOLD_MS, times: 1 }, { path: slack.webhookUrl() });
+        slack.fail({ kind: 'slow_reply', delayMs: HOLD_MS, times: 1 }, { path: '/api/chat.postMessage' });
+        await send(Subjects.SlackPostMessage, viaWebhook, webhookKey);
+        await send(Subjects.SlackPostMessage, viaBot, botKey);
+        await crashWhile('slack', () => postsOf(viaWebhook).length === 1 && postsOf(viaBot).length === 1);
+        await Promise.all([webhookResult.first(), botResult.first()]);
         await settled('slack-post-message');
-        expect(outcome).toBe('failed');
-        expect(result.kinds()).toEqual(['failed']);
-        expect(result.failures).toHaveLength(1);
+
+        expect(botResult.kinds()).toEqual(['succeeded']);
+        expect(botResult.succeeded[0].ts).toBe(postsOf(viaBot)[0].ts);
+        expect(postsOf(viaBot)).toHaveLength(1);
+
+        expect(webhookResult.kinds()).toEqual(['failed']);
+        expect(webhookResult.failures).toHaveLength(1);
         // The redelivery found the attempt unrecorded and did not post again. (`attempts` is the broker's delivery
         // count, which nats-server 2.9 may leave at 1 for a message taken back from a killed process.)
-        expect(result.failures[0].error).toMatchObject({
+        expect(webhookResult.failures[0].error).toMatchObject({
           code: SlackFailureCodes.OutcomeUnknown,
           retryable: false,
         });
-        expect(postsOf(command)).toHaveLength(1);
+        expect(postsOf(viaWebhook)).toHaveLength(1);
       },
       TEST_TIMEOUT_MS,
     );
