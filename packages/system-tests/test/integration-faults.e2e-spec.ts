@@ -102,6 +102,45 @@ class Results<
   }
 }
 
+/**
+ * Scenarios of one lane run one after another; the lanes run side by side once the system is up, which keeps the
+ * suite within a minute (most of a scenario is waiting: for an ack wait, a restart, a Retry-After). A lane is a
+ * set of services whose fakes no other lane touches: cituro's booking emails go through the mailer's SMTP fake,
+ * so cituro and mailer share one. Each test awaits its scenario; with `-t` every scenario still runs, only the
+ * chosen tests report.
+ */
+class Lanes {
+  private open!: () => void;
+  private abort!: (error: unknown) => void;
+  private readonly up = new Promise<void>((resolve, reject) => {
+    this.open = resolve;
+    this.abort = reject;
+  });
+  private readonly tails = new Map<string, Promise<void>>();
+
+  started(): void {
+    this.open();
+  }
+
+  failedToStart(error: unknown): void {
+    this.abort(error);
+  }
+
+  /** Queues `scenario` in `lane` after the lane's earlier scenarios, whatever their outcome. */
+  run(lane: string, scenario: () => Promise<void>): Promise<void> {
+    const previous = this.tails.get(lane) ?? Promise.resolve();
+    const run = previous.then(() => this.up).then(scenario);
+    const settled = run.catch(() => undefined);
+    this.tails.set(lane, settled);
+    return run;
+  }
+
+  /** Every queued scenario has settled. */
+  async idle(): Promise<void> {
+    await Promise.all(this.tails.values());
+  }
+}
+
 describe('integration services: exactly once under faults (kill -9, 429 storms, 500s, redelivery)', () => {
   let system: RunningSystem;
   let nats: NatsTestClient;
@@ -109,8 +148,25 @@ describe('integration services: exactly once under faults (kill -9, 429 storms, 
   let cituro: FakeCituroServer;
   let smtp: FakeSmtpServer;
   let slack: FakeSlackServer;
+  const lanes = new Lanes();
+
+  /** A test whose scenario runs in `lane` (see Lanes). */
+  function inLane(lane: 'moco' | 'booking' | 'slack', name: string, scenario: () => Promise<void>): void {
+    const running = lanes.run(lane, scenario);
+    it(name, () => running, TEST_TIMEOUT_MS);
+  }
 
   beforeAll(async () => {
+    try {
+      await startSystem();
+      lanes.started();
+    } catch (error) {
+      lanes.failedToStart(error);
+      throw error;
+    }
+  }, 120_000);
+
+  async function startSystem(): Promise<void> {
     await ensureInfrastructureUp();
     [moco, cituro, smtp, slack] = await Promise.all([
       FakeMocoServer.start({ rateLimit: false }),
@@ -158,19 +214,13 @@ describe('integration services: exactly once under faults (kill -9, 429 storms, 
         enabled: true,
       },
     });
-  }, 120_000);
+  }
 
   afterAll(async () => {
+    await lanes.idle();
     await nats?.close();
     await system?.stop();
     await Promise.all([moco?.close(), cituro?.close(), smtp?.close(), slack?.close()]);
-  });
-
-  afterEach(() => {
-    moco.heal();
-    cituro.heal();
-    smtp.heal();
-    slack.heal();
   });
 
   /** Publishes a command in a new envelope (no broker dedupe, so a second one with the key reaches the service). */
@@ -250,7 +300,8 @@ describe('integration services: exactly once under faults (kill -9, 429 storms, 
         key,
       );
 
-    it(
+    inLane(
+      'moco',
       'kill -9 while MOCO holds the answer to the company create, then a restart: one company, one deal, succeeded',
       async () => {
         const command = syncCommand();
@@ -273,54 +324,47 @@ describe('integration services: exactly once under faults (kill -9, 429 storms, 
           deal_id: dealsOf(command)[0].id,
         });
       },
-      TEST_TIMEOUT_MS,
     );
 
-    it(
-      'a 429 storm with Retry-After and 500s: one company, one deal, succeeded',
-      async () => {
-        const command = syncCommand();
-        const key = randomUUID();
-        const result = results(key);
-        moco.fail(
-          { kind: 'rate_limit', retryAfterSeconds: 1, times: 3 },
-          { method: 'POST', path: '/companies' },
-        );
-        moco.fail({ kind: 'server_error', status: 500, times: 2 }, { method: 'POST', path: '/deals' });
-        await send(Subjects.MocoSync, command, key);
-        await result.first();
-        await settled('moco-sync');
-        expect(result.kinds()).toEqual(['succeeded']);
-        expect(moco.requests('POST', '/companies').filter((r) => r.status === 429)).toHaveLength(3);
-        expect(moco.requests('POST', '/deals').filter((r) => r.status === 500)).toHaveLength(2);
-        expect(companiesOf(command)).toHaveLength(1);
-        expect(dealsOf(command)).toHaveLength(1);
-      },
-      TEST_TIMEOUT_MS,
-    );
+    inLane('moco', 'a 429 storm with Retry-After and 500s: one company, one deal, succeeded', async () => {
+      const command = syncCommand();
+      const key = randomUUID();
+      const result = results(key);
+      moco.fail(
+        { kind: 'rate_limit', retryAfterSeconds: 1, times: 3 },
+        { method: 'POST', path: '/companies' },
+      );
+      moco.fail({ kind: 'server_error', status: 500, times: 2 }, { method: 'POST', path: '/deals' });
+      await send(Subjects.MocoSync, command, key);
+      await result.first();
+      await settled('moco-sync');
+      expect(result.kinds()).toEqual(['succeeded']);
+      expect(moco.requests('POST', '/companies').filter((r) => r.status === 429)).toHaveLength(3);
+      expect(moco.requests('POST', '/deals').filter((r) => r.status === 500)).toHaveLength(2);
+      expect(companiesOf(command)).toHaveLength(1);
+      expect(dealsOf(command)).toHaveLength(1);
+    });
 
-    it(
-      'a lasting 500: failed after the last delivery, retryable, nothing created',
-      async () => {
-        const command = syncCommand();
-        const key = randomUUID();
-        const result = results(key);
-        moco.fail({ kind: 'server_error', status: 500 }, { method: 'POST', path: '/companies' });
-        await send(Subjects.MocoSync, command, key);
-        const outcome = await result.first();
-        await settled('moco-sync');
-        expect(outcome).toBe('failed');
-        expect(result.kinds()).toEqual(['failed']);
-        expect(result.failures[0]).toMatchObject({
-          error: { code: ErrorCode.ExternalServiceError, retryable: true, vendor_status: 500 },
-          attempts: 5,
-        });
-        expect(companiesOf(command)).toHaveLength(0);
-      },
-      TEST_TIMEOUT_MS,
-    );
+    inLane('moco', 'a lasting 500: failed after the last delivery, retryable, nothing created', async () => {
+      const command = syncCommand();
+      const key = randomUUID();
+      const result = results(key);
+      moco.fail({ kind: 'server_error', status: 500 }, { method: 'POST', path: '/companies' });
+      await send(Subjects.MocoSync, command, key);
+      const outcome = await result.first();
+      moco.heal({ method: 'POST', path: '/companies' }); // the failure lasted until the last delivery
+      await settled('moco-sync');
+      expect(outcome).toBe('failed');
+      expect(result.kinds()).toEqual(['failed']);
+      expect(result.failures[0]).toMatchObject({
+        error: { code: ErrorCode.ExternalServiceError, retryable: true, vendor_status: 500 },
+        attempts: 5,
+      });
+      expect(companiesOf(command)).toHaveLength(0);
+    });
 
-    it(
+    inLane(
+      'moco',
       'the same command twice (a redelivery, and a new envelope with the same key): one company and deal, succeeded only',
       async () => {
         const command = syncCommand();
@@ -336,7 +380,6 @@ describe('integration services: exactly once under faults (kill -9, 429 storms, 
         expect(companiesOf(command)).toHaveLength(1);
         expect(dealsOf(command)).toHaveLength(1);
       },
-      TEST_TIMEOUT_MS,
     );
   });
 
@@ -372,7 +415,8 @@ describe('integration services: exactly once under faults (kill -9, 429 storms, 
       expect(emailsTo(c)).toHaveLength(1);
     }
 
-    it(
+    inLane(
+      'booking',
       'kill -9 while Cituro holds the answer to the customer create, then a restart: one customer, one email, succeeded',
       async () => {
         const command = bookingCommand();
@@ -392,10 +436,10 @@ describe('integration services: exactly once under faults (kill -9, 429 storms, 
         expect(result.succeeded[0].customer_id).toBe(customersOf(command)[0].id);
         await bookingEmailSent(command);
       },
-      TEST_TIMEOUT_MS,
     );
 
-    it(
+    inLane(
+      'booking',
       'a 429 storm with Retry-After and 500s: one customer, one email, succeeded',
       async () => {
         const command = bookingCommand();
@@ -415,10 +459,10 @@ describe('integration services: exactly once under faults (kill -9, 429 storms, 
         expect(customersOf(command)).toHaveLength(1);
         await bookingEmailSent(command);
       },
-      TEST_TIMEOUT_MS,
     );
 
-    it(
+    inLane(
+      'booking',
       'a lasting 500: failed after the last delivery, retryable, no customer, no email',
       async () => {
         const command = bookingCommand();
@@ -427,6 +471,7 @@ describe('integration services: exactly once under faults (kill -9, 429 storms, 
         cituro.fail({ kind: 'server_error', status: 500 }, { method: 'POST', path: '/customers' });
         await send(Subjects.CituroSendBooking, command, key);
         const outcome = await result.first();
+        cituro.heal({ method: 'POST', path: '/customers' }); // the failure lasted until the last delivery
         await settled('cituro-send-booking');
         expect(outcome).toBe('failed');
         expect(result.kinds()).toEqual(['failed']);
@@ -437,10 +482,10 @@ describe('integration services: exactly once under faults (kill -9, 429 storms, 
         expect(customersOf(command)).toHaveLength(0);
         expect(emailsTo(command)).toHaveLength(0);
       },
-      TEST_TIMEOUT_MS,
     );
 
-    it(
+    inLane(
+      'booking',
       'the same command twice (a redelivery, and a new envelope with the same key): one customer, one email, sent only',
       async () => {
         const command = bookingCommand();
@@ -456,7 +501,6 @@ describe('integration services: exactly once under faults (kill -9, 429 storms, 
         expect(customersOf(command)).toHaveLength(1);
         await bookingEmailSent(command);
       },
-      TEST_TIMEOUT_MS,
     );
   });
 
@@ -481,7 +525,8 @@ describe('integration services: exactly once under faults (kill -9, 429 storms, 
         key,
       );
 
-    it(
+    inLane(
+      'booking',
       'kill -9 after the server took the email but before its 250, then a restart: one email, outcome_unknown, no resend',
       async () => {
         const command = emailCommand();
@@ -502,27 +547,23 @@ describe('integration services: exactly once under faults (kill -9, 429 storms, 
         });
         expect(emailsTo(command)).toHaveLength(1);
       },
-      TEST_TIMEOUT_MS,
     );
 
-    it(
-      'temporary 451s: one email, sent',
-      async () => {
-        const command = emailCommand();
-        const key = randomUUID();
-        const result = results(key);
-        smtp.fail({ kind: 'temporary', stage: 'data', times: 3 });
-        await send(Subjects.MailerSendEmail, command, key);
-        await result.first();
-        await settled('mailer-send-email');
-        expect(result.kinds()).toEqual(['succeeded']);
-        expect(smtp.sessions.filter((s) => s.outcome === '451').length).toBeGreaterThanOrEqual(3);
-        expect(emailsTo(command)).toHaveLength(1);
-      },
-      TEST_TIMEOUT_MS,
-    );
+    inLane('booking', 'temporary 451s: one email, sent', async () => {
+      const command = emailCommand();
+      const key = randomUUID();
+      const result = results(key);
+      smtp.fail({ kind: 'temporary', stage: 'data', times: 3 });
+      await send(Subjects.MailerSendEmail, command, key);
+      await result.first();
+      await settled('mailer-send-email');
+      expect(result.kinds()).toEqual(['succeeded']);
+      expect(smtp.sessions.filter((s) => s.outcome === '451').length).toBeGreaterThanOrEqual(3);
+      expect(emailsTo(command)).toHaveLength(1);
+    });
 
-    it(
+    inLane(
+      'booking',
       'a server that keeps answering 451: failed after the last delivery (smtp_unavailable), retryable, no email',
       async () => {
         const command = emailCommand();
@@ -531,6 +572,7 @@ describe('integration services: exactly once under faults (kill -9, 429 storms, 
         smtp.fail({ kind: 'temporary', stage: 'rcpt' });
         await send(Subjects.MailerSendEmail, command, key);
         const outcome = await result.first();
+        smtp.heal(); // the failure lasted until the last delivery
         await settled('mailer-send-email');
         expect(outcome).toBe('failed');
         expect(result.kinds()).toEqual(['failed']);
@@ -540,10 +582,10 @@ describe('integration services: exactly once under faults (kill -9, 429 storms, 
         });
         expect(emailsTo(command)).toHaveLength(0);
       },
-      TEST_TIMEOUT_MS,
     );
 
-    it(
+    inLane(
+      'booking',
       'the same command twice (a redelivery, and a new envelope with the same key): one email, sent only',
       async () => {
         const command = emailCommand();
@@ -558,7 +600,6 @@ describe('integration services: exactly once under faults (kill -9, 429 storms, 
         expect(new Set(result.succeeded.map((s) => s.message_id)).size).toBe(1);
         expect(emailsTo(command)).toHaveLength(1);
       },
-      TEST_TIMEOUT_MS,
     );
   });
 
@@ -576,7 +617,8 @@ describe('integration services: exactly once under faults (kill -9, 429 storms, 
         key,
       );
 
-    it(
+    inLane(
+      'slack',
       'kill -9 while Slack holds the answers to a webhook post and a bot post, then a restart: each posted once; ' +
         'the bot post is found by its metadata (posted), the webhook one cannot be asked (outcome_unknown)',
       async () => {
@@ -606,52 +648,45 @@ describe('integration services: exactly once under faults (kill -9, 429 storms, 
         });
         expect(postsOf(viaWebhook)).toHaveLength(1);
       },
-      TEST_TIMEOUT_MS,
     );
 
-    it(
-      'a 429 storm with Retry-After and 500s: one post, posted',
-      async () => {
-        const command = postCommand();
-        const key = randomUUID();
-        const result = results(key);
-        // A mode scoped to the webhook's path wins over the global one: first a 500, then three 429s.
-        slack.fail({ kind: 'server_error', status: 500, times: 1 }, { path: slack.webhookUrl() });
-        slack.fail({ kind: 'rate_limit', retryAfterSeconds: 1, times: 3 });
-        await send(Subjects.SlackPostMessage, command, key);
-        await result.first();
-        await settled('slack-post-message');
-        expect(result.kinds()).toEqual(['succeeded']);
-        expect(slack.received.filter((r) => r.body?.text === command.text).map((r) => r.status)).toEqual([
-          500, 429, 429, 429, 200,
-        ]);
-        expect(postsOf(command)).toHaveLength(1);
-      },
-      TEST_TIMEOUT_MS,
-    );
+    inLane('slack', 'a 429 storm with Retry-After and 500s: one post, posted', async () => {
+      const command = postCommand();
+      const key = randomUUID();
+      const result = results(key);
+      // A mode scoped to the webhook's path wins over the global one: first a 500, then three 429s.
+      slack.fail({ kind: 'server_error', status: 500, times: 1 }, { path: slack.webhookUrl() });
+      slack.fail({ kind: 'rate_limit', retryAfterSeconds: 1, times: 3 });
+      await send(Subjects.SlackPostMessage, command, key);
+      await result.first();
+      await settled('slack-post-message');
+      expect(result.kinds()).toEqual(['succeeded']);
+      expect(slack.received.filter((r) => r.body?.text === command.text).map((r) => r.status)).toEqual([
+        500, 429, 429, 429, 200,
+      ]);
+      expect(postsOf(command)).toHaveLength(1);
+    });
 
-    it(
-      'a lasting 500: failed after the last delivery, retryable, no post',
-      async () => {
-        const command = postCommand();
-        const key = randomUUID();
-        const result = results(key);
-        slack.fail({ kind: 'server_error', status: 500 });
-        await send(Subjects.SlackPostMessage, command, key);
-        const outcome = await result.first();
-        await settled('slack-post-message');
-        expect(outcome).toBe('failed');
-        expect(result.kinds()).toEqual(['failed']);
-        expect(result.failures[0]).toMatchObject({
-          error: { retryable: true, vendor_status: 500 },
-          attempts: 5,
-        });
-        expect(postsOf(command)).toHaveLength(0);
-      },
-      TEST_TIMEOUT_MS,
-    );
+    inLane('slack', 'a lasting 500: failed after the last delivery, retryable, no post', async () => {
+      const command = postCommand();
+      const key = randomUUID();
+      const result = results(key);
+      slack.fail({ kind: 'server_error', status: 500 });
+      await send(Subjects.SlackPostMessage, command, key);
+      const outcome = await result.first();
+      slack.heal(); // the failure lasted until the last delivery
+      await settled('slack-post-message');
+      expect(outcome).toBe('failed');
+      expect(result.kinds()).toEqual(['failed']);
+      expect(result.failures[0]).toMatchObject({
+        error: { retryable: true, vendor_status: 500 },
+        attempts: 5,
+      });
+      expect(postsOf(command)).toHaveLength(0);
+    });
 
-    it(
+    inLane(
+      'slack',
       'the same command twice (a redelivery, and a new envelope with the same key): one post, posted only',
       async () => {
         const command = postCommand();
@@ -665,7 +700,6 @@ describe('integration services: exactly once under faults (kill -9, 429 storms, 
         expect(result.kinds()).toEqual(['succeeded']);
         expect(postsOf(command)).toHaveLength(1);
       },
-      TEST_TIMEOUT_MS,
     );
   });
 });
