@@ -641,7 +641,7 @@ describe('integration services: exactly once under faults (kill -9, 429 storms, 
         expect(webhookResult.kinds()).toEqual(['failed']);
         expect(webhookResult.failures).toHaveLength(1);
         // The redelivery found the attempt unrecorded and did not post again. (`attempts` is the broker's delivery
-        // count, which nats-server 2.9 may leave at 1 for a message taken back from a killed process.)
+        // count; nats-server 2.9.10 was seen to hand the message back from the killed process with count 1.)
         expect(webhookResult.failures[0].error).toMatchObject({
           code: SlackFailureCodes.OutcomeUnknown,
           retryable: false,
