@@ -134,10 +134,11 @@ export class MessagingTransport extends Server implements CustomTransportStrateg
   }
 
   private async startConsumer(pattern: string, handler: MessageHandler): Promise<void> {
-    const definition = this.consumers.find((c) => c.subject === pattern);
-    if (!definition) {
+    const defined = this.consumers.find((c) => c.subject === pattern);
+    if (!defined) {
       throw new Error(`${this.service} handles ${pattern} but contracts define no consumer for it`);
     }
+    const definition = withScaledAckWait(defined, this.config.MESSAGING_ACK_WAIT_SCALE);
     const mode = (handler.extras as { batch?: boolean } | undefined)?.batch ? 'batch' : 'message';
     const runner = new ConsumerRunner(definition, handler, mode, {
       nats: this.nats,
@@ -255,4 +256,10 @@ export function toErrorBody(error: unknown): ErrorBody {
     return { code: ErrorCode.ServiceUnavailable, message: 'Service temporarily unavailable', status: 503 };
   }
   return { code: ErrorCode.InternalError, message: 'Internal error', status: 500 };
+}
+
+/** The definition with its ack wait scaled (MESSAGING_ACK_WAIT_SCALE), whole seconds and at least one. */
+export function withScaledAckWait(definition: ConsumerDefinition, scale: number): ConsumerDefinition {
+  if (scale === 1) return definition;
+  return { ...definition, ackWaitSeconds: Math.max(1, Math.round(definition.ackWaitSeconds * scale)) };
 }
