@@ -227,7 +227,9 @@ describe('automation: stage-trigger actions become executor commands, results se
 
   it('syncs the deal to MOCO with the lead, organization and deal, and keeps the MOCO ids on the run', async () => {
     const stage = newStage('Won in MOCO');
-    await saveTriggers(infra.nats, stage, [{ action: 'create_moco_deal', config: {} }]);
+    await saveTriggers(infra.nats, stage, [
+      { action: 'create_moco_deal', config: { name: '{deal.name} (MOCO)', money: '12000' } },
+    ]);
     let dealId = '';
     const syncs = commandsOf<MocoSyncV1>(Subjects.MocoSync, () => dealId);
     const event = await moveInto(stage, {
@@ -261,6 +263,8 @@ describe('automation: stage-trigger actions become executor commands, results se
         expected_close_date: '2027-01-31',
       },
       force: false,
+      // The trigger's config, rendered and coerced, for the records moco creates.
+      options: { name: 'Acme Lab Rollout (MOCO)', money: 12000 },
       reference: run.id,
     });
     await answer(Subjects.MocoSyncSucceeded, {
