@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  Queries,
   Subjects,
   type DealClosedV1,
   type LeadErasureConfirmedV1,
@@ -186,7 +187,13 @@ describe('slack service: alerts from domain events (real NATS + Postgres, fake S
     expect(error.path).toBe(CHANNEL_PATHS['#ops']);
     expect(header(error)).toBe(':rotating_light: Webhook delivery failed');
 
-    // The GDPR erasure of slack covers the lead's alerts.
+    // The GDPR export counts the alerts posted about the lead; the erasure removes them.
+    await waitFor(
+      async () =>
+        (await h.nats.request<{ messages: number }>(Queries.SlackGdprExport, { lead_id: leadId }))
+          .messages === 4,
+      { message: 'the export counting the 4 alerts about the lead' },
+    );
     const erased = h.nats.collect<LeadErasureConfirmedV1>(
       Subjects.SlackLeadErased,
       (e) => e.data.lead_id === leadId,

@@ -18,12 +18,15 @@ export class LeadErasureRepository {
     };
   }
 
-  /** Messages sent for these requesters (the `reference` a trigger run gives its posts). */
-  async countMessagesOf(references: readonly string[]): Promise<number> {
-    if (!references.length) return 0;
+  /**
+   * Messages sent for these requesters (the `reference` a trigger run gives its posts) and the alerts posted about
+   * the lead (reference `alert:<type>:<lead id>`).
+   */
+  async countMessagesOf(references: readonly string[], leadId: string): Promise<number> {
     const [{ n }]: { n: number }[] = await this.tx.manager.query(
-      `SELECT count(*)::int AS n FROM message_log WHERE reference = ANY($1::text[]) AND status = 'sent'`,
-      [references],
+      `SELECT count(*)::int AS n FROM message_log
+        WHERE status = 'sent' AND (reference = ANY($1::text[]) OR reference LIKE 'alert:%:' || $2)`,
+      [references, leadId],
     );
     return n;
   }
