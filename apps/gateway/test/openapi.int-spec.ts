@@ -31,12 +31,6 @@ const NOT_SERVED_YET: Record<RouteKey, string> = {
   'DELETE /api/v1/automation/rules/{}': 'automation rules not served yet (§12)',
   'GET /api/v1/automation/rules/{}/logs': 'automation rules not served yet (§12)',
   'GET /api/v1/automation/stats': 'automation rules not served yet (§12)',
-  // §15 integrations: the moco and slack HTTP APIs come with issue 8.
-  'GET /api/v1/integrations/status': 'integrations not served yet (§15, issue 8)',
-  'GET /api/v1/integrations/slack/status': 'integrations not served yet (§15.6, issue 8)',
-  'GET /api/v1/integrations/slack/config': 'integrations not served yet (§15.6, issue 8)',
-  'PUT /api/v1/integrations/slack/config': 'integrations not served yet (§15.6, issue 8)',
-  'POST /api/v1/integrations/slack/test': 'integrations not served yet (§15.6, issue 8)',
 };
 
 /** Served routes that are not API routes: the docs themselves, the web UI (`/` and its files), CORS preflights. */

@@ -48,4 +48,5 @@ export * from './rpc/gdpr.rpc';
 export * from './rpc/mailer.rpc';
 export * from './rpc/webhooks.rpc';
 export * from './rpc/cituro.rpc';
+export * from './rpc/slack.rpc';
 export * from './rpc/cituro.validators';
