@@ -263,7 +263,10 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
       async () => {
         const page = await api.get(`/api/v1/events?lead_id=${lead.id}`);
         const crm = page.body.data.filter((e: any) => e.source === 'crm').map((e: any) => e.event_type);
-        return JSON.stringify(crm.sort()) === JSON.stringify(crmRows) ? page : undefined;
+        // The count and the rows are read at once on two connections: while rows still arrive, the count may be
+        // one behind the rows it came with. Wait until both tell the same.
+        const settled = page.body.total === page.body.data.length;
+        return settled && JSON.stringify(crm.sort()) === JSON.stringify(crmRows) ? page : undefined;
       },
       { message: 'the CRM activity rows reached the feed' },
     );
