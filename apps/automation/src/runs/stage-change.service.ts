@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { DealStageChangedV1 } from '@crm/contracts';
+import { Subjects, type DealStageChangedV1 } from '@crm/contracts';
+import { Outbox } from '@crm/messaging';
 import { AppLogger } from '@crm/service-kit';
 import type { Logger } from 'pino';
 import type { StageTriggerEntity } from '../triggers/stage-trigger.entity';
@@ -15,6 +16,7 @@ import {
 import { notAvailableError, RunDispatcher } from './run-dispatcher';
 import type { TemplateVariables } from './template-renderer';
 import { newRun } from './new-run';
+import { runFailedEvent } from './run-failed.event';
 import type { RunError, TriggerRunEntity } from './trigger-run.entity';
 import { TriggerRunsRepository } from './trigger-runs.repository';
 
@@ -35,6 +37,7 @@ export class StageChangeService {
     private readonly triggers: StageTriggersRepository,
     private readonly runs: TriggerRunsRepository,
     private readonly dispatcher: RunDispatcher,
+    private readonly outbox: Outbox,
     logger: AppLogger,
   ) {
     this.log = logger.child('stage-change');
@@ -102,7 +105,9 @@ export class StageChangeService {
       if (!(error instanceof ActionInputError)) throw error;
       // Nothing to send can ever come of it: the run fails at once, visibly, and is not retryable as it stands.
       const failure = { code: error.code, message: error.message, retryable: false };
-      return this.runs.insertIfAbsent(endedAt(run, 'failed', failure, now));
+      const inserted = await this.runs.insertIfAbsent(endedAt(run, 'failed', failure, now));
+      if (inserted) await this.outbox.publish(Subjects.AutomationTriggerRunFailed, runFailedEvent(run));
+      return inserted;
     }
     // Dispatching only after the insert won means a replayed transition never sends a second command.
     run.status = 'running';

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import {
+  Subjects,
   ValidationFailedError,
   type ExecuteTriggerCommand,
   type TriggerExecutionView,
   type TriggerRunStatus,
 } from '@crm/contracts';
+import { Outbox } from '@crm/messaging';
 import { AppLogger, TransactionHost } from '@crm/service-kit';
 import type { Logger } from 'pino';
 import { actionSpec, AVAILABLE_EXECUTORS } from '../triggers/trigger-actions';
@@ -13,6 +15,7 @@ import { ActionInputError, buildActionCommands, wouldSend, type ActionCommand } 
 import { notAvailableError, RunDispatcher } from './run-dispatcher';
 import { endedAt } from './stage-change.service';
 import { newRun } from './new-run';
+import { runFailedEvent } from './run-failed.event';
 import type { RunError, TriggerRunEntity } from './trigger-run.entity';
 import { TriggerRunsRepository } from './trigger-runs.repository';
 
@@ -28,6 +31,7 @@ export class TriggerExecutionService {
   constructor(
     private readonly runs: TriggerRunsRepository,
     private readonly dispatcher: RunDispatcher,
+    private readonly outbox: Outbox,
     private readonly tx: TransactionHost,
     logger: AppLogger,
   ) {
@@ -81,6 +85,9 @@ export class TriggerExecutionService {
     await this.tx.transaction(async () => {
       if (!('commands' in outcome)) {
         await this.runs.insert(endedAt(run, outcome.status, outcome.error, now));
+        if (run.status === 'failed') {
+          await this.outbox.publish(Subjects.AutomationTriggerRunFailed, runFailedEvent(run));
+        }
       } else if (run.dry_run) {
         Object.assign(run, {
           status: 'succeeded' as TriggerRunStatus,

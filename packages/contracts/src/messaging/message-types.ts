@@ -41,6 +41,7 @@ import {
   LeadsCreateTaskV1,
   LeadsTaskCreatedForCommandV1,
 } from '../payloads/tasks.v1.commands';
+import { TriggerRunFailedV1 } from '../payloads/automation.v1.events';
 import { Subjects, type Subject } from './subjects';
 
 /** The payload class of every durable subject: publishers and consumers validate against it. */
@@ -65,6 +66,7 @@ export const PayloadClasses: { [S in Subject]: ClassConstructor<object> } = {
   [Subjects.LeadImportCompleted]: LeadImportCompletedV1,
   [Subjects.ScoringLeadErased]: LeadErasureConfirmedV1,
   [Subjects.AutomationLeadErased]: LeadErasureConfirmedV1,
+  [Subjects.AutomationTriggerRunFailed]: TriggerRunFailedV1,
   [Subjects.SlackLeadErased]: LeadErasureConfirmedV1,
   [Subjects.MailerLeadErased]: LeadErasureConfirmedV1,
   [Subjects.WebhooksLeadErased]: LeadErasureConfirmedV1,
@@ -116,6 +118,7 @@ export interface PayloadOf {
   [Subjects.LeadImportCompleted]: LeadImportCompletedV1;
   [Subjects.ScoringLeadErased]: LeadErasureConfirmedV1;
   [Subjects.AutomationLeadErased]: LeadErasureConfirmedV1;
+  [Subjects.AutomationTriggerRunFailed]: TriggerRunFailedV1;
   [Subjects.SlackLeadErased]: LeadErasureConfirmedV1;
   [Subjects.MailerLeadErased]: LeadErasureConfirmedV1;
   [Subjects.WebhooksLeadErased]: LeadErasureConfirmedV1;

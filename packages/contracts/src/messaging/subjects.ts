@@ -23,6 +23,7 @@ export const Subjects = {
   LeadImportCompleted: 'leads.lead_import.completed.v1',
   ScoringLeadErased: 'scoring.lead.erased.v1',
   AutomationLeadErased: 'automation.lead.erased.v1',
+  AutomationTriggerRunFailed: 'automation.trigger_run.failed.v1',
   SlackLeadErased: 'slack.lead.erased.v1',
   MailerLeadErased: 'mailer.lead.erased.v1',
   WebhooksLeadErased: 'webhooks.lead.erased.v1',
