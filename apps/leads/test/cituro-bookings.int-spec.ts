@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   Queries,
   Subjects,
+  type BookingRecordedV1,
   type CituroBookingEventV1,
   type DealView,
   type LeadView,
@@ -100,6 +101,23 @@ describe('leads: Cituro bookings move the deal and create tasks', () => {
     expect(history.find((h) => h.reason === 'booking')).toMatchObject({ to_stage_id: target.id });
     expect(await tasksOf(deal.id)).toEqual([
       { title: 'Meeting booked via Cituro', assigned_to_id: owner.id, deal_id: deal.id },
+    ]);
+    // api.md §19 booking.created, once, for integrators.
+    await app.outboxDrained();
+    const published = (await app.streamMessages<BookingRecordedV1>('LEADS', Subjects.BookingCreated)).filter(
+      (m) => m.data.cituro_event_id === envelope.data.event_id,
+    );
+    expect(published.map((m) => m.data)).toEqual([
+      {
+        booking_id: envelope.data.booking_id,
+        lead_id: lead.id,
+        deal_id: deal.id,
+        customer_email: lead.email!.toUpperCase(),
+        starts_at: '2026-12-10T10:00:00',
+        duration_minutes: null,
+        service_id: null,
+        cituro_event_id: envelope.data.event_id,
+      },
     ]);
   });
 

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, type ActorRef, type CituroBookingEventV1 } from '@crm/contracts';
+import {
+  DomainError,
+  Subjects,
+  type ActorRef,
+  type BookingRecordedV1,
+  type CituroBookingEventV1,
+} from '@crm/contracts';
 import { Outbox } from '@crm/messaging';
 import { AppLogger } from '@crm/service-kit';
 import type { Logger } from 'pino';
@@ -37,6 +43,7 @@ export class CituroBookingService {
     const deal = deals.find((d) => event.booking_stage_by_pipeline[d.pipeline_id]) ?? deals[0] ?? null;
     const stageId = deal ? event.booking_stage_by_pipeline[deal.pipeline_id] : undefined;
     const moved = deal && stageId ? await this.moveDeal(deal, stageId) : false;
+    await this.outbox.publish(Subjects.BookingCreated, bookingRecorded(event, leadId, deal));
     await this.createTask(leadId, deal, {
       title: 'Meeting booked via Cituro',
       description: `The lead booked a meeting in Cituro${startOf(event)}. Prepare the call.`,
@@ -49,6 +56,10 @@ export class CituroBookingService {
     const leadId = await this.leadOf(event);
     if (!leadId) return;
     const [deal] = await this.repository.openDealsOf(leadId);
+    await this.outbox.publish(Subjects.BookingCanceled, {
+      ...bookingRecorded(event, leadId, deal ?? null),
+      canceled_at: event.received_at,
+    });
     await this.createTask(leadId, deal ?? null, {
       title: 'Cituro booking canceled',
       description: `The lead canceled the meeting booked in Cituro${startOf(event)}. Follow up.`,
@@ -106,6 +117,27 @@ export class CituroBookingService {
     const ids = await this.tasks.insertMany([task]);
     await this.outbox.publishMany(taskCreatedMessages(ids, [task]));
   }
+}
+
+/** api.md §19 booking data: the appointment as Cituro sent it (`startDate`, `items[0].serviceId|duration`). */
+function bookingRecorded(
+  event: CituroBookingEventV1,
+  leadId: string,
+  deal: OpenDealOfLead | null,
+): BookingRecordedV1 {
+  const appointment = event.appointment ?? {};
+  const [item] = Array.isArray(appointment.items) ? (appointment.items as Record<string, unknown>[]) : [];
+  const text = (value: unknown) => (typeof value === 'string' && value ? value : null);
+  return {
+    booking_id: text(appointment.id) ?? event.booking_id,
+    lead_id: leadId,
+    deal_id: deal?.id ?? null,
+    customer_email: event.email,
+    starts_at: text(appointment.startDate),
+    duration_minutes: typeof item?.duration === 'number' ? item.duration : null,
+    service_id: text(item?.serviceId),
+    cituro_event_id: event.event_id,
+  };
 }
 
 function startOf(event: CituroBookingEventV1): string {

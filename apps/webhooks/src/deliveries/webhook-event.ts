@@ -108,6 +108,16 @@ const DATA_FIELDS: Record<string, readonly string[]> = {
     'status',
     'created_by',
   ],
+  'booking.created': [
+    'booking_id',
+    'lead_id',
+    'deal_id',
+    'customer_email',
+    'starts_at',
+    'duration_minutes',
+    'service_id',
+    'cituro_event_id',
+  ],
   'trigger_run.failed': [
     'run_id',
     'trigger_id',
@@ -123,6 +133,7 @@ const DATA_FIELDS: Record<string, readonly string[]> = {
 };
 DATA_FIELDS['deal.lost'] = DATA_FIELDS['deal.won'];
 DATA_FIELDS['task.completed'] = DATA_FIELDS['task.created'];
+DATA_FIELDS['booking.canceled'] = [...DATA_FIELDS['booking.created'], 'canceled_at'];
 
 /** `moved_by` of deal.stage_changed is `{type, id}` in §19 (the internal actor also carries a name). */
 const NESTED_FIELDS: Record<string, readonly string[]> = {

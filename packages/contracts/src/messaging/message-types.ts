@@ -1,5 +1,6 @@
 import type { ClassConstructor } from 'class-transformer';
 import {
+  BookingRecordedV1,
   DealAssignedV1,
   DealClosedV1,
   DealCreatedV1,
@@ -62,6 +63,8 @@ export const PayloadClasses: { [S in Subject]: ClassConstructor<object> } = {
   [Subjects.DealDeleted]: DealDeletedV1,
   [Subjects.TaskCreated]: TaskChangedV1,
   [Subjects.TaskCompleted]: TaskChangedV1,
+  [Subjects.BookingCreated]: BookingRecordedV1,
+  [Subjects.BookingCanceled]: BookingRecordedV1,
   [Subjects.LeadErased]: LeadErasedV1,
   [Subjects.LeadImportCompleted]: LeadImportCompletedV1,
   [Subjects.ScoringLeadErased]: LeadErasureConfirmedV1,
@@ -114,6 +117,8 @@ export interface PayloadOf {
   [Subjects.DealDeleted]: DealDeletedV1;
   [Subjects.TaskCreated]: TaskChangedV1;
   [Subjects.TaskCompleted]: TaskChangedV1;
+  [Subjects.BookingCreated]: BookingRecordedV1;
+  [Subjects.BookingCanceled]: BookingRecordedV1;
   [Subjects.LeadErased]: LeadErasedV1;
   [Subjects.LeadImportCompleted]: LeadImportCompletedV1;
   [Subjects.ScoringLeadErased]: LeadErasureConfirmedV1;

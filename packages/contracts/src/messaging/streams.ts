@@ -55,6 +55,8 @@ export const Streams: readonly StreamDefinition[] = [
       Subjects.DealDeleted,
       Subjects.TaskCreated,
       Subjects.TaskCompleted,
+      Subjects.BookingCreated,
+      Subjects.BookingCanceled,
       Subjects.LeadErased,
       Subjects.LeadImportCompleted,
       Subjects.LeadsCreateTaskSucceeded,

@@ -19,6 +19,8 @@ export const Subjects = {
   DealDeleted: 'leads.deal.deleted.v1',
   TaskCreated: 'leads.task.created.v1',
   TaskCompleted: 'leads.task.completed.v1',
+  BookingCreated: 'leads.booking.created.v1',
+  BookingCanceled: 'leads.booking.canceled.v1',
   LeadErased: 'leads.lead.erased.v1',
   LeadImportCompleted: 'leads.lead_import.completed.v1',
   ScoringLeadErased: 'scoring.lead.erased.v1',

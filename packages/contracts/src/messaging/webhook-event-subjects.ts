@@ -22,6 +22,8 @@ export const WEBHOOK_EVENT_TYPE_OF_SUBJECT = {
   [Subjects.DealDeleted]: 'deal.deleted',
   [Subjects.TaskCreated]: 'task.created',
   [Subjects.TaskCompleted]: 'task.completed',
+  [Subjects.BookingCreated]: 'booking.created',
+  [Subjects.BookingCanceled]: 'booking.canceled',
   [Subjects.AutomationTriggerRunFailed]: 'trigger_run.failed',
 } as const satisfies Partial<Record<Subject, string>>;
 

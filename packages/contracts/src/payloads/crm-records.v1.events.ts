@@ -115,3 +115,20 @@ export class LeadImportCompletedV1 {
   @IsInt() skipped: number;
   @IsInt() failed: number;
 }
+
+/**
+ * `booking.created` / `booking.canceled` (api.md §19): a Cituro booking leads applied to a known lead (the subject
+ * says which). `booking_id` is Cituro's appointment id when the webhook carried one, else the cituro service's
+ * record of the booking.
+ */
+export class BookingRecordedV1 {
+  @IsString() booking_id: string;
+  @IsOptional() @IsUUID() lead_id: string | null;
+  @IsOptional() @IsUUID() deal_id: string | null;
+  @IsOptional() @IsString() customer_email: string | null;
+  @IsOptional() @IsString() starts_at: string | null;
+  @IsOptional() @IsInt() duration_minutes: number | null;
+  @IsOptional() @IsString() service_id: string | null;
+  @IsString() cituro_event_id: string;
+  @IsOptional() @IsISO8601() canceled_at?: string | null;
+}
