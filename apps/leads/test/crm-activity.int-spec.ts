@@ -9,6 +9,7 @@ import {
   type LeadEventRecordedV1,
   type LeadView,
   type MessageEnvelope,
+  type MocoInvoicePaidV1,
   type PipelineView,
   type StageView,
   type TaskView,
@@ -273,6 +274,43 @@ describe('leads: CRM activity rows in the event feed (api.md §4.3, real Postgre
     const everyCrmRow = await feed({ source: CRM_ACTIVITY_SOURCE, event_category: 'system' });
     expect(everyCrmRow.data.length).toBeGreaterThanOrEqual(3);
     expect(everyCrmRow.data.every((e) => e.source === 'crm' && e.event_category === 'system')).toBe(true);
+  });
+
+  it("records a MOCO invoice paid (api.md §15.5) as an activity of the deal's lead", async () => {
+    const lead = await createLead({ email: `paid.${unique()}@lab.example` });
+    const dealId = randomUUID();
+    const envelope: MessageEnvelope<MocoInvoicePaidV1> = {
+      id: randomUUID(),
+      type: Subjects.MocoInvoicePaid,
+      occurred_at: new Date().toISOString(),
+      producer: 'moco',
+      correlation_id: randomUUID(),
+      causation_id: null,
+      idempotency_key: null,
+      data: {
+        deal_id: dealId,
+        lead_id: lead.id,
+        moco_invoice_id: 4711,
+        identifier: 'R2612-001',
+        gross_total: 119,
+        currency: 'EUR',
+        paid_at: '2026-12-03T10:00:00.000Z',
+      },
+    };
+    await app.redeliver(Subjects.MocoInvoicePaid, envelope);
+    const [row] = await activity(lead.id, 'invoice_paid');
+    expect(row).toMatchObject({
+      event_category: 'activity',
+      source: CRM_ACTIVITY_SOURCE,
+      occurred_at: '2026-12-03T10:00:00.000Z',
+      metadata: {
+        deal_id: dealId,
+        moco_invoice_id: 4711,
+        identifier: 'R2612-001',
+        gross_total: 119,
+        currency: 'EUR',
+      },
+    });
   });
 
   it('stores a redelivered domain event once', async () => {

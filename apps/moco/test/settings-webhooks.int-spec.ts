@@ -4,6 +4,7 @@ import {
   Queries,
   Subjects,
   type MocoDealClosedV1,
+  type MocoInvoicePaidV1,
   type MocoSyncSucceededV1,
 } from '@crm/contracts';
 import { FAKE_MOCO_API_KEY, signMocoWebhook, waitFor } from '@crm/testing';
@@ -137,12 +138,45 @@ describe('moco service: settings, status, customer lookup and webhooks', () => {
     });
     await waitFor(async () => succeeded.length === 1, { timeoutMs: 20_000 });
     const invoiceId = succeeded[0].data.moco.invoice_id;
-    await webhook({ id: invoiceId, status: 'paid', updated_at: new Date().toISOString() }, 'Invoice');
+    const paid = h.nats.collect<MocoInvoicePaidV1>(
+      Subjects.MocoInvoicePaid,
+      (e) => e.data.deal_id === dealId,
+    );
+    const paidAt = new Date().toISOString();
+    await webhook(
+      {
+        id: invoiceId,
+        identifier: 'R2612-001',
+        gross_total: 119,
+        currency: 'EUR',
+        status: 'paid',
+        updated_at: paidAt,
+      },
+      'Invoice',
+    );
     const [mapping] = await h.query(
       `SELECT invoice_status FROM moco.mappings WHERE moco_type = 'invoice' AND crm_id = $1`,
       [dealId],
     );
     expect(mapping.invoice_status).toBe('paid');
+    // A later update of the paid invoice is no second payment.
+    await webhook(
+      { id: invoiceId, status: 'paid', updated_at: new Date(Date.now() + 1000).toISOString() },
+      'Invoice',
+    );
+    await waitFor(async () => paid.length >= 1, { timeoutMs: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(paid.map((e) => e.data)).toEqual([
+      {
+        deal_id: dealId,
+        lead_id: leadId,
+        moco_invoice_id: invoiceId,
+        identifier: 'R2612-001',
+        gross_total: 119,
+        currency: 'EUR',
+        paid_at: paidAt,
+      },
+    ]);
 
     const closed = h.nats.collect<MocoDealClosedV1>(
       Subjects.MocoDealClosed,

@@ -9,6 +9,7 @@ import {
   type LeadManualReviewV1,
   type LeadRoutedV1,
   type MessageEnvelope,
+  type MocoInvoicePaidV1,
   type TaskChangedV1,
 } from '@crm/contracts';
 import { OnEventBatch } from '@crm/messaging';
@@ -65,5 +66,10 @@ export class CrmActivityMessageController {
   @OnEventBatch(Subjects.TaskCompleted)
   async onTaskCompleted(@Payload() envelopes: MessageEnvelope<TaskChangedV1>[]): Promise<void> {
     await this.activity.recordActivities({ subject: Subjects.TaskCompleted, envelopes });
+  }
+
+  @OnEventBatch(Subjects.MocoInvoicePaid)
+  async onInvoicePaid(@Payload() envelopes: MessageEnvelope<MocoInvoicePaidV1>[]): Promise<void> {
+    await this.activity.recordActivities({ subject: Subjects.MocoInvoicePaid, envelopes });
   }
 }

@@ -21,6 +21,7 @@ export const CRM_ACTIVITY_SUBJECTS = [
   Subjects.LeadManualReview,
   Subjects.TaskCreated,
   Subjects.TaskCompleted,
+  Subjects.MocoInvoicePaid,
 ] as const;
 export type CrmActivitySubject = (typeof CRM_ACTIVITY_SUBJECTS)[number];
 
@@ -124,6 +125,19 @@ const ACTIVITIES: { [S in CrmActivitySubject]: ActivityOf<S> } = {
       reason: change.reason,
       moved_by: { type: change.moved_by.type, id: change.moved_by.id, name: change.moved_by.name ?? null },
       time_in_previous_stage_seconds: change.time_in_previous_stage_seconds,
+    },
+  }),
+  [Subjects.MocoInvoicePaid]: (invoice) => ({
+    leadId: invoice.lead_id,
+    eventType: 'invoice_paid',
+    eventCategory: 'activity',
+    occurredAt: invoice.paid_at,
+    metadata: {
+      deal_id: invoice.deal_id,
+      moco_invoice_id: invoice.moco_invoice_id,
+      identifier: invoice.identifier,
+      gross_total: invoice.gross_total,
+      currency: invoice.currency,
     },
   }),
   [Subjects.DealWon]: dealClosed('deal_won'),

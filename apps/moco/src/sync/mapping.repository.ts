@@ -57,12 +57,26 @@ export class MappingRepository {
     return rows[0] ?? null;
   }
 
-  async setInvoiceStatus(mocoId: number, status: string): Promise<number> {
-    const result: [unknown[], number] = await this.tx.manager.query(
+  /**
+   * Stores an invoice's new status; answers the mapping (CRM deal and lead) with the status it had before, locked
+   * until the transaction ends, or null when the invoice is not one sync made.
+   */
+  async setInvoiceStatus(
+    mocoId: number,
+    status: string,
+  ): Promise<{ crm_id: string; crm_type: CrmType; lead_id: string; previous_status: string | null } | null> {
+    const [before]: { crm_id: string; crm_type: CrmType; lead_id: string; invoice_status: string | null }[] =
+      await this.tx.manager.query(
+        `SELECT crm_id, crm_type, lead_id, invoice_status FROM mappings
+          WHERE moco_type = 'invoice' AND moco_id = $1 FOR UPDATE`,
+        [mocoId],
+      );
+    if (!before) return null;
+    await this.tx.manager.query(
       `UPDATE mappings SET invoice_status = $2, updated_at = now() WHERE moco_type = 'invoice' AND moco_id = $1`,
       [mocoId, status],
     );
-    return result[1];
+    return { ...before, previous_status: before.invoice_status };
   }
 
   async ofLead(leadId: string): Promise<MappingRow[]> {

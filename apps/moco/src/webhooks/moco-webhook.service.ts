@@ -68,11 +68,23 @@ export class MocoWebhookService {
     const mocoId = Number(body.id);
     if (event !== 'update' || !Number.isInteger(mocoId)) return;
     if (target === 'Invoice' && typeof body.status === 'string') {
-      const updated = await this.mappings.setInvoiceStatus(mocoId, body.status);
+      const mapping = await this.mappings.setInvoiceStatus(mocoId, body.status);
       this.log.info(
-        { moco_invoice_id: mocoId, status: body.status, mapped: updated > 0 },
+        { moco_invoice_id: mocoId, status: body.status, mapped: mapping !== null },
         'invoice status stored',
       );
+      // Paid once: a later update of a paid invoice (a note, a reminder) is no second payment.
+      if (mapping?.crm_type === 'deal' && body.status === 'paid' && mapping.previous_status !== 'paid') {
+        await this.outbox.publish(Subjects.MocoInvoicePaid, {
+          deal_id: mapping.crm_id,
+          lead_id: mapping.lead_id,
+          moco_invoice_id: mocoId,
+          identifier: typeof body.identifier === 'string' ? body.identifier : null,
+          gross_total: typeof body.gross_total === 'number' ? body.gross_total : null,
+          currency: typeof body.currency === 'string' ? body.currency : null,
+          paid_at: paidAt(body),
+        });
+      }
       return;
     }
     if (target === 'Deal' && (body.status === 'won' || body.status === 'lost')) {
@@ -86,6 +98,12 @@ export class MocoWebhookService {
       });
     }
   }
+}
+
+/** MOCO's invoice carries no payment time in the documented fields: its `updated_at`, else now. */
+function paidAt(body: Record<string, unknown>): string {
+  const updated = typeof body.updated_at === 'string' ? new Date(body.updated_at) : null;
+  return updated && !Number.isNaN(updated.getTime()) ? updated.toISOString() : new Date().toISOString();
 }
 
 function signatureMatches(key: string, raw: Buffer, signature: string): boolean {

@@ -118,6 +118,7 @@ const DATA_FIELDS: Record<string, readonly string[]> = {
     'service_id',
     'cituro_event_id',
   ],
+  'invoice.paid': ['deal_id', 'moco_invoice_id', 'identifier', 'gross_total', 'currency', 'paid_at'],
   'trigger_run.failed': [
     'run_id',
     'trigger_id',

@@ -74,6 +74,7 @@ export const Consumers: readonly ConsumerDefinition[] = [
   consumer('leads', 'leads-activity-lead-manual-review', Subjects.LeadManualReview),
   consumer('leads', 'leads-activity-task-created', Subjects.TaskCreated),
   consumer('leads', 'leads-activity-task-completed', Subjects.TaskCompleted),
+  consumer('leads', 'leads-activity-invoice-paid', Subjects.MocoInvoicePaid),
   consumer('automation', 'automation-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
   consumer('slack', 'slack-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
   // Slack alerts (issue 8, api.md §15.6 `alerts`): domain events become post-message commands, in batches.

@@ -33,6 +33,7 @@ import {
 } from '../payloads/cituro.v1.messages';
 import {
   MocoDealClosedV1,
+  MocoInvoicePaidV1,
   MocoSyncFailedV1,
   MocoSyncSucceededV1,
   MocoSyncV1,
@@ -96,6 +97,7 @@ export const PayloadClasses: { [S in Subject]: ClassConstructor<object> } = {
   [Subjects.MocoSyncSucceeded]: MocoSyncSucceededV1,
   [Subjects.MocoSyncFailed]: MocoSyncFailedV1,
   [Subjects.MocoDealClosed]: MocoDealClosedV1,
+  [Subjects.MocoInvoicePaid]: MocoInvoicePaidV1,
   [Subjects.MocoLeadErased]: LeadErasureConfirmedV1,
 };
 
@@ -150,5 +152,6 @@ export interface PayloadOf {
   [Subjects.MocoSyncSucceeded]: MocoSyncSucceededV1;
   [Subjects.MocoSyncFailed]: MocoSyncFailedV1;
   [Subjects.MocoDealClosed]: MocoDealClosedV1;
+  [Subjects.MocoInvoicePaid]: MocoInvoicePaidV1;
   [Subjects.MocoLeadErased]: LeadErasureConfirmedV1;
 }

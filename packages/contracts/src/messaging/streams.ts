@@ -141,6 +141,7 @@ export const Streams: readonly StreamDefinition[] = [
       Subjects.MocoSyncSucceeded,
       Subjects.MocoSyncFailed,
       Subjects.MocoDealClosed,
+      Subjects.MocoInvoicePaid,
       Subjects.MocoLeadErased,
     ],
     retention: 'limits',

@@ -52,6 +52,7 @@ export const Subjects = {
   MocoSyncSucceeded: 'moco.sync.succeeded.v1',
   MocoSyncFailed: 'moco.sync.failed.v1',
   MocoDealClosed: 'moco.deal.closed.v1',
+  MocoInvoicePaid: 'moco.invoice.paid.v1',
   MocoLeadErased: 'moco.lead.erased.v1',
 } as const;
 export type Subject = (typeof Subjects)[keyof typeof Subjects];

@@ -24,6 +24,7 @@ export const WEBHOOK_EVENT_TYPE_OF_SUBJECT = {
   [Subjects.TaskCompleted]: 'task.completed',
   [Subjects.BookingCreated]: 'booking.created',
   [Subjects.BookingCanceled]: 'booking.canceled',
+  [Subjects.MocoInvoicePaid]: 'invoice.paid',
   [Subjects.AutomationTriggerRunFailed]: 'trigger_run.failed',
 } as const satisfies Partial<Record<Subject, string>>;
 

@@ -131,3 +131,17 @@ export class MocoDealClosedV1 {
   @IsIn(['won', 'lost']) status: 'won' | 'lost';
   @IsISO8601() occurred_at: string;
 }
+
+/**
+ * api.md §15.5 / §19 `invoice.paid`: a MOCO invoice mapped to a CRM deal turned `paid` (once per invoice). leads
+ * records it as an activity of the lead; webhooks deliver it.
+ */
+export class MocoInvoicePaidV1 {
+  @IsUUID() deal_id: string;
+  @IsUUID() lead_id: string;
+  @IsInt() moco_invoice_id: number;
+  @IsOptional() @IsString() identifier: string | null;
+  @IsOptional() @IsNumber() gross_total: number | null;
+  @IsOptional() @IsString() currency: string | null;
+  @IsISO8601() paid_at: string;
+}
