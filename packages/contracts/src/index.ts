@@ -33,6 +33,7 @@ export * from './rpc/page-cursor';
 export * from './rpc/leads.rpc';
 export * from './rpc/lead-imports.rpc';
 export * from './rpc/automation.rpc';
+export * from './rpc/automation-rules.rpc';
 export * from './rpc/pipelines.rpc';
 export * from './rpc/scoring.rpc';
 export * from './rpc/team.rpc';

@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import {
+  PayloadClasses,
+  Subjects,
+  validatePlain,
+  type LeadView,
+  type MocoSyncOperation,
+  type MocoSyncV1,
+  type PayloadOf,
+  type Subject,
+} from '@crm/contracts';
+import { Outbox } from '@crm/messaging';
+import type { AutomationRuleEntity } from './automation-rule.entity';
+import type { RuleLogEntity } from './rule-log.entity';
+import { renderRuleTemplate } from './rule-template';
+
+/** The deal a firing is about, as its cause described it. */
+export interface FiringDeal {
+  id: string;
+  name: string;
+  value: number | null;
+  currency: string;
+}
+
+/** What an action may need of its cause: the lead (from leads), the deal, the score that crossed. */
+export interface FiringContext {
+  lead: LeadView | null;
+  deal: FiringDeal | null;
+  score: number | null;
+}
+
+const DEFAULT_NOTIFICATION =
+  'Automation rule "{rule}" fired for {lead.first_name} {lead.last_name} <{lead.email}>';
+
+const SYNC_OPERATIONS: Record<string, MocoSyncOperation> = {
+  create_customer: 'create_customer',
+  create_deal: 'create_deal',
+  create_offer: 'create_offer',
+  create_project: 'create_project',
+  create_invoice: 'create_invoice_draft',
+};
+
+/** The idempotency key of a firing's command: one firing, one command, whatever is redelivered. */
+export function ruleCommandKey(logId: string): string {
+  return `automation-rule:${logId}`;
+}
+
+/**
+ * Carries out a firing's action: a durable command through the outbox (it leaves only if the log row commits),
+ * recorded on the log row. An action no service executes yet is logged as failed, never as a success.
+ */
+@Injectable()
+export class RuleActionDispatcher {
+  constructor(private readonly outbox: Outbox) {}
+
+  async dispatch(rule: AutomationRuleEntity, log: RuleLogEntity, context: FiringContext): Promise<void> {
+    switch (rule.action_type) {
+      case 'send_notification':
+        return this.notify(rule, log, context);
+      case 'sync_moco':
+        return this.syncMoco(rule, log, context);
+      default:
+        // create_task waits for leads' task command; move_to_stage, assign_owner, update_field and
+        // route_to_pipeline for leads commands that do not exist yet.
+        return notAvailable(log, rule.action_type);
+    }
+  }
+
+  private async notify(
+    rule: AutomationRuleEntity,
+    log: RuleLogEntity,
+    context: FiringContext,
+  ): Promise<void> {
+    const config = rule.action_config as { channel: string; message?: string; template?: string };
+    const lead = context.lead;
+    const template = (config.message ?? config.template ?? DEFAULT_NOTIFICATION).replace('{rule}', rule.name);
+    const text = renderRuleTemplate(template, {
+      lead: {
+        first_name: lead?.first_name,
+        last_name: lead?.last_name,
+        email: lead?.email,
+        score: context.score ?? lead?.total_score,
+      },
+      deal: { name: context.deal?.name, value: context.deal?.value },
+    });
+    await this.send(log, Subjects.SlackPostMessage, {
+      channel: config.channel,
+      text,
+      reference: log.id,
+    });
+    log.action_result = { command: Subjects.SlackPostMessage, channel: config.channel };
+  }
+
+  private async syncMoco(
+    rule: AutomationRuleEntity,
+    log: RuleLogEntity,
+    context: FiringContext,
+  ): Promise<void> {
+    const lead = context.lead;
+    const operation = SYNC_OPERATIONS[String(rule.action_config.action)];
+    if (!lead) return failed(log, { code: 'lead_not_found' }, 'the lead is not known to leads');
+    const command: MocoSyncV1 = {
+      operation,
+      lead: {
+        id: lead.id,
+        email: lead.email,
+        first_name: lead.first_name,
+        last_name: lead.last_name,
+        phone: lead.phone,
+        job_title: lead.job_title,
+      },
+      organization:
+        lead.organization_id && lead.organization_name
+          ? { id: lead.organization_id, name: lead.organization_name }
+          : null,
+      deal: context.deal
+        ? {
+            id: context.deal.id,
+            name: context.deal.name,
+            value: context.deal.value,
+            currency: context.deal.currency,
+            expected_close_date: null,
+          }
+        : null,
+      force: false,
+      reference: log.id,
+    };
+    if (await this.send(log, Subjects.MocoSync, command)) {
+      log.action_result = { command: Subjects.MocoSync, operation };
+    }
+  }
+
+  /** Queues the command unless its payload breaks the contract (then the log says why); true when queued. */
+  private async send<S extends Subject>(
+    log: RuleLogEntity,
+    subject: S,
+    payload: PayloadOf[S],
+  ): Promise<boolean> {
+    const checked = validatePlain(PayloadClasses[subject], payload);
+    if (!checked.ok) {
+      failed(
+        log,
+        { code: 'invalid_command', issues: checked.issues.map((i) => i.path) },
+        `the ${subject} command would be invalid: ${checked.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+      );
+      return false;
+    }
+    await this.outbox.publish(subject, payload, { idempotencyKey: ruleCommandKey(log.id) });
+    log.success = null;
+    return true;
+  }
+}
+
+function failed(log: RuleLogEntity, result: Record<string, unknown>, message: string): void {
+  log.success = false;
+  log.action_result = result;
+  log.error_message = message;
+}
+
+function notAvailable(log: RuleLogEntity, action: string): void {
+  failed(log, { code: 'not_available' }, `${action} is not available yet`);
+}
