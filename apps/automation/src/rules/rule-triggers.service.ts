@@ -45,9 +45,10 @@ export class RuleTriggersService {
   }
 
   /**
-   * Fires once per upward crossing of `score_gte`: the rule is armed while the lead is below it, fires when a
-   * score reaches it while armed, and re-arms when the score falls below again. Scores older than the last one
-   * applied (by version) change nothing.
+   * Fires once per upward crossing of `score_gte`: a score at or above it fires when the score before it was
+   * below (the event's `previous_total`), or when the rule is still armed because the last score applied was
+   * below (an event in between was delivered late). Firing disarms; a score below re-arms. Scores older than the
+   * last one applied (by version) change nothing, so a redelivered or late score never fires twice.
    */
   async leadScored(event: LeadScoredV1): Promise<number> {
     const rules = await this.rules.activeOfType('score_threshold');
@@ -64,8 +65,7 @@ export class RuleTriggersService {
       const threshold = Number(rule.trigger_config.score_gte);
       // First score seen for this rule: armed unless the lead was already at the threshold before it.
       if (Number(row.last_seen) < 0) row.armed = event.previous_total < threshold;
-      if (total >= threshold && row.armed) {
-        row.armed = false;
+      if (total >= threshold && (event.previous_total < threshold || row.armed)) {
         firings.push({
           rule,
           occurrenceKey: `score:${event.lead_id}:${event.version}`,
@@ -81,9 +81,8 @@ export class RuleTriggersService {
             scored_at: event.scored_at,
           },
         });
-      } else if (total < threshold) {
-        row.armed = true;
       }
+      row.armed = total < threshold;
       row.last_seen = String(event.version);
       await this.state.saveArming(row);
     }
