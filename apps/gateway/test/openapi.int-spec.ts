@@ -25,14 +25,6 @@ const NOT_SERVED_YET: Record<RouteKey, string> = {
   'POST /api/v1/triggers/execute': 'manual trigger execution not served yet (§9)',
   // §10: scoring statistics have no gateway route yet.
   'GET /api/v1/scoring/stats': 'scoring statistics not served yet (§10)',
-  // §12 automation rules: not served yet.
-  'GET /api/v1/automation/rules': 'automation rules not served yet (§12)',
-  'GET /api/v1/automation/rules/{}': 'automation rules not served yet (§12)',
-  'POST /api/v1/automation/rules': 'automation rules not served yet (§12)',
-  'PATCH /api/v1/automation/rules/{}': 'automation rules not served yet (§12)',
-  'DELETE /api/v1/automation/rules/{}': 'automation rules not served yet (§12)',
-  'GET /api/v1/automation/rules/{}/logs': 'automation rules not served yet (§12)',
-  'GET /api/v1/automation/stats': 'automation rules not served yet (§12)',
   // §15 integrations: the moco and slack HTTP APIs come with issue 8.
   'GET /api/v1/integrations/status': 'integrations not served yet (§15, issue 8)',
   'GET /api/v1/integrations/slack/status': 'integrations not served yet (§15.6, issue 8)',
