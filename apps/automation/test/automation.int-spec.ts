@@ -551,10 +551,11 @@ describe('automation service (real NATS + Postgres)', () => {
         attempts: 0,
       });
       expect(preview.data.id).not.toBe(run.id);
+      const [sent] = (preview.data.payload as { commands: { payload: { text: string } }[] }).commands;
       expect(preview.data.result).toEqual({
-        would_send: [{ service: 'slack', operation: 'post_message', payload: preview.data.payload }],
+        would_send: [{ service: 'slack', operation: 'post_message', payload: sent.payload }],
       });
-      expect((preview.data.payload as { text: string }).text).toContain('Acme Lab Rollout');
+      expect(sent.payload.text).toContain('Acme Lab Rollout');
 
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(commands).toHaveLength(1);
@@ -590,7 +591,7 @@ describe('automation service (real NATS + Postgres)', () => {
       await saveTriggers(infra.nats, left, [
         slackTrigger({ on: 'exit', config: { channel: '#sales', message: '{deal.name} left {stage.name}' } }),
         slackTrigger({ on: 'enter', config: { channel: '#sales', message: 'entered' } }),
-        { action: 'create_task', on: 'exit', config: { title_template: 'Call {lead.first_name}' } },
+        { action: 'enroll_email_sequence', on: 'exit', config: { sequence_id: 'nurture' } },
       ]);
       const event = stageChanged(left, entered);
       const commands = commandsFor((e) => e.idempotency_key?.includes(event.deal_id) === true);
@@ -601,13 +602,17 @@ describe('automation service (real NATS + Postgres)', () => {
       });
       const runs = (await runsOfDeal(event.deal_id)).data;
       const slackRun = runs.find((r) => r.action === 'send_slack_message')!;
-      const taskRun = runs.find((r) => r.action === 'create_task')!;
+      const sequenceRun = runs.find((r) => r.action === 'enroll_email_sequence')!;
       expect(slackRun).toMatchObject({ on: 'exit', stage_id: left.id, status: 'running' });
-      expect(taskRun).toMatchObject({
+      expect(sequenceRun).toMatchObject({
         on: 'exit',
         status: 'skipped',
         attempts: 0,
-        error: { code: 'not_available', message: 'create_task is not available yet', retryable: false },
+        error: {
+          code: 'not_available',
+          message: 'enroll_email_sequence is not available yet',
+          retryable: false,
+        },
       });
       await waitFor(async () => commands.length >= 1);
       expect(commands[0].data.text).toBe('Acme Lab Rollout left Demo');
@@ -616,7 +621,7 @@ describe('automation service (real NATS + Postgres)', () => {
       const skippedRetry = await expectRejected(
         infra.nats.request(Queries.AutomationRetryRun, {
           actor: { type: 'user', id: null },
-          run_id: taskRun.id,
+          run_id: sequenceRun.id,
           body: {},
         }),
       );

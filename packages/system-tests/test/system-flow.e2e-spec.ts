@@ -1,8 +1,18 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { FakeSlackServer, waitFor } from '@crm/testing';
+import {
+  FAKE_CITURO_API_KEY,
+  FAKE_MOCO_API_KEY,
+  FakeCituroServer,
+  FakeMocoServer,
+  FakeSlackServer,
+  FakeSmtpServer,
+  FakeWebhookReceiver,
+  sendCituroWebhook,
+  waitFor,
+} from '@crm/testing';
 import { ApiClient, memberAccessToken, RunningSystem, SYSTEM_API_KEY } from '../src';
 
 /**
@@ -11,6 +21,10 @@ import { ApiClient, memberAccessToken, RunningSystem, SYSTEM_API_KEY } from '../
  */
 describe('system: ingest → lead → score → deal move → stage trigger → Slack', () => {
   let slack: FakeSlackServer;
+  let cituro: FakeCituroServer;
+  let moco: FakeMocoServer;
+  let smtp: FakeSmtpServer;
+  let receiver: FakeWebhookReceiver;
   let system: RunningSystem;
   let api: ApiClient;
 
@@ -114,8 +128,15 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
 
   beforeAll(async () => {
     slack = await FakeSlackServer.start();
+    [cituro, moco, smtp, receiver] = await Promise.all([
+      FakeCituroServer.start(),
+      FakeMocoServer.start({ rateLimit: false }),
+      FakeSmtpServer.start(),
+      FakeWebhookReceiver.start(),
+    ]);
     system = await RunningSystem.start({
       slackWebhookUrl: slack.webhookUrl(),
+      smtpUrl: smtp.url(),
       // Retries of a day are seen in seconds; Slack's own Retry-After is never scaled.
       env: { MESSAGING_BACKOFF_SCALE: '0.001', GDPR_ERASE_WAIT_MS: '3000' },
     });
@@ -124,7 +145,7 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
 
   afterAll(async () => {
     await system?.stop();
-    await slack?.close();
+    await Promise.all([slack?.close(), cituro?.close(), moco?.close(), smtp?.close(), receiver?.close()]);
   });
 
   beforeEach(() => slack.reset());
@@ -882,5 +903,150 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     expect(succeeded.idempotency_key).toBe(failed.idempotency_key);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(slack.deliveredMessages()).toHaveLength(1);
+  });
+
+  it('a deal moved into a stage books, syncs and alerts once each: one Cituro customer, one email with the booking link, one MOCO company + deal, one Slack post; the signed booking webhook then moves the deal and makes a task; a subscriber gets deal.stage_changed signed per Standard Webhooks', async () => {
+    const admin = asAdmin();
+    const pipeline = await pipelineBySlug('b2b-lab-enablement');
+    const stages = (await api.get(`/api/v1/pipelines/${pipeline.id}/stages`)).body.data;
+    const [, proposalStage, consultationStage] = stages;
+    const webhookSecret = 'whs_e2e_cituro_secret';
+    const bookingUrl = 'https://dna-me.cituro.com/booking';
+    const cituroConfig = await api.request(
+      'PUT',
+      '/api/v1/integrations/cituro/config',
+      {
+        api_key: FAKE_CITURO_API_KEY,
+        base_url: cituro.url,
+        webhook_secret: webhookSecret,
+        booking_url: bookingUrl,
+        enabled: true,
+        booking_stage_by_pipeline: { [pipeline.id]: consultationStage.id },
+      },
+      admin,
+    );
+    expect(cituroConfig.status).toBe(200);
+    const mocoConfig = await api.request(
+      'PUT',
+      '/api/v1/integrations/moco/config',
+      { api_key: FAKE_MOCO_API_KEY, base_url: moco.baseUrl, enabled: true },
+      admin,
+    );
+    expect(mocoConfig.status).toBe(200);
+    const subscription = await api.request(
+      'POST',
+      '/api/v1/webhooks',
+      { url: receiver.endpoint('/crm'), event_types: ['deal.stage_changed'] },
+      admin,
+    );
+    expect(subscription.status).toBe(201);
+    const saved = await api.request(
+      'POST',
+      `/api/v1/stages/${proposalStage.id}/triggers`,
+      {
+        triggers: [
+          { action: 'send_cituro_booking', name: 'Invite to book', config: { email_subject: 'Ihr Termin' } },
+          { action: 'create_moco_deal', name: 'Deal in MOCO', config: {} },
+          {
+            action: 'send_slack_message',
+            name: 'Tell sales',
+            config: { channel: '#sales', message: '{deal.name} → {stage.name}' },
+          },
+        ],
+      },
+      admin,
+    );
+    expect(saved.status).toBe(200);
+
+    const email = `chain-${randomUUID().slice(0, 8)}@acme-bio.com`;
+    await api.ingest(
+      event({
+        event_type: 'demo_requested',
+        lead_identifier: { email },
+        metadata: { first_name: 'Greta', last_name: 'Berg' },
+      }),
+    );
+    const lead = await routedLead(email);
+    const [deal] = (await api.get(`/api/v1/deals?lead_id=${lead.id}&pipeline_id=${pipeline.id}`)).body.data;
+    const moved = await api.post(`/api/v1/deals/${deal.id}/move`, { stage_id: proposalStage.id });
+    expect(moved.status).toBe(200);
+
+    const runs = await waitFor(
+      async () => {
+        const all = await runsOf(deal.id);
+        return all.length === 3 && all.every((r: any) => r.status === 'succeeded') ? all : undefined;
+      },
+      { timeoutMs: 30_000, message: 'three runs succeeded' },
+    );
+    const byAction = Object.fromEntries(runs.map((r: any) => [r.action, r]));
+    expect(byAction.create_moco_deal.result).toMatchObject({
+      moco_company_id: expect.any(Number),
+      moco_deal_id: expect.any(Number),
+    });
+    expect(byAction.send_cituro_booking.result).toMatchObject({ cituro_customer_id: expect.any(String) });
+
+    const [invitation] = await smtp.waitForEmails(1);
+    expect(invitation.to).toEqual([email]);
+    expect(invitation.subject).toBe('Ihr Termin');
+    expect(invitation.html).toContain(bookingUrl);
+    await slack.waitForMessages(1);
+    // Nothing arrives twice, however long one waits.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(smtp.received).toHaveLength(1);
+    expect(slack.deliveredMessages()).toHaveLength(1);
+    expect(slack.deliveredMessages()[0].text).toBe(`${deal.name} → ${proposalStage.name}`);
+    const customers = cituro.customers().filter((c) => c.email === email);
+    expect(customers).toHaveLength(1);
+    expect(moco.records('companies')).toHaveLength(1);
+    expect(moco.records('deals')).toHaveLength(1);
+    expect(moco.records('deals')[0]).toMatchObject({ name: deal.name });
+
+    // The lead books: Cituro's signed webhook moves the deal into the consultation stage and tasks the owner.
+    const booked = await sendCituroWebhook({
+      url: `${system.gatewayUrl}/api/webhooks/cituro`,
+      secret: webhookSecret,
+      body: {
+        eventId: randomUUID(),
+        type: 'booking.created',
+        data: { booking: { customerId: customers[0].id }, appointment: { startDate: '2026-12-10T10:00:00' } },
+      },
+    });
+    expect(booked.status).toBe(200);
+    const atConsultation = await waitFor(
+      async () => {
+        const current = (await api.get(`/api/v1/deals/${deal.id}`)).body;
+        const view = current.data ?? current;
+        return view.stage_id === consultationStage.id ? view : undefined;
+      },
+      { message: 'deal moved by the booking' },
+    );
+    expect(atConsultation.stage_id).toBe(consultationStage.id);
+    const tasks = await waitFor(async () => {
+      const list = (await api.get(`/api/v1/deals/${deal.id}/tasks`)).body.data;
+      return list.some((t: any) => t.title === 'Meeting booked via Cituro') ? list : undefined;
+    });
+    expect(tasks.filter((t: any) => t.title === 'Meeting booked via Cituro')).toHaveLength(1);
+
+    // The outbound subscriber got both moves, signed as Standard Webhooks specifies.
+    const secret = subscription.body.secret as string;
+    const deliveries = await waitFor(
+      async () => {
+        const mine = receiver.requestsTo('/crm').filter((r) => (r.body as any)?.data?.deal_id === deal.id);
+        return mine.length >= 2 ? mine : undefined;
+      },
+      { timeoutMs: 20_000, message: 'two deal.stage_changed deliveries' },
+    );
+    for (const delivery of deliveries) {
+      const id = String(delivery.headers['webhook-id']);
+      const timestamp = String(delivery.headers['webhook-timestamp']);
+      const expected = createHmac('sha256', Buffer.from(secret.replace(/^whsec_/, ''), 'base64'))
+        .update(`${id}.${timestamp}.${delivery.rawBody}`)
+        .digest('base64');
+      expect(delivery.signatures).toContain(`v1,${expected}`);
+      expect((delivery.body as any).type).toBe('deal.stage_changed');
+    }
+    expect(deliveries.map((d) => (d.body as any).data.to_stage_id).sort()).toEqual(
+      [proposalStage.id, consultationStage.id].sort(),
+    );
   });
 });

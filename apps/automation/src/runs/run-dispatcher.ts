@@ -1,60 +1,72 @@
 import { Injectable } from '@nestjs/common';
-import { Consumers, Subjects, type TriggerRunStepView } from '@crm/contracts';
-import { Outbox } from '@crm/messaging';
-import type { SlackMessagePayload } from './slack-message.builder';
+import type { TriggerRunStepView } from '@crm/contracts';
+import { Outbox, type OutboxMessage } from '@crm/messaging';
+import { maxAttemptsOf, type ActionCommand } from './action-commands';
 import type { TriggerRunEntity } from './trigger-run.entity';
 
-/** How often the slack service attempts one command (its consumer's max deliver): the run's max_attempts. */
-export const SLACK_MAX_ATTEMPTS =
-  Consumers.find((c) => c.service === 'slack' && c.subject === Subjects.SlackPostMessage)?.maxDeliver ?? 5;
+/** What a run stores as its payload: the commands it sent, for the run log, results and retries. */
+export interface RunPayload {
+  commands: ActionCommand[];
+}
 
-export const SLACK_STEP = 'slack.post_message';
+export function commandsOf(run: TriggerRunEntity): ActionCommand[] {
+  return ((run.payload as RunPayload | null)?.commands ?? []).slice();
+}
 
 /**
- * Hands a run's action to the service that executes it, through the outbox (so the command leaves only if the
- * run is committed), and records the dispatch as a step.
+ * Hands a run's commands to the services that execute them, through the outbox (so a command leaves only if
+ * the run is committed), and records one running step per command.
  */
 @Injectable()
 export class RunDispatcher {
   constructor(private readonly outbox: Outbox) {}
 
-  /** Marks the run running with a new step, then sends the Slack command under the run's idempotency key. */
-  async dispatchSlack(
-    run: TriggerRunEntity,
-    payload: SlackMessagePayload,
-    stepName = SLACK_STEP,
-  ): Promise<void> {
+  /**
+   * Marks the run running and sends the commands under their idempotency keys. A retry passes only the commands
+   * that have not succeeded, with `stepSuffix` naming the attempt; the run keeps all of them.
+   */
+  async dispatch(run: TriggerRunEntity, commands: readonly ActionCommand[], stepSuffix = ''): Promise<void> {
     const now = new Date();
-    const step: TriggerRunStepView = {
-      name: stepName,
+    const steps: TriggerRunStepView[] = commands.map((command) => ({
+      name: `${command.step}${stepSuffix}`,
       status: 'running',
-      // The first attempt happens now; the result event reports the real count.
+      // The first delivery happens now; the result event reports the real count.
       attempts: 1,
       external_id: null,
       error: null,
       started_at: now.toISOString(),
       finished_at: null,
-    };
-    run.payload = { ...payload };
-    run.steps = [...(run.steps ?? []), step];
+    }));
+    if (!run.payload || !commandsOf(run).length) run.payload = { commands: [...commands] };
+    run.steps = [...(run.steps ?? []), ...steps];
     run.status = 'running';
     run.attempts = totalAttempts(run.steps);
-    run.max_attempts = SLACK_MAX_ATTEMPTS;
+    run.max_attempts = maxAttemptsOf(commandsOf(run));
     run.error = null;
-    run.result = null;
     run.next_attempt_at = null;
     run.started_at = run.started_at ?? now;
     run.finished_at = null;
-    await this.outbox.publish(
-      Subjects.SlackPostMessage,
-      { channel: payload.channel, text: payload.text, blocks: payload.blocks, reference: run.id },
-      { idempotencyKey: run.idempotency_key },
+    // A command's payload was built for its subject (action-commands.ts); the outbox validates it against it.
+    await this.outbox.publishMany(
+      commands.map(
+        (command) =>
+          ({
+            subject: command.subject,
+            data: command.payload,
+            options: { idempotencyKey: command.idempotency_key },
+          }) as unknown as OutboxMessage,
+      ),
     );
   }
 }
 
 export function totalAttempts(steps: TriggerRunStepView[]): number {
   return steps.reduce((sum, step) => sum + step.attempts, 0);
+}
+
+/** The steps of one command: its first dispatch and its retries. */
+export function isStepOf(step: TriggerRunStepView, command: ActionCommand): boolean {
+  return step.name === command.step || step.name.startsWith(`${command.step} (retry `);
 }
 
 /** The error of a run whose action has no executor yet (api.md §9: never a fake success). */

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TriggersModule } from '../triggers/triggers.module';
 import { RunDispatcher } from './run-dispatcher';
-import { SlackResultsMessageController } from './slack-results.message-controller';
-import { SlackResultsService } from './slack-results.service';
+import { RunResultsMessageController } from './run-results.message-controller';
+import { RunResultsService } from './run-results.service';
 import { StageChangeMessageController } from './stage-change.message-controller';
 import { StageChangeService } from './stage-change.service';
 import { StaleRunSweeper } from './stale-run.sweeper';
@@ -13,10 +13,10 @@ import { TriggerRunsService } from './trigger-runs.service';
 
 @Module({
   imports: [TriggersModule],
-  controllers: [StageChangeMessageController, SlackResultsMessageController, TriggerRunsMessageController],
+  controllers: [StageChangeMessageController, RunResultsMessageController, TriggerRunsMessageController],
   providers: [
     StageChangeService,
-    SlackResultsService,
+    RunResultsService,
     TriggerRunsService,
     TriggerRunsRepository,
     RunDispatcher,

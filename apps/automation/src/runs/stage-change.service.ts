@@ -7,10 +7,15 @@ import type { StageTriggerEntity } from '../triggers/stage-trigger.entity';
 import { StageTriggersRepository } from '../triggers/stage-triggers.repository';
 import { actionSpec, AVAILABLE_EXECUTORS } from '../triggers/trigger-actions';
 import { matchesConditions } from '../triggers/trigger-conditions';
-import { notAvailableError, RunDispatcher, SLACK_MAX_ATTEMPTS } from './run-dispatcher';
-import { buildSlackMessage } from './slack-message.builder';
-import { renderTemplate, type TemplateVariables } from './template-renderer';
-import { TriggerRunEntity } from './trigger-run.entity';
+import {
+  ActionInputError,
+  buildActionCommands,
+  type ActionCommand,
+  type ActionContext,
+} from './action-commands';
+import { notAvailableError, RunDispatcher } from './run-dispatcher';
+import type { TemplateVariables } from './template-renderer';
+import { TriggerRunEntity, type RunError } from './trigger-run.entity';
 import { TriggerRunsRepository } from './trigger-runs.repository';
 
 /** The run key of api.md §9: one run per (trigger, deal, transition), whatever is replayed. */
@@ -80,7 +85,8 @@ export class StageChangeService {
       dry_run: false,
       status: 'pending' as TriggerRunStatus,
       attempts: 0,
-      max_attempts: SLACK_MAX_ATTEMPTS,
+      // api.md §9's schedule; dispatching sets the executor's own count.
+      max_attempts: 5,
       next_attempt_at: null,
       error: null,
       result: null,
@@ -93,39 +99,74 @@ export class StageChangeService {
 
     const executor = actionSpec(trigger.action).executor;
     if (!AVAILABLE_EXECUTORS.has(executor)) {
-      const error = notAvailableError(trigger.action);
-      Object.assign(run, {
-        status: 'skipped',
-        error,
-        started_at: now,
-        finished_at: now,
-        steps: [
-          {
-            name: trigger.action,
-            status: 'skipped',
-            attempts: 0,
-            external_id: null,
-            error,
-            started_at: now.toISOString(),
-            finished_at: now.toISOString(),
-          },
-        ],
-      });
-      return this.runs.insertIfAbsent(run);
+      return this.runs.insertIfAbsent(endedAt(run, 'skipped', notAvailableError(trigger.action), now));
     }
-
-    // send_slack_message, the one executor available so far.
-    const variables = templateVariables(trigger, event);
-    const text = renderTemplate(String(trigger.config.message), variables);
-    const payload = buildSlackMessage(String(trigger.config.channel), text, variables);
+    let commands: ActionCommand[];
+    try {
+      commands = buildActionCommands(
+        trigger.action,
+        trigger.config,
+        actionContextOf(run, trigger, event, now),
+      );
+    } catch (error) {
+      if (!(error instanceof ActionInputError)) throw error;
+      // Nothing to send can ever come of it: the run fails at once, visibly, and is not retryable as it stands.
+      const failure = { code: error.code, message: error.message, retryable: false };
+      return this.runs.insertIfAbsent(endedAt(run, 'failed', failure, now));
+    }
     // Dispatching only after the insert won means a replayed transition never sends a second command.
     run.status = 'running';
     const inserted = await this.runs.insertIfAbsent(run);
     if (!inserted) return false;
-    await this.dispatcher.dispatchSlack(run, payload);
+    await this.dispatcher.dispatch(run, commands);
     await this.runs.save(run);
     return true;
   }
+}
+
+/** A run that ends as it starts: skipped (no executor) or failed (unusable input), with one step saying why. */
+function endedAt(
+  run: TriggerRunEntity,
+  status: 'skipped' | 'failed',
+  error: RunError,
+  now: Date,
+): TriggerRunEntity {
+  return Object.assign(run, {
+    status,
+    error,
+    started_at: now,
+    finished_at: now,
+    steps: [
+      {
+        name: run.action,
+        status,
+        attempts: 0,
+        external_id: null,
+        error,
+        started_at: now.toISOString(),
+        finished_at: now.toISOString(),
+      },
+    ],
+  });
+}
+
+export function actionContextOf(
+  run: TriggerRunEntity,
+  trigger: StageTriggerEntity,
+  event: DealStageChangedV1,
+  now: Date,
+): ActionContext {
+  return {
+    runId: run.id,
+    runKey: run.idempotency_key,
+    dealId: event.deal_id,
+    leadId: event.lead_id,
+    deal: event.deal,
+    lead: event.lead,
+    organization: event.organization ?? null,
+    variables: templateVariables(trigger, event),
+    now,
+  };
 }
 
 /** Template variables for a trigger: `{stage.name}` is the trigger's own stage (entered or left). */
@@ -143,5 +184,6 @@ export function templateVariables(trigger: StageTriggerEntity, event: DealStageC
     },
     stage: { name: stageName },
     pipeline: { name: event.pipeline_name },
+    company: { name: event.organization?.name ?? null },
   };
 }

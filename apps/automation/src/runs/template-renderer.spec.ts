@@ -1,10 +1,11 @@
-import { renderTemplate, type TemplateVariables } from './template-renderer';
+import { escapeHtml, renderTemplate, type TemplateVariables } from './template-renderer';
 
 const vars = (overrides: Partial<TemplateVariables> = {}): TemplateVariables => ({
   deal: { name: 'Acme Lab Rollout', value: 15000, currency: 'EUR' },
   lead: { email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace' },
   stage: { name: 'Qualified' },
   pipeline: { name: 'B2B Lab Enablement' },
+  company: { name: 'Acme Bio' },
   ...overrides,
 });
 
@@ -36,8 +37,8 @@ describe('renderTemplate', () => {
   });
 
   it('leaves unknown placeholders and plain braces as written', () => {
-    expect(renderTemplate('{deal.owner} {company.name} {not a var} {}', vars())).toBe(
-      '{deal.owner} {company.name} {not a var} {}',
+    expect(renderTemplate('{deal.owner} {company.size} {not a var} {}', vars())).toBe(
+      '{deal.owner} {company.size} {not a var} {}',
     );
   });
 
@@ -54,5 +55,14 @@ describe('renderTemplate', () => {
     expect(
       renderTemplate('{deal.name}', { ...vars(), deal: { name: "$& $' $1", value: 1, currency: 'EUR' } }),
     ).toBe("$& $' $1");
+  });
+
+  it('escapes the values, not the template, when asked to (an email HTML part)', () => {
+    const rendered = renderTemplate(
+      '<p>{{lead.first_name}} of {{company.name}}</p>',
+      vars({ lead: { email: null, first_name: '<b>Ada</b> & "Co"', last_name: null } }),
+      escapeHtml,
+    );
+    expect(rendered).toBe('<p>&lt;b&gt;Ada&lt;/b&gt; &amp; &quot;Co&quot; of Acme Bio</p>');
   });
 });

@@ -14,9 +14,8 @@ import {
 } from '@crm/contracts';
 import { AppLogger, TransactionHost } from '@crm/service-kit';
 import type { Logger } from 'pino';
-import { actionSpec, AVAILABLE_EXECUTORS } from '../triggers/trigger-actions';
-import { RunDispatcher, SLACK_STEP } from './run-dispatcher';
-import type { SlackMessagePayload } from './slack-message.builder';
+import { wouldSend, type ActionCommand } from './action-commands';
+import { commandsOf, isStepOf, RunDispatcher } from './run-dispatcher';
 import { TriggerRunEntity } from './trigger-run.entity';
 import { TriggerRunsRepository, type RunFilter } from './trigger-runs.repository';
 import { toRunView } from './trigger-run.view';
@@ -78,27 +77,41 @@ export class TriggerRunsService {
           { run_id: run.id, status: run.status },
         );
       }
-      const executor = actionSpec(run.action).executor;
-      if (!AVAILABLE_EXECUTORS.has(executor) || !run.payload) {
+      const commands = commandsOf(run);
+      if (!commands.length) {
         throw new DomainError(
           ErrorCode.RunNotRetryable,
-          `${run.action} cannot be retried: it is not available yet`,
+          `${run.action} cannot be retried: the run sent nothing (it ${run.status === 'skipped' ? 'was skipped' : 'failed before sending'})`,
           409,
           { run_id: run.id, status: run.status },
         );
       }
-      const payload = run.payload as unknown as SlackMessagePayload;
+
+      if (run.dry_run && !command.body?.dry_run && commands.some((c) => c.payload.reference !== run.id)) {
+        throw new DomainError(
+          ErrorCode.RunNotRetryable,
+          'This dry run previews a retry of another run; retry that run instead',
+          409,
+          { run_id: run.id, status: run.status },
+        );
+      }
 
       if (command.body?.dry_run) {
-        const preview = this.dryRunOf(run, payload);
+        const preview = this.dryRunOf(run, commands);
         await this.runs.insert(preview);
         this.log.info({ run_id: run.id, dry_run_id: preview.id }, 'dry-run retry recorded');
         return { data: toRunView(preview) };
       }
 
-      const retryNumber = (run.steps ?? []).filter((s) => s.name.startsWith(SLACK_STEP)).length;
+      // Only what has not succeeded is sent again, under the same keys: a vendor never acts twice.
+      const pending = commands.filter(
+        (c) => (run.steps ?? []).findLast((step) => isStepOf(step, c))?.status !== 'succeeded',
+      );
+      const retryNumber = Math.max(
+        ...pending.map((c) => (run.steps ?? []).filter((step) => isStepOf(step, c)).length),
+      );
       run.dry_run = false;
-      await this.dispatcher.dispatchSlack(run, payload, `${SLACK_STEP} (retry ${retryNumber})`);
+      await this.dispatcher.dispatch(run, pending, ` (retry ${retryNumber})`);
       await this.runs.save(run);
       this.log.info(
         { run_id: run.id, actor_type: command.actor.type, actor_id: command.actor.id, retry: retryNumber },
@@ -109,7 +122,7 @@ export class TriggerRunsService {
   }
 
   /** A run that resolves everything and calls nothing (api.md §9 dry run): its own key, never executed. */
-  private dryRunOf(run: TriggerRunEntity, payload: SlackMessagePayload): TriggerRunEntity {
+  private dryRunOf(run: TriggerRunEntity, commands: ActionCommand[]): TriggerRunEntity {
     const now = new Date();
     const id = randomUUID();
     return Object.assign(new TriggerRunEntity(), {
@@ -122,9 +135,9 @@ export class TriggerRunsService {
       attempts: 0,
       next_attempt_at: null,
       error: null,
-      result: { would_send: [{ service: 'slack', operation: 'post_message', payload }] },
+      result: { would_send: wouldSend(commands) },
       steps: [],
-      payload: { ...payload },
+      payload: { commands },
       created_at: now,
       started_at: now,
       finished_at: now,

@@ -117,7 +117,13 @@ export const ACTION_SPECS: readonly ActionSpec[] = [
 ];
 
 /** Executors that exist in this release; the rest of the catalogue is accepted but ends `skipped`. */
-export const AVAILABLE_EXECUTORS: ReadonlySet<ActionSpec['executor']> = new Set(['slack']);
+export const AVAILABLE_EXECUTORS: ReadonlySet<ActionSpec['executor']> = new Set([
+  'slack',
+  'mailer',
+  'cituro',
+  'moco',
+  'leads',
+]);
 
 export function actionSpec(action: TriggerAction): ActionSpec {
   const spec = ACTION_SPECS.find((s) => s.action === action);

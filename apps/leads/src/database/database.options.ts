@@ -20,6 +20,7 @@ import { RoutedScore1796500001000 } from './migrations/1796500001000-routed-scor
 import { LeadTouchSourceLength1796500002000 } from './migrations/1796500002000-lead-touch-source-length';
 import { LeadErasures1796500002100 } from './migrations/1796500002100-lead-erasures';
 import { LeadImports1796500006000 } from './migrations/1796500006000-lead-imports';
+import { TaskCommandKeys1796600000000 } from './migrations/1796600000000-task-command-keys';
 
 /** The same options for the running service and the `migrate` script. */
 export const databaseOptions: DatabaseModuleOptions = {
@@ -49,5 +50,6 @@ export const databaseOptions: DatabaseModuleOptions = {
     LeadTouchSourceLength1796500002000,
     LeadErasures1796500002100,
     LeadImports1796500006000,
+    TaskCommandKeys1796600000000,
   ],
 };

@@ -30,6 +30,8 @@ import { isRetryableConflict, isUniqueViolation } from '../common/pg-errors';
 import type { DealView } from '@crm/contracts';
 import type { LeadEntity } from '../leads/lead.entity';
 import { LeadRepository } from '../leads/lead.repository';
+import type { OrganizationEntity } from '../leads/organization.entity';
+import { OrganizationRepository } from '../leads/organization.repository';
 import type { PipelineEntity } from '../pipelines/pipeline.entity';
 import { PipelineRepository } from '../pipelines/pipeline.repository';
 import { TeamMemberRepository } from '../team/team-member.repository';
@@ -54,6 +56,7 @@ export class DealsService {
     private readonly leads: LeadRepository,
     private readonly pipelines: PipelineRepository,
     private readonly members: TeamMemberRepository,
+    private readonly organizations: OrganizationRepository,
     private readonly outbox: Outbox,
     logger: AppLogger,
   ) {
@@ -461,10 +464,12 @@ export class DealsService {
     if (status === 'won') await this.leads.markCustomer(deal.leadId);
     const lead = await this.leads.findById(deal.leadId);
     const pipeline = await this.pipelines.findPipeline(deal.pipelineId);
+    const organization = lead?.organizationId ? await this.organizations.findById(lead.organizationId) : null;
     await this.outbox.publish(
       Subjects.DealStageChanged,
       stageChangedEvent({
         deal,
+        organization,
         from,
         target,
         status,
@@ -572,6 +577,7 @@ interface StageChangeFacts {
   target: StageEntity;
   status: DealStageChangedV1['status'];
   lead: LeadEntity | null;
+  organization: OrganizationEntity | null;
   pipeline: PipelineEntity | null;
   actor: ActorRef;
   historyId: string;
@@ -602,6 +608,7 @@ function stageChangedEvent(f: StageChangeFacts): DealStageChangedV1 {
       value: toMoney(f.deal.value),
       currency: f.deal.currency,
       assigned_to: f.deal.assignedTo,
+      expected_close_date: f.deal.expectedCloseDate ?? null,
     },
     lead: {
       // LeadSnapshot.email is required in contracts; leads known only by an external id have none yet.
@@ -610,7 +617,17 @@ function stageChangedEvent(f: StageChangeFacts): DealStageChangedV1 {
       last_name: f.lead?.lastName ?? null,
       source: f.lead?.firstTouchSource ?? null,
       primary_intent: f.lead?.primaryIntent ?? null,
+      phone: f.lead?.phone ?? null,
+      job_title: f.lead?.jobTitle ?? null,
     },
+    organization: f.organization
+      ? {
+          id: f.organization.id,
+          name: f.organization.name,
+          domain: f.organization.domain,
+          country: f.organization.country,
+        }
+      : null,
     pipeline_name: f.pipeline?.name ?? '',
     to_stage_name: f.target.name,
   };

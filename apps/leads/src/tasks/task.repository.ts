@@ -209,6 +209,60 @@ export class TaskRepository {
     return rows[0]?.lead_id ?? null;
   }
 
+  /** The task an automation command created, by the command's idempotency key. */
+  async findByCommandKey(commandKey: string): Promise<TaskRow | null> {
+    const rows: TaskRow[] = await this.tx.manager.query(`${SELECT_VIEW} WHERE t.command_key = $1`, [
+      commandKey,
+    ]);
+    return rows[0] ?? null;
+  }
+
+  /** Inserts an automation's task with its command key and run or rule; returns its id. */
+  async insertForCommand(
+    task: NewTask,
+    origin: { commandKey: string; triggerRunId: string | null; automationRuleId: string | null },
+  ): Promise<string> {
+    const [id] = await this.insertMany([task]);
+    await this.tx.manager.query(
+      `UPDATE tasks SET command_key = $2, trigger_run_id = $3, automation_rule_id = $4 WHERE id = $1`,
+      [id, origin.commandKey, origin.triggerRunId, origin.automationRuleId],
+    );
+    return id;
+  }
+
+  /** The owner of the lead's most recently updated open deal. */
+  async ownerOfLeadsOpenDeal(leadId: string): Promise<string | null> {
+    const rows: { assigned_to: string }[] = await this.tx.manager.query(
+      `SELECT assigned_to FROM deals WHERE lead_id = $1 AND status = 'open' AND assigned_to IS NOT NULL
+        ORDER BY updated_at DESC LIMIT 1`,
+      [leadId],
+    );
+    return rows[0]?.assigned_to ?? null;
+  }
+
+  async ownerOfDeal(dealId: string): Promise<string | null> {
+    const rows: { assigned_to: string | null }[] = await this.tx.manager.query(
+      `SELECT assigned_to FROM deals WHERE id = $1`,
+      [dealId],
+    );
+    return rows[0]?.assigned_to ?? null;
+  }
+
+  /**
+   * Round robin over the active sales members (bdr, ae): the one whose last task came longest ago. Serialised by
+   * a transaction lock, so two tasks created at once go to two members.
+   */
+  async nextRoundRobinAssignee(): Promise<string | null> {
+    await this.tx.manager.query(`SELECT pg_advisory_xact_lock(hashtext('leads.task_round_robin'))`);
+    const rows: { id: string }[] = await this.tx.manager.query(
+      `SELECT m.id FROM team_members m
+        WHERE m.is_active AND m.role IN ('bdr', 'ae')
+        ORDER BY (SELECT max(t.created_at) FROM tasks t WHERE t.assigned_to_id = m.id) ASC NULLS FIRST, m.id
+        LIMIT 1`,
+    );
+    return rows[0]?.id ?? null;
+  }
+
   async leadExists(leadId: string): Promise<boolean> {
     const rows: unknown[] = await this.tx.manager.query(`SELECT 1 FROM leads WHERE id = $1`, [leadId]);
     return rows.length > 0;

@@ -71,6 +71,8 @@ export const Consumers: readonly ConsumerDefinition[] = [
   consumer('leads', 'leads-ingest-event-received', Subjects.IngestEventReceived),
   consumer('leads', 'leads-lead-scored', Subjects.LeadScored),
   consumer('leads', 'leads-evaluate-routing', Subjects.EvaluateLeadRouting),
+  // Tasks automation asks for (api.md §9 create_task): few, each its own transaction; a database hiccup retries.
+  consumer('leads', 'leads-create-task', Subjects.LeadsCreateTask, { maxDeliver: 5, concurrency: 4 }),
   // GDPR erasure (api.md §17): every service erases on lead.erased and confirms; leads records the confirmations.
   consumer('leads', 'leads-scoring-lead-erased', Subjects.ScoringLeadErased, { concurrency: 1 }),
   consumer('leads', 'leads-automation-lead-erased', Subjects.AutomationLeadErased, { concurrency: 1 }),
@@ -101,6 +103,15 @@ export const Consumers: readonly ConsumerDefinition[] = [
   consumer('automation', 'automation-deal-stage-changed', Subjects.DealStageChanged),
   consumer('automation', 'automation-slack-message-posted', Subjects.SlackMessagePosted),
   consumer('automation', 'automation-slack-message-failed', Subjects.SlackMessageFailed),
+  // The outcomes of the other executors' commands settle the trigger runs that sent them (api.md §9).
+  consumer('automation', 'automation-mailer-email-sent', Subjects.MailerEmailSent),
+  consumer('automation', 'automation-mailer-email-failed', Subjects.MailerEmailFailed),
+  consumer('automation', 'automation-cituro-invitation-sent', Subjects.CituroBookingInvitationSent),
+  consumer('automation', 'automation-cituro-invitation-failed', Subjects.CituroBookingInvitationFailed),
+  consumer('automation', 'automation-moco-sync-succeeded', Subjects.MocoSyncSucceeded),
+  consumer('automation', 'automation-moco-sync-failed', Subjects.MocoSyncFailed),
+  consumer('automation', 'automation-task-created', Subjects.LeadsCreateTaskSucceeded),
+  consumer('automation', 'automation-task-failed', Subjects.LeadsCreateTaskFailed),
   // api.md §9: a vendor action is attempted 5 times: at once, then after 30 s, 2 min, 10 min and 1 h.
   consumer('slack', 'slack-post-message', Subjects.SlackPostMessage, {
     maxDeliver: 5,

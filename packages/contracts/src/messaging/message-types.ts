@@ -36,6 +36,11 @@ import {
   MocoSyncSucceededV1,
   MocoSyncV1,
 } from '../payloads/moco.v1.messages';
+import {
+  LeadsCreateTaskFailedV1,
+  LeadsCreateTaskV1,
+  LeadsTaskCreatedForCommandV1,
+} from '../payloads/tasks.v1.commands';
 import { Subjects, type Subject } from './subjects';
 
 /** The payload class of every durable subject: publishers and consumers validate against it. */
@@ -80,6 +85,9 @@ export const PayloadClasses: { [S in Subject]: ClassConstructor<object> } = {
   [Subjects.CituroBookingCanceled]: CituroBookingEventV1,
   [Subjects.CituroLeadErased]: LeadErasureConfirmedV1,
   [Subjects.MocoSync]: MocoSyncV1,
+  [Subjects.LeadsCreateTask]: LeadsCreateTaskV1,
+  [Subjects.LeadsCreateTaskSucceeded]: LeadsTaskCreatedForCommandV1,
+  [Subjects.LeadsCreateTaskFailed]: LeadsCreateTaskFailedV1,
   [Subjects.MocoSyncSucceeded]: MocoSyncSucceededV1,
   [Subjects.MocoSyncFailed]: MocoSyncFailedV1,
   [Subjects.MocoDealClosed]: MocoDealClosedV1,
@@ -128,6 +136,9 @@ export interface PayloadOf {
   [Subjects.CituroBookingCanceled]: CituroBookingEventV1;
   [Subjects.CituroLeadErased]: LeadErasureConfirmedV1;
   [Subjects.MocoSync]: MocoSyncV1;
+  [Subjects.LeadsCreateTask]: LeadsCreateTaskV1;
+  [Subjects.LeadsCreateTaskSucceeded]: LeadsTaskCreatedForCommandV1;
+  [Subjects.LeadsCreateTaskFailed]: LeadsCreateTaskFailedV1;
   [Subjects.MocoSyncSucceeded]: MocoSyncSucceededV1;
   [Subjects.MocoSyncFailed]: MocoSyncFailedV1;
   [Subjects.MocoDealClosed]: MocoDealClosedV1;

@@ -57,6 +57,8 @@ export const Streams: readonly StreamDefinition[] = [
       Subjects.TaskCompleted,
       Subjects.LeadErased,
       Subjects.LeadImportCompleted,
+      Subjects.LeadsCreateTaskSucceeded,
+      Subjects.LeadsCreateTaskFailed,
     ],
     retention: 'limits',
     maxAgeSeconds: 14 * DAY,
@@ -64,7 +66,7 @@ export const Streams: readonly StreamDefinition[] = [
   },
   {
     name: 'LEADS_CMD',
-    subjects: [Subjects.EvaluateLeadRouting],
+    subjects: [Subjects.EvaluateLeadRouting, Subjects.LeadsCreateTask],
     retention: 'workqueue',
     maxAgeSeconds: 14 * DAY,
     duplicateWindowSeconds: 600,

@@ -30,6 +30,7 @@ export class DealSnapshot {
   @IsOptional() @IsNumber() value: number | null;
   @IsString() currency: string;
   @IsOptional() @IsString() assigned_to: string | null;
+  @IsOptional() @IsString() expected_close_date?: string | null;
 }
 
 export class LeadSnapshot {
@@ -38,6 +39,16 @@ export class LeadSnapshot {
   @IsOptional() @IsString() last_name: string | null;
   @IsOptional() @IsString() source: string | null;
   @IsOptional() @IsString() primary_intent: string | null;
+  @IsOptional() @IsString() phone?: string | null;
+  @IsOptional() @IsString() job_title?: string | null;
+}
+
+/** The lead's organization, for vendor records (a MOCO company, a Cituro customer's company). */
+export class OrganizationSnapshot {
+  @IsUUID() id: string;
+  @IsString() name: string;
+  @IsOptional() @IsString() domain: string | null;
+  @IsOptional() @IsString() country: string | null;
 }
 
 export const STAGE_CHANGE_REASONS = [
@@ -69,6 +80,10 @@ export class DealStageChangedV1 {
   @IsISO8601() occurred_at: string;
   @ValidateNested() @Type(() => DealSnapshot) deal: DealSnapshot;
   @ValidateNested() @Type(() => LeadSnapshot) lead: LeadSnapshot;
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OrganizationSnapshot)
+  organization?: OrganizationSnapshot | null;
   @IsString() pipeline_name: string;
   @IsString() to_stage_name: string;
 }

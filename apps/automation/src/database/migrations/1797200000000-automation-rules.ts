@@ -117,8 +117,8 @@ export const SEEDED_RULES: SeedRule[] = [
 ];
 
 /** Global automation rules (api.md §12): rules, their logs, arming per lead, and the deal-stage read model. */
-export class AutomationRules1796400000000 implements MigrationInterface {
-  name = 'AutomationRules1796400000000';
+export class AutomationRules1797200000000 implements MigrationInterface {
+  name = 'AutomationRules1797200000000';
 
   async up(runner: QueryRunner): Promise<void> {
     const schema = schemaOf(runner);

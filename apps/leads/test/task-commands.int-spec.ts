@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Queries,
+  Subjects,
+  type DealView,
+  type LeadsCreateTaskFailedV1,
+  type LeadsCreateTaskV1,
+  type LeadsTaskCreatedForCommandV1,
+  type LeadView,
+  type MessageEnvelope,
+  type Page,
+  type PipelineView,
+} from '@crm/contracts';
+import { waitFor } from '@crm/testing';
+import { LeadsTestApp } from './support/leads-test-app';
+
+const USER = { type: 'user' as const, id: randomUUID(), name: 'Anna Admin' };
+
+/** api.md §9 `create_task`: the command automation sends, executed once however often it arrives. */
+describe('leads: the create-task command of automation', () => {
+  const app = new LeadsTestApp();
+  let b2b: PipelineView;
+
+  beforeAll(async () => {
+    await app.start();
+    const pipelines = (await app.call<{ data: PipelineView[] }>(Queries.LeadsListPipelines, {})).data;
+    b2b = pipelines.find((p) => p.slug === 'b2b-lab-enablement')!;
+  });
+  afterAll(() => app.stop());
+
+  async function leadWithDeal(): Promise<{ lead: LeadView; deal: DealView; owner: { id: string } }> {
+    const email = `task.${randomUUID().slice(0, 8)}@lab.example`;
+    await app.ingest(app.ingestEvent({ lead_identifier: { email } }));
+    const lead = (await app.call<Page<LeadView>>(Queries.LeadsListLeads, { search: email })).data[0];
+    const owner = await app.call<{ id: string; email: string }>(Queries.LeadsCreateTeamMember, {
+      actor: USER,
+      body: { email: `owner.${randomUUID().slice(0, 8)}@dna-me.example`, name: 'Owner', role: 'ae' },
+    });
+    const deal = await app.call<DealView>(Queries.LeadsCreateDeal, {
+      actor: USER,
+      body: { lead_id: lead.id, pipeline_id: b2b.id, value: 1000, assigned_to: owner.email },
+    });
+    return { lead, deal, owner };
+  }
+
+  function command(key: string, data: Partial<LeadsCreateTaskV1>): MessageEnvelope<LeadsCreateTaskV1> {
+    return {
+      id: randomUUID(),
+      type: Subjects.LeadsCreateTask,
+      occurred_at: new Date().toISOString(),
+      producer: 'automation',
+      correlation_id: randomUUID(),
+      causation_id: null,
+      idempotency_key: key,
+      data: {
+        title: 'Call the lead',
+        priority: 'high',
+        assign_strategy: 'deal_owner',
+        created_by: 'automation',
+        ...data,
+      },
+    };
+  }
+
+  async function resultsFor<T>(
+    subject: typeof Subjects.LeadsCreateTaskSucceeded | typeof Subjects.LeadsCreateTaskFailed,
+    key: string,
+    count: number,
+  ) {
+    return waitFor(
+      async () => {
+        await app.outboxDrained();
+        const all = await app.streamMessages<T & { idempotency_key: string }>('LEADS', subject);
+        const mine = all.filter((m) => m.data.idempotency_key === key);
+        return mine.length >= count ? mine : null;
+      },
+      { message: `${count} ${subject} for ${key}` },
+    );
+  }
+
+  it('creates the task for the deal owner with its run, and a retried command answers with the same task', async () => {
+    const { lead, deal, owner } = await leadWithDeal();
+    const key = `trigger:${deal.id}:${randomUUID()}`;
+    const runId = randomUUID();
+    const first = command(key, {
+      deal_id: deal.id,
+      lead_id: lead.id,
+      due_date: '2027-01-05T09:00:00.000Z',
+      trigger_run_id: runId,
+      reference: runId,
+    });
+    await app.redeliver(Subjects.LeadsCreateTask, first);
+    await app.waitHandled(Subjects.LeadsCreateTask, first.id);
+    // A manual retry of the run: a new envelope under the same idempotency key.
+    const retry = { ...first, id: randomUUID() };
+    await app.redeliver(Subjects.LeadsCreateTask, retry);
+    await app.waitHandled(Subjects.LeadsCreateTask, retry.id);
+
+    const tasks = await app.sql<Record<string, unknown>>(
+      `SELECT id, title, assigned_to_id, deal_id, lead_id, priority, trigger_run_id, due_date
+         FROM leads.tasks WHERE deal_id = $1`,
+      [deal.id],
+    );
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]).toMatchObject({
+      title: 'Call the lead',
+      assigned_to_id: owner.id,
+      lead_id: lead.id,
+      priority: 'high',
+      trigger_run_id: runId,
+      due_date: new Date('2027-01-05T09:00:00.000Z'),
+    });
+    const results = await resultsFor<LeadsTaskCreatedForCommandV1>(Subjects.LeadsCreateTaskSucceeded, key, 2);
+    expect(results.map((r) => r.data.task_id)).toEqual([tasks[0].id, tasks[0].id]);
+    expect(results[0].data).toMatchObject({ reference: runId, deal_id: deal.id, assigned_to_id: owner.id });
+    // Only the first creation is a domain event (api.md §19 task.created).
+    const created = (await app.streamMessages<{ task_id: string }>('LEADS', Subjects.TaskCreated)).filter(
+      (m) => m.data.task_id === tasks[0].id,
+    );
+    expect(created).toHaveLength(1);
+  });
+
+  it('round robin gives two tasks created one after the other to two members', async () => {
+    const { lead } = await leadWithDeal();
+    const keys = [`rr:${randomUUID()}`, `rr:${randomUUID()}`];
+    for (const key of keys) {
+      const envelope = command(key, { lead_id: lead.id, assign_strategy: 'round_robin' });
+      await app.redeliver(Subjects.LeadsCreateTask, envelope);
+      await app.waitHandled(Subjects.LeadsCreateTask, envelope.id);
+    }
+    const assignees = await app.sql<{ assigned_to_id: string | null }>(
+      `SELECT assigned_to_id FROM leads.tasks WHERE command_key = ANY($1) ORDER BY created_at`,
+      [keys],
+    );
+    expect(assignees).toHaveLength(2);
+    expect(assignees.every((a) => a.assigned_to_id)).toBe(true);
+    expect(assignees[0].assigned_to_id).not.toBe(assignees[1].assigned_to_id);
+  });
+
+  it('refuses a deal that no longer exists with a failed result, creating nothing and not retrying', async () => {
+    const key = `gone:${randomUUID()}`;
+    const envelope = command(key, { deal_id: randomUUID(), reference: 'run-x' });
+    await app.redeliver(Subjects.LeadsCreateTask, envelope);
+    await app.waitHandled(Subjects.LeadsCreateTask, envelope.id);
+    const [failed] = await resultsFor<LeadsCreateTaskFailedV1>(Subjects.LeadsCreateTaskFailed, key, 1);
+    expect(failed.data).toMatchObject({
+      reference: 'run-x',
+      error: { code: 'deal_not_found', retryable: false },
+      attempts: 1,
+    });
+    expect(await app.sql(`SELECT 1 FROM leads.tasks WHERE command_key = $1`, [key])).toEqual([]);
+  });
+});
