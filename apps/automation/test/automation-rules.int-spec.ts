@@ -12,6 +12,7 @@ import {
   type CreateAutomationRuleBody,
   type LeadEventRecordedV1,
   type LeadIntentDetectedV1,
+  type LeadsCreateTaskV1,
   type LeadScoredV1,
   type MocoSyncV1,
   type Page,
@@ -489,6 +490,7 @@ describe('automation rules (api.md §12; real NATS + Postgres, leads stood in)',
 
     it('fires time_in_stage once per deal and stage entry, from one sweep runner at a time', async () => {
       const sweeper = app.get(TimeInStageSweepService);
+      const tasks = infra.nats.collect<LeadsCreateTaskV1>(Subjects.LeadsCreateTask);
       const proposal = leads.stage('b2b-lab-enablement', 'proposal');
       const negotiation = leads.stage('b2b-lab-enablement', 'negotiation');
       const rule = await createRule({
@@ -539,7 +541,40 @@ describe('automation rules (api.md §12; real NATS + Postgres, leads stood in)',
       expect(await sweeper.sweep()).toEqual({ ran: true, fired: 0 });
       const logs = (await logsOf(rule.id)).data;
       expect(logs.map((l) => l.trigger_data.deal_id)).toEqual([stale.deal_id]);
-      expect(logs[0]).toMatchObject({ lead_id: stale.lead_id, success: false });
+      expect(logs[0]).toMatchObject({ lead_id: stale.lead_id, deal_id: stale.deal_id, success: null });
+
+      // The task is leads' command for the deal's owner; leads' answer settles the log row.
+      await waitFor(async () => (tasks.some((t) => t.data.reference === logs[0].id) ? true : undefined), {
+        message: 'create_task command',
+      });
+      const task = tasks.filter((t) => t.data.reference === logs[0].id);
+      expect(task).toHaveLength(1);
+      expect(task[0].idempotency_key).toBe(`automation-rule:${logs[0].id}`);
+      expect(task[0].data).toMatchObject({
+        lead_id: stale.lead_id,
+        deal_id: stale.deal_id,
+        title: 'Proposal is waiting',
+        task_type: 'follow_up',
+        priority: 'medium',
+        assign_strategy: 'deal_owner',
+        automation_rule_id: rule.id,
+        created_by: 'automation',
+      });
+      const taskId = randomUUID();
+      await publish(Subjects.LeadsCreateTaskSucceeded, {
+        idempotency_key: `automation-rule:${logs[0].id}`,
+        reference: logs[0].id,
+        task_id: taskId,
+        lead_id: stale.lead_id,
+        deal_id: stale.deal_id,
+        assigned_to_id: null,
+        attempts: 1,
+      });
+      const settled = await waitFor(
+        async () => (await logsOf(rule.id)).data.find((l) => l.success === true),
+        { message: 'task log settled' },
+      );
+      expect(settled.action_result).toMatchObject({ task_id: taskId });
 
       // Leaving the stage and entering it again is a new entry, which fires again once it is old enough.
       const left = stageChanged(null, newStage('Negotiation', leads.b2b.id), {

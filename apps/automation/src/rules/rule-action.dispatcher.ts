@@ -3,23 +3,25 @@ import {
   PayloadClasses,
   Subjects,
   validatePlain,
+  type LeadsCreateTaskV1,
   type LeadView,
   type MocoSyncOperation,
   type MocoSyncV1,
   type PayloadOf,
   type Subject,
+  type TaskPriority,
 } from '@crm/contracts';
 import { Outbox } from '@crm/messaging';
 import type { AutomationRuleEntity } from './automation-rule.entity';
 import type { RuleLogEntity } from './rule-log.entity';
 import { renderRuleTemplate } from './rule-template';
 
-/** The deal a firing is about, as its cause described it. */
+/** The deal a firing is about, as far as its cause described it (a time-in-stage sweep knows only its id). */
 export interface FiringDeal {
   id: string;
-  name: string;
+  name: string | null;
   value: number | null;
-  currency: string;
+  currency: string | null;
 }
 
 /** What an action may need of its cause: the lead (from leads), the deal, the score that crossed. */
@@ -29,6 +31,7 @@ export interface FiringContext {
   score: number | null;
 }
 
+const DAY_MS = 86_400_000;
 const DEFAULT_NOTIFICATION =
   'Automation rule "{rule}" fired for {lead.first_name} {lead.last_name} <{lead.email}>';
 
@@ -59,9 +62,11 @@ export class RuleActionDispatcher {
         return this.notify(rule, log, context);
       case 'sync_moco':
         return this.syncMoco(rule, log, context);
+      case 'create_task':
+        return this.createTask(rule, log, context);
       default:
-        // create_task waits for leads' task command; move_to_stage, assign_owner, update_field and
-        // route_to_pipeline for leads commands that do not exist yet.
+        // move_to_stage, assign_owner, update_field and route_to_pipeline wait for leads commands that do not
+        // exist yet.
         return notAvailable(log, rule.action_type);
     }
   }
@@ -113,20 +118,60 @@ export class RuleActionDispatcher {
         lead.organization_id && lead.organization_name
           ? { id: lead.organization_id, name: lead.organization_name }
           : null,
-      deal: context.deal
-        ? {
-            id: context.deal.id,
-            name: context.deal.name,
-            value: context.deal.value,
-            currency: context.deal.currency,
-            expected_close_date: null,
-          }
-        : null,
+      deal:
+        context.deal?.name && context.deal.currency
+          ? {
+              id: context.deal.id,
+              name: context.deal.name,
+              value: context.deal.value,
+              currency: context.deal.currency,
+              expected_close_date: null,
+            }
+          : null,
       force: false,
       reference: log.id,
     };
     if (await this.send(log, Subjects.MocoSync, command)) {
       log.action_result = { command: Subjects.MocoSync, operation };
+    }
+  }
+
+  /**
+   * A task for the deal's owner when the firing is about a deal, else the lead's owner (leads falls back to
+   * round robin), or for the member `assigned_to` names.
+   */
+  private async createTask(
+    rule: AutomationRuleEntity,
+    log: RuleLogEntity,
+    context: FiringContext,
+  ): Promise<void> {
+    const config = rule.action_config as {
+      title: string;
+      task_type?: string;
+      due_days?: number;
+      assigned_to?: string;
+      priority?: TaskPriority;
+    };
+    if (!log.lead_id && !context.deal) {
+      return failed(log, { code: 'no_subject' }, 'the firing names neither a lead nor a deal');
+    }
+    const due =
+      config.due_days === undefined ? null : new Date(log.executed_at.getTime() + config.due_days * DAY_MS);
+    const command: LeadsCreateTaskV1 = {
+      lead_id: log.lead_id,
+      deal_id: context.deal?.id ?? null,
+      title: config.title,
+      task_type: config.task_type ?? 'follow_up',
+      priority: config.priority ?? 'medium',
+      due_date: due?.toISOString() ?? null,
+      assign_strategy: config.assigned_to ? 'member' : context.deal ? 'deal_owner' : 'lead_owner',
+      assigned_to: config.assigned_to ?? null,
+      automation_rule_id: rule.id,
+      created_by: 'automation',
+      reference: log.id,
+    };
+    if (await this.send(log, Subjects.LeadsCreateTask, command)) {
+      log.action_result = { command: Subjects.LeadsCreateTask, assign_strategy: command.assign_strategy };
     }
   }
 

@@ -10,6 +10,8 @@ import {
   type DealStageChangedV1,
   type LeadEventRecordedV1,
   type LeadIntentDetectedV1,
+  type LeadsCreateTaskFailedV1,
+  type LeadsTaskCreatedForCommandV1,
   type LeadScoredV1,
   type MessageEnvelope,
   type MocoSyncFailedV1,
@@ -100,5 +102,15 @@ export class RuleResultsMessageController {
   @OnEvent(Subjects.MocoSyncFailed, { consumer: Consumer.MocoSyncFailed })
   mocoFailed(@Payload() envelope: MessageEnvelope<MocoSyncFailedV1>): Promise<void> {
     return this.results.mocoFailed(envelope.data);
+  }
+
+  @OnEvent(Subjects.LeadsCreateTaskSucceeded, { consumer: Consumer.TaskCreated })
+  taskCreated(@Payload() envelope: MessageEnvelope<LeadsTaskCreatedForCommandV1>): Promise<void> {
+    return this.results.taskCreated(envelope.data);
+  }
+
+  @OnEvent(Subjects.LeadsCreateTaskFailed, { consumer: Consumer.TaskFailed })
+  taskFailed(@Payload() envelope: MessageEnvelope<LeadsCreateTaskFailedV1>): Promise<void> {
+    return this.results.taskFailed(envelope.data);
   }
 }

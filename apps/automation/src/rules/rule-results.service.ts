@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type {
+  LeadsCreateTaskFailedV1,
+  LeadsTaskCreatedForCommandV1,
   MocoSyncFailedV1,
   MocoSyncSucceededV1,
   SlackMessageFailedV1,
@@ -52,6 +54,14 @@ export class RuleResultsService {
 
   async mocoFailed(event: MocoSyncFailedV1): Promise<void> {
     await this.settle(event, false, { operation: event.operation, attempts: event.attempts }, event.error);
+  }
+
+  async taskCreated(event: LeadsTaskCreatedForCommandV1): Promise<void> {
+    await this.settle(event, true, { task_id: event.task_id, assigned_to_id: event.assigned_to_id });
+  }
+
+  async taskFailed(event: LeadsCreateTaskFailedV1): Promise<void> {
+    await this.settle(event, false, { attempts: event.attempts }, event.error);
   }
 
   private async settle(

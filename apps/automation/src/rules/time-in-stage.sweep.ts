@@ -50,7 +50,7 @@ export class TimeInStageSweepService {
               rule,
               occurrenceKey: `${deal.deal_id}:${deal.stage_entry_key}`,
               leadId: deal.lead_id,
-              deal: null,
+              deal: { id: deal.deal_id, name: null, value: null, currency: null },
               triggerData: {
                 deal_id: deal.deal_id,
                 stage_id: deal.stage_id,

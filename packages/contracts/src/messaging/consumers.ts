@@ -42,6 +42,8 @@ export const AutomationRulesConsumers = {
   SlackMessageFailed: 'automation-rules-slack-message-failed',
   MocoSyncSucceeded: 'automation-rules-moco-sync-succeeded',
   MocoSyncFailed: 'automation-rules-moco-sync-failed',
+  TaskCreated: 'automation-rules-task-created',
+  TaskFailed: 'automation-rules-task-failed',
 } as const;
 
 const EVENT_BACKOFF_MS = [1_000, 5_000, 30_000, 120_000, 600_000];
@@ -171,6 +173,8 @@ export const Consumers: readonly ConsumerDefinition[] = [
   consumer('automation', AutomationRulesConsumers.SlackMessageFailed, Subjects.SlackMessageFailed),
   consumer('automation', AutomationRulesConsumers.MocoSyncSucceeded, Subjects.MocoSyncSucceeded),
   consumer('automation', AutomationRulesConsumers.MocoSyncFailed, Subjects.MocoSyncFailed),
+  consumer('automation', AutomationRulesConsumers.TaskCreated, Subjects.LeadsCreateTaskSucceeded),
+  consumer('automation', AutomationRulesConsumers.TaskFailed, Subjects.LeadsCreateTaskFailed),
 ];
 
 export function consumersOf(service: ServiceName): ConsumerDefinition[] {
