@@ -13,6 +13,7 @@ import {
   type LeadEventRecordedV1,
   type LeadIntentDetectedV1,
   type LeadsCreateTaskV1,
+  type LeadsUpdateFieldV1,
   type LeadScoredV1,
   type MocoSyncV1,
   type Page,
@@ -334,19 +335,43 @@ describe('automation rules (api.md §12; real NATS + Postgres, leads stood in)',
       expect(settled.action_result).toMatchObject({ slack_ts: '1700000000.000100' });
     });
 
-    it('logs an action no service executes yet as failed, never as a success (seeded order_placed rule)', async () => {
+    it("sends update_field to leads for the seeded order_placed rule, and leads' answer settles the log", async () => {
+      const orderPlaced = '7a0c1e55-0001-4a11-9c00-000000000004';
+      const commands = infra.nats.collect<LeadsUpdateFieldV1>(Subjects.LeadsUpdateField);
       const event = recorded('order_placed');
       await publish(Subjects.LeadEventRecorded, event);
-      const logs = await waitFor(
+      const [log] = await waitFor(
         async () => {
-          const page = await logsOf('7a0c1e55-0001-4a11-9c00-000000000004');
+          const page = await logsOf(orderPlaced);
           const ofLead = page.data.filter((l) => l.lead_id === event.lead_id);
           return ofLead.length ? ofLead : undefined;
         },
         { message: 'order_placed log' },
       );
-      expect(logs).toHaveLength(1);
-      expect(logs[0]).toMatchObject({ success: false, error_message: 'update_field is not available yet' });
+      expect(log).toMatchObject({ success: null, error_message: null });
+      await waitFor(async () => (commands.some((c) => c.data.reference === log.id) ? true : undefined), {
+        message: 'update_field command',
+      });
+      expect(commands.find((c) => c.data.reference === log.id)?.data).toEqual({
+        lead_id: event.lead_id,
+        field: 'lifecycle_stage',
+        value: 'customer',
+        automation_rule_id: orderPlaced,
+        reference: log.id,
+      });
+      await publish(Subjects.LeadsRuleActionSucceeded, {
+        idempotency_key: `automation-rule:${log.id}`,
+        reference: log.id,
+        action: 'update_field',
+        lead_id: event.lead_id,
+        result: { field: 'lifecycle_stage', value: 'customer', previous_value: 'lead', changed: true },
+        attempts: 1,
+      });
+      const settled = await waitFor(
+        async () => (await logsOf(orderPlaced)).data.find((l) => l.id === log.id && l.success === true),
+        { message: 'update_field settled' },
+      );
+      expect(settled.action_result).toMatchObject({ field: 'lifecycle_stage', changed: true });
     });
 
     it('fires a score threshold once per upward crossing and again after the score fell below', async () => {
@@ -621,6 +646,11 @@ describe('automation rules (api.md §12; real NATS + Postgres, leads stood in)',
         Queries.AutomationGetRule,
         { id: rule.id },
       );
+      // assign_owner has no executor yet: logged as failed, never as a success.
+      expect((await logsOf(rule.id)).data.map((l) => [l.success, l.error_message])).toEqual([
+        [false, 'assign_owner is not available yet'],
+        [false, 'assign_owner is not available yet'],
+      ]);
       expect(read.execution_count).toBe(2);
       expect(read.last_executed).not.toBeNull();
       expect(read.stats).toEqual({

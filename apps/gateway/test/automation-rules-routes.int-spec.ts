@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { NotFoundError, Queries, ValidationFailedError, type MemberRole } from '@crm/contracts';
-import { JwtService } from '@nestjs/jwt';
+import { AccessTokens } from './support/access-tokens';
 import { GatewayHarness } from './support/gateway-harness';
 import { RpcResponders } from './support/rpc-responders';
 
@@ -12,12 +12,8 @@ import { RpcResponders } from './support/rpc-responders';
 const READ_KEY = 'rules-routes-read-key';
 const WRITE_KEY = 'rules-routes-write-key';
 const JWT_SECRET = 'rules-routes-test-secret-0123456789abcdef';
-const tokenOf = (role: MemberRole) =>
-  new JwtService({ secret: JWT_SECRET }).sign(
-    { sub: randomUUID(), email: `${role}@dna-me.example`, role, typ: 'access', jti: randomUUID() },
-    { expiresIn: 3600 },
-  );
-const as = (role: MemberRole) => ({ authorization: `Bearer ${tokenOf(role)}` });
+const tokens = new AccessTokens(JWT_SECRET);
+const as = (role: MemberRole) => tokens.bearer(role);
 
 let gw: GatewayHarness;
 const responders = new RpcResponders(() => gw);

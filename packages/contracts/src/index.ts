@@ -26,6 +26,7 @@ export * from './payloads/webhooks.v1.events';
 export * from './payloads/cituro.v1.messages';
 export * from './payloads/moco.v1.messages';
 export * from './payloads/tasks.v1.commands';
+export * from './payloads/rule-actions.v1.messages';
 export * from './http/ingest-event.request';
 export * from './http/auth.requests';
 export * from './http/bulk-import.request';

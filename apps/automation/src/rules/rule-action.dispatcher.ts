@@ -4,10 +4,12 @@ import {
   Subjects,
   validatePlain,
   type LeadsCreateTaskV1,
+  type LeadsUpdateFieldV1,
   type LeadView,
   type MocoSyncOperation,
   type MocoSyncV1,
   type PayloadOf,
+  type RuleUpdatableField,
   type Subject,
   type TaskPriority,
 } from '@crm/contracts';
@@ -64,9 +66,10 @@ export class RuleActionDispatcher {
         return this.syncMoco(rule, log, context);
       case 'create_task':
         return this.createTask(rule, log, context);
+      case 'update_field':
+        return this.updateField(rule, log);
       default:
-        // move_to_stage, assign_owner, update_field and route_to_pipeline wait for leads commands that do not
-        // exist yet.
+        // move_to_stage, assign_owner and route_to_pipeline wait for leads commands that do not exist yet.
         return notAvailable(log, rule.action_type);
     }
   }
@@ -172,6 +175,21 @@ export class RuleActionDispatcher {
     };
     if (await this.send(log, Subjects.LeadsCreateTask, command)) {
       log.action_result = { command: Subjects.LeadsCreateTask, assign_strategy: command.assign_strategy };
+    }
+  }
+
+  private async updateField(rule: AutomationRuleEntity, log: RuleLogEntity): Promise<void> {
+    if (!log.lead_id) return failed(log, { code: 'no_subject' }, 'the firing names no lead');
+    const config = rule.action_config as { field: RuleUpdatableField; value: string };
+    const command: LeadsUpdateFieldV1 = {
+      lead_id: log.lead_id,
+      field: config.field,
+      value: config.value,
+      automation_rule_id: rule.id,
+      reference: log.id,
+    };
+    if (await this.send(log, Subjects.LeadsUpdateField, command)) {
+      log.action_result = { command: Subjects.LeadsUpdateField, field: config.field, value: config.value };
     }
   }
 

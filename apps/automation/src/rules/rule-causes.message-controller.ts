@@ -11,6 +11,8 @@ import {
   type LeadEventRecordedV1,
   type LeadIntentDetectedV1,
   type LeadsCreateTaskFailedV1,
+  type LeadsRuleActionFailedV1,
+  type LeadsRuleActionSucceededV1,
   type LeadsTaskCreatedForCommandV1,
   type LeadScoredV1,
   type MessageEnvelope,
@@ -112,5 +114,15 @@ export class RuleResultsMessageController {
   @OnEvent(Subjects.LeadsCreateTaskFailed, { consumer: Consumer.TaskFailed })
   taskFailed(@Payload() envelope: MessageEnvelope<LeadsCreateTaskFailedV1>): Promise<void> {
     return this.results.taskFailed(envelope.data);
+  }
+
+  @OnEvent(Subjects.LeadsRuleActionSucceeded, { consumer: Consumer.RuleActionSucceeded })
+  leadsActionSucceeded(@Payload() envelope: MessageEnvelope<LeadsRuleActionSucceededV1>): Promise<void> {
+    return this.results.leadsActionSucceeded(envelope.data);
+  }
+
+  @OnEvent(Subjects.LeadsRuleActionFailed, { consumer: Consumer.RuleActionFailed })
+  leadsActionFailed(@Payload() envelope: MessageEnvelope<LeadsRuleActionFailedV1>): Promise<void> {
+    return this.results.leadsActionFailed(envelope.data);
   }
 }

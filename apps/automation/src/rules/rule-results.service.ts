@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type {
+  LeadsRuleActionFailedV1,
+  LeadsRuleActionSucceededV1,
   LeadsCreateTaskFailedV1,
   LeadsTaskCreatedForCommandV1,
   MocoSyncFailedV1,
@@ -61,6 +63,14 @@ export class RuleResultsService {
   }
 
   async taskFailed(event: LeadsCreateTaskFailedV1): Promise<void> {
+    await this.settle(event, false, { attempts: event.attempts }, event.error);
+  }
+
+  async leadsActionSucceeded(event: LeadsRuleActionSucceededV1): Promise<void> {
+    await this.settle(event, true, { ...event.result, attempts: event.attempts });
+  }
+
+  async leadsActionFailed(event: LeadsRuleActionFailedV1): Promise<void> {
     await this.settle(event, false, { attempts: event.attempts }, event.error);
   }
 

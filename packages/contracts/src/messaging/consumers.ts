@@ -44,6 +44,8 @@ export const AutomationRulesConsumers = {
   MocoSyncFailed: 'automation-rules-moco-sync-failed',
   TaskCreated: 'automation-rules-task-created',
   TaskFailed: 'automation-rules-task-failed',
+  RuleActionSucceeded: 'automation-rules-leads-action-succeeded',
+  RuleActionFailed: 'automation-rules-leads-action-failed',
 } as const;
 
 const EVENT_BACKOFF_MS = [1_000, 5_000, 30_000, 120_000, 600_000];
@@ -175,6 +177,10 @@ export const Consumers: readonly ConsumerDefinition[] = [
   consumer('automation', AutomationRulesConsumers.MocoSyncFailed, Subjects.MocoSyncFailed),
   consumer('automation', AutomationRulesConsumers.TaskCreated, Subjects.LeadsCreateTaskSucceeded),
   consumer('automation', AutomationRulesConsumers.TaskFailed, Subjects.LeadsCreateTaskFailed),
+  consumer('automation', AutomationRulesConsumers.RuleActionSucceeded, Subjects.LeadsRuleActionSucceeded),
+  consumer('automation', AutomationRulesConsumers.RuleActionFailed, Subjects.LeadsRuleActionFailed),
+  // Rule actions leads executes for automation (api.md §12 update_field): few; a database hiccup retries.
+  consumer('leads', 'leads-rule-update-field', Subjects.LeadsUpdateField, { maxDeliver: 5, concurrency: 4 }),
 ];
 
 export function consumersOf(service: ServiceName): ConsumerDefinition[] {

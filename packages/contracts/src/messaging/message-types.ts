@@ -41,6 +41,11 @@ import {
   LeadsCreateTaskV1,
   LeadsTaskCreatedForCommandV1,
 } from '../payloads/tasks.v1.commands';
+import {
+  LeadsRuleActionFailedV1,
+  LeadsRuleActionSucceededV1,
+  LeadsUpdateFieldV1,
+} from '../payloads/rule-actions.v1.messages';
 import { Subjects, type Subject } from './subjects';
 
 /** The payload class of every durable subject: publishers and consumers validate against it. */
@@ -88,6 +93,9 @@ export const PayloadClasses: { [S in Subject]: ClassConstructor<object> } = {
   [Subjects.LeadsCreateTask]: LeadsCreateTaskV1,
   [Subjects.LeadsCreateTaskSucceeded]: LeadsTaskCreatedForCommandV1,
   [Subjects.LeadsCreateTaskFailed]: LeadsCreateTaskFailedV1,
+  [Subjects.LeadsUpdateField]: LeadsUpdateFieldV1,
+  [Subjects.LeadsRuleActionSucceeded]: LeadsRuleActionSucceededV1,
+  [Subjects.LeadsRuleActionFailed]: LeadsRuleActionFailedV1,
   [Subjects.MocoSyncSucceeded]: MocoSyncSucceededV1,
   [Subjects.MocoSyncFailed]: MocoSyncFailedV1,
   [Subjects.MocoDealClosed]: MocoDealClosedV1,
@@ -139,6 +147,9 @@ export interface PayloadOf {
   [Subjects.LeadsCreateTask]: LeadsCreateTaskV1;
   [Subjects.LeadsCreateTaskSucceeded]: LeadsTaskCreatedForCommandV1;
   [Subjects.LeadsCreateTaskFailed]: LeadsCreateTaskFailedV1;
+  [Subjects.LeadsUpdateField]: LeadsUpdateFieldV1;
+  [Subjects.LeadsRuleActionSucceeded]: LeadsRuleActionSucceededV1;
+  [Subjects.LeadsRuleActionFailed]: LeadsRuleActionFailedV1;
   [Subjects.MocoSyncSucceeded]: MocoSyncSucceededV1;
   [Subjects.MocoSyncFailed]: MocoSyncFailedV1;
   [Subjects.MocoDealClosed]: MocoDealClosedV1;

@@ -59,6 +59,8 @@ export const Streams: readonly StreamDefinition[] = [
       Subjects.LeadImportCompleted,
       Subjects.LeadsCreateTaskSucceeded,
       Subjects.LeadsCreateTaskFailed,
+      Subjects.LeadsRuleActionSucceeded,
+      Subjects.LeadsRuleActionFailed,
     ],
     retention: 'limits',
     maxAgeSeconds: 14 * DAY,
@@ -66,7 +68,7 @@ export const Streams: readonly StreamDefinition[] = [
   },
   {
     name: 'LEADS_CMD',
-    subjects: [Subjects.EvaluateLeadRouting, Subjects.LeadsCreateTask],
+    subjects: [Subjects.EvaluateLeadRouting, Subjects.LeadsCreateTask, Subjects.LeadsUpdateField],
     retention: 'workqueue',
     maxAgeSeconds: 14 * DAY,
     duplicateWindowSeconds: 600,
