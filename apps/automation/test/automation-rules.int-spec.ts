@@ -10,6 +10,7 @@ import {
   type AutomationRuleView,
   type AutomationStatsView,
   type CreateAutomationRuleBody,
+  type LeadErasureConfirmedV1,
   type LeadEventRecordedV1,
   type LeadIntentDetectedV1,
   type LeadsCreateTaskV1,
@@ -677,6 +678,36 @@ describe('automation rules (api.md §12; real NATS + Postgres, leads stood in)',
         success_rate: 0,
       });
       expect((await rejection(logsOf(randomUUID()))).status).toBe(404);
+    });
+
+    it('erases the rule logs and rule state of an erased lead (api.md §17) and confirms with their count', async () => {
+      const eventType = `erasable_${randomUUID().slice(0, 8)}`;
+      const rule = await createRule({
+        trigger_type: 'event',
+        trigger_config: { event_type: eventType },
+        action_type: 'send_notification',
+        action_config: { channel: '#erasure', message: 'Hello {lead.email}' },
+      });
+      const leadId = randomUUID();
+      await publish(Subjects.LeadEventRecorded, recorded(eventType, { lead_id: leadId }));
+      await waitForLogs(rule.id, 1, 'firing before the erasure');
+      const confirmations = infra.nats.collect<LeadErasureConfirmedV1>(
+        Subjects.AutomationLeadErased,
+        (e) => e.data.lead_id === leadId,
+      );
+      await publish(Subjects.LeadErased, {
+        erasure_id: randomUUID(),
+        lead_id: leadId,
+        erased_at: new Date().toISOString(),
+      });
+      const [confirmation] = await waitFor(async () => (confirmations.length ? confirmations : undefined), {
+        message: 'automation erasure confirmation',
+      });
+      expect(confirmation.data.deleted_records).toMatchObject({ automation_rule_logs: 1 });
+      expect((await logsOf(rule.id)).data).toEqual([]);
+      expect(
+        await infra.query('SELECT 1 FROM automation.automation_rule_arming WHERE lead_id = $1', [leadId]),
+      ).toEqual([]);
     });
   });
 });
