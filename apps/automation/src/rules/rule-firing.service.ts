@@ -40,8 +40,8 @@ export class RuleFiringService {
   async fire(firings: Firing[]): Promise<number> {
     if (!firings.length) return 0;
     const now = new Date();
-    const rows = firings.map((firing) =>
-      Object.assign(new RuleLogEntity(), <RuleLogEntity>{
+    const rows = firings.map((firing) => {
+      const row: RuleLogEntity = {
         id: randomUUID(),
         rule_id: firing.rule.id,
         occurrence_key: firing.occurrenceKey,
@@ -54,8 +54,9 @@ export class RuleFiringService {
         executed_at: now,
         lead_email: null,
         lead_name: null,
-      }),
-    );
+      };
+      return Object.assign(new RuleLogEntity(), row);
+    });
     const inserted = await this.logs.insertNew(rows);
     // The lead is read from leads once per call, and only for firings that happen.
     const leads = new Map<string, LeadView | null>();

@@ -300,10 +300,6 @@ export function checkConfigs(rule: RuleShape): CheckedConfigs {
   return { trigger_config: trigger, action_config: action, issues, references };
 }
 
-export function needsCatalog(references: Reference[]): boolean {
-  return references.length > 0;
-}
-
 /** Names of what the rule references, or issues for what leads does not have. */
 export function checkReferences(
   references: Reference[],
