@@ -14,6 +14,7 @@ import {
   type LeadEventRecordedV1,
   type LeadIntentDetectedV1,
   type LeadsCreateTaskV1,
+  type LeadsMoveToStageV1,
   type LeadsUpdateFieldV1,
   type LeadScoredV1,
   type MocoSyncV1,
@@ -512,6 +513,39 @@ describe('automation rules (api.md §12; real NATS + Postgres, leads stood in)',
         },
       );
       expect(failed.error_message).toBe('MOCO is not configured');
+    });
+
+    it('sends move_to_stage for the deal that moved; moves a rule made fire no stage_change rule', async () => {
+      const rule = await createRule({
+        pipeline_id: leads.research.id,
+        trigger_type: 'stage_change',
+        trigger_config: { to_stage: 'discovery' },
+        action_type: 'move_to_stage',
+        action_config: { target_stage: 'qualified' },
+      });
+      const commands = infra.nats.collect<LeadsMoveToStageV1>(Subjects.LeadsMoveToStage);
+      const discovery = {
+        ...newStage('Discovery', leads.research.id),
+        id: leads.stage('research-lab', 'discovery').id,
+      };
+      const byPerson = stageChanged(null, discovery);
+      const byRule = stageChanged(null, discovery, { reason: 'automation' });
+      await publish(Subjects.DealStageChanged, byRule);
+      await publish(Subjects.DealStageChanged, byPerson);
+      const [log] = await waitForLogs(rule.id, 1, 'move_to_stage log');
+      await drained('automation-rules-deal-stage-changed');
+      expect((await logsOf(rule.id)).data.map((l) => l.deal_id)).toEqual([byPerson.deal_id]);
+      await waitFor(async () => (commands.some((c) => c.data.reference === log.id) ? true : undefined), {
+        message: 'move_to_stage command',
+      });
+      expect(commands.find((c) => c.data.reference === log.id)?.data).toEqual({
+        lead_id: byPerson.lead_id,
+        deal_id: byPerson.deal_id,
+        pipeline_id: leads.research.id,
+        target_stage: 'qualified',
+        automation_rule_id: rule.id,
+        reference: log.id,
+      });
     });
 
     it('fires time_in_stage once per deal and stage entry, from one sweep runner at a time', async () => {

@@ -5,6 +5,7 @@ import {
   type DealView,
   type LeadsCreateTaskFailedV1,
   type LeadsCreateTaskV1,
+  type LeadsMoveToStageV1,
   type LeadsRuleActionFailedV1,
   type LeadsRuleActionSucceededV1,
   type LeadsUpdateFieldV1,
@@ -14,6 +15,7 @@ import {
   type MessageEnvelope,
   type Page,
   type PipelineView,
+  type StageView,
 } from '@crm/contracts';
 import { waitFor } from '@crm/testing';
 import { LeadsTestApp } from './support/leads-test-app';
@@ -251,5 +253,53 @@ describe('leads: the create-task and update-field commands of automation', () =>
     }
     const after = await app.call<LeadView>(Queries.LeadsGetLead, { id: lead.id });
     expect(after).toMatchObject({ status: lead.status, primary_intent: lead.primary_intent });
+  });
+
+  it("move_to_stage (api.md §12 rules): moves the lead's open deal by stage slug as an automation move, once", async () => {
+    const { lead, deal } = await leadWithDeal();
+    const stages = (await app.call<{ data: StageView[] }>(Queries.LeadsListStages, { id: b2b.id })).data;
+    const target = stages.find((s) => s.id !== deal.stage_id && !s.stage_type?.startsWith('closed'))!;
+    const logId = randomUUID();
+    const key = `automation-rule:${logId}`;
+    const envelope: MessageEnvelope<LeadsMoveToStageV1> = {
+      ...updateFieldCommand(key, { lead_id: lead.id, field: 'status', value: 'new' }),
+      type: Subjects.LeadsMoveToStage,
+      data: { lead_id: lead.id, pipeline_id: b2b.id, target_stage: target.slug, reference: logId },
+    };
+    await app.redeliver(Subjects.LeadsMoveToStage, envelope);
+    await app.waitHandled(Subjects.LeadsMoveToStage, envelope.id);
+    const again = { ...envelope, id: randomUUID() };
+    await app.redeliver(Subjects.LeadsMoveToStage, again);
+    await app.waitHandled(Subjects.LeadsMoveToStage, again.id);
+
+    expect((await app.call<DealView>(Queries.LeadsGetDeal, { id: deal.id })).stage_id).toBe(target.id);
+    const history = await app.sql<{ reason: string }>(
+      `SELECT reason FROM leads.deal_stage_history WHERE deal_id = $1 AND to_stage_id = $2`,
+      [deal.id, target.id],
+    );
+    expect(history).toEqual([{ reason: 'automation' }]);
+    const results = await ruleActionResultsFor<LeadsRuleActionSucceededV1>(
+      Subjects.LeadsRuleActionSucceeded,
+      key,
+      2,
+    );
+    expect(results.map((r) => r.data.result.moved)).toEqual([true, false]);
+    expect(results[0].data).toMatchObject({ action: 'move_to_stage', reference: logId });
+
+    const unknownStage = `move:${randomUUID()}`;
+    const refused: MessageEnvelope<LeadsMoveToStageV1> = {
+      ...envelope,
+      id: randomUUID(),
+      idempotency_key: unknownStage,
+      data: { lead_id: lead.id, deal_id: deal.id, target_stage: 'no-such-stage' },
+    };
+    await app.redeliver(Subjects.LeadsMoveToStage, refused);
+    await app.waitHandled(Subjects.LeadsMoveToStage, refused.id);
+    const [failed] = await ruleActionResultsFor<LeadsRuleActionFailedV1>(
+      Subjects.LeadsRuleActionFailed,
+      unknownStage,
+      1,
+    );
+    expect(failed.data.error).toMatchObject({ code: 'stage_not_found', retryable: false });
   });
 });

@@ -4,6 +4,7 @@ import {
   Subjects,
   validatePlain,
   type LeadsCreateTaskV1,
+  type LeadsMoveToStageV1,
   type LeadsUpdateFieldV1,
   type LeadView,
   type MocoSyncOperation,
@@ -68,8 +69,10 @@ export class RuleActionDispatcher {
         return this.createTask(rule, log, context);
       case 'update_field':
         return this.updateField(rule, log);
+      case 'move_to_stage':
+        return this.moveToStage(rule, log, context);
       default:
-        // move_to_stage, assign_owner and route_to_pipeline wait for leads commands that do not exist yet.
+        // assign_owner and route_to_pipeline wait for leads commands that do not exist yet.
         return notAvailable(log, rule.action_type);
     }
   }
@@ -190,6 +193,26 @@ export class RuleActionDispatcher {
     };
     if (await this.send(log, Subjects.LeadsUpdateField, command)) {
       log.action_result = { command: Subjects.LeadsUpdateField, field: config.field, value: config.value };
+    }
+  }
+
+  /** The firing's deal, else the lead's only open deal (in the rule's pipeline when it has one). */
+  private async moveToStage(
+    rule: AutomationRuleEntity,
+    log: RuleLogEntity,
+    context: FiringContext,
+  ): Promise<void> {
+    if (!log.lead_id) return failed(log, { code: 'no_subject' }, 'the firing names no lead');
+    const command: LeadsMoveToStageV1 = {
+      lead_id: log.lead_id,
+      deal_id: context.deal?.id ?? null,
+      pipeline_id: rule.pipeline_id,
+      target_stage: String(rule.action_config.target_stage),
+      automation_rule_id: rule.id,
+      reference: log.id,
+    };
+    if (await this.send(log, Subjects.LeadsMoveToStage, command)) {
+      log.action_result = { command: Subjects.LeadsMoveToStage, target_stage: command.target_stage };
     }
   }
 

@@ -132,8 +132,12 @@ export class RuleTriggersService {
     return this.firing.fire(firings);
   }
 
-  /** Every deal move matching a rule's slugs fires it once (one firing per stage history row). */
+  /**
+   * Every deal move matching a rule's slugs fires it once (one firing per stage history row). Moves a rule made
+   * (`reason: automation`) fire no rules, so two rules cannot move a deal back and forth forever.
+   */
   async stageChanged(event: DealStageChangedV1): Promise<number> {
+    if (event.reason === 'automation') return 0;
     const rules = await this.rules.activeOfType('stage_change');
     const firings: Firing[] = rules
       .filter((rule) => stageChangeMatches(rule, event))

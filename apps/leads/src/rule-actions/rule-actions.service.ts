@@ -4,6 +4,8 @@ import {
   Subjects,
   UpdateLeadBody,
   validatePlain,
+  type LeadsMoveToStageV1,
+  type LeadsRuleAction,
   type LeadsRuleActionFailedV1,
   type LeadsRuleActionSucceededV1,
   type LeadsUpdateFieldV1,
@@ -11,14 +13,19 @@ import {
 import { Outbox } from '@crm/messaging';
 import { AppLogger } from '@crm/service-kit';
 import type { Logger } from 'pino';
+import { DealRepository } from '../deals/deal.repository';
+import { DealsService } from '../deals/deals.service';
 import { LeadRecordsService } from '../leads/lead-records.service';
 import { LeadRepository } from '../leads/lead.repository';
+import { PipelineRepository } from '../pipelines/pipeline.repository';
 
-export interface UpdateFieldForCommand {
+export interface RuleCommand<C> {
   idempotencyKey: string;
-  command: LeadsUpdateFieldV1;
+  command: C;
   deliveryCount: number;
 }
+
+const AUTOMATION_ACTOR = { type: 'system' as const, id: 'automation', name: 'Automation rule' };
 
 /** Fields a rule may set that leads owns; `primary_intent` is scoring's (leads only mirrors it). */
 const EDITABLE_BY_RULES = new Set(['status', 'lifecycle_stage']);
@@ -35,13 +42,20 @@ export class RuleActionsService {
   constructor(
     private readonly records: LeadRecordsService,
     private readonly leads: LeadRepository,
+    private readonly deals: DealRepository,
+    private readonly dealMoves: DealsService,
+    private readonly pipelines: PipelineRepository,
     private readonly outbox: Outbox,
     logger: AppLogger,
   ) {
     this.log = logger.child('rule-actions');
   }
 
-  async updateField({ idempotencyKey, command, deliveryCount }: UpdateFieldForCommand): Promise<void> {
+  async updateField({
+    idempotencyKey,
+    command,
+    deliveryCount,
+  }: RuleCommand<LeadsUpdateFieldV1>): Promise<void> {
     const body = { [command.field]: command.value };
     if (!EDITABLE_BY_RULES.has(command.field)) {
       return this.refuse(
@@ -66,7 +80,7 @@ export class RuleActionsService {
     const before = lead ? (command.field === 'status' ? lead.status : lead.lifecycleStage) : null;
     try {
       await this.records.update({
-        actor: { type: 'system', id: 'automation', name: 'Automation rule' },
+        actor: AUTOMATION_ACTOR,
         id: command.lead_id,
         body: checked.value,
       });
@@ -96,17 +110,71 @@ export class RuleActionsService {
     await this.outbox.publish(Subjects.LeadsRuleActionSucceeded, succeeded);
   }
 
+  /**
+   * Moves the firing's deal (or the lead's only open deal) into the stage with the slug, through the same move
+   * as `POST /deals/:id/move` (history reason `automation`), so the stage's triggers run. A deal already there
+   * stays, so a redelivered command moves nothing twice.
+   */
+  async moveToStage({
+    idempotencyKey,
+    command,
+    deliveryCount,
+  }: RuleCommand<LeadsMoveToStageV1>): Promise<void> {
+    const refuse = (code: string, message: string) =>
+      this.refuse(idempotencyKey, command, deliveryCount, code, message, 'move_to_stage');
+    let dealId = command.deal_id ?? null;
+    if (!dealId) {
+      const open = (await this.deals.findOpenDeals([command.lead_id])).filter(
+        (deal) => !command.pipeline_id || deal.pipelineId === command.pipeline_id,
+      );
+      if (open.length !== 1) {
+        return refuse(
+          open.length ? 'ambiguous_deal' : 'no_open_deal',
+          open.length
+            ? 'The lead has several open deals; the rule names no pipeline to choose'
+            : 'The lead has no open deal',
+        );
+      }
+      dealId = open[0].id;
+    }
+    const deal = await this.deals.lockById(dealId);
+    if (!deal) return refuse('deal_not_found', 'The deal does not exist (any more)');
+    if (deal.status !== 'open') return refuse('deal_closed', `The deal is ${deal.status}`);
+    const target = (await this.pipelines.listStages(deal.pipelineId)).find(
+      (s) => s.slug === command.target_stage,
+    );
+    if (!target) return refuse('stage_not_found', `The deal's pipeline has no stage ${command.target_stage}`);
+    const moved = target.id !== deal.stageId;
+    if (moved) {
+      await this.dealMoves.moveDealForAutomation({
+        actor: AUTOMATION_ACTOR,
+        deal_id: deal.id,
+        body: { stage_id: target.id },
+      });
+    }
+    const succeeded: LeadsRuleActionSucceededV1 = {
+      idempotency_key: idempotencyKey,
+      reference: command.reference ?? null,
+      action: 'move_to_stage',
+      lead_id: command.lead_id,
+      result: { deal_id: deal.id, from_stage_id: deal.stageId, to_stage_id: target.id, moved },
+      attempts: deliveryCount,
+    };
+    await this.outbox.publish(Subjects.LeadsRuleActionSucceeded, succeeded);
+  }
+
   private async refuse(
     idempotencyKey: string,
-    command: LeadsUpdateFieldV1,
+    command: { lead_id: string; reference?: string | null },
     deliveryCount: number,
     code: string,
     message: string,
+    action: LeadsRuleAction = 'update_field',
   ): Promise<void> {
     const failed: LeadsRuleActionFailedV1 = {
       idempotency_key: idempotencyKey,
       reference: command.reference ?? null,
-      action: 'update_field',
+      action,
       lead_id: command.lead_id,
       error: { code, message, retryable: false, vendor_status: null },
       attempts: deliveryCount,

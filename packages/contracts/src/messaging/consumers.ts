@@ -181,6 +181,7 @@ export const Consumers: readonly ConsumerDefinition[] = [
   consumer('automation', AutomationRulesConsumers.RuleActionFailed, Subjects.LeadsRuleActionFailed),
   // Rule actions leads executes for automation (api.md §12 update_field): few; a database hiccup retries.
   consumer('leads', 'leads-rule-update-field', Subjects.LeadsUpdateField, { maxDeliver: 5, concurrency: 4 }),
+  consumer('leads', 'leads-rule-move-to-stage', Subjects.LeadsMoveToStage, { maxDeliver: 5, concurrency: 4 }),
 ];
 
 export function consumersOf(service: ServiceName): ConsumerDefinition[] {

@@ -42,6 +42,7 @@ import {
   LeadsTaskCreatedForCommandV1,
 } from '../payloads/tasks.v1.commands';
 import {
+  LeadsMoveToStageV1,
   LeadsRuleActionFailedV1,
   LeadsRuleActionSucceededV1,
   LeadsUpdateFieldV1,
@@ -94,6 +95,7 @@ export const PayloadClasses: { [S in Subject]: ClassConstructor<object> } = {
   [Subjects.LeadsCreateTaskSucceeded]: LeadsTaskCreatedForCommandV1,
   [Subjects.LeadsCreateTaskFailed]: LeadsCreateTaskFailedV1,
   [Subjects.LeadsUpdateField]: LeadsUpdateFieldV1,
+  [Subjects.LeadsMoveToStage]: LeadsMoveToStageV1,
   [Subjects.LeadsRuleActionSucceeded]: LeadsRuleActionSucceededV1,
   [Subjects.LeadsRuleActionFailed]: LeadsRuleActionFailedV1,
   [Subjects.MocoSyncSucceeded]: MocoSyncSucceededV1,
@@ -148,6 +150,7 @@ export interface PayloadOf {
   [Subjects.LeadsCreateTaskSucceeded]: LeadsTaskCreatedForCommandV1;
   [Subjects.LeadsCreateTaskFailed]: LeadsCreateTaskFailedV1;
   [Subjects.LeadsUpdateField]: LeadsUpdateFieldV1;
+  [Subjects.LeadsMoveToStage]: LeadsMoveToStageV1;
   [Subjects.LeadsRuleActionSucceeded]: LeadsRuleActionSucceededV1;
   [Subjects.LeadsRuleActionFailed]: LeadsRuleActionFailedV1;
   [Subjects.MocoSyncSucceeded]: MocoSyncSucceededV1;

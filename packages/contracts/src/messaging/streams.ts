@@ -68,7 +68,12 @@ export const Streams: readonly StreamDefinition[] = [
   },
   {
     name: 'LEADS_CMD',
-    subjects: [Subjects.EvaluateLeadRouting, Subjects.LeadsCreateTask, Subjects.LeadsUpdateField],
+    subjects: [
+      Subjects.EvaluateLeadRouting,
+      Subjects.LeadsCreateTask,
+      Subjects.LeadsUpdateField,
+      Subjects.LeadsMoveToStage,
+    ],
     retention: 'workqueue',
     maxAgeSeconds: 14 * DAY,
     duplicateWindowSeconds: 600,

@@ -31,6 +31,7 @@ export const Subjects = {
   LeadsCreateTaskSucceeded: 'leads.create_task.succeeded.v1',
   LeadsCreateTaskFailed: 'leads.create_task.failed.v1',
   LeadsUpdateField: 'leads.cmd.update_field.v1',
+  LeadsMoveToStage: 'leads.cmd.move_to_stage.v1',
   LeadsRuleActionSucceeded: 'leads.rule_action.succeeded.v1',
   LeadsRuleActionFailed: 'leads.rule_action.failed.v1',
   LeadScored: 'scoring.lead.scored.v1',

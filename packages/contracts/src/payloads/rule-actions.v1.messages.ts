@@ -17,7 +17,7 @@ export const RULE_UPDATABLE_FIELDS = ['status', 'lifecycle_stage', 'primary_inte
 export type RuleUpdatableField = (typeof RULE_UPDATABLE_FIELDS)[number];
 
 /** The rule actions leads executes for automation (api.md §12), named in their results. */
-export const LEADS_RULE_ACTIONS = ['update_field'] as const;
+export const LEADS_RULE_ACTIONS = ['update_field', 'move_to_stage'] as const;
 export type LeadsRuleAction = (typeof LEADS_RULE_ACTIONS)[number];
 
 /**
@@ -30,6 +30,20 @@ export class LeadsUpdateFieldV1 {
   @IsString() @MaxLength(100) value: string;
   @IsOptional() @IsUUID() automation_rule_id?: string | null;
   /** who asked, echoed in the result so the requester can correlate (an automation rule log id). */
+  @IsOptional() @IsString() @MaxLength(255) reference?: string | null;
+}
+
+/**
+ * Command: move a lead's deal into the stage with this slug (automation rule `move_to_stage`), as a move with
+ * history reason `automation`, so the target stage's triggers run. The deal is `deal_id` when the firing was
+ * about one, else the lead's only open deal (in `pipeline_id` when given). A deal already there stays.
+ */
+export class LeadsMoveToStageV1 {
+  @IsUUID() lead_id: string;
+  @IsOptional() @IsUUID() deal_id?: string | null;
+  @IsOptional() @IsUUID() pipeline_id?: string | null;
+  @IsString() @MaxLength(100) target_stage: string;
+  @IsOptional() @IsUUID() automation_rule_id?: string | null;
   @IsOptional() @IsString() @MaxLength(255) reference?: string | null;
 }
 
