@@ -9,6 +9,7 @@ import {
   type MocoSyncV1,
   type Page,
   type Subject,
+  type TriggerRunFailedV1,
   type TriggerRunView,
 } from '@crm/contracts';
 import { waitFor } from '@crm/testing';
@@ -91,6 +92,10 @@ describe('automation: stage-trigger actions become executor commands, results se
     ]);
     let dealId = '';
     const emails = commandsOf<MailerSendEmailV1>(Subjects.MailerSendEmail, () => dealId);
+    const failures = infra.nats.collect<TriggerRunFailedV1>(
+      Subjects.AutomationTriggerRunFailed,
+      (e) => e.data.deal_id === dealId,
+    );
     const event = await moveInto(stage, { lead: { first_name: '<Ada>' } });
     dealId = event.deal_id;
 
@@ -141,6 +146,20 @@ describe('automation: stage-trigger actions become executor commands, results se
     });
     const failed = await runOf(dealId, (r) => r.status === 'failed');
     expect(failed.error).toMatchObject({ code: 'recipient_rejected', retryable: false });
+    // api.md §19 trigger_run.failed, once.
+    await waitFor(async () => failures.length === 1, { message: 'trigger_run.failed' });
+    expect(failures[0].data).toEqual({
+      run_id: run.id,
+      trigger_id: run.trigger_id,
+      action: 'send_notification_email',
+      stage_id: stage.id,
+      deal_id: dealId,
+      lead_id: event.lead_id,
+      attempts: 2,
+      // The message names the vendor status already: nothing appended.
+      error: { code: 'recipient_rejected', message: '550 5.1.1 no such user' },
+      final: true,
+    });
 
     emails.length = 0;
     const retried = await infra.nats.request<{ data: TriggerRunView }>(Queries.AutomationRetryRun, {
@@ -227,7 +246,9 @@ describe('automation: stage-trigger actions become executor commands, results se
 
   it('syncs the deal to MOCO with the lead, organization and deal, and keeps the MOCO ids on the run', async () => {
     const stage = newStage('Won in MOCO');
-    await saveTriggers(infra.nats, stage, [{ action: 'create_moco_deal', config: {} }]);
+    await saveTriggers(infra.nats, stage, [
+      { action: 'create_moco_deal', config: { name: '{deal.name} (MOCO)', money: '12000' } },
+    ]);
     let dealId = '';
     const syncs = commandsOf<MocoSyncV1>(Subjects.MocoSync, () => dealId);
     const event = await moveInto(stage, {
@@ -261,6 +282,8 @@ describe('automation: stage-trigger actions become executor commands, results se
         expected_close_date: '2027-01-31',
       },
       force: false,
+      // The trigger's config, rendered and coerced, for the records moco creates.
+      options: { name: 'Acme Lab Rollout (MOCO)', money: 12000 },
       reference: run.id,
     });
     await answer(Subjects.MocoSyncSucceeded, {

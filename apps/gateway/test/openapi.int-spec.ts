@@ -21,16 +21,8 @@ const NOT_SERVED_YET: Record<RouteKey, string> = {
   'GET /api/v1/admin/dead-letters': 'dead-letter admin API not served yet (§2)',
   'POST /api/v1/admin/dead-letters/{}/retry': 'dead-letter admin API not served yet (§2)',
   'DELETE /api/v1/admin/dead-letters/{}': 'dead-letter admin API not served yet (§2)',
-  // §9: manual trigger execution is not routed through the gateway yet.
-  'POST /api/v1/triggers/execute': 'manual trigger execution not served yet (§9)',
   // §10: scoring statistics have no gateway route yet.
   'GET /api/v1/scoring/stats': 'scoring statistics not served yet (§10)',
-  // §15 integrations: the moco and slack HTTP APIs come with issue 8.
-  'GET /api/v1/integrations/status': 'integrations not served yet (§15, issue 8)',
-  'GET /api/v1/integrations/slack/status': 'integrations not served yet (§15.6, issue 8)',
-  'GET /api/v1/integrations/slack/config': 'integrations not served yet (§15.6, issue 8)',
-  'PUT /api/v1/integrations/slack/config': 'integrations not served yet (§15.6, issue 8)',
-  'POST /api/v1/integrations/slack/test': 'integrations not served yet (§15.6, issue 8)',
 };
 
 /** Served routes that are not API routes: the docs themselves, the web UI (`/` and its files), CORS preflights. */

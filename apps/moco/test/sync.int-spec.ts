@@ -102,6 +102,30 @@ describe('moco service: sync commands (real NATS + Postgres + Redis, fake MOCO)'
     expect(succeeded[0].data.moco.company_id).toBe(company.id);
   });
 
+  it("applies a trigger's options to what it creates: customer name, deal name/money/owner, invoice title, tax, due days, item", async () => {
+    const customer = command('create_customer', { options: { customer_name: 'Acme Research Labs' } });
+    expect((await run(customer)).failed).toEqual([]);
+    expect(h.fake.records('companies').map((c) => c.name)).toEqual(['Acme Research Labs']);
+
+    // Ben Sales, the fake account's second active user (the default would be the first).
+    const deal = command('create_deal', {
+      options: { name: 'Panel study', money: 9000, user_id: 933590697 },
+    });
+    expect((await run(deal)).failed).toEqual([]);
+    expect(h.fake.records('deals')[0]).toMatchObject({ name: 'Panel study', money: 9000 });
+    expect(JSON.stringify(h.fake.records('deals')[0])).toContain('933590697');
+
+    const invoice = command('create_invoice_draft', {
+      options: { title: 'Pilot', tax: 7, due_days: 10, item_title: 'Sequencing run', unit_price: 450 },
+    });
+    expect((await run(invoice)).failed).toEqual([]);
+    const [draft] = h.fake.records('invoices');
+    const dueInDays = (Date.parse(String(draft.due_date)) - Date.parse(String(draft.date))) / 86_400_000;
+    expect(draft).toMatchObject({ title: 'Pilot', tax: 7, status: 'draft' });
+    expect(dueInDays).toBe(10);
+    expect(draft.items).toEqual([expect.objectContaining({ title: 'Sequencing run', unit_price: 450 })]);
+  });
+
   it('a redelivered command and a forced retry create every MOCO record once', async () => {
     const data = command('create_offer');
     const key = randomUUID();

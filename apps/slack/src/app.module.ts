@@ -3,9 +3,10 @@ import { MessagingModule } from '@crm/messaging';
 import { ConfigModule, DatabaseModule, HealthModule, LoggingModule } from '@crm/service-kit';
 import { SlackConfig } from './config/slack.config';
 import { databaseOptions } from './database/database.options';
-import { MessagesModule } from './messages/messages.module';
-
+import { AlertsModule } from './alerts/alerts.module';
 import { GdprModule } from './gdpr/gdpr.module';
+import { MessagesModule } from './messages/messages.module';
+import { SettingsModule } from './settings/settings.module';
 
 @Module({
   imports: [
@@ -14,8 +15,10 @@ import { GdprModule } from './gdpr/gdpr.module';
     HealthModule.forRoot(),
     DatabaseModule.forRoot(databaseOptions),
     MessagingModule.forRoot({ service: 'slack' }),
+    SettingsModule,
     GdprModule,
     MessagesModule,
+    AlertsModule,
   ],
 })
 export class AppModule {}

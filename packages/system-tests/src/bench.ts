@@ -8,11 +8,17 @@ import { FakeSlackServer, waitFor } from '@crm/testing';
 import { ApiClient } from './api-client';
 import { MEMBER_ROLES } from '@crm/contracts';
 import { runBrowseLoad, type BrowseTargets } from './browse-load';
-import { EventSender, ingestAtRate, pageVisitBurst, routedLeadBurst, type IngestEvent } from './event-burst';
+import { EventSender, ingestAtRate, pageVisit, pageVisitBurst, routedLeadBurst } from './event-burst';
 import { SystemProbe } from './invariants';
 import { round, summarize } from './latency-stats';
 import { memberAccessToken } from './member-token';
-import { RunningSystem, SERVICES, SYSTEM_API_KEY, type ServiceKey } from './system';
+import {
+  closeVendorFakes,
+  measureStageChangeToVendors,
+  startVendorFakes,
+  vendorSystemOptions,
+} from './stage-change-bench';
+import { RunningSystem, SERVICES, SYSTEM_API_KEY, type ServiceKey, type SystemOptions } from './system';
 
 interface AutocannonResult {
   '2xx': number;
@@ -37,6 +43,10 @@ const CONFIG = {
   recalculationEventsPerLead: num('BENCH_RECALC_EVENTS_PER_LEAD', 10),
   latencySamples: num('BENCH_LATENCY_SAMPLES', 200),
   slackSamples: num('BENCH_SLACK_SAMPLES', 50),
+  /** Stage change → vendors: moves one at a time, then this many per second for this long. */
+  vendorIdleSamples: num('BENCH_VENDOR_IDLE_SAMPLES', 50),
+  vendorMovesPerSecond: num('BENCH_VENDOR_MOVES_PER_S', 50),
+  vendorSeconds: num('BENCH_VENDOR_SECONDS', 10),
   /** Pause between two latency samples: the system is idle when each one starts. */
   samplePauseMs: num('BENCH_SAMPLE_PAUSE_MS', 50),
   /** Browse phase: events routed before it starts (5 per lead), users, seconds, think time, ingest alongside. */
@@ -57,6 +67,7 @@ const TARGETS = {
   end_to_end_events_per_s: 2000,
   ingest_to_score_p99_ms: 25,
   stage_change_to_slack_p99_ms: 100,
+  stage_change_to_vendor_p99_ms: 100,
   idle_rss_total_mb: 1024,
 };
 const CLOCK_TICKS_PER_S = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
@@ -78,6 +89,11 @@ async function main(): Promise<void> {
     // Reads under load alone: `BENCH_ONLY=browse npm run bench`.
     const browse = await withSystem({}, (system) => measureBrowse(system));
     console.log(JSON.stringify({ config: CONFIG, browse }, null, 2));
+    return;
+  }
+  if (process.env.BENCH_ONLY === 'vendors') {
+    // Stage change → every vendor fake, idle and at 50 moves/s: `BENCH_ONLY=vendors npm run bench`.
+    console.log(JSON.stringify({ config: CONFIG, stage_change_to_vendors: await measureVendors() }, null, 2));
     return;
   }
   if (process.env.BENCH_ONLY === 'burst') {
@@ -107,6 +123,7 @@ async function main(): Promise<void> {
       };
     });
     const browse = await withSystem({}, (system) => measureBrowse(system));
+    const vendors = await measureVendors();
     const recalculation = await withSystem({}, (system) => measureRecalculation(system));
     const rssTotals = [first.rssAfterStart.total, second.rssAfterStart.total, second.rssAfterBurst.total];
     const report = {
@@ -141,6 +158,7 @@ async function main(): Promise<void> {
         met: first.stageChangeToSlack.p99 <= TARGETS.stage_change_to_slack_p99_ms,
       },
       browse,
+      stage_change_to_vendors: vendors,
       recalculation_all_leads: recalculation,
       cpu_seconds_per_event: second.cpuPerEvent,
       rss_idle_mb: {
@@ -158,7 +176,7 @@ async function main(): Promise<void> {
 }
 
 async function withSystem<T>(
-  options: { slackWebhookUrl?: string },
+  options: SystemOptions,
   measure: (system: RunningSystem) => Promise<T>,
 ): Promise<T> {
   // BENCH_CPU_PROFILE_DIR=/tmp/prof: every service writes a V8 CPU profile there when it stops.
@@ -172,6 +190,31 @@ async function withSystem<T>(
     return await measure(system);
   } finally {
     await system.stop();
+  }
+}
+
+/** Stage change → each vendor fake, on a system of its own with every integration configured. */
+async function measureVendors() {
+  const fakes = await startVendorFakes();
+  try {
+    const measured = await withSystem(vendorSystemOptions(fakes), (system) =>
+      measureStageChangeToVendors(system, fakes, {
+        idleSamples: CONFIG.vendorIdleSamples,
+        movesPerSecond: CONFIG.vendorMovesPerSecond,
+        seconds: CONFIG.vendorSeconds,
+        pauseMs: CONFIG.samplePauseMs,
+      }),
+    );
+    const worstP99 = (phase: typeof measured.idle | typeof measured.under_load) =>
+      Math.max(phase.slack_ms.p99, phase.smtp_ms.p99, phase.cituro_ms.p99, phase.moco_ms.p99);
+    return {
+      ...measured,
+      target: `p99 <= ${TARGETS.stage_change_to_vendor_p99_ms} ms per vendor, idle and under ${CONFIG.vendorMovesPerSecond} moves/s`,
+      met_idle: worstP99(measured.idle) <= TARGETS.stage_change_to_vendor_p99_ms,
+      met_under_load: worstP99(measured.under_load) <= TARGETS.stage_change_to_vendor_p99_ms,
+    };
+  } finally {
+    await closeVendorFakes(fakes);
   }
 }
 
@@ -552,17 +595,6 @@ async function measureStageChangeToSlack(system: RunningSystem, slack: FakeSlack
     await new Promise((resolve) => setTimeout(resolve, CONFIG.samplePauseMs));
   }
   return summarize(samples);
-}
-
-function pageVisit(email: string): IngestEvent {
-  return {
-    event_id: randomUUID(),
-    event_type: 'page_visited',
-    source: 'website',
-    occurred_at: new Date().toISOString(),
-    metadata: { page_path: '/bench' },
-    lead_identifier: { email },
-  };
 }
 
 /** utime + stime of each service process, in seconds (/proc/<pid>/stat fields 14 and 15). */

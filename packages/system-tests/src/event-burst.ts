@@ -318,3 +318,15 @@ export async function ingestAtRate(
     accept_latency_ms: summarize(latencies),
   };
 }
+
+/** One page visit of a lead (2 points): creates or touches the lead, routes nothing. */
+export function pageVisit(email: string): IngestEvent {
+  return {
+    event_id: randomUUID(),
+    event_type: 'page_visited',
+    source: 'website',
+    occurred_at: new Date().toISOString(),
+    metadata: { page_path: '/bench' },
+    lead_identifier: { email },
+  };
+}

@@ -36,6 +36,13 @@ export interface SystemOptions {
   /** arguments for every service's `node` (e.g. `--cpu-prof`). */
   nodeArgs?: string[];
   serviceEnv?: Partial<Record<ServiceKey, Record<string, string>>>;
+  /** the services to start (in SERVICES order); default: all. A test of a few services starts only those. */
+  services?: readonly ServiceKey[];
+  /**
+   * Start (and stop) the services all at once instead of one after the other: for services that do not talk to
+   * each other over HTTP, whose start order therefore does not matter (each migrates its own schema).
+   */
+  concurrently?: boolean;
   echoLogs?: boolean;
 }
 
@@ -52,6 +59,7 @@ export class RunningSystem {
     private readonly envOf: (service: ServiceKey) => Record<string, string>,
     private readonly echoLogs: boolean,
     private readonly nodeArgs: string[] = [],
+    private readonly concurrently = false,
   ) {}
 
   get gatewayUrl(): string {
@@ -94,9 +102,12 @@ export class RunningSystem {
       envOf,
       options.echoLogs ?? false,
       options.nodeArgs,
+      options.concurrently ?? false,
     );
+    const started = SERVICES.filter((s) => !options.services || options.services.includes(s.name));
     try {
-      for (const service of SERVICES) await system.startService(service.name);
+      if (system.concurrently) await Promise.all(started.map((s) => system.startService(s.name)));
+      else for (const service of started) await system.startService(service.name);
     } catch (error) {
       await system.stop();
       throw error;
@@ -137,11 +148,13 @@ export class RunningSystem {
   }
 
   async stop(): Promise<void> {
-    for (const service of [...SERVICES].reverse()) {
-      const running = this.processes.get(service.name);
+    const stopOne = async (service: ServiceKey): Promise<void> => {
+      const running = this.processes.get(service);
       if (running) await running.kill('SIGTERM').catch(() => undefined);
-      this.processes.delete(service.name);
-    }
+      this.processes.delete(service);
+    };
+    if (this.concurrently) await Promise.all(SERVICES.map((s) => stopOne(s.name)));
+    else for (const service of [...SERVICES].reverse()) await stopOne(service.name);
     await deleteNamespaceStreams('nats://127.0.0.1:4222', this.namespace).catch(() => undefined);
     await this.db.drop().catch(() => undefined);
   }

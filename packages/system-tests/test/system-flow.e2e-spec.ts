@@ -275,7 +275,10 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
       async () => {
         const page = await api.get(`/api/v1/events?lead_id=${lead.id}`);
         const crm = page.body.data.filter((e: any) => e.source === 'crm').map((e: any) => e.event_type);
-        return JSON.stringify(crm.sort()) === JSON.stringify(crmRows) ? page : undefined;
+        // The count and the rows are read at once on two connections: while rows still arrive, the count may be
+        // one behind the rows it came with. Wait until both tell the same.
+        const settled = page.body.total === page.body.data.length;
+        return settled && JSON.stringify(crm.sort()) === JSON.stringify(crmRows) ? page : undefined;
       },
       { message: 'the CRM activity rows reached the feed' },
     );
@@ -1060,5 +1063,87 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
     expect(deliveries.map((d) => (d.body as any).data.to_stage_id).sort()).toEqual(
       [proposalStage.id, consultationStage.id].sort(),
     );
+  });
+
+  it('executes an action by hand (api.md §9): a dry run shows the MOCO payload and calls nothing, a real Slack post answers 200 succeeded, bad contexts are 400/404', async () => {
+    const admin = asAdmin();
+    const { deal } = await dealWithSlackTrigger(`manual-${randomUUID().slice(0, 8)}@acme-bio.com`);
+    const mocoRequestsBefore = moco.received.length;
+
+    const dry = await api.request(
+      'POST',
+      '/api/v1/triggers/execute',
+      { action: 'create_moco_deal', config: {}, context: { deal_id: deal.id }, dry_run: true },
+      admin,
+    );
+    expect(dry.status).toBe(200);
+    expect(dry.body).toMatchObject({
+      success: true,
+      action: 'create_moco_deal',
+      status: 'succeeded',
+      dry_run: true,
+    });
+    expect(dry.body.result.would_send).toEqual([
+      {
+        service: 'moco',
+        operation: 'create_deal',
+        payload: expect.objectContaining({
+          operation: 'create_deal',
+          deal: expect.objectContaining({ id: deal.id, name: deal.name }),
+          lead: expect.objectContaining({ id: deal.lead_id }),
+        }),
+      },
+    ]);
+    const dryRun = (await api.get(`/api/v1/triggers/runs/${dry.body.run_id}`)).body;
+    expect(dryRun).toMatchObject({ source: 'manual', dry_run: true, trigger_id: null, deal_id: deal.id });
+
+    const posted = await api.request(
+      'POST',
+      '/api/v1/triggers/execute',
+      {
+        action: 'send_slack_message',
+        config: { channel: '#sales', message: 'Manual nudge for {deal.name}' },
+        context: { deal_id: deal.id },
+      },
+      admin,
+    );
+    expect(posted.status).toBe(200);
+    expect(posted.body).toMatchObject({ success: true, status: 'succeeded', dry_run: false });
+    // An incoming webhook answers no `ts` (only bot mode does).
+    expect(posted.body.result).toEqual({ channel: '#sales', slack_ts: null });
+    expect(slack.deliveredMessages().map((m) => m.text)).toEqual([`Manual nudge for ${deal.name}`]);
+    expect(moco.received.length).toBe(mocoRequestsBefore);
+
+    const noDeal = await api.request(
+      'POST',
+      '/api/v1/triggers/execute',
+      { action: 'create_moco_offer', config: {}, context: {} },
+      admin,
+    );
+    expect(noDeal.status).toBe(400);
+    expect(noDeal.body.error.details.validation_errors[0].path).toBe('context.deal_id');
+    const badConfig = await api.request(
+      'POST',
+      '/api/v1/triggers/execute',
+      { action: 'send_slack_message', config: { channel: '#sales' }, context: {} },
+      admin,
+    );
+    expect(badConfig.status).toBe(400);
+    const unknownDeal = await api.request(
+      'POST',
+      '/api/v1/triggers/execute',
+      { action: 'create_task', config: { title_template: 'x' }, context: { deal_id: randomUUID() } },
+      admin,
+    );
+    expect(unknownDeal.status).toBe(404);
+    const asMember = await api.request(
+      'POST',
+      '/api/v1/triggers/execute',
+      { action: 'send_slack_message', config: { channel: '#sales', message: 'x' }, context: {} },
+      {
+        authorization: `Bearer ${memberAccessToken({ id: randomUUID(), email: 'bdr@dna-me.test', role: 'bdr' })}`,
+      },
+    );
+    expect(asMember.status).toBe(403);
   });
 });

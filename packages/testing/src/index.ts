@@ -10,6 +10,7 @@ export type {
   ServerErrorMode,
   SlackMessage,
   SlackRequestKind,
+  SlowReplyMode,
 } from './fake-slack/fake-slack.types';
 export { FAKE_SLACK_IDENTITY } from './fake-slack/web-api-handler';
 

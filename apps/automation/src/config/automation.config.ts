@@ -1,21 +1,32 @@
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
-import { consumersOf, Subjects } from '@crm/contracts';
+import { Consumers, Subjects, type Subject } from '@crm/contracts';
 import { redeliveryDelayMs } from '@crm/messaging';
 import { BaseServiceConfig } from '@crm/service-kit';
 
-const slackPostMessage = consumersOf('slack').find((c) => c.subject === Subjects.SlackPostMessage);
+/** The commands trigger runs send: a run waits for the slowest executor's whole retry schedule. */
+const ACTION_COMMANDS: Subject[] = [
+  Subjects.SlackPostMessage,
+  Subjects.MailerSendEmail,
+  Subjects.CituroSendBooking,
+  Subjects.MocoSync,
+  Subjects.LeadsCreateTask,
+];
+
 /**
- * The longest a Slack command can legitimately take: the backoff before each redelivery plus an ack wait per
- * delivery. A run waiting longer for its result is not going to get one.
+ * The longest a command can legitimately take: the backoff before each redelivery plus an ack wait per delivery,
+ * for the slowest executor (moco, whose ack wait covers its rate budget). A run waiting longer for its result is
+ * not going to get one.
  */
-export const SLACK_RETRY_WINDOW_MINUTES = slackPostMessage
-  ? Math.ceil(
-      Array.from({ length: slackPostMessage.maxDeliver }, (_, i) =>
-        i === 0 ? 0 : redeliveryDelayMs(slackPostMessage, i, 1),
-      ).reduce((sum, ms) => sum + ms + slackPostMessage.ackWaitSeconds * 1000, 0) / 60_000,
-    )
-  : 0;
+export const ACTION_RETRY_WINDOW_MINUTES = Math.max(
+  ...Consumers.filter((c) => ACTION_COMMANDS.includes(c.subject)).map((consumer) =>
+    Math.ceil(
+      Array.from({ length: consumer.maxDeliver }, (_, i) =>
+        i === 0 ? 0 : redeliveryDelayMs(consumer, i, 1),
+      ).reduce((sum, ms) => sum + ms + consumer.ackWaitSeconds * 1000, 0) / 60_000,
+    ),
+  ),
+);
 
 /** Environment of the automation service (architecture.md, Configuration). */
 export class AutomationConfig extends BaseServiceConfig {
@@ -24,8 +35,8 @@ export class AutomationConfig extends BaseServiceConfig {
   /** A run still `pending`/`running` this long after its last change is failed as `stale_run`. */
   @Type(() => Number)
   @IsInt()
-  @Min(SLACK_RETRY_WINDOW_MINUTES, {
-    message: `STALE_RUN_AFTER_MINUTES must be at least ${SLACK_RETRY_WINDOW_MINUTES}, the Slack retry schedule's total (a shorter age would fail runs that are still being retried)`,
+  @Min(ACTION_RETRY_WINDOW_MINUTES, {
+    message: `STALE_RUN_AFTER_MINUTES must be at least ${ACTION_RETRY_WINDOW_MINUTES}, the slowest executor's retry schedule (a shorter age would fail runs that are still being retried)`,
   })
   @Max(7 * 24 * 60)
   STALE_RUN_AFTER_MINUTES = 120;

@@ -6,6 +6,7 @@ import {
   type LeadsCreateTaskV1,
   type MailerSendEmailV1,
   type MocoSyncOperation,
+  type MocoSyncOptions,
   type MocoSyncV1,
   type Subject,
   type TaskPriority,
@@ -134,7 +135,7 @@ export function buildActionCommands(
         service: 'moco',
         operation,
         subject: Subjects.MocoSync,
-        payload: mocoCommand(operation, context) as unknown as Record<string, unknown>,
+        payload: mocoCommand(operation, config, context) as unknown as Record<string, unknown>,
       });
     }
   }
@@ -248,7 +249,39 @@ function taskCommand(config: Record<string, unknown>, context: ActionContext): L
   };
 }
 
-function mocoCommand(operation: MocoSyncOperation, context: ActionContext): MocoSyncV1 {
+/** The trigger's `create_moco_*` config as the sync's options: strings rendered, numbers as saved (coerced). */
+function mocoOptions(config: Record<string, unknown>, context: ActionContext): MocoSyncOptions {
+  const options: Record<string, string | number> = {};
+  for (const key of MOCO_OPTION_KEYS) {
+    const value = config[key];
+    if (typeof value === 'number') options[key] = value;
+    else if (typeof value === 'string' && value.trim())
+      options[key] = renderTemplate(value, context.variables);
+  }
+  return options as MocoSyncOptions;
+}
+
+const MOCO_OPTION_KEYS = [
+  'customer_name',
+  'name',
+  'money',
+  'deal_category_id',
+  'user_id',
+  'project_name',
+  'leader_id',
+  'title',
+  'tax',
+  'due_days',
+  'item_title',
+  'unit_price',
+  'recipient_address',
+] as const satisfies readonly (keyof MocoSyncOptions)[];
+
+function mocoCommand(
+  operation: MocoSyncOperation,
+  config: Record<string, unknown>,
+  context: ActionContext,
+): MocoSyncV1 {
   if (!context.leadId) throw new ActionInputError('lead_missing', 'A MOCO record needs the lead');
   if (operation !== 'create_customer' && (!context.dealId || !context.deal)) {
     throw new ActionInputError('deal_missing', `MOCO ${operation} needs the deal`);
@@ -284,6 +317,7 @@ function mocoCommand(operation: MocoSyncOperation, context: ActionContext): Moco
           }
         : null,
     force: false,
+    options: mocoOptions(config, context),
     reference: context.runId,
   };
 }

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { VendorFailure } from '@crm/contracts';
+import { Subjects, type VendorFailure } from '@crm/contracts';
+import { Outbox } from '@crm/messaging';
 import { AppLogger } from '@crm/service-kit';
 import type { Logger } from 'pino';
 import type { ActionCommand } from './action-commands';
 import { commandsOf, isStepOf, totalAttempts } from './run-dispatcher';
+import { runFailedEvent } from './run-failed.event';
 import { STALE_RUN_ERROR_CODE } from './stale-runs.service';
 import type { RunError, TriggerRunEntity } from './trigger-run.entity';
 import { TriggerRunsRepository } from './trigger-runs.repository';
@@ -39,6 +41,7 @@ export class RunResultsService {
 
   constructor(
     private readonly runs: TriggerRunsRepository,
+    private readonly outbox: Outbox,
     logger: AppLogger,
   ) {
     this.log = logger.child('run-results');
@@ -68,8 +71,12 @@ export class RunResultsService {
     run.steps = steps;
     run.attempts = totalAttempts(steps);
     if (outcome.ok) run.result = { ...(run.result ?? {}), ...outcome.result };
+    const wasFailed = run.status === 'failed';
     this.settleRun(run, now);
     await this.runs.save(run);
+    if (run.status === 'failed' && !wasFailed) {
+      await this.outbox.publish(Subjects.AutomationTriggerRunFailed, runFailedEvent(run));
+    }
     const level = run.status === 'failed' ? 'warn' : 'info';
     this.log[level](
       { run_id: run.id, step: command.step, ok: outcome.ok, status: run.status, attempts: run.attempts },

@@ -7,6 +7,7 @@ import { StageChangeMessageController } from './stage-change.message-controller'
 import { StageChangeService } from './stage-change.service';
 import { StaleRunSweeper } from './stale-run.sweeper';
 import { StaleRunsService } from './stale-runs.service';
+import { TriggerExecutionService } from './trigger-execution.service';
 import { TriggerRunsMessageController } from './trigger-runs.message-controller';
 import { TriggerRunsRepository } from './trigger-runs.repository';
 import { TriggerRunsService } from './trigger-runs.service';
@@ -18,6 +19,7 @@ import { TriggerRunsService } from './trigger-runs.service';
     StageChangeService,
     RunResultsService,
     TriggerRunsService,
+    TriggerExecutionService,
     TriggerRunsRepository,
     RunDispatcher,
     StaleRunsService,

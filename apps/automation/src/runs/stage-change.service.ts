@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { DealStageChangedV1, TriggerRunStatus } from '@crm/contracts';
+import { Subjects, type DealStageChangedV1 } from '@crm/contracts';
+import { Outbox } from '@crm/messaging';
 import { AppLogger } from '@crm/service-kit';
 import type { Logger } from 'pino';
 import type { StageTriggerEntity } from '../triggers/stage-trigger.entity';
@@ -15,7 +15,9 @@ import {
 } from './action-commands';
 import { notAvailableError, RunDispatcher } from './run-dispatcher';
 import type { TemplateVariables } from './template-renderer';
-import { TriggerRunEntity, type RunError } from './trigger-run.entity';
+import { newRun } from './new-run';
+import { runFailedEvent } from './run-failed.event';
+import type { RunError, TriggerRunEntity } from './trigger-run.entity';
 import { TriggerRunsRepository } from './trigger-runs.repository';
 
 /** The run key of api.md §9: one run per (trigger, deal, transition), whatever is replayed. */
@@ -35,6 +37,7 @@ export class StageChangeService {
     private readonly triggers: StageTriggersRepository,
     private readonly runs: TriggerRunsRepository,
     private readonly dispatcher: RunDispatcher,
+    private readonly outbox: Outbox,
     logger: AppLogger,
   ) {
     this.log = logger.child('stage-change');
@@ -70,32 +73,22 @@ export class StageChangeService {
   /** Creates the run unless this transition already has one (a replay), then dispatches it. */
   private async startRun(trigger: StageTriggerEntity, event: DealStageChangedV1): Promise<boolean> {
     const now = new Date();
-    const run = Object.assign(new TriggerRunEntity(), {
-      id: randomUUID(),
-      trigger_id: trigger.id,
-      trigger_name: trigger.name,
-      action: trigger.action,
-      on: trigger.on,
-      stage_id: trigger.stage_id,
-      deal_id: event.deal_id,
-      lead_id: event.lead_id,
-      stage_history_id: event.stage_history_id,
-      idempotency_key: runKey(trigger.id, event.deal_id, event.stage_history_id),
-      source: 'stage_change' as const,
-      dry_run: false,
-      status: 'pending' as TriggerRunStatus,
-      attempts: 0,
-      // api.md §9's schedule; dispatching sets the executor's own count.
-      max_attempts: 5,
-      next_attempt_at: null,
-      error: null,
-      result: null,
-      steps: [],
-      payload: null,
-      created_at: now,
-      started_at: null,
-      finished_at: null,
-    } satisfies Partial<TriggerRunEntity>);
+    const run = newRun(
+      {
+        trigger_id: trigger.id,
+        trigger_name: trigger.name,
+        action: trigger.action,
+        on: trigger.on,
+        stage_id: trigger.stage_id,
+        deal_id: event.deal_id,
+        lead_id: event.lead_id,
+        stage_history_id: event.stage_history_id,
+        source: 'stage_change',
+        dry_run: false,
+      },
+      () => runKey(trigger.id, event.deal_id, event.stage_history_id),
+      now,
+    );
 
     const executor = actionSpec(trigger.action).executor;
     if (!AVAILABLE_EXECUTORS.has(executor)) {
@@ -112,7 +105,9 @@ export class StageChangeService {
       if (!(error instanceof ActionInputError)) throw error;
       // Nothing to send can ever come of it: the run fails at once, visibly, and is not retryable as it stands.
       const failure = { code: error.code, message: error.message, retryable: false };
-      return this.runs.insertIfAbsent(endedAt(run, 'failed', failure, now));
+      const inserted = await this.runs.insertIfAbsent(endedAt(run, 'failed', failure, now));
+      if (inserted) await this.outbox.publish(Subjects.AutomationTriggerRunFailed, runFailedEvent(run));
+      return inserted;
     }
     // Dispatching only after the insert won means a replayed transition never sends a second command.
     run.status = 'running';
@@ -125,7 +120,7 @@ export class StageChangeService {
 }
 
 /** A run that ends as it starts: skipped (no executor) or failed (unusable input), with one step saying why. */
-function endedAt(
+export function endedAt(
   run: TriggerRunEntity,
   status: 'skipped' | 'failed',
   error: RunError,

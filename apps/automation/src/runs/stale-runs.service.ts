@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { Subjects } from '@crm/contracts';
+import { Outbox } from '@crm/messaging';
 import { AppLogger, TransactionHost } from '@crm/service-kit';
 import type { Logger } from 'pino';
 import { AutomationConfig } from '../config/automation.config';
+import { runFailedEvent } from './run-failed.event';
 import type { RunError, TriggerRunEntity } from './trigger-run.entity';
 import { TriggerRunsRepository } from './trigger-runs.repository';
 
@@ -23,6 +26,7 @@ export class StaleRunsService {
     private readonly runs: TriggerRunsRepository,
     private readonly tx: TransactionHost,
     private readonly config: AutomationConfig,
+    private readonly outbox: Outbox,
     logger: AppLogger,
   ) {
     this.log = logger.child('stale-runs');
@@ -47,6 +51,7 @@ export class StaleRunsService {
         for (const run of stale) {
           failRun(run, error, now);
           await this.runs.save(run);
+          await this.outbox.publish(Subjects.AutomationTriggerRunFailed, runFailedEvent(run));
           this.log.warn(
             { run_id: run.id, action: run.action, stale_minutes: minutes },
             'stale trigger run failed',

@@ -13,11 +13,12 @@ export interface RunError {
 @Entity({ name: 'trigger_runs' })
 export class TriggerRunEntity {
   @PrimaryColumn('uuid') id: string;
-  @Column('uuid') trigger_id: string;
+  /** null for a manual execution, which runs no saved trigger. */
+  @Column({ type: 'uuid', nullable: true }) trigger_id: string | null;
   @Column({ type: 'text', nullable: true }) trigger_name: string | null;
   @Column('text') action: TriggerAction;
   @Column({ type: 'text', name: 'on' }) on: 'enter' | 'exit';
-  @Column('uuid') stage_id: string;
+  @Column({ type: 'uuid', nullable: true }) stage_id: string | null;
   @Column({ type: 'uuid', nullable: true }) deal_id: string | null;
   @Column({ type: 'uuid', nullable: true }) lead_id: string | null;
   @Column({ type: 'uuid', nullable: true }) stage_history_id: string | null;

@@ -2,18 +2,24 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import {
   ByIdQuery,
+  ExecuteTriggerCommand,
   ListTriggerRunsQuery,
   Queries,
   RetryTriggerRunCommand,
   type Page,
+  type TriggerExecutionView,
   type TriggerRunView,
 } from '@crm/contracts';
 import { ContractValidationPipe, OnRequest } from '@crm/messaging';
+import { TriggerExecutionService } from './trigger-execution.service';
 import { TriggerRunsService } from './trigger-runs.service';
 
 @Controller()
 export class TriggerRunsMessageController {
-  constructor(private readonly triggerRuns: TriggerRunsService) {}
+  constructor(
+    private readonly triggerRuns: TriggerRunsService,
+    private readonly execution: TriggerExecutionService,
+  ) {}
 
   @OnRequest(Queries.AutomationListRuns)
   list(@Payload(ContractValidationPipe) query: ListTriggerRunsQuery): Promise<Page<TriggerRunView>> {
@@ -28,5 +34,10 @@ export class TriggerRunsMessageController {
   @OnRequest(Queries.AutomationRetryRun)
   retry(@Payload(ContractValidationPipe) command: RetryTriggerRunCommand): Promise<{ data: TriggerRunView }> {
     return this.triggerRuns.retryRun(command);
+  }
+
+  @OnRequest(Queries.AutomationExecuteTrigger)
+  execute(@Payload(ContractValidationPipe) command: ExecuteTriggerCommand): Promise<TriggerExecutionView> {
+    return this.execution.execute(command);
   }
 }

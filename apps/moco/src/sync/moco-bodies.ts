@@ -1,4 +1,9 @@
-import type { MocoDealSnapshot, MocoLeadSnapshot, MocoOrganizationSnapshot } from '@crm/contracts';
+import type {
+  MocoDealSnapshot,
+  MocoLeadSnapshot,
+  MocoOrganizationSnapshot,
+  MocoSyncOptions,
+} from '@crm/contracts';
 
 /** The MOCO request bodies of what sync creates (external-apis.md 1.4; `*` fields always set). */
 
@@ -17,14 +22,24 @@ export function personName(lead: MocoLeadSnapshot): string {
   return name || lead.email || lead.id;
 }
 
+/** The customer's name: the trigger's `customer_name`, else the organization, else the lead. */
+export function customerName(
+  lead: MocoLeadSnapshot,
+  organization: MocoOrganizationSnapshot | null,
+  options: MocoSyncOptions,
+): string {
+  return options.customer_name || organization?.name || personName(lead);
+}
+
 export function companyBody(
   lead: MocoLeadSnapshot,
   organization: MocoOrganizationSnapshot | null,
   currency: string,
   crm: Record<string, string>,
+  options: MocoSyncOptions = {},
 ): object {
   return {
-    name: organization?.name ?? personName(lead),
+    name: customerName(lead, organization, options),
     type: 'customer',
     currency,
     ...(organization?.website ? { website: organization.website } : {}),
@@ -51,14 +66,15 @@ export function dealBody(
   deal: MocoDealSnapshot,
   refs: { companyId: number; personId: number; userId: number; categoryId: number },
   crm: Record<string, string>,
+  options: MocoSyncOptions = {},
 ): object {
   return {
-    name: deal.name,
+    name: options.name || deal.name,
     currency: deal.currency,
-    money: deal.value ?? 0,
+    money: options.money ?? deal.value ?? 0,
     reminder_date: deal.expected_close_date?.slice(0, 10) ?? daysFromNow(14),
-    user_id: refs.userId,
-    deal_category_id: refs.categoryId,
+    user_id: options.user_id ?? refs.userId,
+    deal_category_id: options.deal_category_id ?? refs.categoryId,
     company_id: refs.companyId,
     person_id: refs.personId,
     status: 'pending',
@@ -66,8 +82,16 @@ export function dealBody(
   };
 }
 
-function items(deal: MocoDealSnapshot): object[] {
-  return [{ type: 'item', title: deal.name, quantity: 1, unit: 'pauschal', unit_price: deal.value ?? 0 }];
+function items(deal: MocoDealSnapshot, options: MocoSyncOptions): object[] {
+  return [
+    {
+      type: 'item',
+      title: options.item_title || deal.name,
+      quantity: 1,
+      unit: 'pauschal',
+      unit_price: options.unit_price ?? deal.value ?? 0,
+    },
+  ];
 }
 
 export function offerBody(
@@ -75,17 +99,18 @@ export function offerBody(
   refs: { companyId: number; mocoDealId: number; recipient: string },
   tax: number,
   crm: Record<string, string>,
+  options: MocoSyncOptions = {},
 ): object {
   return {
     company_id: refs.companyId,
     deal_id: refs.mocoDealId,
-    recipient_address: refs.recipient,
+    recipient_address: options.recipient_address || refs.recipient,
     date: daysFromNow(0),
     due_date: daysFromNow(30),
-    title: deal.name,
-    tax,
+    title: options.title || deal.name,
+    tax: options.tax ?? tax,
     currency: deal.currency,
-    items: items(deal),
+    items: items(deal, options),
     custom_properties: crm,
   };
 }
@@ -94,17 +119,18 @@ export function projectBody(
   deal: MocoDealSnapshot,
   refs: { companyId: number; mocoDealId: number; leaderId: number },
   crm: Record<string, string>,
+  options: MocoSyncOptions = {},
 ): object {
   const start = daysFromNow(0);
   const closing = deal.expected_close_date?.slice(0, 10);
   return {
-    name: deal.name,
+    name: options.project_name || deal.name,
     currency: deal.currency,
     start_date: start,
     finish_date: closing && closing > start ? closing : daysFromNow(90),
     fixed_price: true,
     retainer: false,
-    leader_id: refs.leaderId,
+    leader_id: options.leader_id ?? refs.leaderId,
     customer_id: refs.companyId,
     deal_id: refs.mocoDealId,
     ...(deal.value !== null ? { budget: deal.value } : {}),
@@ -117,17 +143,18 @@ export function invoiceDraftBody(
   refs: { companyId: number; recipient: string },
   tax: number,
   crm: Record<string, string>,
+  options: MocoSyncOptions = {},
 ): object {
   return {
     customer_id: refs.companyId,
-    recipient_address: refs.recipient,
+    recipient_address: options.recipient_address || refs.recipient,
     date: daysFromNow(0),
-    due_date: daysFromNow(30),
-    title: deal.name,
+    due_date: daysFromNow(options.due_days ?? 14),
+    title: options.title || deal.name,
     currency: deal.currency,
-    tax,
+    tax: options.tax ?? tax,
     status: 'draft',
-    items: items(deal),
+    items: items(deal, options),
     custom_properties: crm,
   };
 }

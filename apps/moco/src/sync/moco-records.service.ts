@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { MocoDealSnapshot, MocoLeadSnapshot, MocoOrganizationSnapshot } from '@crm/contracts';
+import type {
+  MocoDealSnapshot,
+  MocoLeadSnapshot,
+  MocoOrganizationSnapshot,
+  MocoSyncOptions,
+} from '@crm/contracts';
 import { MocoConfig } from '../config/moco.config';
 import {
   MocoApi,
@@ -13,10 +18,10 @@ import { MappingRepository, type CrmType, type MocoType } from './mapping.reposi
 import {
   companyBody,
   contactBody,
+  customerName,
   dealBody,
   invoiceDraftBody,
   offerBody,
-  personName,
   projectBody,
 } from './moco-bodies';
 
@@ -56,9 +61,10 @@ export class MocoRecordsService {
     organization: MocoOrganizationSnapshot | null,
     currency: string,
     force: boolean,
+    options: MocoSyncOptions = {},
   ): Promise<number> {
     const crmId = organization?.id ?? lead.id;
-    const name = organization?.name ?? personName(lead);
+    const name = customerName(lead, organization, options);
     return this.ensure(conn, force, {
       crmType: organization ? 'organization' : 'lead',
       crmId,
@@ -70,7 +76,7 @@ export class MocoRecordsService {
         { filters: { type: 'customer', ...this.crmFilter(crmId) } },
         { filters: { type: 'customer', term: name }, accept: (c) => sameText(c.name, name) },
       ],
-      body: () => companyBody(lead, organization, currency, this.crmProperty(crmId)),
+      body: () => companyBody(lead, organization, currency, this.crmProperty(crmId), options),
     });
   }
 
@@ -97,6 +103,7 @@ export class MocoRecordsService {
     deal: MocoDealSnapshot,
     refs: { companyId: number; personId: number },
     force: boolean,
+    options: MocoSyncOptions = {},
   ): Promise<number> {
     return this.ensure(conn, force, {
       crmType: 'deal',
@@ -106,7 +113,12 @@ export class MocoRecordsService {
       resource: 'deals',
       lookups: [{ filters: this.crmFilter(deal.id) }],
       body: async () =>
-        dealBody(deal, { ...refs, ...(await this.accountDefaults(conn)) }, this.crmProperty(deal.id)),
+        dealBody(
+          deal,
+          { ...refs, ...(await this.accountDefaults(conn)) },
+          this.crmProperty(deal.id),
+          options,
+        ),
     });
   }
 
@@ -116,6 +128,7 @@ export class MocoRecordsService {
     deal: MocoDealSnapshot,
     refs: { companyId: number; mocoDealId: number; recipient: string },
     force: boolean,
+    options: MocoSyncOptions = {},
   ): Promise<number> {
     return this.ensure(conn, force, {
       crmType: 'deal',
@@ -124,7 +137,7 @@ export class MocoRecordsService {
       mocoType: 'offer',
       resource: 'offers',
       lookups: [{ filters: this.crmFilter(deal.id) }, { filters: { deal_id: refs.mocoDealId } }],
-      body: () => offerBody(deal, refs, this.config.MOCO_TAX, this.crmProperty(deal.id)),
+      body: () => offerBody(deal, refs, this.config.MOCO_TAX, this.crmProperty(deal.id), options),
     });
   }
 
@@ -134,6 +147,7 @@ export class MocoRecordsService {
     deal: MocoDealSnapshot,
     refs: { companyId: number; mocoDealId: number },
     force: boolean,
+    options: MocoSyncOptions = {},
   ): Promise<number> {
     return this.ensure(conn, force, {
       crmType: 'deal',
@@ -147,6 +161,7 @@ export class MocoRecordsService {
           deal,
           { ...refs, leaderId: (await this.accountDefaults(conn)).userId },
           this.crmProperty(deal.id),
+          options,
         ),
     });
   }
@@ -157,6 +172,7 @@ export class MocoRecordsService {
     deal: MocoDealSnapshot,
     refs: { companyId: number; recipient: string },
     force: boolean,
+    options: MocoSyncOptions = {},
   ): Promise<number> {
     return this.ensure(conn, force, {
       crmType: 'deal',
@@ -165,7 +181,7 @@ export class MocoRecordsService {
       mocoType: 'invoice',
       resource: 'invoices',
       lookups: [{ filters: { company_id: refs.companyId, ...this.crmFilter(deal.id) } }],
-      body: () => invoiceDraftBody(deal, refs, this.config.MOCO_TAX, this.crmProperty(deal.id)),
+      body: () => invoiceDraftBody(deal, refs, this.config.MOCO_TAX, this.crmProperty(deal.id), options),
     });
   }
 

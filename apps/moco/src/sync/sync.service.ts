@@ -104,8 +104,9 @@ export class SyncService {
 
   private async run(conn: MocoConnection, command: MocoSyncV1): Promise<MocoSyncedIds> {
     const { lead, organization, deal, force } = command;
+    const options = command.options ?? {};
     const currency = deal?.currency ?? 'EUR';
-    const company_id = await this.records.company(conn, lead, organization ?? null, currency, force);
+    const company_id = await this.records.company(conn, lead, organization ?? null, currency, force, options);
     const contact_id = await this.records.contact(conn, lead, company_id, force);
     const ids: MocoSyncedIds = { ...NO_IDS, company_id, contact_id };
     if (command.operation === 'create_customer' || !deal) return ids;
@@ -118,6 +119,7 @@ export class SyncService {
         deal,
         { companyId: company_id, recipient },
         force,
+        options,
       );
       return ids;
     }
@@ -127,12 +129,13 @@ export class SyncService {
       deal,
       { companyId: company_id, personId: contact_id },
       force,
+      options,
     );
     const refs = { companyId: company_id, mocoDealId: ids.deal_id };
     if (command.operation === 'create_offer') {
-      ids.offer_id = await this.records.offer(conn, lead.id, deal, { ...refs, recipient }, force);
+      ids.offer_id = await this.records.offer(conn, lead.id, deal, { ...refs, recipient }, force, options);
     } else if (command.operation === 'create_project') {
-      ids.project_id = await this.records.project(conn, lead.id, deal, refs, force);
+      ids.project_id = await this.records.project(conn, lead.id, deal, refs, force, options);
     }
     return ids;
   }

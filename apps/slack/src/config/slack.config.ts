@@ -1,7 +1,7 @@
 import { Transform, Type } from 'class-transformer';
 import { IsArray, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { consumersOf, Subjects } from '@crm/contracts';
-import { BaseServiceConfig } from '@crm/service-kit';
+import { BaseServiceConfig, EncryptionKeySetting, encryptionKeyOf } from '@crm/service-kit';
 
 const postMessage = consumersOf('slack').find((c) => c.subject === Subjects.SlackPostMessage);
 const postMessageAckWaitSeconds = postMessage?.ackWaitSeconds ?? 60;
@@ -27,7 +27,9 @@ const splitList = ({ value }: { value: unknown }): unknown =>
 
 /**
  * Environment of the slack service (architecture.md, Configuration). Every Slack setting is optional:
- * unset means "not configured", and commands then fail with INTEGRATION_NOT_CONFIGURED.
+ * unset means "not configured", and commands then fail with INTEGRATION_NOT_CONFIGURED. The SLACK_* targets are
+ * only the defaults: once settings are saved through `PUT /integrations/slack/config` (api.md §15.6) those
+ * stored settings are used instead, secrets encrypted with ENCRYPTION_KEY.
  */
 export class SlackConfig extends BaseServiceConfig {
   @Type(() => Number) @IsInt() @Min(1) @Max(65535) SLACK_PORT = 3004;
@@ -40,6 +42,24 @@ export class SlackConfig extends BaseServiceConfig {
   // Redeclaring the property replaces the base class's bounds, so its upper bound is repeated.
   @Max(200)
   override DATABASE_POOL_SIZE = 20;
+
+  /** Secrets at rest (webhook URLs, bot token) are encrypted under this key. */
+  @EncryptionKeySetting()
+  ENCRYPTION_KEY?: string;
+
+  /** The channel a test post goes to when none is named, until a `default_channel` is saved. */
+  @IsOptional() @IsString() SLACK_DEFAULT_CHANNEL?: string;
+
+  /** Base URL of the CRM web app; alerts then carry an "Open in CRM" button (e.g. `https://crm.example.com`). */
+  @IsOptional()
+  @Matches(/^https?:\/\/.+/, { message: 'SLACK_CRM_APP_URL must be an http(s) URL' })
+  SLACK_CRM_APP_URL?: string;
+
+  /** The bot mode status check (`auth.test`) and a test post wait at most this long (api.md §15: ≤5 s). */
+  @Type(() => Number) @IsInt() @Min(100) @Max(5_000) SLACK_STATUS_TIMEOUT_MS = 5_000;
+
+  /** How long a status answer is reused (api.md §15: 30 s). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(300_000) SLACK_STATUS_CACHE_MS = 30_000;
 
   /** The default incoming-webhook target. An app webhook always posts to the channel chosen at install. */
   @IsOptional()
@@ -73,4 +93,8 @@ export class SlackConfig extends BaseServiceConfig {
       `post-message consumer's ack wait (${postMessageAckWaitSeconds} s)`,
   })
   SLACK_HTTP_TIMEOUT_MS = 10_000;
+
+  encryptionKey(): Buffer {
+    return encryptionKeyOf(this.ENCRYPTION_KEY);
+  }
 }

@@ -16,6 +16,12 @@ export interface SentRecord {
   vendorResponse: string;
 }
 
+export interface WebhookOutcome {
+  status: 'sent' | 'failed';
+  error_code: string | null;
+  updated_at: Date;
+}
+
 export interface FailedRecord {
   idempotencyKey: string;
   reference: string | null;
@@ -85,6 +91,32 @@ export class MessageLogRepository {
   /** A failed attempt before the queue retries (the handler's transaction will roll back); committed now. */
   recordFailedNow(record: FailedRecord): Promise<void> {
     return this.writeFailed(this.tx.dataSource.manager, record);
+  }
+
+  /**
+   * The latest settled outcome of a webhook post since `since`: sent, or refused for good (a failure that may
+   * pass, or whose outcome is unknown, says nothing about the webhook). Null when there is none.
+   */
+  async latestWebhookOutcome(since: Date | null): Promise<WebhookOutcome | null> {
+    const rows: WebhookOutcome[] = await this.tx.manager.query(
+      `SELECT status, error_code, updated_at FROM ${this.table()}
+        WHERE mode = 'webhook' AND updated_at >= $1
+          AND (status = 'sent' OR (status = 'failed' AND retryable = false AND error_code <> $2))
+        ORDER BY updated_at DESC LIMIT 1`,
+      [since ?? new Date(0), 'outcome_unknown'],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The outcome of a test post (api.md §15.6), committed at once like the attempt before it. */
+  async recordSentNow(record: SentRecord): Promise<void> {
+    await this.tx.dataSource.manager.query(
+      `UPDATE ${this.table()} SET
+         status = 'sent', vendor_ts = $2, vendor_response = $3, vendor_status = 200, sent_at = now(),
+         updated_at = now()
+       WHERE idempotency_key = $1`,
+      [record.idempotencyKey, record.ts, record.vendorResponse],
+    );
   }
 
   /** Schema-qualified: raw SQL names the schema itself rather than relying on the search path. */

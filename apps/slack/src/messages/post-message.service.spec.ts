@@ -13,6 +13,7 @@ import {
   type SlackPostResult,
 } from './slack-client/slack-client';
 import type { SlackTargets } from './slack-client/slack-targets';
+import type { SettingsService } from '../settings/settings.service';
 
 /** An in-memory message log with the repository's contract (no transactions: nothing is rolled back). */
 class FakeMessageLog {
@@ -89,10 +90,17 @@ function setup(client: SlackClient | null) {
       return 'id';
     },
   } as unknown as Outbox;
-  const targets = { clientFor: () => client } as unknown as SlackTargets;
+  const targets = {
+    resolve: (_settings: unknown, channel: string) =>
+      client
+        ? { configured: true, client, channel }
+        : { configured: false, reason: 'Slack is not configured' },
+  } as unknown as SlackTargets;
+  const settings = { current: async () => ({}) } as unknown as SettingsService;
   const service = new PostMessageService(
     log as unknown as MessageLogRepository,
     targets,
+    settings,
     outbox,
     silentLogger,
   );

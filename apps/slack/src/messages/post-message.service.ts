@@ -14,6 +14,7 @@ import {
   type SlackPostResult,
 } from './slack-client/slack-client';
 import { SlackTargets } from './slack-client/slack-targets';
+import { SettingsService } from '../settings/settings.service';
 
 interface Failure {
   code: string;
@@ -38,6 +39,7 @@ export class PostMessageService {
   constructor(
     private readonly messageLog: MessageLogRepository,
     private readonly targets: SlackTargets,
+    private readonly settings: SettingsService,
     private readonly outbox: Outbox,
     logger: AppLogger,
   ) {
@@ -59,22 +61,27 @@ export class PostMessageService {
       return;
     }
 
-    const client = this.targets.clientFor(command.channel);
-    if (!client) {
+    const target = this.targets.resolve(await this.settings.current(), command.channel);
+    if (!target.configured) {
       await this.fail(input, null, {
         code: ErrorCode.IntegrationNotConfigured,
-        message: 'Slack is not configured: set SLACK_WEBHOOK_URL or SLACK_BOT_TOKEN',
+        message: target.reason,
         retryable: false,
         vendorStatus: null,
       });
       return;
     }
+    const { client, channel } = target;
 
-    if (previous && outcomeInDoubt(previous) && (await this.settleEarlierAttempt(input, client, previous))) {
+    if (
+      previous &&
+      outcomeInDoubt(previous) &&
+      (await this.settleEarlierAttempt(input, client, channel, previous))
+    ) {
       return;
     }
     // No row, a `failed` one (an earlier command gave up; a new command is a retry), or nothing found: post.
-    await this.attempt(input, client);
+    await this.attempt(input, client, channel);
   }
 
   /**
@@ -116,13 +123,14 @@ export class PostMessageService {
   private async settleEarlierAttempt(
     input: PostMessageInput,
     client: SlackClient,
+    channel: string,
     previous: MessageLogEntity,
   ): Promise<boolean> {
     const { idempotencyKey, command } = input;
     const since = previous.attempt_started_at ?? previous.updated_at;
     let earlier;
     try {
-      earlier = await client.findEarlierPost(command.channel, idempotencyKey, since);
+      earlier = await client.findEarlierPost(channel, idempotencyKey, since);
     } catch (error) {
       const failure = asDeliveryError(error);
       this.throwToRetryUnlessFinal(input, failure, 'could not look up an earlier attempt');
@@ -158,7 +166,8 @@ export class PostMessageService {
     }
   }
 
-  private async attempt(input: PostMessageInput, client: SlackClient): Promise<void> {
+  /** `channel` is where the target posts: the command's channel, or the channel id configured for it. */
+  private async attempt(input: PostMessageInput, client: SlackClient, channel: string): Promise<void> {
     const { idempotencyKey, command } = input;
     const reference = command.reference ?? null;
     await this.messageLog.claimNow({
@@ -170,7 +179,7 @@ export class PostMessageService {
     let result: SlackPostResult;
     try {
       result = await client.post({
-        channel: command.channel,
+        channel,
         text: command.text,
         blocks: blocksFor(command.text, command.blocks),
         idempotencyKey,

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
+import { Queries, type ActorRef, type SlackConfigView, type UpdateSlackConfigBody } from '@crm/contracts';
 import {
   FakeSlackServer,
   NatsTestClient,
@@ -10,6 +11,7 @@ import {
 import { bootstrap } from '../../src/main';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+export const ADMIN: ActorRef = { type: 'user', id: '00000000-0000-4000-8000-000000000001', name: 'Admin' };
 
 export interface SlackHarnessOptions {
   /** environment for the service on top of the defaults (fake webhook, fast backoff). */
@@ -57,16 +59,28 @@ export class SlackHarness {
 
   /** Reads the message log straight from the service's schema. */
   async messageLog(idempotencyKey: string): Promise<Record<string, unknown> | undefined> {
+    const [row] = await this.query('SELECT * FROM slack.message_log WHERE idempotency_key = $1', [
+      idempotencyKey,
+    ]);
+    return row;
+  }
+
+  async query<T extends Record<string, unknown> = Record<string, unknown>>(
+    sql: string,
+    params: unknown[] = [],
+  ): Promise<T[]> {
     const client = new Client({ connectionString: this.db.url });
     await client.connect();
     try {
-      const { rows } = await client.query('SELECT * FROM slack.message_log WHERE idempotency_key = $1', [
-        idempotencyKey,
-      ]);
-      return rows[0];
+      return (await client.query(sql, params)).rows as T[];
     } finally {
       await client.end();
     }
+  }
+
+  /** `PUT /integrations/slack/config` as the gateway sends it. */
+  configure(body: UpdateSlackConfigBody): Promise<SlackConfigView> {
+    return this.nats.request<SlackConfigView>(Queries.SlackUpdateConfig, { actor: ADMIN, body });
   }
 
   /** Closes the service, then the NATS link and the fake, then drops the database; the first failure is reported. */

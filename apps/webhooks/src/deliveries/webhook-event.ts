@@ -108,13 +108,27 @@ const DATA_FIELDS: Record<string, readonly string[]> = {
     'status',
     'created_by',
   ],
+  'trigger_run.failed': [
+    'run_id',
+    'trigger_id',
+    'action',
+    'stage_id',
+    'deal_id',
+    'lead_id',
+    'attempts',
+    'error',
+    'final',
+  ],
   'webhook.test': ['subscription_id', 'message'],
 };
 DATA_FIELDS['deal.lost'] = DATA_FIELDS['deal.won'];
 DATA_FIELDS['task.completed'] = DATA_FIELDS['task.created'];
 
 /** `moved_by` of deal.stage_changed is `{type, id}` in §19 (the internal actor also carries a name). */
-const NESTED_FIELDS: Record<string, readonly string[]> = { moved_by: ['type', 'id'] };
+const NESTED_FIELDS: Record<string, readonly string[]> = {
+  moved_by: ['type', 'id'],
+  error: ['code', 'message'],
+};
 
 /** An event as it goes on the wire (api.md §16): `{id, type, timestamp, data}`, `id` being the `webhook-id`. */
 export interface WebhookEvent {

@@ -100,6 +100,12 @@ export const Consumers: readonly ConsumerDefinition[] = [
   consumer('leads', 'leads-activity-task-completed', Subjects.TaskCompleted),
   consumer('automation', 'automation-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
   consumer('slack', 'slack-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
+  // Slack alerts (issue 8, api.md §15.6 `alerts`): domain events become post-message commands, in batches.
+  consumer('slack', 'slack-alert-lead-scored', Subjects.LeadScored),
+  consumer('slack', 'slack-alert-lead-routed', Subjects.LeadRouted),
+  consumer('slack', 'slack-alert-lead-manual-review', Subjects.LeadManualReview),
+  consumer('slack', 'slack-alert-deal-won', Subjects.DealWon),
+  consumer('slack', 'slack-alert-webhook-delivery-exhausted', Subjects.WebhookDeliveryExhausted),
   consumer('mailer', 'mailer-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
   consumer('moco', 'moco-lead-erased', Subjects.LeadErased, { concurrency: 2 }),
   consumer('scoring', 'scoring-lead-event-recorded', Subjects.LeadEventRecorded),

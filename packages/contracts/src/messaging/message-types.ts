@@ -47,6 +47,7 @@ import {
   LeadsRuleActionSucceededV1,
   LeadsUpdateFieldV1,
 } from '../payloads/rule-actions.v1.messages';
+import { TriggerRunFailedV1 } from '../payloads/automation.v1.events';
 import { Subjects, type Subject } from './subjects';
 
 /** The payload class of every durable subject: publishers and consumers validate against it. */
@@ -71,6 +72,7 @@ export const PayloadClasses: { [S in Subject]: ClassConstructor<object> } = {
   [Subjects.LeadImportCompleted]: LeadImportCompletedV1,
   [Subjects.ScoringLeadErased]: LeadErasureConfirmedV1,
   [Subjects.AutomationLeadErased]: LeadErasureConfirmedV1,
+  [Subjects.AutomationTriggerRunFailed]: TriggerRunFailedV1,
   [Subjects.SlackLeadErased]: LeadErasureConfirmedV1,
   [Subjects.MailerLeadErased]: LeadErasureConfirmedV1,
   [Subjects.WebhooksLeadErased]: LeadErasureConfirmedV1,
@@ -126,6 +128,7 @@ export interface PayloadOf {
   [Subjects.LeadImportCompleted]: LeadImportCompletedV1;
   [Subjects.ScoringLeadErased]: LeadErasureConfirmedV1;
   [Subjects.AutomationLeadErased]: LeadErasureConfirmedV1;
+  [Subjects.AutomationTriggerRunFailed]: TriggerRunFailedV1;
   [Subjects.SlackLeadErased]: LeadErasureConfirmedV1;
   [Subjects.MailerLeadErased]: LeadErasureConfirmedV1;
   [Subjects.WebhooksLeadErased]: LeadErasureConfirmedV1;

@@ -87,7 +87,7 @@ export const Streams: readonly StreamDefinition[] = [
   },
   {
     name: 'AUTOMATION',
-    subjects: [Subjects.AutomationLeadErased],
+    subjects: [Subjects.AutomationLeadErased, Subjects.AutomationTriggerRunFailed],
     retention: 'limits',
     maxAgeSeconds: 14 * DAY,
     duplicateWindowSeconds: 600,

@@ -22,6 +22,7 @@ export const WEBHOOK_EVENT_TYPE_OF_SUBJECT = {
   [Subjects.DealDeleted]: 'deal.deleted',
   [Subjects.TaskCreated]: 'task.created',
   [Subjects.TaskCompleted]: 'task.completed',
+  [Subjects.AutomationTriggerRunFailed]: 'trigger_run.failed',
 } as const satisfies Partial<Record<Subject, string>>;
 
 export type WebhookEventSubject = keyof typeof WEBHOOK_EVENT_TYPE_OF_SUBJECT;

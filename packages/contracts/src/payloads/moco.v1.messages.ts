@@ -10,6 +10,7 @@ import {
   IsString,
   IsUUID,
   Matches,
+  Max,
   MaxLength,
   Min,
   ValidateNested,
@@ -52,6 +53,26 @@ export class MocoDealSnapshot {
 }
 
 /**
+ * What a stage trigger's config sets on the records it creates (api.md §9 `create_moco_*`); anything left out
+ * takes the CRM record's value or moco's default. Applied when a record is created, never to one found existing.
+ */
+export class MocoSyncOptions {
+  @IsOptional() @IsString() @MaxLength(255) customer_name?: string;
+  @IsOptional() @IsString() @MaxLength(255) name?: string;
+  @IsOptional() @IsNumber() @Min(0) money?: number;
+  @IsOptional() @IsInt() @Min(1) deal_category_id?: number;
+  @IsOptional() @IsInt() @Min(1) user_id?: number;
+  @IsOptional() @IsString() @MaxLength(255) project_name?: string;
+  @IsOptional() @IsInt() @Min(1) leader_id?: number;
+  @IsOptional() @IsString() @MaxLength(255) title?: string;
+  @IsOptional() @IsNumber() @Min(0) @Max(100) tax?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(365) due_days?: number;
+  @IsOptional() @IsString() @MaxLength(255) item_title?: string;
+  @IsOptional() @IsNumber() @Min(0) unit_price?: number;
+  @IsOptional() @IsString() @MaxLength(1000) recipient_address?: string;
+}
+
+/**
  * Command: create the customer (company + contact), deal, offer, project or invoice draft in MOCO for a lead or
  * deal. Self-contained (carries the snapshot it needs). Redelivered or retried, it never creates a second MOCO
  * record: moco looks up before it creates and keeps the ids it got; `force` ignores the kept ids and looks up again.
@@ -65,6 +86,7 @@ export class MocoSyncV1 {
   organization: MocoOrganizationSnapshot | null;
   @IsOptional() @ValidateNested() @Type(() => MocoDealSnapshot) deal: MocoDealSnapshot | null;
   @IsBoolean() force: boolean;
+  @IsOptional() @ValidateNested() @Type(() => MocoSyncOptions) options?: MocoSyncOptions | null;
   /** who asked, echoed in the result so the requester can correlate. */
   @IsOptional() @IsString() @MaxLength(255) reference?: string | null;
 }

@@ -15,6 +15,7 @@ import {
 import { TRIGGER_ACTIONS, TRIGGER_RUN_STATUSES, type TriggerAction, type TriggerRunStatus } from '../enums';
 import { IsRfc3339OrDate } from '../validators';
 import { PageQuery, WithActor } from './common';
+import { DealSnapshot, LeadSnapshot, OrganizationSnapshot } from '../payloads/deal-stage-changed.v1.event';
 
 const toNumber = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value;
@@ -94,4 +95,53 @@ export class RetryTriggerRunBody {
 export class RetryTriggerRunCommand extends WithActor {
   @IsUUID() run_id: string;
   @ValidateNested() @Type(() => RetryTriggerRunBody) body: RetryTriggerRunBody;
+}
+
+/** api.md §9 `POST /triggers/execute`: which deal, lead, stage and pipeline the action is run for. */
+export class ExecuteTriggerContext {
+  @IsOptional() @IsUUID() deal_id?: string;
+  @IsOptional() @IsUUID() lead_id?: string;
+  @IsOptional() @IsUUID() stage_id?: string;
+  @IsOptional() @IsUUID() pipeline_id?: string;
+}
+
+export class ExecuteTriggerBody {
+  @IsIn(TRIGGER_ACTIONS) action: TriggerAction;
+  @IsObject() config: Record<string, unknown>;
+  @ValidateNested() @Type(() => ExecuteTriggerContext) context: ExecuteTriggerContext;
+  @IsOptional() @IsBoolean() dry_run?: boolean;
+}
+
+/**
+ * What a manual execution runs against, as leads knows it now: the gateway reads the deal, lead and organization
+ * and hands them over, as a stage change carries them (`DealStageChangedV1`).
+ */
+export class ExecutionSnapshot {
+  @IsOptional() @IsUUID() deal_id: string | null;
+  @IsOptional() @IsUUID() lead_id: string | null;
+  @IsOptional() @IsUUID() stage_id: string | null;
+  @IsOptional() @ValidateNested() @Type(() => DealSnapshot) deal: DealSnapshot | null;
+  @IsOptional() @ValidateNested() @Type(() => LeadSnapshot) lead: LeadSnapshot | null;
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OrganizationSnapshot)
+  organization: OrganizationSnapshot | null;
+  @IsString() stage_name: string;
+  @IsString() pipeline_name: string;
+}
+
+export class ExecuteTriggerCommand extends WithActor {
+  @ValidateNested() @Type(() => ExecuteTriggerBody) body: ExecuteTriggerBody;
+  @ValidateNested() @Type(() => ExecutionSnapshot) snapshot: ExecutionSnapshot;
+}
+
+/** api.md §9 execute answer (the gateway waits up to 10 s for a run that is still running). */
+export interface TriggerExecutionView {
+  success: boolean;
+  action: TriggerAction;
+  run_id: string;
+  status: TriggerRunStatus;
+  dry_run: boolean;
+  result?: Record<string, unknown> | null;
+  error?: { code: string; message: string; retryable: boolean } | null;
 }

@@ -181,11 +181,12 @@ export interface TriggerRunStepView {
 
 export interface TriggerRunView {
   id: string;
-  trigger_id: string;
+  /** null for a manual execution (`POST /triggers/execute`), which runs no saved trigger. */
+  trigger_id: string | null;
   trigger_name: string | null;
   action: TriggerAction;
   on: 'enter' | 'exit';
-  stage_id: string;
+  stage_id: string | null;
   deal_id: string | null;
   lead_id: string | null;
   stage_history_id: string | null;

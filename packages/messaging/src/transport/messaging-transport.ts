@@ -146,14 +146,15 @@ export class MessagingTransport extends Server implements CustomTransportStrateg
     const named = consumerNameOf(handler);
     // An unnamed handler takes the subject's consumer that no other handler of this service names.
     const claimed = new Set(handlersOfPattern.map(consumerNameOf).filter(Boolean));
-    const definition = this.consumers.find((c) =>
+    const defined = this.consumers.find((c) =>
       named ? c.durable === named && c.subject === pattern : c.subject === pattern && !claimed.has(c.durable),
     );
-    if (!definition) {
+    if (!defined) {
       throw new Error(
         `${this.service} handles ${pattern}${named ? ` as ${named}` : ''} but contracts define no consumer for it`,
       );
     }
+    const definition = withScaledAckWait(defined, this.config.MESSAGING_ACK_WAIT_SCALE);
     if (this.runners.some((runner) => runner.definition.durable === definition.durable)) {
       throw new Error(
         `${this.service}: two handlers run as consumer ${definition.durable}; name one of them`,
@@ -290,4 +291,10 @@ export function toErrorBody(error: unknown): ErrorBody {
     return { code: ErrorCode.ServiceUnavailable, message: 'Service temporarily unavailable', status: 503 };
   }
   return { code: ErrorCode.InternalError, message: 'Internal error', status: 500 };
+}
+
+/** The definition with its ack wait scaled (MESSAGING_ACK_WAIT_SCALE), whole seconds and at least one. */
+export function withScaledAckWait(definition: ConsumerDefinition, scale: number): ConsumerDefinition {
+  if (scale === 1) return definition;
+  return { ...definition, ackWaitSeconds: Math.max(1, Math.round(definition.ackWaitSeconds * scale)) };
 }

@@ -65,6 +65,23 @@ describe('MESSAGING_BACKOFF_SCALE', () => {
   });
 });
 
+describe('MESSAGING_ACK_WAIT_SCALE', () => {
+  it('is 1 by default and accepts a positive scale up to 1', () => {
+    expect(loadConfig(BaseServiceConfig, {}).MESSAGING_ACK_WAIT_SCALE).toBe(1);
+    expect(loadConfig(BaseServiceConfig, { MESSAGING_ACK_WAIT_SCALE: '0.05' }).MESSAGING_ACK_WAIT_SCALE).toBe(
+      0.05,
+    );
+  });
+
+  it('refuses 0, negative scales and scales above 1', () => {
+    expect(problemsOf({ MESSAGING_ACK_WAIT_SCALE: '0' })[0]).toMatch(
+      /^MESSAGING_ACK_WAIT_SCALE: .*greater than 0/,
+    );
+    expect(problemsOf({ MESSAGING_ACK_WAIT_SCALE: '-1' })).toHaveLength(1);
+    expect(problemsOf({ MESSAGING_ACK_WAIT_SCALE: '2' })).toHaveLength(1);
+  });
+});
+
 describe('database timeouts', () => {
   const TIMEOUTS = [
     'DATABASE_CONNECT_TIMEOUT_MS',

@@ -46,6 +46,16 @@ export class BaseServiceConfig {
   MESSAGING_BACKOFF_SCALE = 1;
 
   /**
+   * Scales every consumer's ack wait (at least 1 s), i.e. how long a message held by a process that died stays
+   * with it before the broker redelivers it; crash tests set it below 1 to see that redelivery in seconds.
+   */
+  @Type(() => Number)
+  @IsNumber()
+  @IsPositive({ message: 'MESSAGING_ACK_WAIT_SCALE must be greater than 0 (e.g. 0.05 in crash tests)' })
+  @Max(1)
+  MESSAGING_ACK_WAIT_SCALE = 1;
+
+  /**
    * A consumer whose handlings make no progress for this long (messages held, not waiting for the database)
    * reports itself unready, so the orchestrator restarts a process stuck on a call that never settles.
    */

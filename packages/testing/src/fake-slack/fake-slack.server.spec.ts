@@ -265,6 +265,20 @@ describe('FakeSlackServer', () => {
       expect((await postJson(OTHER_WEBHOOK_PATH, { text: 'a' })).status).toBe(200);
     });
 
+    it('slow_reply mode: the message is delivered at once, only the answer waits', async () => {
+      fake.fail({ kind: 'slow_reply', delayMs: 1_000, times: 1 });
+      const answered = postJson(WEBHOOK_PATH, { text: 'held' }).then((r) => ({
+        status: r.status,
+        at: Date.now(),
+      }));
+      const [message] = await fake.waitForMessages(1);
+      expect(message.text).toBe('held');
+      const { status, at } = await answered;
+      expect(status).toBe(200);
+      // The answer can only come after the delay, counted from the delivery (the timer may fire a little early).
+      expect(at - message.at.getTime()).toBeGreaterThanOrEqual(950);
+    });
+
     it('records failed requests with their parsed body', async () => {
       fake.fail({ kind: 'rate_limit', retryAfterSeconds: 2 });
       await postJson(WEBHOOK_PATH, { text: 'hi', blocks: BLOCKS });

@@ -155,39 +155,60 @@ export class FakeSlackServer {
     if (kind === 'webhook') {
       const body = parseWebhookBody(type, rawBody);
       const mode = this.failures.take(path);
-      const outcome: WebhookOutcome = mode
-        ? { reply: webhookFailureReply(mode) }
-        : handleWebhook(method, path, body);
+      const outcome: WebhookOutcome =
+        mode && mode.kind !== 'slow_reply'
+          ? { reply: webhookFailureReply(mode) }
+          : handleWebhook(method, path, body);
       const delivered = outcome.delivered && { ...outcome.delivered, kind, path, at };
-      this.finish(res, { at, method, path, kind, req, rawBody, body, delivered }, outcome.reply);
+      this.finish(
+        res,
+        { at, method, path, kind, req, rawBody, body, delivered },
+        outcome.reply,
+        delayOf(mode),
+      );
       return;
     }
 
     const parsed = parseWebApiBody(type, rawBody);
     const mode = this.failures.take(path);
-    const outcome: WebApiOutcome = mode
-      ? { reply: webApiFailureReply(mode) }
-      : handleWebApi(
-          { method, path, authorization: req.headers.authorization, parsed },
-          this.config,
-          this.clock,
-          this.workspace,
-        );
+    const outcome: WebApiOutcome =
+      mode && mode.kind !== 'slow_reply'
+        ? { reply: webApiFailureReply(mode) }
+        : handleWebApi(
+            { method, path, authorization: req.headers.authorization, parsed },
+            this.config,
+            this.clock,
+            this.workspace,
+          );
     const delivered = outcome.delivered && { ...outcome.delivered, kind, path, at };
-    this.finish(res, { at, method, path, kind, req, rawBody, body: parsed.body, delivered }, outcome.reply);
+    this.finish(
+      res,
+      { at, method, path, kind, req, rawBody, body: parsed.body, delivered },
+      outcome.reply,
+      delayOf(mode),
+    );
   }
 
-  /** Records the request before answering, so a client that got its response always finds it in `received`. */
+  /**
+   * Records the request before answering, so a client that got its response always finds it in `received`;
+   * the answer waits `delayMs` (slow_reply) when the client may never get it.
+   */
   private finish(
     res: ServerResponse,
     entry: Omit<ReceivedRequest, 'headers' | 'status' | 'response'> & { req: IncomingMessage },
     reply: Reply,
+    delayMs = 0,
   ): void {
     const { req, ...rest } = entry;
     this.received.push({ ...rest, headers: { ...req.headers }, status: reply.status, response: reply.value });
     if (entry.delivered) this.events.emit(DELIVERED);
-    res.writeHead(reply.status, reply.headers);
-    res.end(reply.body);
+    const answer = (): void => {
+      if (res.destroyed) return; // the client is gone: its answer is lost
+      res.writeHead(reply.status, reply.headers);
+      res.end(reply.body);
+    };
+    if (delayMs > 0) setTimeout(answer, delayMs).unref();
+    else answer();
   }
 
   private describeTimeout(count: number, timeoutMs: number): string {
@@ -201,6 +222,10 @@ export class FakeSlackServer {
       `Last requests:\n${recent || '  (none)'}`
     );
   }
+}
+
+function delayOf(mode: FailureMode | undefined): number {
+  return mode?.kind === 'slow_reply' ? mode.delayMs : 0;
 }
 
 /** Accepts a path or full URL and returns the pathname (no query), which is what modes are keyed by. */

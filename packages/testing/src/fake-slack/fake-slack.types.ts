@@ -36,8 +36,22 @@ export interface ClientErrorMode {
   times?: number;
 }
 
+/**
+ * The request takes effect as usual (a webhook message or chat.postMessage is delivered and recorded) and only
+ * the answer waits `delayMs`: a slow Slack, or, when the sender gives up or dies meanwhile, a post whose answer
+ * was lost.
+ */
+export interface SlowReplyMode {
+  kind: 'slow_reply';
+  delayMs: number;
+  times?: number;
+}
+
 /** `times` = number of matching requests the mode answers before it heals itself; undefined = until `heal()`. */
-export type FailureMode = RateLimitMode | ServerErrorMode | ClientErrorMode;
+export type FailureMode = RateLimitMode | ServerErrorMode | ClientErrorMode | SlowReplyMode;
+
+/** The modes that answer in place of Slack (everything but a slow reply). */
+export type ErrorReplyMode = Exclude<FailureMode, SlowReplyMode>;
 
 export interface FailOptions {
   /** Request path (or full URL) the mode is scoped to, e.g. a webhook path or `/api/chat.postMessage`. Omit for all requests. */

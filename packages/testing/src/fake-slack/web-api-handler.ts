@@ -1,4 +1,4 @@
-import type { FailureMode, FakeSlackConfig, SlackMessage } from './fake-slack.types';
+import type { ErrorReplyMode, FakeSlackConfig, SlackMessage } from './fake-slack.types';
 import { type Reply, jsonReply } from './reply';
 import { hasContent, isPlainObject, tryParseJson } from './request-body';
 import { type TsClock, channelIdFor, isChannelId } from './slack-ids';
@@ -71,7 +71,7 @@ function parseForm(raw: string): ParsedWebApiBody {
 }
 
 /** Web API failures: only 429 and 5xx use HTTP status; everything else is `200 {ok:false}` (external-apis.md 3.2). */
-export function webApiFailureReply(mode: FailureMode): Reply {
+export function webApiFailureReply(mode: ErrorReplyMode): Reply {
   switch (mode.kind) {
     case 'rate_limit':
       return jsonReply(

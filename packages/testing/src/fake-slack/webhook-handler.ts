@@ -1,4 +1,4 @@
-import type { FailureMode, SlackMessage } from './fake-slack.types';
+import type { ErrorReplyMode, SlackMessage } from './fake-slack.types';
 import { type Reply, textReply } from './reply';
 import { hasContent, isPlainObject, tryParseJson } from './request-body';
 
@@ -20,7 +20,7 @@ export function parseWebhookBody(mediaType: string, raw: string): Record<string,
 }
 
 /** Webhook failures are always plain-text bodies (external-apis.md 3.1). */
-export function webhookFailureReply(mode: FailureMode): Reply {
+export function webhookFailureReply(mode: ErrorReplyMode): Reply {
   switch (mode.kind) {
     case 'rate_limit':
       return textReply(429, 'rate_limited', { 'Retry-After': String(mode.retryAfterSeconds) });

@@ -117,6 +117,16 @@ describe('FakeSmtpServer', () => {
     expect(fake.received).toHaveLength(0);
   });
 
+  it('hold_accept: takes and records the email, but a client that gives up before the held 250 cannot know', async () => {
+    fake.fail({ kind: 'hold_accept', delayMs: 1_500, times: 1 });
+    const error = await rejection(client({ socketTimeout: 300 }).sendMail(email()));
+    expect(error.code).toBe('ETIMEDOUT');
+    expect(fake.received).toHaveLength(1);
+    expect(fake.sessions.map((s) => s.outcome)).toEqual(['250']);
+    // Healed after one session: the next email is answered at once.
+    expect((await client().sendMail(email())).response).toMatch(/^250 /);
+  });
+
   it('checks credentials when started with auth', async () => {
     const secured = await FakeSmtpServer.start({ auth: { user: 'mailer', pass: 's3cret' } });
     try {

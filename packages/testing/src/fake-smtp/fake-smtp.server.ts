@@ -188,7 +188,9 @@ export class FakeSmtpServer {
       void this.record(raw, session).then(
         (id) => {
           this.sessions.push({ at: new Date(), outcome: '250' });
-          this.reply(session, () => callback(null, `2.0.0 Ok: queued as ${id}`));
+          const accept = () => callback(null, `2.0.0 Ok: queued as ${id}`);
+          if (mode?.kind === 'hold_accept') setTimeout(accept, mode.delayMs).unref();
+          else this.reply(session, accept);
           for (const waiter of [...this.waiters]) waiter();
         },
         (error: unknown) =>

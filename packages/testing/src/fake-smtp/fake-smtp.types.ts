@@ -16,7 +16,12 @@ export type SmtpFailureMode =
    */
   | { kind: 'drop'; stage?: 'connect' | 'data'; times?: number }
   /** Every reply of the session waits `delayMs` first (a slow server; long enough, it makes clients time out). */
-  | { kind: 'slow'; delayMs: number; times?: number };
+  | { kind: 'slow'; delayMs: number; times?: number }
+  /**
+   * The message is taken (recorded as received) and only its `250` waits `delayMs`: the client that gives up or
+   * dies meanwhile cannot know that the email went out.
+   */
+  | { kind: 'hold_accept'; delayMs: number; times?: number };
 
 /** One email the fake accepted (`250` after DATA), parsed. */
 export interface ReceivedEmail {

@@ -88,6 +88,16 @@ export class BotSlackClient implements SlackClient {
     }
   }
 
+  /** auth.test: whether the token works, and for which workspace and bot user. */
+  async checkAuth(): Promise<{ team: string | null; user: string | null }> {
+    try {
+      const result = await this.client.auth.test();
+      return { team: result.team ?? null, user: result.user ?? null };
+    } catch (error) {
+      throw toDeliveryError(error);
+    }
+  }
+
   /**
    * Reads the channel's history since the attempt began and looks for our metadata. A channel that does not
    * exist cannot hold the message; a lookup Slack refuses (a missing scope, say) or one cut short by the page

@@ -3,12 +3,16 @@ import { schemaOf } from '@crm/service-kit';
 
 /**
  * A run's payload becomes the list of commands it sent (every action now has an executor, some send several).
- * Runs stored before held the one Slack message itself: it is wrapped as that run's single Slack command.
+ * Runs stored before held the one Slack message itself: it is wrapped as that run's single Slack command. A
+ * manual execution (api.md §9 execute) runs no saved trigger, maybe for no stage.
  */
-export class RunPayloadCommands1797100000000 implements MigrationInterface {
-  name = 'RunPayloadCommands1797100000000';
+export class RunCommands1797100000000 implements MigrationInterface {
+  name = 'RunCommands1797100000000';
 
   async up(db: QueryRunner): Promise<void> {
+    await db.query(
+      `ALTER TABLE "${schemaOf(db)}"."trigger_runs" ALTER COLUMN "trigger_id" DROP NOT NULL, ALTER COLUMN "stage_id" DROP NOT NULL`,
+    );
     await db.query(`
       UPDATE "${schemaOf(db)}"."trigger_runs"
          SET "payload" = jsonb_build_object('commands', jsonb_build_array(jsonb_build_object(
@@ -26,5 +30,11 @@ export class RunPayloadCommands1797100000000 implements MigrationInterface {
       UPDATE "${schemaOf(db)}"."trigger_runs"
          SET "payload" = ("payload" -> 'commands' -> 0 -> 'payload') - 'reference'
        WHERE "payload" ? 'commands' AND "action" = 'send_slack_message'`);
+    await db.query(
+      `DELETE FROM "${schemaOf(db)}"."trigger_runs" WHERE "trigger_id" IS NULL OR "stage_id" IS NULL`,
+    );
+    await db.query(
+      `ALTER TABLE "${schemaOf(db)}"."trigger_runs" ALTER COLUMN "trigger_id" SET NOT NULL, ALTER COLUMN "stage_id" SET NOT NULL`,
+    );
   }
 }
