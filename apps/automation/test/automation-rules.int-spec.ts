@@ -141,6 +141,8 @@ describe('automation rules (api.md §12; real NATS + Postgres, leads stood in)',
         ['Pricing page alert', 'event', 'send_notification'],
       ]);
       expect(seeded[0].trigger_config).toEqual({ score_gte: 80 });
+      // The slack service's hot_lead alert posts that crossing already: the rule is there, but off.
+      expect(seeded.filter((r) => !r.is_active).map((r) => r.name)).toEqual(['Hot lead alert']);
       expect(seeded[1].trigger_config).toEqual({ score_gte: 40 });
       // None routes or assigns: that is the router's job.
       expect(seeded.map((r) => r.action_type)).not.toContain('route_to_pipeline');

@@ -5,6 +5,7 @@ interface SeedRule {
   id: string;
   name: string;
   description: string;
+  is_active: boolean;
   priority: number;
   trigger_type: string;
   trigger_config: Record<string, unknown>;
@@ -27,7 +28,11 @@ export const SEEDED_RULES: SeedRule[] = [
   {
     id: '7a0c1e55-0001-4a11-9c00-000000000001',
     name: 'Hot lead alert',
-    description: 'Tell sales when a lead reaches the hot tier (score ≥ 80); once per crossing.',
+    // The slack service's own `hot_lead` alert (api.md §15.6) posts the same crossing: enabling both posts twice.
+    description:
+      'Tell sales when a lead reaches the hot tier (score ≥ 80); once per crossing. Off by default: the Slack ' +
+      'integration’s hot_lead alert already posts it; enable this one instead of that alert, not with it.',
+    is_active: false,
     priority: 10,
     trigger_type: 'score_threshold',
     trigger_config: { score_gte: 80 },
@@ -41,6 +46,7 @@ export const SEEDED_RULES: SeedRule[] = [
     id: '7a0c1e55-0001-4a11-9c00-000000000002',
     name: 'MQL alert',
     description: 'Tell marketing when a lead becomes marketing-qualified (score ≥ 40); once per crossing.',
+    is_active: true,
     priority: 20,
     trigger_type: 'score_threshold',
     trigger_config: { score_gte: 40 },
@@ -54,6 +60,7 @@ export const SEEDED_RULES: SeedRule[] = [
     id: '7a0c1e55-0001-4a11-9c00-000000000003',
     name: 'Demo requested: follow up',
     description: 'A task to book the demo a lead asked for.',
+    is_active: true,
     priority: 30,
     trigger_type: 'event',
     trigger_config: { event_type: 'demo_requested' },
@@ -64,6 +71,7 @@ export const SEEDED_RULES: SeedRule[] = [
     id: '7a0c1e55-0001-4a11-9c00-000000000004',
     name: 'Order placed: lifecycle customer',
     description: 'A lead that placed an order is a customer.',
+    is_active: true,
     priority: 40,
     trigger_type: 'event',
     trigger_config: { event_type: 'order_placed' },
@@ -74,6 +82,7 @@ export const SEEDED_RULES: SeedRule[] = [
     id: '7a0c1e55-0001-4a11-9c00-000000000005',
     name: 'Portal registration: welcome call',
     description: 'A task to welcome a lead who registered on the portal.',
+    is_active: true,
     priority: 50,
     trigger_type: 'event',
     trigger_config: { event_type: 'user_registered' },
@@ -84,6 +93,7 @@ export const SEEDED_RULES: SeedRule[] = [
     id: '7a0c1e55-0001-4a11-9c00-000000000006',
     name: 'ROI calculator submitted: follow up',
     description: 'A task to discuss the ROI calculation a lead submitted.',
+    is_active: true,
     priority: 60,
     trigger_type: 'event',
     trigger_config: { event_type: 'roi_calculator_submitted' },
@@ -94,6 +104,7 @@ export const SEEDED_RULES: SeedRule[] = [
     id: '7a0c1e55-0001-4a11-9c00-000000000007',
     name: 'Contact form: reply',
     description: 'A task to answer a contact form.',
+    is_active: true,
     priority: 70,
     trigger_type: 'event',
     trigger_config: { event_type: 'contact_form_submitted' },
@@ -104,6 +115,7 @@ export const SEEDED_RULES: SeedRule[] = [
     id: '7a0c1e55-0001-4a11-9c00-000000000008',
     name: 'Pricing page alert',
     description: 'Tell sales when a lead looks at the pricing page.',
+    is_active: true,
     priority: 80,
     trigger_type: 'event',
     trigger_config: { event_type: 'page_visited', metadata: { page_path: '/pricing' } },
@@ -206,12 +218,13 @@ export class AutomationRules1797200000000 implements MigrationInterface {
       await runner.query(
         `INSERT INTO "${schema}".automation_rules
            (id, name, description, is_active, priority, trigger_type, trigger_config, action_type, action_config)
-         VALUES ($1, $2, $3, true, $4, $5, $6, $7, $8)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (id) DO NOTHING`,
         [
           rule.id,
           rule.name,
           rule.description,
+          rule.is_active,
           rule.priority,
           rule.trigger_type,
           JSON.stringify(rule.trigger_config),
