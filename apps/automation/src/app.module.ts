@@ -3,6 +3,7 @@ import { MessagingModule } from '@crm/messaging';
 import { ConfigModule, DatabaseModule, HealthModule, LoggingModule } from '@crm/service-kit';
 import { AutomationConfig } from './config/automation.config';
 import { databaseOptions } from './database/database.options';
+import { RulesModule } from './rules/rules.module';
 import { RunsModule } from './runs/runs.module';
 import { TriggersModule } from './triggers/triggers.module';
 
@@ -18,6 +19,7 @@ import { GdprModule } from './gdpr/gdpr.module';
     GdprModule,
     TriggersModule,
     RunsModule,
+    RulesModule,
   ],
 })
 export class AppModule {}

@@ -396,8 +396,13 @@ describe('automation service (real NATS + Postgres)', () => {
       // Handled means committed with its inbox row: a replay that failed (and was retried) would not be there.
       await waitFor(
         async () =>
-          (await infra.query('SELECT 1 FROM automation.processed_message WHERE message_id = $1', [replay.id]))
-            .length === 1,
+          // The stage triggers' consumer (the rules module consumes the subject too, with its own inbox rows).
+          (
+            await infra.query(
+              `SELECT 1 FROM automation.processed_message WHERE message_id = $1 AND consumer = $2`,
+              [replay.id, 'automation-deal-stage-changed'],
+            )
+          ).length === 1,
         { message: 'replay handled' },
       );
       await new Promise((resolve) => setTimeout(resolve, 300));

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { MessagingModule } from '@crm/messaging';
 import { ConfigModule, DatabaseModule, HealthModule, LoggingModule } from '@crm/service-kit';
 import { AuthModule } from './auth/auth.module';
+import { AutomationRulesModule } from './automation-rules/automation-rules.module';
 import { GatewayConfig } from './config/gateway.config';
 import { databaseOptions } from './database/database.options';
 import { DealsModule } from './deals/deals.module';
@@ -57,6 +58,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     IntegrationsModule,
     OrganizationsModule,
     TriggersModule,
+    AutomationRulesModule,
     ReportsModule,
     WebhooksModule,
     GatewayHealthModule,

@@ -23,14 +23,6 @@ const NOT_SERVED_YET: Record<RouteKey, string> = {
   'DELETE /api/v1/admin/dead-letters/{}': 'dead-letter admin API not served yet (§2)',
   // §10: scoring statistics have no gateway route yet.
   'GET /api/v1/scoring/stats': 'scoring statistics not served yet (§10)',
-  // §12 automation rules: not served yet.
-  'GET /api/v1/automation/rules': 'automation rules not served yet (§12)',
-  'GET /api/v1/automation/rules/{}': 'automation rules not served yet (§12)',
-  'POST /api/v1/automation/rules': 'automation rules not served yet (§12)',
-  'PATCH /api/v1/automation/rules/{}': 'automation rules not served yet (§12)',
-  'DELETE /api/v1/automation/rules/{}': 'automation rules not served yet (§12)',
-  'GET /api/v1/automation/rules/{}/logs': 'automation rules not served yet (§12)',
-  'GET /api/v1/automation/stats': 'automation rules not served yet (§12)',
 };
 
 /** Served routes that are not API routes: the docs themselves, the web UI (`/` and its files), CORS preflights. */

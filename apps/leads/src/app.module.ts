@@ -9,6 +9,7 @@ import { PipelineEditsModule } from './pipelines/pipeline-edits.module';
 import { PipelinesModule } from './pipelines/pipelines.module';
 import { ReportsModule } from './reports/reports.module';
 import { RoutingModule } from './routing/routing.module';
+import { RuleActionsModule } from './rule-actions/rule-actions.module';
 import { TasksModule } from './tasks/tasks.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { LeadActivityModule } from './activity/lead-activity.module';
@@ -33,6 +34,7 @@ import { MocoEventsModule } from './moco/moco.module';
     TeamModule,
     RoutingModule,
     TasksModule,
+    RuleActionsModule,
     OrganizationsModule,
     MocoEventsModule,
     LeadActivityModule,

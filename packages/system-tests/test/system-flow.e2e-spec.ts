@@ -141,6 +141,18 @@ describe('system: ingest → lead → score → deal move → stage trigger → 
       env: { MESSAGING_BACKOFF_SCALE: '0.001', GDPR_ERASE_WAIT_MS: '3000' },
     });
     api = new ApiClient(system.gatewayUrl, SYSTEM_API_KEY);
+    // The seeded automation rules (api.md §12: MQL and hot-lead alerts, tasks on portal events) would add their
+    // own Slack posts and tasks to what these tests count; automation's own suite tests them.
+    const rules = await api.request('GET', '/api/v1/automation/rules?limit=100', undefined, asAdmin());
+    for (const rule of rules.body.data as { id: string }[]) {
+      const paused = await api.request(
+        'PATCH',
+        `/api/v1/automation/rules/${rule.id}`,
+        { is_active: false },
+        asAdmin(),
+      );
+      expect(paused.status).toBe(200);
+    }
   });
 
   afterAll(async () => {

@@ -43,4 +43,7 @@ export class AutomationConfig extends BaseServiceConfig {
 
   /** How often one instance looks for stale runs. */
   @Type(() => Number) @IsInt() @Min(100) @Max(3_600_000) STALE_RUN_SWEEP_INTERVAL_MS = 60_000;
+
+  /** How often one instance checks `time_in_stage` automation rules (api.md §12: hourly). */
+  @Type(() => Number) @IsInt() @Min(100) @Max(86_400_000) RULES_SWEEP_INTERVAL_MS = 3_600_000;
 }

@@ -202,6 +202,14 @@ export class DealsService {
   }
 
   /**
+   * An automation rule's `move_to_stage` (api.md §12, history reason `automation`), in the caller's transaction
+   * (the command consumer's), with the same history row and stage-changed event as any move.
+   */
+  async moveDealForAutomation(command: MoveDealCommand): Promise<void> {
+    await this.tx.transaction(() => this.moveInTransaction(command, 'automation'));
+  }
+
+  /**
    * `POST /deals/:id/close`: into the pipeline's `closed_won`/`closed_lost` stage when it has one (history,
    * stage-changed event, that stage's triggers), else closed where it stands. 422 unless the deal is open.
    */
@@ -402,7 +410,7 @@ export class DealsService {
    */
   private async moveInTransaction(
     { deal_id, body, actor }: MoveDealCommand,
-    reason: 'move' | 'close' | 'reopen' | 'booking',
+    reason: 'move' | 'close' | 'reopen' | 'booking' | 'automation',
     expected?: DealStageChangedV1['status'],
   ): Promise<void> {
     const deal = await this.deals.lockById(deal_id);
@@ -422,7 +430,8 @@ export class DealsService {
       });
     }
     // already there: no history, no event
-    if (target.id === deal.stageId && (reason === 'move' || reason === 'booking')) return;
+    if (target.id === deal.stageId && (reason === 'move' || reason === 'booking' || reason === 'automation'))
+      return;
 
     const from = await this.pipelines.findStage(deal.stageId);
     const now = new Date();

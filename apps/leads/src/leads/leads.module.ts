@@ -26,6 +26,6 @@ import { OrganizationRepository } from './organization.repository';
     LeadsQueryService,
     LeadRecordsService,
   ],
-  exports: [LeadRepository, OrganizationRepository, LeadEventRepository],
+  exports: [LeadRepository, OrganizationRepository, LeadEventRepository, LeadRecordsService],
 })
 export class LeadsModule {}

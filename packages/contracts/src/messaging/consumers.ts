@@ -24,6 +24,30 @@ export interface ConsumerDefinition {
   batch: { size: number; waitMs: number };
 }
 
+/**
+ * The durable consumers of automation's rules module (api.md §12). Automation consumes some of these subjects
+ * for its stage triggers too, so its handlers name these (`@OnEvent(subject, { consumer })`).
+ */
+export const AutomationRulesConsumers = {
+  LeadEventRecorded: 'automation-rules-lead-event-recorded',
+  LeadScored: 'automation-rules-lead-scored',
+  LeadIntentDetected: 'automation-rules-intent-detected',
+  DealStageChanged: 'automation-rules-deal-stage-changed',
+  DealCreated: 'automation-rules-deal-created',
+  DealWon: 'automation-rules-deal-won',
+  DealLost: 'automation-rules-deal-lost',
+  DealReopened: 'automation-rules-deal-reopened',
+  DealDeleted: 'automation-rules-deal-deleted',
+  SlackMessagePosted: 'automation-rules-slack-message-posted',
+  SlackMessageFailed: 'automation-rules-slack-message-failed',
+  MocoSyncSucceeded: 'automation-rules-moco-sync-succeeded',
+  MocoSyncFailed: 'automation-rules-moco-sync-failed',
+  TaskCreated: 'automation-rules-task-created',
+  TaskFailed: 'automation-rules-task-failed',
+  RuleActionSucceeded: 'automation-rules-leads-action-succeeded',
+  RuleActionFailed: 'automation-rules-leads-action-failed',
+} as const;
+
 const EVENT_BACKOFF_MS = [1_000, 5_000, 30_000, 120_000, 600_000];
 
 function consumer(
@@ -143,6 +167,28 @@ export const Consumers: readonly ConsumerDefinition[] = [
     ackWaitSeconds: 300,
     concurrency: 2,
   }),
+  // Global automation rules (api.md §12): their own consumers, apart from the stage triggers' ones, so each
+  // keeps its own inbox and redeliveries. Recorded events are high volume: handled in batches.
+  consumer('automation', AutomationRulesConsumers.LeadEventRecorded, Subjects.LeadEventRecorded),
+  consumer('automation', AutomationRulesConsumers.LeadScored, Subjects.LeadScored),
+  consumer('automation', AutomationRulesConsumers.LeadIntentDetected, Subjects.LeadIntentDetected),
+  consumer('automation', AutomationRulesConsumers.DealStageChanged, Subjects.DealStageChanged),
+  consumer('automation', AutomationRulesConsumers.DealCreated, Subjects.DealCreated),
+  consumer('automation', AutomationRulesConsumers.DealWon, Subjects.DealWon),
+  consumer('automation', AutomationRulesConsumers.DealLost, Subjects.DealLost),
+  consumer('automation', AutomationRulesConsumers.DealReopened, Subjects.DealReopened),
+  consumer('automation', AutomationRulesConsumers.DealDeleted, Subjects.DealDeleted),
+  consumer('automation', AutomationRulesConsumers.SlackMessagePosted, Subjects.SlackMessagePosted),
+  consumer('automation', AutomationRulesConsumers.SlackMessageFailed, Subjects.SlackMessageFailed),
+  consumer('automation', AutomationRulesConsumers.MocoSyncSucceeded, Subjects.MocoSyncSucceeded),
+  consumer('automation', AutomationRulesConsumers.MocoSyncFailed, Subjects.MocoSyncFailed),
+  consumer('automation', AutomationRulesConsumers.TaskCreated, Subjects.LeadsCreateTaskSucceeded),
+  consumer('automation', AutomationRulesConsumers.TaskFailed, Subjects.LeadsCreateTaskFailed),
+  consumer('automation', AutomationRulesConsumers.RuleActionSucceeded, Subjects.LeadsRuleActionSucceeded),
+  consumer('automation', AutomationRulesConsumers.RuleActionFailed, Subjects.LeadsRuleActionFailed),
+  // Rule actions leads executes for automation (api.md §12 update_field): few; a database hiccup retries.
+  consumer('leads', 'leads-rule-update-field', Subjects.LeadsUpdateField, { maxDeliver: 5, concurrency: 4 }),
+  consumer('leads', 'leads-rule-move-to-stage', Subjects.LeadsMoveToStage, { maxDeliver: 5, concurrency: 4 }),
 ];
 
 export function consumersOf(service: ServiceName): ConsumerDefinition[] {

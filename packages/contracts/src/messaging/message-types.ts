@@ -43,6 +43,12 @@ import {
   LeadsCreateTaskV1,
   LeadsTaskCreatedForCommandV1,
 } from '../payloads/tasks.v1.commands';
+import {
+  LeadsMoveToStageV1,
+  LeadsRuleActionFailedV1,
+  LeadsRuleActionSucceededV1,
+  LeadsUpdateFieldV1,
+} from '../payloads/rule-actions.v1.messages';
 import { TriggerRunFailedV1 } from '../payloads/automation.v1.events';
 import { Subjects, type Subject } from './subjects';
 
@@ -94,6 +100,10 @@ export const PayloadClasses: { [S in Subject]: ClassConstructor<object> } = {
   [Subjects.LeadsCreateTask]: LeadsCreateTaskV1,
   [Subjects.LeadsCreateTaskSucceeded]: LeadsTaskCreatedForCommandV1,
   [Subjects.LeadsCreateTaskFailed]: LeadsCreateTaskFailedV1,
+  [Subjects.LeadsUpdateField]: LeadsUpdateFieldV1,
+  [Subjects.LeadsMoveToStage]: LeadsMoveToStageV1,
+  [Subjects.LeadsRuleActionSucceeded]: LeadsRuleActionSucceededV1,
+  [Subjects.LeadsRuleActionFailed]: LeadsRuleActionFailedV1,
   [Subjects.MocoSyncSucceeded]: MocoSyncSucceededV1,
   [Subjects.MocoSyncFailed]: MocoSyncFailedV1,
   [Subjects.MocoDealClosed]: MocoDealClosedV1,
@@ -149,6 +159,10 @@ export interface PayloadOf {
   [Subjects.LeadsCreateTask]: LeadsCreateTaskV1;
   [Subjects.LeadsCreateTaskSucceeded]: LeadsTaskCreatedForCommandV1;
   [Subjects.LeadsCreateTaskFailed]: LeadsCreateTaskFailedV1;
+  [Subjects.LeadsUpdateField]: LeadsUpdateFieldV1;
+  [Subjects.LeadsMoveToStage]: LeadsMoveToStageV1;
+  [Subjects.LeadsRuleActionSucceeded]: LeadsRuleActionSucceededV1;
+  [Subjects.LeadsRuleActionFailed]: LeadsRuleActionFailedV1;
   [Subjects.MocoSyncSucceeded]: MocoSyncSucceededV1;
   [Subjects.MocoSyncFailed]: MocoSyncFailedV1;
   [Subjects.MocoDealClosed]: MocoDealClosedV1;

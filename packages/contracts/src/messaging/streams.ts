@@ -61,6 +61,8 @@ export const Streams: readonly StreamDefinition[] = [
       Subjects.LeadImportCompleted,
       Subjects.LeadsCreateTaskSucceeded,
       Subjects.LeadsCreateTaskFailed,
+      Subjects.LeadsRuleActionSucceeded,
+      Subjects.LeadsRuleActionFailed,
     ],
     retention: 'limits',
     maxAgeSeconds: 14 * DAY,
@@ -68,7 +70,12 @@ export const Streams: readonly StreamDefinition[] = [
   },
   {
     name: 'LEADS_CMD',
-    subjects: [Subjects.EvaluateLeadRouting, Subjects.LeadsCreateTask],
+    subjects: [
+      Subjects.EvaluateLeadRouting,
+      Subjects.LeadsCreateTask,
+      Subjects.LeadsUpdateField,
+      Subjects.LeadsMoveToStage,
+    ],
     retention: 'workqueue',
     maxAgeSeconds: 14 * DAY,
     duplicateWindowSeconds: 600,

@@ -93,9 +93,14 @@ export class MessagingTransport extends Server implements CustomTransportStrateg
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       await this.provisioner.ensureStreams(Streams);
-      for (const [pattern, handler] of this.messageHandlers) {
-        if (handler.isEventHandler) await this.startConsumer(pattern, handler);
-        else this.startResponder(pattern, (data, context) => this.invoke(handler, data, context));
+      for (const [pattern, head] of this.messageHandlers) {
+        if (!head.isEventHandler) {
+          this.startResponder(pattern, (data, context) => this.invoke(head, data, context));
+          continue;
+        }
+        // Nest chains the event handlers of one pattern; each runs as its own durable consumer.
+        const handlers = eventHandlerChain(head);
+        for (const handler of handlers) await this.startConsumer(pattern, handler, handlers);
       }
       if (this.runners.length) {
         this.health.register('consumers', async () => this.runners.every((runner) => runner.ready));
@@ -133,12 +138,28 @@ export class MessagingTransport extends Server implements CustomTransportStrateg
     return this.closing;
   }
 
-  private async startConsumer(pattern: string, handler: MessageHandler): Promise<void> {
-    const defined = this.consumers.find((c) => c.subject === pattern);
+  private async startConsumer(
+    pattern: string,
+    handler: MessageHandler,
+    handlersOfPattern: MessageHandler[],
+  ): Promise<void> {
+    const named = consumerNameOf(handler);
+    // An unnamed handler takes the subject's consumer that no other handler of this service names.
+    const claimed = new Set(handlersOfPattern.map(consumerNameOf).filter(Boolean));
+    const defined = this.consumers.find((c) =>
+      named ? c.durable === named && c.subject === pattern : c.subject === pattern && !claimed.has(c.durable),
+    );
     if (!defined) {
-      throw new Error(`${this.service} handles ${pattern} but contracts define no consumer for it`);
+      throw new Error(
+        `${this.service} handles ${pattern}${named ? ` as ${named}` : ''} but contracts define no consumer for it`,
+      );
     }
     const definition = withScaledAckWait(defined, this.config.MESSAGING_ACK_WAIT_SCALE);
+    if (this.runners.some((runner) => runner.definition.durable === definition.durable)) {
+      throw new Error(
+        `${this.service}: two handlers run as consumer ${definition.durable}; name one of them`,
+      );
+    }
     const mode = (handler.extras as { batch?: boolean } | undefined)?.batch ? 'batch' : 'message';
     const runner = new ConsumerRunner(definition, handler, mode, {
       nats: this.nats,
@@ -228,6 +249,20 @@ export class MessagingTransport extends Server implements CustomTransportStrateg
     const result = await handler(data, context);
     return lastValueFrom(this.transformToObservable(result), { defaultValue: undefined });
   }
+}
+
+/** The handlers Nest registered for one event pattern, in declaration order (it links them by `next`). */
+function eventHandlerChain(head: MessageHandler): MessageHandler[] {
+  const chain: MessageHandler[] = [];
+  for (let handler: MessageHandler | undefined = head; handler; handler = handler.next) chain.push(handler);
+  // Nest would call a handler's `next` along with it, inside the first consumer's transaction and inbox; each
+  // runs alone instead, as its own consumer.
+  for (const handler of chain) handler.next = undefined;
+  return chain;
+}
+
+function consumerNameOf(handler: MessageHandler): string | undefined {
+  return (handler.extras as { consumer?: string } | undefined)?.consumer;
 }
 
 /** A request body: empty means no input; anything but JSON is the caller's mistake (400), not ours. */
