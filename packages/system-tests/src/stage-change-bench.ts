@@ -56,6 +56,8 @@ interface MovedDeal {
   leadId: string;
   email: string;
   movedAt: number;
+  moveStatus?: number;
+  moveMs?: number;
 }
 
 /**
@@ -127,14 +129,15 @@ export async function measureStageChangeToVendors(
   const loadDeals = deals.slice(options.idleSamples);
 
   for (const deal of idleDeals) {
-    await move(api, deal, target.id);
+    const status = await move(api, deal, target.id);
+    if (status !== 200) throw new Error(`moving a deal at idle answered ${status}`);
     await waitForAllVendors(fakes, [deal]);
     await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
   }
   const idle = latencies(fakes, idleDeals);
 
   const startedAt = Date.now();
-  const moves: Promise<void>[] = [];
+  const moves: Promise<number>[] = [];
   for (const [i, deal] of loadDeals.entries()) {
     const due = startedAt + (i * 1000) / options.movesPerSecond;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - Date.now())));
@@ -142,7 +145,8 @@ export async function measureStageChangeToVendors(
   }
   const sendSeconds = (Date.now() - startedAt) / 1000;
   await Promise.all(moves);
-  await waitForAllVendors(fakes, loadDeals, 300_000);
+  const moved = loadDeals.filter((deal) => deal.moveStatus === 200);
+  await waitForAllVendors(fakes, moved, 300_000);
   return {
     triggers: [
       'send_slack_message',
@@ -150,20 +154,29 @@ export async function measureStageChangeToVendors(
       'send_cituro_booking',
       'create_moco_customer',
     ],
-    idle: { moves: idleDeals.length, ...idle },
+    idle: {
+      moves: idleDeals.length,
+      move_request_ms: summarize(idleDeals.map((deal) => deal.moveMs ?? NaN)),
+      ...idle,
+    },
     under_load: {
       moves: loadDeals.length,
       moves_per_s_target: options.movesPerSecond,
       moves_per_s_sent: Number((loadDeals.length / sendSeconds).toFixed(1)),
-      ...latencies(fakes, loadDeals),
+      moves_refused: loadDeals.length - moved.length,
+      move_request_ms: summarize(loadDeals.map((deal) => deal.moveMs ?? NaN)),
+      ...latencies(fakes, moved),
     },
   };
 }
 
-async function move(api: ApiClient, deal: MovedDeal, stageId: string): Promise<void> {
+/** Moves the deal; answers the HTTP status (a move refused or timed out is counted, not measured). */
+async function move(api: ApiClient, deal: MovedDeal, stageId: string): Promise<number> {
   deal.movedAt = Date.now();
   const moved = await api.post(`/api/v1/deals/${deal.dealId}/move`, { stage_id: stageId });
-  if (moved.status !== 200) throw new Error(`moving a deal answered ${moved.status}`);
+  deal.moveStatus = moved.status;
+  deal.moveMs = Date.now() - deal.movedAt;
+  return moved.status;
 }
 
 /** Leads (by ingest) with one deal each in the pipeline, named so every vendor request can be traced to it. */
