@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createTestDatabase, waitFor, type TestDatabase } from '@crm/testing';
-import { Client } from 'pg';
+import { Client, type Pool } from 'pg';
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import {
   createDataSource,
@@ -118,6 +118,24 @@ describe('database timeouts (real PostgreSQL)', () => {
     } finally {
       await holder.release();
     }
+    expect(await dataSource.query('SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
+  });
+
+  it('survives the server ending a pooled connection nobody is listening on (a PostgreSQL restart), and the pool goes on', async () => {
+    const dataSource = await start(withoutMigrations, 2, DEFAULT_DATABASE_TIMEOUTS);
+    const pool = (dataSource.driver as unknown as { master: Pool }).master;
+    // Checked out: the pool no longer listens for the client's errors, and no query runner does yet.
+    const client = await pool.connect();
+    const pid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+    const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+    const admin = new Client({ connectionString: db.url });
+    await admin.connect();
+    await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+    await admin.end();
+    // 57P01 arrives as an 'error' event: without a listener of its own the client would throw it out of the
+    // event loop and end the process (and this test run).
+    await ended;
+    client.release(true);
     expect(await dataSource.query('SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
   });
 

@@ -58,6 +58,11 @@ function clientWithConnectTimeout(connectMs: number): typeof Client {
     constructor(config?: string | ClientConfig) {
       const base = typeof config === 'string' ? { connectionString: config } : config;
       super({ ...base, connectionTimeoutMillis: connectMs });
+      // A connection the server ends (a restart: 57P01) emits 'error'. pg-pool listens while the client is idle and
+      // TypeORM while a query runner holds it, but not in between (TypeORM drops its listener as it releases the
+      // client with that error): an 'error' there has no listener and would kill the process. The error also fails
+      // whatever query was running, and the pool drops the client, so this listener only keeps the process alive.
+      this.on('error', () => undefined);
     }
   };
 }
